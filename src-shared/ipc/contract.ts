@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import type { IpcResult } from './result';
+import { ConnectionStatus, FleetPatch, FleetSnapshot, RejectCounters } from './views';
+
+/**
+ * The one contract between the renderer and the core (design.md §8), used by the Electron preload, the
+ * ipcMain adapter, the browser host's WebSocket bridge and the renderer. Arguments are a tuple schema so
+ * each side validates what it receives.
+ */
+export const calls = {
+  getFleet: { args: z.tuple([]), result: FleetSnapshot },
+  getConnection: { args: z.tuple([]), result: ConnectionStatus },
+  getRejects: { args: z.tuple([]), result: RejectCounters },
+} as const;
+
+/** Events pushed from the core; the preload exposes each as a named `on<Name>` subscription. */
+export const events = {
+  fleetPatch: FleetPatch,
+  connectionChanged: ConnectionStatus,
+} as const;
+
+export type CallName = keyof typeof calls;
+export type EventName = keyof typeof events;
+export type CallArgs<C extends CallName> = z.infer<(typeof calls)[C]['args']>;
+export type CallResult<C extends CallName> = z.infer<(typeof calls)[C]['result']>;
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+
+export const callNames = Object.keys(calls) as CallName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+/** `fleetPatch` → `onFleetPatch`: the named subscription the preload exposes. */
+export type SubscribeName<E extends EventName> = `on${Capitalize<E>}`;
+export const subscribeName = <E extends EventName>(e: E) =>
+  `on${e[0]!.toUpperCase()}${e.slice(1)}` as SubscribeName<E>;
+
+/** What the renderer sees as `window.smt`: named calls and named subscriptions, nothing generic. */
+export type SmtApi = {
+  [C in CallName]: (...args: CallArgs<C>) => Promise<IpcResult<CallResult<C>>>;
+} & {
+  [E in EventName as SubscribeName<E>]: (listener: (payload: EventPayload<E>) => void) => () => void;
+};
+
+/** What a host (Electron main, browser host) needs from the core to serve the contract. */
+export interface SmtBackend {
+  handle<C extends CallName>(call: C, args: CallArgs<C>): Promise<IpcResult<CallResult<C>>>;
+  subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}

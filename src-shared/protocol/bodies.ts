@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { MessageId, RemoteId } from './ids';
+
+const Text = (max: number) => z.string().max(max);
+const Count = z.number().int().nonnegative();
+const Bytes = z.number().nonnegative();
+const Percent = z.number().min(0).max(100);
+const EpochMs = z.number().int().nonnegative();
+const Ipv4OrV6 = z.union([z.ipv4(), z.ipv6()]);
+
+/** The services whose state an IPAM shows for a DDI remote (design.md §1). */
+export const ServiceName = z.enum(['named', 'kea-dhcp4', 'kea-dhcp6', 'bgpd', 'zebra', 'ospfd']);
+export type ServiceName = z.infer<typeof ServiceName>;
+
+/** What a configuration message is about: one DNS zone or one DHCPv4 scope, named stably. */
+export const ConfigObject = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('zone'), name: Text(253).regex(/^[A-Za-z0-9._-]+\.?$/, 'a DNS zone name') }),
+  z.object({ kind: z.literal('scope'), subnet: z.cidrv4() }),
+]);
+
+export const ConfigPayload = z.discriminatedUnion('format', [
+  z.object({ format: z.literal('zone-text'), text: Text(4_000_000) }),
+  z.object({ format: z.literal('kea-subnet4'), json: Text(4_000_000) }),
+]);
+
+export const Signature = z.object({
+  alg: z.enum(['ES256', 'Ed25519']),
+  /** SHA-256 fingerprint of the signer's certificate, hex. */
+  signer: z.string().regex(/^[0-9a-f]{64}$/),
+  value: z.base64(),
+});
+
+export const ConfigBody = z.object({
+  pushId: MessageId,
+  object: ConfigObject,
+  /** Monotonic per object: an agent never applies a version older than the one it has applied. */
+  version: z.number().int().positive(),
+  op: z.enum(['upsert', 'delete']),
+  payload: ConfigPayload.optional(),
+  signature: Signature.optional(),
+});
+
+export const CommandBody = z.object({
+  action: z.enum(['reload', 'restart', 'flush-cache']),
+  service: ServiceName,
+});
+
+export const QueryBody = z.discriminatedUnion('query', [
+  z.object({ query: z.literal('ping') }),
+  z.object({ query: z.literal('zone'), name: Text(253) }),
+  z.object({ query: z.literal('kea-config') }),
+  z.object({ query: z.literal('leases'), subnet: z.cidrv4() }),
+  z.object({
+    query: z.literal('lookup'),
+    name: Text(253),
+    rrtype: z.enum(['A', 'AAAA', 'CNAME', 'MX', 'NS', 'PTR', 'SOA', 'SRV', 'TXT']),
+  }),
+]);
+
+export const BroadcastBody = z.discriminatedUnion('topic', [
+  z.object({ topic: z.literal('ca-bundle'), pem: Text(1_000_000) }),
+  z.object({
+    topic: z.literal('fleet-settings'),
+    statsIntervalMs: z.number().int().min(1000).max(600_000).optional(),
+    presenceIntervalMs: z.number().int().min(500).max(60_000).optional(),
+  }),
+]);
+
+export const ResultState = z.enum(['delivered', 'applied', 'failed', 'superseded', 'rolled-back']);
+export const ResultBody = z.object({
+  /** The smt-id of the config or command message this result is about. */
+  ref: MessageId,
+  pushId: MessageId.optional(),
+  state: ResultState,
+  object: ConfigObject.optional(),
+  version: z.number().int().positive().optional(),
+  /** SHA-256 of what the remote serves after applying, hex. */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+  reason: Text(8_000).optional(),
+});
+
+export const ReplyBody = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), data: z.json() }),
+  z.object({ ok: z.literal(false), error: Text(8_000) }),
+]);
+
+export const HostInfo = z.object({
+  hostname: Text(253),
+  ips: z.array(Ipv4OrV6).max(64),
+  serviceTag: Text(128),
+  os: Text(256),
+  kernel: Text(256),
+});
+
+export const HelloBody = z.object({
+  agent: z.object({ version: Text(64), mode: z.enum(['real', 'simulated']) }),
+  host: HostInfo,
+  capabilities: z.array(z.enum(['dns', 'dhcp4', 'dhcp6', 'routing'])).max(8),
+  tags: z.array(Text(64)).max(64),
+  statsIntervalMs: z.number().int().positive(),
+  presenceIntervalMs: z.number().int().positive(),
+});
+
+export const ProcessState = z.object({
+  name: ServiceName,
+  running: z.boolean(),
+  pid: z.number().int().positive().optional(),
+  /** Seconds since the process started, when it runs. */
+  uptimeS: Count.optional(),
+  rssBytes: Bytes.optional(),
+});
+
+export const StatsBody = z.object({
+  seq: Count,
+  /** The remote's own clock, ISO 8601 with its UTC offset, as an IPAM shows "time on the system". */
+  localTime: Text(40),
+  uptimeS: Count,
+  load: z.tuple([z.number().nonnegative(), z.number().nonnegative(), z.number().nonnegative()]),
+  cpuPct: Percent,
+  mem: z.object({ usedBytes: Bytes, totalBytes: Bytes }),
+  disk: z.object({ usedBytes: Bytes, totalBytes: Bytes }),
+  processes: z.array(ProcessState).max(32),
+});
+
+export const PresenceBody = z.object({
+  state: z.enum(['online', 'offline']),
+  /** The sender's heartbeat interval: a console marks it offline after a few of them pass in silence. */
+  intervalMs: z.number().int().positive(),
+  seq: Count,
+});
+
+export const UsageBody = z.object({
+  windowS: z.number().positive(),
+  dns: z.object({ qps: z.number().nonnegative(), queries: Count }).optional(),
+  dhcp: z.object({ leasesActive: Count, leasesAllocated: Count, declines: Count.optional() }).optional(),
+});
+
+export const EventBody = z.object({
+  severity: z.enum(['info', 'warning', 'critical']),
+  code: Text(64),
+  message: Text(2_000),
+  service: ServiceName.optional(),
+  at: EpochMs.optional(),
+});
+
+export const LogBody = z.object({
+  service: ServiceName,
+  lines: z.array(z.object({ ts: EpochMs, text: Text(4_000) })).max(1_000),
+});
+
+export { RemoteId };

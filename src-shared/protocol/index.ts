@@ -1,0 +1,5 @@
+export * from './ids';
+export * from './destinations';
+export * from './bodies';
+export * from './envelope';
+export * from './channels';
