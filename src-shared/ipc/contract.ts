@@ -31,7 +31,7 @@ export const eventNames = Object.keys(events) as EventName[];
 /** `fleetPatch` → `onFleetPatch`: the named subscription the preload exposes. */
 export type SubscribeName<E extends EventName> = `on${Capitalize<E>}`;
 export const subscribeName = <E extends EventName>(e: E) =>
-  `on${e[0]!.toUpperCase()}${e.slice(1)}` as SubscribeName<E>;
+  `on${e.charAt(0).toUpperCase()}${e.slice(1)}` as SubscribeName<E>;
 
 /** What the renderer sees as `window.smt`: named calls and named subscriptions, nothing generic. */
 export type SmtApi = {
