@@ -1,0 +1,92 @@
+import {
+  ok,
+  type CallArgs,
+  type CallName,
+  type CallResult,
+  type ConnectionStatus,
+  type EventName,
+  type EventPayload,
+  type FleetSnapshot,
+  type IpcResult,
+  type RejectCounters,
+  type RemoteView,
+  type SmtBackend,
+} from '../../../src-shared/ipc';
+
+export function remoteView(id: string, overrides: Partial<RemoteView> = {}): RemoteView {
+  const now = Date.now();
+  return {
+    id,
+    hostname: `${id}.dc1.example.net`,
+    ips: ['192.0.2.10'],
+    serviceTag: `SIM-${id}`,
+    os: 'Debian GNU/Linux 12',
+    kernel: '6.1.0-18-amd64',
+    agentVersion: '0.1.0',
+    mode: 'simulated',
+    status: 'online',
+    lastSeen: now,
+    statsAt: now,
+    staleAfterMs: 15_000,
+    localTime: new Date(now).toISOString(),
+    uptimeS: 86_400,
+    load: [0.4, 0.3, 0.2],
+    cpuPct: 12.5,
+    memPct: 41,
+    diskPct: 63,
+    processes: [
+      { name: 'named', running: true, pid: 100, uptimeS: 3600 },
+      { name: 'kea-dhcp4', running: true, pid: 101, uptimeS: 3600 },
+    ],
+    ...overrides,
+  };
+}
+
+/** A core stand-in for host and bridge tests: canned answers, recorded calls, events emitted on demand. */
+export class FakeBackend implements SmtBackend {
+  readonly received: { call: CallName; args: unknown }[] = [];
+  fleet: FleetSnapshot = { at: Date.now(), remotes: [remoteView('r-0001'), remoteView('r-0002')] };
+  connection: ConnectionStatus = {
+    brokers: [
+      { name: 'primary', url: 'stomp+ssl://127.0.0.1:61614' },
+      { name: 'secondary', url: 'stomp+ssl://127.0.0.1:61615' },
+    ],
+    state: { kind: 'connected', broker: 0, since: Date.now() - 60_000 },
+    lastFailoverAt: null,
+    consoleId: 'console-1',
+  };
+  rejects: RejectCounters = { total: 0, byReason: {}, byRemote: {} };
+  failNext: string | null = null;
+  private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
+
+  async handle<C extends CallName>(call: C, args: CallArgs<C>): Promise<IpcResult<CallResult<C>>> {
+    this.received.push({ call, args });
+    if (this.failNext) {
+      const message = this.failNext;
+      this.failNext = null;
+      throw new Error(message);
+    }
+    const answers: { [K in CallName]: CallResult<K> } = {
+      getFleet: this.fleet,
+      getConnection: this.connection,
+      getRejects: this.rejects,
+    };
+    return ok(answers[call]);
+  }
+
+  subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+    const set = this.listeners.get(event) ?? new Set();
+    this.listeners.set(event, set);
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    for (const listener of this.listeners.get(event) ?? [])
+      (listener as (p: EventPayload<E>) => void)(payload);
+  }
+
+  listenerCount(event: EventName): number {
+    return this.listeners.get(event)?.size ?? 0;
+  }
+}
