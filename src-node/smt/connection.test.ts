@@ -1,0 +1,178 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ConnState } from '../../src-shared/connection/machine';
+import type { TlsMaterial } from '../tls';
+import { SmtConnection, type InboundMessage, type SmtConnectionOptions } from './connection';
+import { SmtNotConnectedError } from './errors';
+import { FakeStompServer, plainTransport } from './testing/fake-stomp-server';
+import { waitFor } from './testing/wait';
+
+const noTls: TlsMaterial = { ca: '', cert: '', key: '', subjectCn: 'test', notAfter: new Date(0) };
+const cleanups: (() => Promise<void> | void)[] = [];
+
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function server(opts: ConstructorParameters<typeof FakeStompServer>[0] = {}) {
+  const s = await new FakeStompServer({ heartbeatMs: 200, ...opts }).listen();
+  cleanups.push(() => s.close());
+  return s;
+}
+
+function connection(brokers: SmtConnectionOptions['brokers'], extra: Partial<SmtConnectionOptions> = {}) {
+  const conn = new SmtConnection({
+    name: 'test',
+    brokers,
+    tls: noTls,
+    transport: plainTransport,
+    heartbeat: { sendMs: 200, expectMs: 200, graceMs: 100 },
+    connectTimeoutMs: 2000,
+    random: () => 0.5,
+    ...extra,
+  });
+  const states: ConnState[] = [];
+  conn.onState((s) => states.push(s));
+  cleanups.push(() => conn.stop(200));
+  return { conn, states };
+}
+
+const connected = (conn: SmtConnection) => waitFor('connected', () => conn.state.kind === 'connected');
+
+/** A port nothing listens on: what a dead broker looks like. */
+async function deadEndpoint() {
+  const s = await new FakeStompServer().listen();
+  const ep = s.endpoint('primary');
+  await s.close();
+  return ep;
+}
+
+describe('SmtConnection against a fake STOMP server', () => {
+  it('connects, applies subscriptions, and sends every frame with content-length (NUL bytes survive)', async () => {
+    const srv = await server();
+    const { conn, states } = connection([srv.endpoint('primary')]);
+    const got: InboundMessage[] = [];
+    conn.subscribe('/queue/a', { ack: 'auto' }, (m) => void got.push(m));
+    conn.start();
+    await connected(conn);
+    expect(states.map((s) => s.kind)).toEqual(['connecting', 'connected']);
+    expect(srv.framesOf('SUBSCRIBE')[0]?.headers).toMatchObject({ destination: '/queue/a', ack: 'auto' });
+
+    const body = 'before\u0000after ✓';
+    await conn.send('/queue/a', { 'smt-id': 'x' }, body, { receipt: true });
+    const sent = srv.framesOf('SEND')[0];
+    expect(sent?.headers['content-length']).toBe(String(Buffer.byteLength(body)));
+    expect(sent?.body.toString()).toBe(body);
+    await waitFor('message', () => got.length === 1);
+    expect(got[0]?.body).toBe(body);
+    expect(got[0]?.oversized).toBe(false);
+  });
+
+  it('rejects a send while not connected with a specific error', async () => {
+    const { conn } = connection([await deadEndpoint()]);
+    await expect(conn.send('/queue/a', {}, 'x')).rejects.toBeInstanceOf(SmtNotConnectedError);
+    conn.start();
+    await expect(conn.send('/queue/a', {}, 'x')).rejects.toThrow(
+      /not connected to a broker \(connection is connecting\)/,
+    );
+  });
+
+  it('fails over to the secondary when the primary refuses TCP, and reports which broker it uses', async () => {
+    const secondary = await server();
+    const { conn } = connection([await deadEndpoint(), secondary.endpoint('secondary')]);
+    conn.start();
+    await connected(conn);
+    expect(conn.connectedBroker?.name).toBe('secondary');
+  });
+
+  it('reconnects after the broker drops the socket, re-subscribes and calls the opened hook again', async () => {
+    const srv = await server();
+    const { conn, states } = connection([srv.endpoint('primary')]);
+    let opened = 0;
+    conn.onOpened(() => void opened++);
+    conn.subscribe('/queue/a', { ack: 'client-individual' }, () => undefined);
+    conn.start();
+    await connected(conn);
+    srv.dropAll();
+    await waitFor('second open', () => opened === 2);
+    expect(srv.framesOf('SUBSCRIBE')).toHaveLength(2);
+    expect(states.map((s) => s.kind)).toEqual(['connecting', 'connected', 'connecting', 'connected']);
+  });
+
+  it('detects a frozen broker through missed heart-beats within about two intervals', async () => {
+    const srv = await server();
+    const { conn } = connection([srv.endpoint('primary')]);
+    conn.start();
+    await connected(conn);
+    const frozenAt = Date.now();
+    srv.freeze();
+    await waitFor('session lost', () => conn.state.kind !== 'connected', 3000);
+    // The check runs every max(200, 200) + 100 ms and needs one silent window: at most two of them.
+    expect(Date.now() - frozenAt).toBeLessThan(2 * 300 + 300);
+  });
+
+  it('drains an oversized body, reports it, and keeps reading what follows', async () => {
+    const srv = await server();
+    const { conn } = connection([srv.endpoint('primary')]);
+    const got: InboundMessage[] = [];
+    conn.subscribe('/topic/t', { ack: 'auto', maxBodyBytes: 1000 }, (m) => void got.push(m));
+    conn.start();
+    await connected(conn);
+    srv.deliver('/topic/t', Buffer.alloc(2_000_000, 0x41));
+    srv.deliver('/topic/t', 'small');
+    await waitFor('two messages', () => got.length === 2);
+    expect(got[0]).toMatchObject({ oversized: true, bytes: 2_000_000, body: undefined });
+    expect(got[1]).toMatchObject({ oversized: false, body: 'small' });
+  });
+
+  it('acks client-individual messages one by one, on the broker receipt', async () => {
+    const srv = await server();
+    const { conn } = connection([srv.endpoint('primary')]);
+    const got: InboundMessage[] = [];
+    conn.subscribe('/queue/q', { ack: 'client-individual' }, (m) => void got.push(m));
+    conn.start();
+    await connected(conn);
+    srv.deliver('/queue/q', 'one');
+    srv.deliver('/queue/q', 'two');
+    await waitFor('two messages', () => got.length === 2);
+    await got[1]?.ack();
+    await got[0]?.nack();
+    expect(srv.framesOf('ACK').map((f) => f.headers.id)).toEqual([got[1]?.headers['message-id']]);
+    expect(srv.framesOf('NACK').map((f) => f.headers.id)).toEqual([got[0]?.headers['message-id']]);
+  });
+
+  it('treats a refused certificate as an auth failure: slow retry, no fail-over', async () => {
+    const srv = await server({
+      refuseConnect: 'No user for client certificate: CN=rogue, OU=remotes, O=SMT Lab',
+    });
+    const other = await server();
+    const { conn } = connection([srv.endpoint('primary'), other.endpoint('secondary')], {
+      now: () => 1000,
+    });
+    conn.start();
+    await waitFor('backoff', () => conn.state.kind === 'backoff');
+    expect(conn.state).toMatchObject({ kind: 'backoff', retryAt: 1000 + 30_000, lastBroker: 0 });
+    if (conn.state.kind === 'backoff') expect(conn.state.lastError).toMatch(/refused this identity/);
+    expect(other.framesOf('CONNECT')).toHaveLength(0);
+  });
+
+  it('fails the open when the broker refuses a subscription, instead of looping connect-and-drop', async () => {
+    const srv = await server({ refuseSubscribe: '/queue/smt.remote.r2.config' });
+    const { conn } = connection([srv.endpoint('primary')]);
+    conn.subscribe('/queue/smt.remote.r2.config', { ack: 'client-individual' }, () => undefined);
+    conn.start();
+    await waitFor('backoff', () => conn.state.kind === 'backoff');
+    if (conn.state.kind === 'backoff') expect(conn.state.lastError).toMatch(/not allowed to consume/);
+    expect(srv.framesOf('CONNECT')).toHaveLength(1);
+  });
+
+  it('stops with a DISCONNECT, rejects later sends, and stays idle', async () => {
+    const srv = await server();
+    const { conn } = connection([srv.endpoint('primary')]);
+    conn.start();
+    await connected(conn);
+    await conn.stop();
+    expect(conn.state.kind).toBe('idle');
+    expect(srv.framesOf('DISCONNECT')).toHaveLength(1);
+    await expect(conn.send('/queue/a', {}, 'x')).rejects.toBeInstanceOf(SmtNotConnectedError);
+  });
+});

@@ -1,0 +1,463 @@
+import { connect as tlsConnect } from 'node:tls';
+import type { Duplex } from 'node:stream';
+import stompit from 'stompit';
+import {
+  defaultMachineConfig,
+  transition,
+  type ConnEvent,
+  type ConnState,
+  type MachineConfig,
+} from '../../src-shared/connection/machine';
+import type { BrokerEndpoint } from '../../src-shared/profile';
+import { DEFAULT_MAX_FRAME_BYTES } from '../../src-shared/protocol';
+import { silentLog, type LogSink } from '../log';
+import type { TlsMaterial } from '../tls';
+import { readBody } from './body';
+import { SmtNotConnectedError, SmtSessionLostError, classifyOpenError } from './errors';
+
+type StompClient = stompit.Client;
+/** stompit's typings omit the parsed headers that every incoming frame carries. */
+type StompMessage = stompit.Client.Message & { headers: Record<string, string | number> };
+
+export interface HeartbeatOptions {
+  /** How often we send a heart-beat. */
+  sendMs: number;
+  /** How often we ask the broker to send one. */
+  expectMs: number;
+  /** Extra silence tolerated before the peer counts as dead (broker timers are not exact). */
+  graceMs: number;
+}
+
+export const defaultHeartbeat: HeartbeatOptions = { sendMs: 2000, expectMs: 2000, graceMs: 1000 };
+
+/** Opens the byte stream to one broker and calls `ready` once it can carry STOMP. */
+export type Transport = (broker: BrokerEndpoint, tls: TlsMaterial, ready: () => void) => Duplex;
+
+export const tlsTransport: Transport = (broker, tls, ready) =>
+  tlsConnect(
+    {
+      host: broker.host,
+      port: broker.port,
+      ca: tls.ca,
+      cert: tls.cert,
+      key: tls.key,
+      minVersion: 'TLSv1.2',
+    },
+    ready,
+  );
+
+export interface SmtConnectionOptions {
+  /** Who this connection is, in logs: "console lab-console", "remote r-0001". */
+  name: string;
+  /** Primary first: it is tried first on every round. */
+  brokers: readonly BrokerEndpoint[];
+  tls: TlsMaterial;
+  heartbeat?: Partial<HeartbeatOptions>;
+  /** From the first byte to subscriptions confirmed; a broker slower than this is skipped. */
+  connectTimeoutMs?: number;
+  machine?: Partial<Omit<MachineConfig, 'brokerCount'>>;
+  log?: LogSink;
+  random?: () => number;
+  now?: () => number;
+  transport?: Transport;
+}
+
+export type AckMode = 'auto' | 'client-individual';
+
+export interface SubscribeOptions {
+  ack: AckMode;
+  /** Bodies over this size are drained unread and delivered with `oversized: true`. */
+  maxBodyBytes?: number;
+  /** Extra SUBSCRIBE headers, e.g. `activemq.prefetchSize`. */
+  headers?: Record<string, string>;
+}
+
+export interface InboundMessage {
+  destination: string;
+  headers: Readonly<Record<string, string>>;
+  /** UTF-8 body, undefined when it was over the subscription's byte limit. */
+  body: string | undefined;
+  bytes: number;
+  oversized: boolean;
+  /** Client-individual subscriptions only; resolves on the broker's receipt. No-op for auto. */
+  ack(): Promise<void>;
+  nack(): Promise<void>;
+}
+
+export type MessageHandler = (message: InboundMessage) => void | Promise<void>;
+
+export interface SmtSubscription {
+  readonly destination: string;
+  unsubscribe(): void;
+}
+
+export interface SendOptions {
+  /** Resolve only when the broker confirms (for persistent messages: stored). */
+  receipt?: boolean;
+}
+
+export type StateListener = (state: ConnState, previous: ConnState) => void;
+export type OpenedListener = (broker: BrokerEndpoint) => void | Promise<void>;
+
+interface Registered {
+  id: number;
+  destination: string;
+  options: SubscribeOptions;
+  handler: MessageHandler;
+}
+
+interface Session {
+  id: number;
+  broker: number;
+  client: StompClient;
+  /** CONNECTED arrived: frames may be sent, subscriptions may be applied. */
+  stomp: boolean;
+  connectTimer: NodeJS.Timeout;
+  pending: Set<(cause: string) => void>;
+}
+
+export const brokerUrl = (b: BrokerEndpoint) => `stomp+ssl://${b.host}:${b.port}`;
+
+/** stompit's typings make both callbacks mandatory; passing onError would add a listener per frame. */
+const receiptOption = (onReceipt: () => void) => ({ onReceipt }) as stompit.Client.SendOptions;
+
+/**
+ * One SMT connection: a thin driver around the pure state machine of src-shared/connection/machine.ts.
+ * It owns the socket and the timers; every state change goes through `transition`.
+ */
+export class SmtConnection {
+  private readonly cfg: MachineConfig;
+  private readonly hb: HeartbeatOptions;
+  private readonly log: LogSink;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly transport: Transport;
+  private readonly connectTimeoutMs: number;
+  private current: ConnState = { kind: 'idle' };
+  private session: Session | undefined;
+  private sessionSeq = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly subs = new Map<number, Registered>();
+  private subSeq = 0;
+  private readonly stateListeners = new Set<StateListener>();
+  private readonly openedListeners = new Set<OpenedListener>();
+
+  constructor(private readonly opts: SmtConnectionOptions) {
+    if (opts.brokers.length === 0) throw new Error(`${opts.name}: no broker to connect to`);
+    this.cfg = { ...defaultMachineConfig(opts.brokers.length), ...opts.machine };
+    this.hb = { ...defaultHeartbeat, ...opts.heartbeat };
+    this.log = opts.log ?? silentLog;
+    this.now = opts.now ?? Date.now;
+    this.random = opts.random ?? Math.random;
+    this.transport = opts.transport ?? tlsTransport;
+    this.connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
+  }
+
+  get state(): ConnState {
+    return this.current;
+  }
+
+  get brokers(): readonly BrokerEndpoint[] {
+    return this.opts.brokers;
+  }
+
+  /** The broker of the open session, if there is one. */
+  get connectedBroker(): BrokerEndpoint | undefined {
+    return this.current.kind === 'connected' ? this.opts.brokers[this.current.broker] : undefined;
+  }
+
+  onState(listener: StateListener): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /** Called after every (re)connect, once subscriptions are in place: agents re-send hello here. */
+  onOpened(listener: OpenedListener): () => void {
+    this.openedListeners.add(listener);
+    return () => this.openedListeners.delete(listener);
+  }
+
+  start(): void {
+    this.dispatch({ type: 'start', at: this.now() });
+  }
+
+  /** Ends the session politely (DISCONNECT with receipt, bounded in time) and stays idle. */
+  async stop(timeoutMs = 2000): Promise<void> {
+    const s = this.session;
+    this.session = undefined;
+    this.dispatch({ type: 'stop' });
+    if (!s) return;
+    clearTimeout(s.connectTimer);
+    if (s.stomp) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        s.client.once('end', done);
+        s.client.once('error', done);
+        s.client.disconnect();
+      });
+    }
+    this.endSession(s, 'connection stopped');
+  }
+
+  /**
+   * Registers a subscription for the life of this connection: it is applied now if a session is open
+   * and again after every reconnect.
+   */
+  subscribe(destination: string, options: SubscribeOptions, handler: MessageHandler): SmtSubscription {
+    const sub: Registered = { id: ++this.subSeq, destination, options, handler };
+    this.subs.set(sub.id, sub);
+    if (this.session?.stomp) this.applySubscription(this.session, sub);
+    return {
+      destination,
+      unsubscribe: () => {
+        this.subs.delete(sub.id);
+        const s = this.session;
+        if (s?.stomp) s.client.getSubscription(sub.id)?.unsubscribe();
+      },
+    };
+  }
+
+  /** Sends one frame with content-length set (a NUL byte in a body would otherwise end the frame). */
+  send(
+    destination: string,
+    headers: Record<string, string>,
+    body: string | Buffer,
+    options: SendOptions = {},
+  ): Promise<void> {
+    const s = this.session;
+    if (!s || this.current.kind !== 'connected') {
+      return Promise.reject(new SmtNotConnectedError(this.current.kind));
+    }
+    const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    const frameHeaders = { ...headers, destination, 'content-length': String(buf.length) };
+    return new Promise<void>((resolve, reject) => {
+      if (options.receipt) {
+        const fail = (cause: string) =>
+          reject(new SmtSessionLostError(`the message to ${destination}`, cause));
+        s.pending.add(fail);
+        const frame = s.client.send(
+          frameHeaders,
+          receiptOption(() => {
+            s.pending.delete(fail);
+            resolve();
+          }),
+        );
+        frame.end(buf);
+      } else {
+        s.client.send(frameHeaders).end(buf, (e?: Error | null) => {
+          if (e) reject(new SmtSessionLostError(`the message to ${destination}`, e.message));
+          else resolve();
+        });
+      }
+    });
+  }
+
+  private dispatch(event: ConnEvent): void {
+    const previous = this.current;
+    const next = transition(this.cfg, previous, event);
+    if (next === previous) return;
+    this.current = next;
+    this.enter(next);
+    for (const l of this.stateListeners) {
+      try {
+        l(next, previous);
+      } catch (e) {
+        this.log({ level: 'error', msg: `${this.opts.name}: state listener failed`, error: String(e) });
+      }
+    }
+    if (next.kind === 'connected') {
+      const broker = this.opts.brokers[next.broker];
+      if (broker) for (const l of this.openedListeners) this.runOpened(l, broker);
+    }
+  }
+
+  private runOpened(listener: OpenedListener, broker: BrokerEndpoint): void {
+    Promise.resolve()
+      .then(() => listener(broker))
+      .catch((e: unknown) =>
+        this.log({ level: 'warn', msg: `${this.opts.name}: opened hook failed`, error: String(e) }),
+      );
+  }
+
+  private enter(next: ConnState): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    switch (next.kind) {
+      case 'connecting':
+        this.open(next.broker);
+        return;
+      case 'backoff': {
+        this.dropSession('backing off');
+        const delay = Math.max(0, next.retryAt - this.now());
+        this.retryTimer = setTimeout(() => this.dispatch({ type: 'retryDue', at: this.now() }), delay);
+        return;
+      }
+      case 'idle':
+      case 'failed':
+        this.dropSession(next.kind === 'idle' ? 'connection stopped' : next.lastError);
+        return;
+      case 'connected':
+        return;
+    }
+  }
+
+  private dropSession(cause: string): void {
+    const s = this.session;
+    this.session = undefined;
+    if (s) this.endSession(s, cause);
+  }
+
+  private endSession(s: Session, cause: string): void {
+    clearTimeout(s.connectTimer);
+    for (const fail of s.pending) fail(cause);
+    s.pending.clear();
+    s.client.destroy(new Error(cause));
+  }
+
+  private open(brokerIndex: number): void {
+    this.dropSession('reconnecting');
+    const broker = this.opts.brokers[brokerIndex];
+    if (!broker) throw new Error(`${this.opts.name}: no broker #${brokerIndex}`);
+    const id = ++this.sessionSeq;
+    const socket = this.transport(broker, this.opts.tls, () => {
+      if (this.session?.id !== id) return;
+      client.connect({
+        host: broker.host,
+        'accept-version': '1.2',
+        'heart-beat': `${this.hb.sendMs},${this.hb.expectMs}`,
+      });
+    });
+    const client = new stompit.Client(socket, {
+      heartbeat: [this.hb.sendMs, this.hb.expectMs],
+      heartbeatDelayMargin: this.hb.graceMs,
+    });
+    const session: Session = {
+      id,
+      broker: brokerIndex,
+      client,
+      stomp: false,
+      pending: new Set(),
+      connectTimer: setTimeout(
+        () =>
+          client.destroy(
+            client.createTransportError(
+              `no session with ${broker.name} ${brokerUrl(broker)} within ${this.connectTimeoutMs} ms`,
+            ),
+          ),
+        this.connectTimeoutMs,
+      ),
+    };
+    this.session = session;
+    client.on('error', (e: Error) => this.onSessionEnd(session, e));
+    client.on('end', () => this.onSessionEnd(session, new Error('the broker closed the connection')));
+    client.once('connect', () => this.onStompConnected(session));
+  }
+
+  private onStompConnected(s: Session): void {
+    if (this.session !== s) return;
+    s.stomp = true;
+    const subs = [...this.subs.values()];
+    const opened = () => {
+      if (this.session !== s || this.current.kind !== 'connecting') return;
+      clearTimeout(s.connectTimer);
+      this.dispatch({ type: 'opened', at: this.now() });
+    };
+    if (subs.length === 0) {
+      opened();
+      return;
+    }
+    // The open counts only when the broker has accepted every subscription: a refused one arrives as an
+    // ERROR before this receipt and fails the open instead of looping through connect-and-drop.
+    subs.forEach((sub, i) => this.applySubscription(s, sub, i === subs.length - 1 ? opened : undefined));
+  }
+
+  private applySubscription(s: Session, sub: Registered, onReceipt?: () => void): void {
+    s.client.setImplicitSubscription(sub.id, sub.options.ack, (err, frame) => {
+      if (!err && frame) this.onMessage(s, sub, frame as StompMessage);
+    });
+    const headers = {
+      ...sub.options.headers,
+      destination: sub.destination,
+      ack: sub.options.ack,
+      id: String(sub.id),
+    };
+    s.client.sendFrame('SUBSCRIBE', headers, onReceipt ? receiptOption(onReceipt) : undefined).end();
+  }
+
+  private onMessage(s: Session, sub: Registered, frame: StompMessage): void {
+    const maxBytes = sub.options.maxBodyBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    readBody(frame, maxBytes).then(
+      ({ bytes, body }) => {
+        if (!this.subs.has(sub.id)) return;
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(frame.headers)) {
+          headers[k] = String(v);
+        }
+        const individual = sub.options.ack === 'client-individual';
+        const message: InboundMessage = {
+          destination: headers.destination ?? sub.destination,
+          headers,
+          body: body?.toString('utf8'),
+          bytes,
+          oversized: body === undefined,
+          ack: () => (individual ? this.acknowledge(s, frame, 'ACK') : Promise.resolve()),
+          nack: () => (individual ? this.acknowledge(s, frame, 'NACK') : Promise.resolve()),
+        };
+        Promise.resolve()
+          .then(() => sub.handler(message))
+          .catch((e: unknown) =>
+            this.log({
+              level: 'error',
+              msg: `${this.opts.name}: handler for ${sub.destination} failed`,
+              error: e instanceof Error ? e.message : String(e),
+            }),
+          );
+      },
+      (e: unknown) =>
+        this.log({ level: 'warn', msg: `${this.opts.name}: body read failed`, error: String(e) }),
+    );
+  }
+
+  private acknowledge(s: Session, frame: StompMessage, command: 'ACK' | 'NACK'): Promise<void> {
+    if (this.session !== s || !s.stomp) {
+      // The broker releases what a dead session held: the message will come again on the next one.
+      return Promise.reject(new SmtSessionLostError(`the ${command}`, 'the message will be redelivered'));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const fail = (cause: string) => reject(new SmtSessionLostError(`the ${command}`, cause));
+      s.pending.add(fail);
+      const done = () => {
+        s.pending.delete(fail);
+        resolve();
+      };
+      if (command === 'ACK') s.client.ack(frame, {}, receiptOption(done));
+      else s.client.nack(frame, {}, receiptOption(done));
+    });
+  }
+
+  private onSessionEnd(s: Session, e: Error): void {
+    if (this.session !== s) return;
+    this.session = undefined;
+    const at = this.now();
+    if (this.current.kind === 'connecting') {
+      const { error, auth } = classifyOpenError(e);
+      const broker = this.opts.brokers[s.broker];
+      this.log({
+        level: auth ? 'error' : 'info',
+        msg: `${this.opts.name}: cannot open a session with ${broker?.name ?? s.broker}`,
+        error,
+      });
+      this.endSession(s, error);
+      this.dispatch({ type: 'openFailed', at, error, auth, jitter: this.random() });
+    } else {
+      const { error } = classifyOpenError(e);
+      this.log({ level: 'warn', msg: `${this.opts.name}: session lost`, error });
+      this.endSession(s, error);
+      this.dispatch({ type: 'lost', at, error });
+    }
+  }
+}

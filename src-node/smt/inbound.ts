@@ -1,0 +1,118 @@
+import type { RejectCounters } from '../../src-shared/ipc/views';
+import {
+  DEFAULT_MAX_FRAME_BYTES,
+  decodeEnvelope,
+  remoteIdOfDestination,
+  type ChannelType,
+  type Envelope,
+  type RejectReason,
+} from '../../src-shared/protocol';
+import type { LogSink } from '../log';
+import type { InboundMessage } from './connection';
+
+/**
+ * The header in which the broker stamps the authenticated user of the sender (ActiveMQ
+ * populateJMSXUserID + useAuthenticatedPrincipalForJMSXUserID). A client cannot forge it: the broker
+ * overwrites whatever a SEND carried.
+ */
+export const AUTHENTICATED_USER_HEADER = 'JMSXUserID';
+
+/** The user name in the header; a certificate DN ("CN=r-0001, OU=remotes, …") is reduced to its CN. */
+export function authenticatedUser(headers: Readonly<Record<string, string>>): string | undefined {
+  const raw = headers[AUTHENTICATED_USER_HEADER]?.trim();
+  if (!raw) return undefined;
+  return /^CN=([^,]+)/i.exec(raw)?.[1]?.trim() ?? raw;
+}
+
+export interface CheckOptions {
+  /**
+   * Who may send on this subscription. From remotes, the broker-stamped user must be the envelope's
+   * `from` and own the destination; from consoles the broker's authorization already says who may write.
+   */
+  from: 'remote' | 'console';
+  maxBytes?: number;
+}
+
+export type Rejection = { sender: string; reason: RejectReason; detail: string };
+
+/**
+ * The gate every inbound frame passes: decoded against the channels the subscription expects, then
+ * held to the identity the broker authenticated. A rejected frame is counted per reason and per sender
+ * and logged once per (sender, reason); nothing else is affected.
+ */
+export class InboundGuard {
+  private total = 0;
+  private readonly byReason: Record<string, number> = {};
+  private readonly byRemote: Record<string, number> = {};
+  private readonly logged = new Set<string>();
+
+  constructor(
+    private readonly name: string,
+    private readonly log: LogSink,
+    private readonly onReject?: (r: Rejection) => void,
+  ) {}
+
+  check<T extends ChannelType>(
+    msg: InboundMessage,
+    expected: readonly T[],
+    opts: CheckOptions,
+  ): Envelope<T> | undefined {
+    const user = authenticatedUser(msg.headers);
+    const destinationRid = remoteIdOfDestination(msg.destination);
+    const maxBytes = opts.maxBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    if (msg.oversized || msg.body === undefined) {
+      this.reject(user ?? destinationRid, 'oversized', `${msg.bytes} bytes, over ${maxBytes}`, msg);
+      return undefined;
+    }
+    const decoded = decodeEnvelope(msg.body, expected, maxBytes);
+    if (!decoded.ok) {
+      this.reject(user ?? destinationRid, decoded.reason, decoded.detail, msg);
+      return undefined;
+    }
+    const env = decoded.envelope;
+    if (opts.from === 'remote') {
+      if (!user) {
+        this.reject(
+          destinationRid ?? env.from,
+          'identity-mismatch',
+          `no ${AUTHENTICATED_USER_HEADER} header: the broker must stamp the sender (populateJMSXUserID)`,
+          msg,
+        );
+        return undefined;
+      }
+      if (env.from !== user) {
+        this.reject(user, 'identity-mismatch', `claims to be "${env.from}"`, msg);
+        return undefined;
+      }
+      if (destinationRid !== undefined && destinationRid !== user) {
+        this.reject(user, 'identity-mismatch', `published on ${msg.destination}`, msg);
+        return undefined;
+      }
+    }
+    return env;
+  }
+
+  counters(): RejectCounters {
+    return { total: this.total, byReason: { ...this.byReason }, byRemote: { ...this.byRemote } };
+  }
+
+  private reject(sender: string | undefined, reason: RejectReason, detail: string, msg: InboundMessage) {
+    const who = sender ?? 'unknown';
+    this.total++;
+    this.byReason[reason] = (this.byReason[reason] ?? 0) + 1;
+    this.byRemote[who] = (this.byRemote[who] ?? 0) + 1;
+    const key = `${who}\u0000${reason}`;
+    if (!this.logged.has(key)) {
+      this.logged.add(key);
+      this.log({
+        level: 'warn',
+        msg: `${this.name}: dropped a frame from ${who} (${reason}); further ones are only counted`,
+        remote: who,
+        reason,
+        detail,
+        destination: msg.destination,
+      });
+    }
+    this.onReject?.({ sender: who, reason, detail });
+  }
+}

@@ -1,0 +1,206 @@
+import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { BrokerEndpoint } from '../../../src-shared/profile';
+import type { Transport } from '../connection';
+
+/**
+ * A minimal STOMP 1.2 server over plain TCP for unit tests of the connection driver: it frames by
+ * content-length like ActiveMQ, answers receipts, delivers to exact-destination subscriptions and can
+ * freeze, drop or refuse on demand. Real broker behaviour is tested against ActiveMQ in tests/integration.
+ */
+export interface Frame {
+  command: string;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export interface FakeServerOptions {
+  /** Heart-beat header of CONNECTED and the pace of the server's own heart-beats (0 = none). */
+  heartbeatMs?: number;
+  /** Answer CONNECT with this ERROR message instead of CONNECTED. */
+  refuseConnect?: string;
+  /** Answer a SUBSCRIBE to this destination with an ERROR. */
+  refuseSubscribe?: string;
+}
+
+interface Conn {
+  socket: Socket;
+  buf: Buffer;
+  subs: Map<string, { destination: string; ack: string }>;
+  heartbeat?: NodeJS.Timeout;
+}
+
+export class FakeStompServer {
+  readonly frames: Frame[] = [];
+  private readonly conns = new Set<Conn>();
+  private server: Server | undefined;
+  private frozen = false;
+  private messageSeq = 0;
+  port = 0;
+
+  constructor(private readonly opts: FakeServerOptions = {}) {}
+
+  async listen(): Promise<this> {
+    const server = createServer((socket) => this.accept(socket));
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.port = (server.address() as AddressInfo).port;
+    return this;
+  }
+
+  endpoint(name: BrokerEndpoint['name']): BrokerEndpoint {
+    return { name, host: '127.0.0.1', port: this.port };
+  }
+
+  get connections(): number {
+    return this.conns.size;
+  }
+
+  framesOf(command: string): Frame[] {
+    return this.frames.filter((f) => f.command === command);
+  }
+
+  /** Stops answering and sending heart-beats while keeping the sockets open: a hung broker. */
+  freeze(): void {
+    this.frozen = true;
+  }
+
+  /** Closes every client socket at once, as a killed broker's kernel would. */
+  dropAll(): void {
+    for (const c of this.conns) c.socket.destroy();
+  }
+
+  deliver(destination: string, body: Buffer | string, headers: Record<string, string> = {}): number {
+    let n = 0;
+    for (const c of this.conns) {
+      for (const [id, sub] of c.subs) {
+        if (sub.destination !== destination) continue;
+        const messageId = `ID:fake-${++this.messageSeq}`;
+        this.write(
+          c,
+          'MESSAGE',
+          {
+            ...headers,
+            destination,
+            subscription: id,
+            'message-id': messageId,
+            ack: messageId,
+          },
+          typeof body === 'string' ? Buffer.from(body) : body,
+        );
+        n++;
+      }
+    }
+    return n;
+  }
+
+  async close(): Promise<void> {
+    this.dropAll();
+    const server = this.server;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private accept(socket: Socket): void {
+    const c: Conn = { socket, buf: Buffer.alloc(0), subs: new Map() };
+    this.conns.add(c);
+    socket.on('data', (chunk) => {
+      if (this.frozen) return;
+      c.buf = Buffer.concat([c.buf, chunk]);
+      for (let f = this.parse(c); f; f = this.parse(c)) this.handle(c, f);
+    });
+    socket.on('close', () => {
+      clearInterval(c.heartbeat);
+      this.conns.delete(c);
+    });
+    socket.on('error', () => undefined);
+  }
+
+  private parse(c: Conn): Frame | undefined {
+    while (c.buf.length > 0 && (c.buf[0] === 0x0a || c.buf[0] === 0x0d)) c.buf = c.buf.subarray(1);
+    const headerEnd = c.buf.indexOf('\n\n');
+    if (headerEnd < 0) return undefined;
+    const [command = '', ...lines] = c.buf.subarray(0, headerEnd).toString('utf8').split('\n');
+    const headers: Record<string, string> = {};
+    for (const line of lines) {
+      const i = line.indexOf(':');
+      if (i > 0 && !(line.slice(0, i) in headers)) headers[line.slice(0, i)] = unescape(line.slice(i + 1));
+    }
+    const start = headerEnd + 2;
+    const length = headers['content-length'];
+    const end = length !== undefined ? start + Number(length) : c.buf.indexOf(0, start);
+    if (end < 0 || c.buf.length < end + 1) return undefined;
+    const body = Buffer.from(c.buf.subarray(start, end));
+    c.buf = c.buf.subarray(end + 1);
+    return { command, headers, body };
+  }
+
+  private handle(c: Conn, f: Frame): void {
+    this.frames.push(f);
+    const receipt = () => {
+      if (f.headers.receipt !== undefined) this.write(c, 'RECEIPT', { 'receipt-id': f.headers.receipt });
+    };
+    switch (f.command) {
+      case 'CONNECT':
+      case 'STOMP':
+        if (this.opts.refuseConnect !== undefined) {
+          this.write(c, 'ERROR', { message: this.opts.refuseConnect });
+          c.socket.end();
+          return;
+        }
+        this.write(c, 'CONNECTED', {
+          version: '1.2',
+          'heart-beat': `${this.opts.heartbeatMs ?? 0},${this.opts.heartbeatMs ?? 0}`,
+        });
+        if (this.opts.heartbeatMs) {
+          c.heartbeat = setInterval(() => {
+            if (!this.frozen) c.socket.write('\n');
+          }, this.opts.heartbeatMs);
+        }
+        return;
+      case 'SUBSCRIBE':
+        if (f.headers.destination === this.opts.refuseSubscribe) {
+          this.write(c, 'ERROR', { message: `User lab is not allowed to consume ${f.headers.destination}` });
+          return;
+        }
+        c.subs.set(f.headers.id ?? '', {
+          destination: f.headers.destination ?? '',
+          ack: f.headers.ack ?? 'auto',
+        });
+        receipt();
+        return;
+      case 'UNSUBSCRIBE':
+        c.subs.delete(f.headers.id ?? '');
+        receipt();
+        return;
+      case 'SEND':
+        receipt();
+        this.deliver(f.headers.destination ?? '', f.body);
+        return;
+      case 'DISCONNECT':
+        receipt();
+        c.socket.end();
+        return;
+      default:
+        receipt();
+    }
+  }
+
+  private write(
+    c: Conn,
+    command: string,
+    headers: Record<string, string>,
+    body: Buffer = Buffer.alloc(0),
+  ): void {
+    const head = Object.entries({ ...headers, 'content-length': String(body.length) })
+      .map(([k, v]) => `${k}:${v}`)
+      .join('\n');
+    c.socket.write(Buffer.concat([Buffer.from(`${command}\n${head}\n\n`), body, Buffer.from([0])]));
+  }
+}
+
+const unescapes: Record<string, string> = { '\\c': ':', '\\n': '\n', '\\r': '\r', '\\\\': '\\' };
+const unescape = (v: string) => v.replace(/\\[cnr\\]/g, (e) => unescapes[e] ?? e);
+
+/** Plain TCP instead of TLS, for the fake server. */
+export const plainTransport: Transport = (broker, _tls, ready) =>
+  netConnect({ host: broker.host, port: broker.port }, ready);
