@@ -1,0 +1,170 @@
+package io.smtconsole.broker;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.activemq.broker.Broker;
+import org.apache.activemq.broker.BrokerFilter;
+import org.apache.activemq.broker.Connection;
+import org.apache.activemq.broker.ConnectionContext;
+import org.apache.activemq.broker.ProducerBrokerExchange;
+import org.apache.activemq.broker.region.Subscription;
+import org.apache.activemq.command.ConnectionId;
+import org.apache.activemq.command.ConnectionInfo;
+import org.apache.activemq.command.ConsumerInfo;
+import org.apache.activemq.command.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Narrows authorization per authenticated remote and enforces revocation on live connections.
+ * Consoles (members of consolesGroup), the broker's own context and network connectors pass untouched.
+ */
+final class IdentityBroker extends BrokerFilter {
+    private static final Logger LOG = LoggerFactory.getLogger(IdentityBroker.class);
+    /** Time for the ERROR frame to reach the client before the socket is closed under it. */
+    private static final long CLOSE_AFTER_ERROR_MS = 200;
+
+    private final Allowlist allowlist;
+    private final String consolesGroup;
+    private final long sweepIntervalMs;
+    private final Map<ConnectionId, ConnectionContext> connections = new ConcurrentHashMap<>();
+    private ScheduledExecutorService timer;
+    private boolean warnedUnreadable;
+
+    IdentityBroker(Broker next, Allowlist allowlist, String consolesGroup, long sweepIntervalMs) {
+        super(next);
+        this.allowlist = allowlist;
+        this.consolesGroup = consolesGroup;
+        this.sweepIntervalMs = sweepIntervalMs;
+    }
+
+    @Override
+    public void start() throws Exception {
+        super.start();
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "smt-identity-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::sweepSafely, sweepIntervalMs, sweepIntervalMs, TimeUnit.MILLISECONDS);
+        LOG.info("SMT identity plugin active: allowlist {}, consoles group {}, sweep every {} ms",
+                allowlist.file(), consolesGroup, sweepIntervalMs);
+    }
+
+    @Override
+    public void stop() throws Exception {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        super.stop();
+    }
+
+    @Override
+    public void addConnection(ConnectionContext context, ConnectionInfo info) throws Exception {
+        super.addConnection(context, info);
+        // Only after authentication succeeded: a refused certificate never becomes a tracked connection.
+        connections.put(info.getConnectionId(), context);
+    }
+
+    @Override
+    public void removeConnection(ConnectionContext context, ConnectionInfo info, Throwable error) throws Exception {
+        connections.remove(info.getConnectionId());
+        super.removeConnection(context, info, error);
+    }
+
+    @Override
+    public Subscription addConsumer(ConnectionContext context, ConsumerInfo info) throws Exception {
+        Identity who = restricted(context);
+        if (who != null) {
+            String refusal = DestinationRules.refuseConsume(who.user, info.getDestination(), info.isBrowser());
+            if (refusal != null) {
+                LOG.warn("Refused consumer: {}", refusal);
+                throw new SecurityException(refusal);
+            }
+        }
+        return super.addConsumer(context, info);
+    }
+
+    @Override
+    public void send(ProducerBrokerExchange exchange, Message message) throws Exception {
+        Identity who = restricted(exchange.getConnectionContext());
+        if (who != null) {
+            String refusal = DestinationRules.refuseSend(who.user, message.getDestination());
+            if (refusal != null) {
+                LOG.warn("Refused message: {}", refusal);
+                throw new SecurityException(refusal);
+            }
+        }
+        super.send(exchange, message);
+    }
+
+    /** The identity to narrow, or null for connections this plugin leaves to the authorization map. */
+    private Identity restricted(ConnectionContext context) {
+        if (context == null || context.isNetworkConnection()) {
+            return null;
+        }
+        if (context.getSecurityContext() != null && context.getSecurityContext().isBrokerContext()) {
+            return null;
+        }
+        Identity who = Identity.of(context.getSecurityContext(), consolesGroup);
+        if (who == null) {
+            throw new SecurityException("connection has no authenticated user");
+        }
+        return who.console ? null : who;
+    }
+
+    private void sweepSafely() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            // An exception would cancel the scheduled task and silently end revocation for good.
+            LOG.error("Revocation sweep failed", e);
+        }
+    }
+
+    private void sweep() {
+        Map<String, String> users = allowlist.read();
+        if (users == null) {
+            if (!warnedUnreadable) {
+                LOG.warn("Allowlist {} is unreadable or empty: revocation sweeps skipped until it is readable", allowlist.file());
+                warnedUnreadable = true;
+            }
+            return;
+        }
+        warnedUnreadable = false;
+        for (Map.Entry<ConnectionId, ConnectionContext> entry : connections.entrySet()) {
+            ConnectionContext context = entry.getValue();
+            if (context.isNetworkConnection() || context.getSecurityContext() == null
+                    || context.getSecurityContext().isBrokerContext()) {
+                continue;
+            }
+            Identity who = Identity.of(context.getSecurityContext(), consolesGroup);
+            if (who == null) {
+                continue;
+            }
+            String dn = users.get(who.user);
+            // A changed DN means the name now belongs to another certificate: the old one is out too.
+            if (dn == null || !dn.equals(who.dn)) {
+                connections.remove(entry.getKey());
+                revoke(context, who);
+            }
+        }
+    }
+
+    private void revoke(ConnectionContext context, Identity who) {
+        String reason = "certificate of " + who.user + " (" + who.dn + ") was revoked";
+        LOG.warn("Closing connection {} from {}: {}", context.getConnectionId(),
+                context.getConnection() == null ? "?" : context.getConnection().getRemoteAddress(), reason);
+        Connection connection = context.getConnection();
+        if (connection == null) {
+            return;
+        }
+        connection.serviceException(new SecurityException(reason));
+        timer.schedule(() -> connection.serviceExceptionAsync(new IOException(reason)), CLOSE_AFTER_ERROR_MS,
+                TimeUnit.MILLISECONDS);
+    }
+}

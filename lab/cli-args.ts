@@ -1,0 +1,137 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { RemoteId } from '../src-shared/protocol/ids';
+
+/** What `npm run lab -- …` can be asked to do; parsed and validated before anything runs. */
+export type LabCommand =
+  | { cmd: 'up'; dir?: string; heapMb?: number }
+  | { cmd: 'down'; dir?: string }
+  | { cmd: 'status'; dir?: string; json: boolean }
+  | { cmd: 'provision'; dir?: string; rids: string[] }
+  | { cmd: 'revoke'; dir?: string; rid: string }
+  | { cmd: 'kill'; dir?: string; broker: 'primary' | 'secondary' }
+  | { cmd: 'help' };
+
+export const usage = `Usage: npm run lab -- <command> [--dir <lab dir>]
+
+  up [--heap-mb N]        start the primary and secondary brokers (only what is not running)
+  down                    stop the brokers up started, by PID
+  status [--json]         role of each broker: active, standby or down
+  provision <rid...>      issue certificates and admit remotes (no broker restart)
+  revoke <rid>            remove a remote; its live connections close within seconds
+  kill <primary|secondary>  SIGKILL one broker, as a crash would
+
+The lab dir defaults to $SMT_LAB_DIR, else .lab/ at the repository root.`;
+
+export class UsageError extends Error {}
+
+const remoteIdList = z.array(RemoteId).min(1, 'provision needs at least one remote id');
+const heapMb = z.coerce
+  .number({ error: '--heap-mb must be a number of megabytes' })
+  .int('--heap-mb must be a whole number')
+  .min(64, '--heap-mb must be at least 64')
+  .max(8192, '--heap-mb must be at most 8192');
+const brokerName = z.enum(['primary', 'secondary'], { error: 'kill takes "primary" or "secondary"' });
+
+function check<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    throw new UsageError(
+      r.error.issues
+        .map(
+          (i) =>
+            (typeof i.path[0] === 'number'
+              ? `"${String(value instanceof Array ? value[i.path[0]] : '')}": `
+              : '') + i.message,
+        )
+        .join('; '),
+    );
+  }
+  return r.data;
+}
+
+export function parseLabArgs(argv: readonly string[]): LabCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        dir: { type: 'string' },
+        json: { type: 'boolean' },
+        'heap-mb': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [cmd, ...rest] = positionals;
+  if (values.help || cmd === 'help') return { cmd: 'help' };
+  if (cmd === undefined) throw new UsageError('missing command');
+  const dir =
+    values.dir === undefined ? {} : { dir: check(z.string().min(1, '--dir must not be empty'), values.dir) };
+
+  const onlyOptions = (allowed: string[]) => {
+    const extra = Object.keys(values).filter((k) => k !== 'dir' && !allowed.includes(k));
+    if (extra.length) throw new UsageError(`${cmd} does not take --${extra.join(', --')}`);
+  };
+  const positionalCount = (n: number, what: string) => {
+    if (rest.length !== n)
+      throw new UsageError(`${cmd} takes ${what}, got ${rest.length ? rest.join(' ') : 'nothing'}`);
+  };
+
+  switch (cmd) {
+    case 'up':
+      onlyOptions(['heap-mb']);
+      positionalCount(0, 'no arguments');
+      return {
+        cmd,
+        ...dir,
+        ...(values['heap-mb'] === undefined ? {} : { heapMb: check(heapMb, values['heap-mb']) }),
+      };
+    case 'down':
+      onlyOptions([]);
+      positionalCount(0, 'no arguments');
+      return { cmd, ...dir };
+    case 'status':
+      onlyOptions(['json']);
+      positionalCount(0, 'no arguments');
+      return { cmd, ...dir, json: values.json === true };
+    case 'provision':
+      onlyOptions([]);
+      return { cmd, ...dir, rids: check(remoteIdList, rest) };
+    case 'revoke':
+      onlyOptions([]);
+      positionalCount(1, 'one remote id');
+      return { cmd, ...dir, rid: check(remoteIdList, rest)[0] as string };
+    case 'kill':
+      onlyOptions([]);
+      positionalCount(1, 'one broker name');
+      return { cmd, ...dir, broker: check(brokerName, rest[0]) };
+    default:
+      throw new UsageError(`unknown command "${cmd}"`);
+  }
+}
+
+interface StatusLine {
+  name: string;
+  url: string;
+  pid: number | null;
+  role: string;
+}
+
+/** `status --json`: exactly these four fields per broker, in this order, for scripts. */
+export function renderStatusJson(brokers: readonly StatusLine[]): string {
+  return JSON.stringify({ brokers: brokers.map(({ name, url, pid, role }) => ({ name, url, pid, role })) });
+}
+
+export function renderStatusText(brokers: readonly StatusLine[]): string {
+  return brokers
+    .map(
+      (b) => `${b.name.padEnd(10)} ${b.role.padEnd(8)} ${b.url}${b.pid === null ? '' : `  (pid ${b.pid})`}`,
+    )
+    .join('\n');
+}
