@@ -1,0 +1,30 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { openApi } from './api';
+import { App } from './components/App';
+import { createSmtStore } from './store';
+import { StoreContext } from './store/react';
+import { startSync } from './store/sync';
+import './styles.css';
+
+const store = createSmtStore();
+const { api, link } = openApi();
+startSync(api, link, store);
+
+// A background tab still tells the admin that remotes went offline.
+store.subscribe(
+  (s) => s.counts.offline,
+  (offline) => {
+    document.title = offline > 0 ? `(${offline} offline) SMT Console` : 'SMT Console';
+  },
+);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <StoreContext.Provider value={store}>
+      <App />
+    </StoreContext.Provider>
+  </StrictMode>,
+);

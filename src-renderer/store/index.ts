@@ -1,0 +1,19 @@
+import { subscribeWithSelector } from 'zustand/middleware';
+import { createStore } from 'zustand/vanilla';
+import { createClockSlice } from './clock-slice';
+import { createConnectionSlice } from './connection-slice';
+import { createFleetSlice } from './fleet-slice';
+import type { SmtState } from './slice';
+
+export type { SmtState } from './slice';
+
+export const createSmtStore = () =>
+  createStore<SmtState>()(
+    subscribeWithSelector((...a) => ({
+      ...createConnectionSlice(...a),
+      ...createFleetSlice(...a),
+      ...createClockSlice(...a),
+    })),
+  );
+
+export type SmtStore = ReturnType<typeof createSmtStore>;

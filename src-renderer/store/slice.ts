@@ -1,0 +1,15 @@
+import type { StateCreator } from 'zustand';
+import type { ClockSlice } from './clock-slice';
+import type { ConnectionSlice } from './connection-slice';
+import type { FleetSlice } from './fleet-slice';
+
+/** The whole store: one slice per domain, combined once in store/index.ts. */
+export type SmtState = ConnectionSlice & FleetSlice & ClockSlice;
+
+/** Middleware is applied to the combined store only; every slice is typed against that. */
+export type SliceCreator<Slice> = StateCreator<
+  SmtState,
+  [['zustand/subscribeWithSelector', never]],
+  [],
+  Slice
+>;

@@ -1,0 +1,144 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  ok,
+  type ConnectionStatus,
+  type EventName,
+  type EventPayload,
+  type FleetSnapshot,
+  type SmtApi,
+} from '../../src-shared/ipc';
+import type { LinkSource, LinkState } from '../api/link';
+import { remote } from '../testing/remote';
+import { createSmtStore } from './index';
+import { startSync } from './sync';
+
+const connection: ConnectionStatus = {
+  brokers: [{ name: 'primary', url: 'stomp+ssl://127.0.0.1:1' }],
+  state: { kind: 'connected', broker: 0, since: 1 },
+  lastFailoverAt: null,
+  consoleId: 'c1',
+};
+
+function fakeApi(snapshot: () => FleetSnapshot) {
+  const listeners: { [E in EventName]: ((p: EventPayload<E>) => void)[] } = {
+    fleetPatch: [],
+    connectionChanged: [],
+  };
+  const counts = { getFleet: 0, getRejects: 0 };
+  const api: SmtApi = {
+    getFleet: async () => {
+      counts.getFleet++;
+      return ok(snapshot());
+    },
+    getConnection: async () => ok(connection),
+    getRejects: async () => {
+      counts.getRejects++;
+      return ok({ total: counts.getRejects, byReason: {}, byRemote: {} });
+    },
+    onFleetPatch: (l) => {
+      listeners.fleetPatch.push(l);
+      return () => undefined;
+    },
+    onConnectionChanged: (l) => {
+      listeners.connectionChanged.push(l);
+      return () => undefined;
+    },
+  };
+  return { api, listeners, counts };
+}
+
+function fakeLink(initial: LinkState) {
+  let state = initial;
+  const listeners: ((s: LinkState) => void)[] = [];
+  const link: LinkSource = {
+    state: () => state,
+    rejectedFrames: () => 0,
+    onChange: (l) => {
+      listeners.push(l);
+      return () => undefined;
+    },
+  };
+  const set = (s: LinkState) => {
+    state = s;
+    listeners.forEach((l) => l(s));
+  };
+  return { link, set };
+}
+
+describe('startSync', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('loads on open, then applies patches in batches, one store update per batch', async () => {
+    const store = createSmtStore();
+    const { api, listeners } = fakeApi(() => ({ at: 100, remotes: [remote('a', 100), remote('b', 100)] }));
+    const { link, set } = fakeLink({ kind: 'connecting', attempt: 1 });
+    const stop = startSync(api, link, store, { batchMs: 100 });
+    expect(store.getState().fleetAt).toBeNull();
+
+    set({ kind: 'open', since: 1 });
+    await vi.waitFor(() => expect(store.getState().remotes.size).toBe(2));
+    expect(store.getState().connection).toEqual(connection);
+    expect(store.getState().link.kind).toBe('open');
+
+    let updates = 0;
+    const off = store.subscribe(
+      (s) => s.remotes,
+      () => updates++,
+    );
+    for (let i = 1; i <= 5; i++) {
+      listeners.fleetPatch.forEach((l) =>
+        l({ at: 100 + i, upserts: [remote('a', 100 + i, { cpuPct: i })], removed: [] }),
+      );
+    }
+    expect(updates).toBe(0);
+    vi.advanceTimersByTime(100);
+    expect(updates).toBe(1);
+    expect(store.getState().remotes.get('a')?.cpuPct).toBe(5);
+    off();
+    stop();
+  });
+
+  it('holds patches that arrive before the first snapshot and applies the newer ones after it', async () => {
+    const store = createSmtStore();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const { api, listeners } = fakeApi(() => ({ at: 100, remotes: [remote('a', 100)] }));
+    const slowApi: SmtApi = {
+      ...api,
+      getFleet: async () => {
+        await gate;
+        return api.getFleet();
+      },
+    };
+    const { link } = fakeLink({ kind: 'open', since: 1 });
+    const stop = startSync(slowApi, link, store, { batchMs: 10 });
+    listeners.fleetPatch.forEach((l) => l({ at: 90, upserts: [remote('old', 90)], removed: [] }));
+    listeners.fleetPatch.forEach((l) => l({ at: 110, upserts: [remote('new', 110)], removed: [] }));
+    vi.advanceTimersByTime(50);
+    release();
+    await vi.waitFor(() => expect(store.getState().remotes.has('new')).toBe(true));
+    expect(store.getState().remotes.has('old')).toBe(false);
+    stop();
+  });
+
+  it('ticks the clock every second, polls the reject counters and follows connection events', async () => {
+    const store = createSmtStore();
+    const { api, listeners, counts } = fakeApi(() => ({ at: Date.now(), remotes: [] }));
+    const { link } = fakeLink({ kind: 'open', since: 1 });
+    const stop = startSync(api, link, store, { rejectsEveryMs: 2000 });
+    await vi.waitFor(() => expect(store.getState().rejects?.total).toBe(1));
+    const t0 = store.getState().now;
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(store.getState().now - t0).toBeGreaterThanOrEqual(1000);
+    expect(counts.getRejects).toBe(2);
+    const failover = {
+      ...connection,
+      state: { kind: 'connected' as const, broker: 1, since: 5 },
+      lastFailoverAt: 5,
+    };
+    listeners.connectionChanged.forEach((l) => l(failover));
+    expect(store.getState().connection?.lastFailoverAt).toBe(5);
+    stop();
+  });
+});

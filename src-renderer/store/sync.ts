@@ -1,0 +1,102 @@
+import type { FleetPatch, IpcResult, SmtApi } from '../../src-shared/ipc';
+import type { LinkSource } from '../api/link';
+import type { SmtStore } from './index';
+
+/** Patches held while the first snapshot loads; older ones are part of that snapshot anyway. */
+const MAX_HELD_PATCHES = 200;
+
+export interface SyncOptions {
+  /** Patches that arrive within this window are applied as one update of the store. */
+  batchMs?: number;
+  rejectsEveryMs?: number;
+}
+
+/**
+ * Keeps the store in step with the console: a full load whenever the link (re)opens, then events; fleet
+ * patches are gathered and applied in batches so a busy fleet costs one render per batch, not per patch.
+ */
+export function startSync(
+  api: SmtApi,
+  link: LinkSource,
+  store: SmtStore,
+  opts: SyncOptions = {},
+): () => void {
+  const batchMs = opts.batchMs ?? 100;
+  const s = () => store.getState();
+  let queued: FleetPatch[] = [];
+  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+  let loading = false;
+
+  const flush = () => {
+    flushTimer = null;
+    // Until the first snapshot arrives there is nothing to patch: hold the latest patches for it.
+    if (s().fleetAt === null) {
+      queued = queued.slice(-MAX_HELD_PATCHES);
+      return;
+    }
+    const batch = queued;
+    queued = [];
+    s().applyPatches(batch);
+  };
+
+  const value = <T>(result: IpcResult<T>, what: string): T | null => {
+    if (result.ok) return result.value;
+    s().setCallError(`Could not load ${what}: ${result.error.message}`);
+    return null;
+  };
+
+  const load = async () => {
+    if (loading) return;
+    loading = true;
+    try {
+      const [connection, fleet, rejects] = await Promise.all([
+        api.getConnection(),
+        api.getFleet(),
+        api.getRejects(),
+      ]);
+      const c = value(connection, 'the broker connection');
+      const f = value(fleet, 'the fleet');
+      const r = value(rejects, 'the rejected-frame counters');
+      if (c) s().setConnection(c);
+      if (r) s().setRejects(r);
+      if (f) {
+        s().syncClock(f.at);
+        s().loadSnapshot(f);
+        flush();
+      }
+      if (c && f && r) s().setCallError(null);
+    } finally {
+      loading = false;
+    }
+  };
+
+  const offPatch = api.onFleetPatch((patch) => {
+    queued.push(patch);
+    flushTimer ??= setTimeout(flush, batchMs);
+  });
+  const offConnection = api.onConnectionChanged((c) => s().setConnection(c));
+  const offLink = link.onChange((state) => {
+    const was = s().link.kind;
+    s().setLink(state, link.rejectedFrames());
+    if (state.kind === 'open' && was !== 'open') void load();
+  });
+
+  s().setLink(link.state(), link.rejectedFrames());
+  if (link.state().kind === 'open') void load();
+
+  const clock = setInterval(() => s().tick(), 1000);
+  const rejects = setInterval(async () => {
+    if (s().link.kind !== 'open') return;
+    const r = await api.getRejects();
+    if (r.ok) s().setRejects(r.value);
+  }, opts.rejectsEveryMs ?? 2000);
+
+  return () => {
+    offPatch();
+    offConnection();
+    offLink();
+    clearInterval(clock);
+    clearInterval(rejects);
+    if (flushTimer) clearTimeout(flushTimer);
+  };
+}
