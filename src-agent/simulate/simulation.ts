@@ -1,0 +1,122 @@
+import { remoteIdentities, type LabOptions } from '../../lab/lab';
+import type { ConnState } from '../../src-shared/connection/machine';
+import { silentLog, type LogSink } from '../../src-node/log';
+import { loadTlsMaterial } from '../../src-node/tls';
+import { VirtualRemote, type VirtualRemoteOptions } from './virtual-remote';
+
+export interface SimulationOptions {
+  remotes: number;
+  /** Index of the first remote: r-<first> … r-<first + remotes - 1>. */
+  first?: number;
+  statsIntervalMs?: number;
+  presenceIntervalMs?: number;
+  lab?: LabOptions;
+  /** Connections opened at a time, so a thousand remotes do not all handshake at once. */
+  concurrency?: number;
+  /** For each remote's connection and inbound guard. */
+  log?: LogSink;
+  connection?: VirtualRemoteOptions['connection'];
+  /** Called after any remote's connection changes state. */
+  onChange?: (sim: Simulation) => void;
+}
+
+export const remoteIdOf = (n: number) => `r-${String(n).padStart(4, '0')}`;
+
+export class Simulation {
+  private stopped = false;
+
+  constructor(
+    readonly remotes: readonly VirtualRemote[],
+    private readonly concurrency = 25,
+  ) {}
+
+  /** Opens the connections a few at a time; resolves when each has connected or failed once. */
+  async start(): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (!this.stopped && next < this.remotes.length) {
+        const r = this.remotes[next++];
+        if (!r) break;
+        const outcome = settled(r);
+        r.start();
+        await outcome;
+      }
+    };
+    const workers = Math.min(Math.max(1, this.concurrency), this.remotes.length);
+    await Promise.all(Array.from({ length: workers }, worker));
+  }
+
+  connected(): number {
+    return this.remotes.filter((r) => r.conn.state.kind === 'connected').length;
+  }
+
+  /** Connected remotes per broker name. */
+  byBroker(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of this.remotes) {
+      const b = r.conn.connectedBroker;
+      if (b) out[b.name] = (out[b.name] ?? 0) + 1;
+    }
+    return out;
+  }
+
+  get(id: string): VirtualRemote | undefined {
+    return this.remotes.find((r) => r.id === id);
+  }
+
+  /** Goodbye from every remote, in parallel, bounded in time. */
+  async stop(timeoutMs = 3000): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.remotes.map((r) => r.stop(timeoutMs)));
+  }
+}
+
+/** Resolves at the first outcome of an open: connected, or a failure that sends it to back off. */
+function settled(remote: VirtualRemote): Promise<ConnState['kind']> {
+  return new Promise((resolve) => {
+    const done = (s: ConnState) => {
+      if (s.kind === 'connecting' || s.kind === 'idle') return;
+      off();
+      resolve(s.kind);
+    };
+    const off = remote.conn.onState(done);
+    done(remote.conn.state);
+  });
+}
+
+/**
+ * Builds N virtual remotes, each with its own lab certificate (provisioned in one batch when missing)
+ * and its own connection, not yet started.
+ */
+export async function createSimulation(opts: SimulationOptions): Promise<Simulation> {
+  const first = opts.first ?? 1;
+  const ids = Array.from({ length: opts.remotes }, (_, i) => remoteIdOf(first + i));
+  const identities = await remoteIdentities(ids, { ...opts.lab, provision: true });
+  const remotes: VirtualRemote[] = [];
+  for (const [i, identity] of identities.entries()) {
+    remotes.push(
+      new VirtualRemote({
+        identity,
+        tls: await loadTlsMaterial(identity.tls),
+        index: first + i,
+        statsIntervalMs: opts.statsIntervalMs ?? 5000,
+        presenceIntervalMs: opts.presenceIntervalMs ?? 2000,
+        log: opts.log ?? silentLog,
+        connection: opts.connection,
+      }),
+    );
+  }
+  const sim = new Simulation(remotes, opts.concurrency);
+  if (opts.onChange) {
+    const onChange = opts.onChange;
+    for (const r of remotes) r.conn.onState(() => onChange(sim));
+  }
+  return sim;
+}
+
+/** createSimulation, then start: every remote has connected or failed once when it resolves. */
+export async function startSimulation(opts: SimulationOptions): Promise<Simulation> {
+  const sim = await createSimulation(opts);
+  await sim.start();
+  return sim;
+}

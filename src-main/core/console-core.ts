@@ -1,0 +1,264 @@
+import type { z } from 'zod';
+import type { ConnState } from '../../src-shared/connection/machine';
+import {
+  calls,
+  type CallArgs,
+  type CallName,
+  type CallResult,
+  type EventName,
+  type EventPayload,
+  type SmtBackend,
+} from '../../src-shared/ipc/contract';
+import { err, ok, type IpcResult } from '../../src-shared/ipc/result';
+import type { ConnectionStatus, RejectCounters } from '../../src-shared/ipc/views';
+import type { ConsoleProfile } from '../../src-shared/profile';
+import {
+  RemoteId,
+  destinations,
+  makeEnvelope,
+  remoteTopicKinds,
+  type Body,
+  type Envelope,
+} from '../../src-shared/protocol';
+import { silentLog, type LogSink } from '../../src-node/log';
+import {
+  InboundGuard,
+  SmtConnection,
+  brokerUrl,
+  publish,
+  type InboundMessage,
+  type SmtConnectionOptions,
+} from '../../src-node/smt';
+import { loadTlsMaterial, type TlsMaterial } from '../../src-node/tls';
+import { FleetModel, type FleetEnvelope, type FleetModelOptions } from './fleet-model';
+import { FleetPatcher } from './fleet-patcher';
+import { loadConsoleProfile } from './profile';
+
+export interface ConsoleCoreOptions {
+  profile: ConsoleProfile;
+  /** Already loaded material; by default it is read from the profile's TLS files at start. */
+  tls?: TlsMaterial;
+  log?: LogSink;
+  now?: () => number;
+  /** At most one fleet patch per this many ms. */
+  patchIntervalMs?: number;
+  /** How often presence lapses are checked. */
+  sweepIntervalMs?: number;
+  fleet?: Partial<FleetModelOptions>;
+  connection?: Partial<
+    Pick<SmtConnectionOptions, 'heartbeat' | 'connectTimeoutMs' | 'machine' | 'random' | 'transport'>
+  >;
+}
+
+type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
+type ResultListener = (result: Envelope<'result'>) => void;
+
+/** Topics carry non-persistent samples: the newest wins, nothing to acknowledge. */
+const liveKinds = remoteTopicKinds.filter((k): k is 'stats' | 'presence' | 'usage' => k !== 'log');
+
+/**
+ * The console's core under plain Node: one SMT connection, the fleet model fed from it, and the IPC
+ * contract served over both (SmtBackend) for the Electron main process and the browser host.
+ */
+export class ConsoleCore implements SmtBackend {
+  readonly fleet: FleetModel;
+  readonly guard: InboundGuard;
+  private readonly log: LogSink;
+  private readonly now: () => number;
+  private readonly patcher: FleetPatcher;
+  private conn: SmtConnection | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private lastBroker: number | undefined;
+  private lastFailoverAt: number | null = null;
+  private readonly listeners: { [E in EventName]: Set<Listener<E>> } = {
+    fleetPatch: new Set(),
+    connectionChanged: new Set(),
+  };
+  private readonly resultListeners = new Set<ResultListener>();
+
+  static async fromProfileFile(
+    file: string,
+    opts: Omit<ConsoleCoreOptions, 'profile'> = {},
+  ): Promise<ConsoleCore> {
+    return new ConsoleCore({ ...opts, profile: await loadConsoleProfile(file) });
+  }
+
+  constructor(private readonly opts: ConsoleCoreOptions) {
+    this.log = opts.log ?? silentLog;
+    this.now = opts.now ?? Date.now;
+    this.fleet = new FleetModel(opts.fleet);
+    this.guard = new InboundGuard(`console ${opts.profile.consoleId}`, this.log);
+    this.patcher = new FleetPatcher(
+      this.fleet,
+      (patch) => this.emit('fleetPatch', patch),
+      this.now,
+      opts.patchIntervalMs ?? 250,
+    );
+  }
+
+  get consoleId(): string {
+    return this.opts.profile.consoleId;
+  }
+
+  /** Loads the TLS material (a bad file throws TlsMaterialError here) and starts connecting. */
+  async start(): Promise<void> {
+    if (this.conn) return;
+    const { profile } = this.opts;
+    const tls = this.opts.tls ?? (await loadTlsMaterial(profile.tls));
+    const conn = new SmtConnection({
+      ...this.opts.connection,
+      name: `console ${profile.consoleId}`,
+      brokers: profile.brokers,
+      tls,
+      log: this.log,
+      now: this.now,
+    });
+    this.conn = conn;
+    conn.onState((state, previous) => this.onState(state, previous));
+    conn.subscribe(destinations.inventory(), { ack: 'client-individual' }, (m) =>
+      this.take(m, ['hello'], true),
+    );
+    for (const kind of liveKinds) {
+      conn.subscribe(destinations.allRemotesTopic(kind), { ack: 'auto' }, (m) => this.take(m, [kind], false));
+    }
+    conn.subscribe(destinations.events(), { ack: 'client-individual' }, (m) => this.take(m, ['event'], true));
+    conn.subscribe(destinations.consoleResult(profile.consoleId), { ack: 'client-individual' }, (m) =>
+      this.takeResult(m),
+    );
+    this.sweepTimer = setInterval(() => {
+      if (this.fleet.sweep(this.now()) > 0) this.patcher.poke();
+    }, this.opts.sweepIntervalMs ?? 500);
+    conn.start();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    this.patcher.stop();
+    const conn = this.conn;
+    this.conn = undefined;
+    await conn?.stop();
+  }
+
+  connectionStatus(): ConnectionStatus {
+    return {
+      brokers: this.opts.profile.brokers.map((b) => ({ name: b.name, url: brokerUrl(b) })),
+      state: this.conn?.state ?? { kind: 'idle' },
+      lastFailoverAt: this.lastFailoverAt,
+      consoleId: this.consoleId,
+    };
+  }
+
+  rejects(): RejectCounters {
+    return this.guard.counters();
+  }
+
+  async handle<C extends CallName>(call: C, args: CallArgs<C>): Promise<IpcResult<CallResult<C>>> {
+    const spec = (calls as Record<string, (typeof calls)[CallName] | undefined>)[call];
+    if (!spec) return err('bad-request', `unknown call "${String(call)}"`);
+    const parsed = (spec.args as z.ZodType).safeParse(args);
+    if (!parsed.success) return err('bad-request', `bad arguments for ${call}: ${parsed.error.message}`);
+    try {
+      return ok(this.answer(call)) as IpcResult<CallResult<C>>;
+    } catch (e) {
+      this.log({ level: 'error', msg: `call ${call} failed`, error: String(e) });
+      return err('internal', `${call} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  subscribe<E extends EventName>(event: E, listener: Listener<E>): () => void {
+    const set = this.listeners[event] as Set<Listener<E>> | undefined;
+    if (!set) throw new Error(`unknown event "${String(event)}"`);
+    set.add(listener);
+    return () => void set.delete(listener);
+  }
+
+  /** Results (delivered / applied / failed …) from remotes, acknowledged after the listeners ran. */
+  onResult(listener: ResultListener): () => void {
+    this.resultListeners.add(listener);
+    return () => void this.resultListeners.delete(listener);
+  }
+
+  /**
+   * Sends one persistent config message to a remote's queue and resolves once the broker has stored it
+   * (its receipt); the queue keeps it for a remote that is offline.
+   */
+  async sendConfig(remoteId: string, body: Body<'config'>): Promise<Envelope<'config'>> {
+    const rid = RemoteId.parse(remoteId);
+    const conn = this.conn;
+    if (!conn) throw new Error('the console core is not started');
+    const env = makeEnvelope('config', this.consoleId, body, { ts: this.now() });
+    await publish(conn, destinations.remoteQueue(rid, 'config'), env, { receipt: true });
+    return env;
+  }
+
+  private answer(call: CallName): CallResult<CallName> {
+    switch (call) {
+      case 'getFleet':
+        return this.fleet.snapshot(this.now());
+      case 'getConnection':
+        return this.connectionStatus();
+      case 'getRejects':
+        return this.rejects();
+    }
+  }
+
+  private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    for (const l of this.listeners[event] as Set<Listener<E>>) {
+      try {
+        l(payload);
+      } catch (e) {
+        this.log({ level: 'error', msg: `${event} listener failed`, error: String(e) });
+      }
+    }
+  }
+
+  private onState(state: ConnState, previous: ConnState): void {
+    if (state.kind === 'connected') {
+      if (this.lastBroker !== undefined && this.lastBroker !== state.broker) {
+        this.lastFailoverAt = state.since;
+      }
+      this.lastBroker = state.broker;
+      const b = this.opts.profile.brokers[state.broker];
+      this.log({ level: 'info', msg: `console connected to ${b?.name ?? state.broker}` });
+    } else if (previous.kind === 'connected') {
+      this.log({ level: 'warn', msg: `console lost its broker session, now ${state.kind}` });
+    }
+    this.emit('connectionChanged', this.connectionStatus());
+  }
+
+  private async take<T extends FleetEnvelope['type']>(
+    m: InboundMessage,
+    expected: readonly T[],
+    ack: boolean,
+  ): Promise<void> {
+    const env = this.guard.check(m, expected, { from: 'remote' });
+    if (env) {
+      this.fleet.apply(env as FleetEnvelope, this.now());
+      this.patcher.poke();
+    }
+    // A rejected frame is acknowledged too: it is dropped, not left to be redelivered forever.
+    if (ack) await this.ackQuietly(m);
+  }
+
+  private async takeResult(m: InboundMessage): Promise<void> {
+    const env = this.guard.check(m, ['result'], { from: 'remote' });
+    if (env) {
+      for (const l of this.resultListeners) {
+        try {
+          l(env);
+        } catch (e) {
+          this.log({ level: 'error', msg: 'result listener failed', error: String(e) });
+        }
+      }
+    }
+    await this.ackQuietly(m);
+  }
+
+  private async ackQuietly(m: InboundMessage): Promise<void> {
+    try {
+      await m.ack();
+    } catch (e) {
+      this.log({ level: 'debug', msg: 'ack not sent; the broker will redeliver', error: String(e) });
+    }
+  }
+}

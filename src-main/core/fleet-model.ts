@@ -1,0 +1,177 @@
+import type { FleetSnapshot, RemoteView } from '../../src-shared/ipc/views';
+import type { Envelope } from '../../src-shared/protocol';
+
+/** The channels that feed the fleet view. */
+export const fleetChannels = ['hello', 'stats', 'presence', 'usage', 'event'] as const;
+export type FleetEnvelope = Envelope<(typeof fleetChannels)[number]>;
+
+export interface FleetModelOptions {
+  /** A remote is offline once this many of its presence intervals pass in silence. */
+  lapseIntervals: number;
+  /** Stats are stale after this many of the remote's stats intervals. */
+  staleIntervals: number;
+  /** Used until a remote's hello or presence tells its own intervals. */
+  defaultStatsIntervalMs: number;
+  defaultPresenceIntervalMs: number;
+}
+
+export const defaultFleetModelOptions: FleetModelOptions = {
+  lapseIntervals: 3,
+  staleIntervals: 3,
+  defaultStatsIntervalMs: 5000,
+  defaultPresenceIntervalMs: 2000,
+};
+
+interface Tracked {
+  view: RemoteView;
+  presenceIntervalMs: number;
+  lastPresenceAt: number | null;
+  /** Sender timestamps of the newest presence and stats: late arrivals never overwrite newer data. */
+  presenceTs: number;
+  statsTs: number;
+  statsSeq: number | null;
+}
+
+const pct = (used: number, total: number) => (total > 0 ? Math.round((used / total) * 1000) / 10 : null);
+
+/**
+ * The console's picture of the fleet, fed with decoded envelopes and the console clock. Pure: no timers,
+ * no I/O; the core calls `sweep` on a timer and drains `takeChanges` into batched patches.
+ */
+export class FleetModel {
+  private readonly remotes = new Map<string, Tracked>();
+  private readonly dirty = new Set<string>();
+  private readonly opts: FleetModelOptions;
+
+  constructor(opts: Partial<FleetModelOptions> = {}) {
+    this.opts = { ...defaultFleetModelOptions, ...opts };
+  }
+
+  get size(): number {
+    return this.remotes.size;
+  }
+
+  get(id: string): RemoteView | undefined {
+    return this.remotes.get(id)?.view;
+  }
+
+  /** The seq of the newest stats taken from a remote (the sender's own counter). */
+  statsSeq(id: string): number | null {
+    return this.remotes.get(id)?.statsSeq ?? null;
+  }
+
+  apply(env: FleetEnvelope, now: number): void {
+    const r = this.track(env.from);
+    r.view.lastSeen = now;
+    switch (env.type) {
+      case 'hello': {
+        const b = env.body;
+        Object.assign(r.view, {
+          hostname: b.host.hostname,
+          ips: b.host.ips,
+          serviceTag: b.host.serviceTag,
+          os: b.host.os,
+          kernel: b.host.kernel,
+          agentVersion: b.agent.version,
+          mode: b.agent.mode,
+          staleAfterMs: this.opts.staleIntervals * b.statsIntervalMs,
+        });
+        r.presenceIntervalMs = b.presenceIntervalMs;
+        break;
+      }
+      case 'presence':
+        if (env.ts < r.presenceTs) break;
+        r.presenceTs = env.ts;
+        r.presenceIntervalMs = env.body.intervalMs;
+        r.lastPresenceAt = now;
+        r.view.status = env.body.state;
+        break;
+      case 'stats': {
+        if (env.ts < r.statsTs) break;
+        r.statsTs = env.ts;
+        r.statsSeq = env.body.seq;
+        const s = env.body;
+        Object.assign(r.view, {
+          statsAt: now,
+          localTime: s.localTime,
+          uptimeS: s.uptimeS,
+          load: s.load,
+          cpuPct: s.cpuPct,
+          memPct: pct(s.mem.usedBytes, s.mem.totalBytes),
+          diskPct: pct(s.disk.usedBytes, s.disk.totalBytes),
+          processes: s.processes,
+        });
+        break;
+      }
+      case 'usage':
+      case 'event':
+        break;
+    }
+    this.dirty.add(env.from);
+  }
+
+  /** Marks offline every remote whose presence lapsed; returns how many changed. */
+  sweep(now: number): number {
+    let changed = 0;
+    for (const [id, r] of this.remotes) {
+      if (r.view.status !== 'online' || r.lastPresenceAt === null) continue;
+      if (now - r.lastPresenceAt > this.opts.lapseIntervals * r.presenceIntervalMs) {
+        r.view.status = 'offline';
+        this.dirty.add(id);
+        changed++;
+      }
+    }
+    return changed;
+  }
+
+  snapshot(now: number): FleetSnapshot {
+    return { at: now, remotes: [...this.remotes.values()].map((r) => structuredClone(r.view)) };
+  }
+
+  /** Views changed since the last call, each once. */
+  takeChanges(): RemoteView[] {
+    const out: RemoteView[] = [];
+    for (const id of this.dirty) {
+      const r = this.remotes.get(id);
+      if (r) out.push(structuredClone(r.view));
+    }
+    this.dirty.clear();
+    return out;
+  }
+
+  private track(id: string): Tracked {
+    let r = this.remotes.get(id);
+    if (!r) {
+      r = {
+        view: {
+          id,
+          hostname: '',
+          ips: [],
+          serviceTag: '',
+          os: '',
+          kernel: '',
+          agentVersion: '',
+          mode: 'real',
+          status: 'unknown',
+          lastSeen: null,
+          statsAt: null,
+          staleAfterMs: this.opts.staleIntervals * this.opts.defaultStatsIntervalMs,
+          localTime: null,
+          uptimeS: null,
+          load: null,
+          cpuPct: null,
+          memPct: null,
+          diskPct: null,
+          processes: [],
+        },
+        presenceIntervalMs: this.opts.defaultPresenceIntervalMs,
+        lastPresenceAt: null,
+        presenceTs: 0,
+        statsTs: 0,
+        statsSeq: null,
+      };
+      this.remotes.set(id, r);
+    }
+    return r;
+  }
+}
