@@ -3,7 +3,7 @@
  * a remote reads only its own channels and speaks only for itself, and provisioning and revocation
  * work on running brokers. Also the lab's own contract: one TLS port, failover, down leaves nothing.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -267,6 +267,11 @@ describe('what a remote may do', () => {
     const reply = await admin.waitFor(isMessage('st', (f) => f.headers['correlation-id'] === 'q1'));
     expect(reply.body).toContain('"destinationName","queue:\\/\\/smt.inventory"');
 
+    // The console reads a queue's oldest message age with a browser, which remotes may not use.
+    expect(
+      (await admin.subscribe('/queue/smt.remote.r-0001.command', 'browse', { browser: 'true' })).command,
+    ).toBe('RECEIPT');
+
     const r1 = await session(await remoteTls('r-0001'));
     expectError(
       await r1.send('/queue/ActiveMQ.Statistics.Destination.smt.inventory', '', { 'reply-to': replyTo }),
@@ -288,6 +293,30 @@ describe('allowlist changes on running brokers', () => {
     await provision(['r-0100'], lab.opts);
     await session(await remoteTls('r-0100'));
     expect((await labStatus(lab.opts)).find((b) => b.name === 'primary')?.pid).toBe(pid);
+  });
+
+  it('keeps every session when the allowlist file is found empty (a half-written file is no revocation)', async () => {
+    const users = join(lab.dir, 'conf', 'users.properties');
+    const log = join(lab.dir, 'primary', 'data', 'activemq.log');
+    const original = readFileSync(users, 'utf8');
+    const r1 = await session(await remoteTls('r-0001'));
+    const from = readFileSync(log).length;
+    writeFileSync(users, '');
+    try {
+      await until('a revocation sweep to skip the empty file', () =>
+        readFileSync(log)
+          .subarray(from)
+          .toString()
+          .includes('unreadable or empty: revocation sweeps skipped'),
+      );
+    } finally {
+      writeFileSync(users, original);
+      // JAAS reloads only a file whose mtime moved past its last load.
+      const later = new Date(Date.now() + 1000);
+      utimesSync(users, later, later);
+    }
+    expect(r1.closed).toBe(false);
+    expect((await r1.send('/topic/smt.presence.r-0001', '{}')).command).toBe('RECEIPT');
   });
 
   it('revoke ends a live session within 5 s without a restart, and leaves other sessions alone', async () => {

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { parseLabArgs, renderStatusJson, UsageError } from './cli-args';
+import type { BrokerStatus } from './lab';
+
+describe('lab CLI arguments', () => {
+  it.each([
+    [['up'], { cmd: 'up' }],
+    [['up', '--heap-mb', '128'], { cmd: 'up', heapMb: 128 }],
+    [['down', '--dir', '/tmp/x'], { cmd: 'down', dir: '/tmp/x' }],
+    [['status'], { cmd: 'status', json: false }],
+    [['status', '--json'], { cmd: 'status', json: true }],
+    [['provision', 'r-0001', 'r-0002'], { cmd: 'provision', rids: ['r-0001', 'r-0002'] }],
+    [['revoke', 'r-0001'], { cmd: 'revoke', rid: 'r-0001' }],
+    [['kill', 'secondary'], { cmd: 'kill', broker: 'secondary' }],
+    [['--help'], { cmd: 'help' }],
+  ])('parses %j', (argv, expected) => {
+    expect(parseLabArgs(argv)).toEqual(expected);
+  });
+
+  it.each([
+    [[], 'missing command'],
+    [['start'], 'unknown command "start"'],
+    [['provision'], 'provision needs at least one remote id'],
+    [['provision', 'r-0001', 'R_2'], '"R_2": a remote id is 1-63 of a-z'],
+    [['provision', 'smt.>'], '"smt.>": a remote id'],
+    [['revoke'], 'revoke takes one remote id, got nothing'],
+    [['revoke', 'a', 'b'], 'revoke takes one remote id, got a b'],
+    [['kill', 'tertiary'], 'kill takes "primary" or "secondary"'],
+    [['up', '--heap-mb', 'lots'], '--heap-mb must be a number of megabytes'],
+    [['up', '--heap-mb', '32'], '--heap-mb must be at least 64'],
+    [['up', '--json'], 'up does not take --json'],
+    [['status', 'extra'], 'status takes no arguments, got extra'],
+    [['status', '--verbose'], "Unknown option '--verbose'"],
+  ])('refuses %j with a specific message', (argv, message) => {
+    expect(() => parseLabArgs(argv)).toThrow(UsageError);
+    expect(() => parseLabArgs(argv)).toThrow(message);
+  });
+
+  it('prints status --json with exactly name, url, pid and role', () => {
+    const brokers: BrokerStatus[] = [
+      {
+        name: 'primary',
+        url: 'stomp+ssl://127.0.0.1:1',
+        host: '127.0.0.1',
+        port: 1,
+        pid: 42,
+        role: 'active',
+      },
+      {
+        name: 'secondary',
+        url: 'stomp+ssl://127.0.0.1:2',
+        host: '127.0.0.1',
+        port: 2,
+        pid: null,
+        role: 'down',
+      },
+    ];
+    const json = renderStatusJson(brokers);
+    expect(json).toBe(
+      '{"brokers":[{"name":"primary","url":"stomp+ssl://127.0.0.1:1","pid":42,"role":"active"},' +
+        '{"name":"secondary","url":"stomp+ssl://127.0.0.1:2","pid":null,"role":"down"}]}',
+    );
+  });
+});
