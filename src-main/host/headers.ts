@@ -1,15 +1,15 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 
 /**
- * Content Security Policy of the browser host: the renderer loads nothing but its own bundle and talks to
- * nothing but this host's bridge, so an injected string can neither run script nor send data elsewhere.
+ * Content Security Policy of the renderer in both hosts: it loads nothing but its own bundle and talks to
+ * nothing but its own host (`connectSrc`), so an injected string can neither run script nor send data away.
  */
-export function contentSecurityPolicy(port: number): string {
+export function contentSecurityPolicy(connectSrc: string): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    `connect-src 'self' ws://127.0.0.1:${port}`,
+    `connect-src ${connectSrc}`,
     "img-src 'self' data:",
     "object-src 'none'",
     "base-uri 'none'",
@@ -21,7 +21,7 @@ export function contentSecurityPolicy(port: number): string {
 /** Headers every response carries, errors included. */
 export function securityHeaders(port: number): OutgoingHttpHeaders {
   return {
-    'Content-Security-Policy': contentSecurityPolicy(port),
+    'Content-Security-Policy': contentSecurityPolicy(`'self' ws://127.0.0.1:${port}`),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin',

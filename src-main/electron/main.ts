@@ -1,0 +1,115 @@
+/**
+ * The Electron shell: one sandboxed window showing the renderer bundle, wired to the same ConsoleCore the
+ * browser host serves. Everything the page can reach goes through ipc.ts; everything else is denied.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
+import { lineLog } from '../../src-node/log';
+import { ConsoleCore } from '../core/console-core';
+import { contentSecurityPolicy } from '../host/headers';
+import { registerIpc } from './ipc';
+
+const root = app.getAppPath();
+const rendererFile = join(root, 'dist', 'renderer', 'index.html');
+const rendererUrl = pathToFileURL(rendererFile).href;
+const preloadFile = join(root, 'dist', 'electron', 'preload.cjs');
+// No network at all from the page: in Electron it talks to the core over IPC only.
+const csp = contentSecurityPolicy("'none'");
+const log = (line: string) => process.stderr.write(`[electron] ${line}\n`);
+
+/** `--profile <file>`, else $SMT_PROFILE, else the profile kept in the app's user data directory. */
+function profileFile(): string {
+  const { values } = parseArgs({
+    args: process.argv.slice(app.isPackaged ? 1 : 2),
+    options: { profile: { type: 'string' } },
+    strict: false,
+    allowPositionals: true,
+  });
+  const fromArgs = values.profile;
+  if (typeof fromArgs === 'string' && fromArgs.length > 0) return fromArgs;
+  return process.env.SMT_PROFILE ?? join(app.getPath('userData'), 'console-profile.json');
+}
+
+function lockDown(): void {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (e) => e.preventDefault());
+    contents.on('will-redirect', (e) => e.preventDefault());
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+}
+
+function createWindow(): BrowserWindow {
+  return new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 960,
+    minHeight: 600,
+    title: 'SMT Console',
+    show: false,
+    webPreferences: {
+      preload: preloadFile,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      devTools: !app.isPackaged,
+    },
+  });
+}
+
+async function main(): Promise<void> {
+  app.enableSandbox();
+  await app.whenReady();
+  lockDown();
+
+  let core: ConsoleCore;
+  try {
+    core = await ConsoleCore.fromProfileFile(profileFile(), {
+      log: lineLog((line) => process.stderr.write(`[core] ${line}\n`)),
+    });
+    await core.start();
+  } catch (e) {
+    dialog.showErrorBox(
+      'SMT Console cannot start',
+      `${e instanceof Error ? e.message : String(e)}\n\nStart it with --profile <console-profile.json> or set SMT_PROFILE.`,
+    );
+    app.exit(1);
+    return;
+  }
+
+  const window = createWindow();
+  const unregister = registerIpc({ ipcMain, backend: core, window, rendererUrl, log });
+  window.once('ready-to-show', () => window.show());
+  await window.loadFile(rendererFile);
+
+  let quitting = false;
+  app.on('window-all-closed', () => app.quit());
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    // Let the core say goodbye to the broker before the process ends.
+    event.preventDefault();
+    quitting = true;
+    unregister();
+    void core.stop().finally(() => app.quit());
+  });
+}
+
+main().catch((e: unknown) => {
+  log(`failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  app.exit(1);
+});

@@ -1,0 +1,98 @@
+/**
+ * `npm run host -- --profile <console profile json> [--port N]`: the console core and the browser host in
+ * one process. Stdout carries exactly one line, `Console: <url>`, which tests and the demo read; every
+ * log line goes to stderr.
+ */
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { lineLog } from '../../src-node/log';
+import { ConsoleCore } from '../core/console-core';
+import { startHost, type RunningHost } from './server';
+
+const Args = z.object({
+  profile: z
+    .string()
+    .min(1, '--profile <file> is required: the console profile (lab: .lab/console-profile.json)'),
+  port: z.coerce
+    .number('--port takes a number')
+    .int()
+    .min(0, '--port is 0 (any free port) to 65535')
+    .max(65535, '--port is 0 (any free port) to 65535')
+    .default(0),
+});
+
+const usage = 'usage: npm run host -- --profile <console-profile.json> [--port N]';
+const staticDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
+const STOP_DEADLINE_MS = 10_000;
+
+function fail(message: string): never {
+  process.stderr.write(`host: ${message}\n${usage}\n`);
+  process.exit(2);
+}
+
+function parseCli(argv: string[]): z.infer<typeof Args> {
+  let values: Record<string, string | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { profile: { type: 'string' }, port: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+  }
+  const parsed = Args.safeParse(values);
+  if (!parsed.success) fail(parsed.error.issues.map((i) => i.message).join('; '));
+  return parsed.data;
+}
+
+async function main(): Promise<void> {
+  const args = parseCli(process.argv.slice(2));
+  const log = lineLog((line) => process.stderr.write(`[core] ${line}\n`));
+  const core = await ConsoleCore.fromProfileFile(args.profile, { log });
+  await core.start();
+  let host: RunningHost;
+  try {
+    host = await startHost({
+      backend: core,
+      port: args.port,
+      staticDir,
+      log: (line) => process.stderr.write(`[host] ${line}\n`),
+    });
+  } catch (e) {
+    await core.stop();
+    throw e;
+  }
+  process.stdout.write(`Console: ${host.url}\n`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`[host] ${signal}: stopping\n`);
+    // A broker that never answers must not keep the process alive past the deadline.
+    setTimeout(() => {
+      process.stderr.write('[host] did not stop in time; exiting\n');
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
+    void host
+      .close()
+      .then(() => core.stop())
+      .then(
+        () => process.exit(0),
+        (e: unknown) => {
+          process.stderr.write(`[host] stop failed: ${e instanceof Error ? e.message : String(e)}\n`);
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`host: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
