@@ -13,6 +13,7 @@ describe('lab CLI arguments', () => {
     [['revoke', 'r-0001'], { cmd: 'revoke', rid: 'r-0001' }],
     [['kill', 'secondary'], { cmd: 'kill', broker: 'secondary' }],
     [['--help'], { cmd: 'help' }],
+    [['build-plugin'], { cmd: 'build-plugin' }],
   ])('parses %j', (argv, expected) => {
     expect(parseLabArgs(argv)).toEqual(expected);
   });

@@ -10,16 +10,18 @@ export type LabCommand =
   | { cmd: 'provision'; dir?: string; rids: string[] }
   | { cmd: 'revoke'; dir?: string; rid: string }
   | { cmd: 'kill'; dir?: string; broker: 'primary' | 'secondary' }
+  | { cmd: 'build-plugin' }
   | { cmd: 'help' };
 
 export const usage = `Usage: npm run lab -- <command> [--dir <lab dir>]
 
-  up [--heap-mb N]        start the primary and secondary brokers (only what is not running)
-  down                    stop the brokers up started, by PID
-  status [--json]         role of each broker: active, standby or down
-  provision <rid...>      issue certificates and admit remotes (no broker restart)
-  revoke <rid>            remove a remote; its live connections close within seconds
+  up [--heap-mb N]          start the primary and secondary brokers (only what is not running)
+  down                      stop the brokers up started, by PID
+  status [--json]           role of each broker: active, standby or down
+  provision <rid...>        issue certificates and admit remotes (no broker restart)
+  revoke <rid>              remove a remote; its live connections close within seconds
   kill <primary|secondary>  SIGKILL one broker, as a crash would
+  build-plugin              compile the identity plugin jar (for a real broker host), print its path
 
 The lab dir defaults to $SMT_LAB_DIR, else .lab/ at the repository root.`;
 
@@ -111,6 +113,11 @@ export function parseLabArgs(argv: readonly string[]): LabCommand {
       onlyOptions([]);
       positionalCount(1, 'one broker name');
       return { cmd, ...dir, broker: check(brokerName, rest[0]) };
+    case 'build-plugin':
+      onlyOptions([]);
+      if (values.dir !== undefined) throw new UsageError('build-plugin does not take --dir');
+      positionalCount(0, 'no arguments');
+      return { cmd };
     default:
       throw new UsageError(`unknown command "${cmd}"`);
   }

@@ -1,11 +1,16 @@
 /** `npm run lab -- <command>`: see usage in cli-args.ts and docs/lab.md. */
 import { parseLabArgs, renderStatusJson, renderStatusText, usage, UsageError } from './cli-args';
 import { consoleProfilePath, killBroker, labDir, labDown, labStatus, labUp, provision, revoke } from './lab';
+import { ensurePluginJar } from './plugin-build';
 
 async function main(argv: string[]): Promise<number> {
   const command = parseLabArgs(argv);
   if (command.cmd === 'help') {
     console.log(usage);
+    return 0;
+  }
+  if (command.cmd === 'build-plugin') {
+    console.log(await ensurePluginJar());
     return 0;
   }
   const opts = { dir: labDir(command.dir === undefined ? {} : { dir: command.dir }) };

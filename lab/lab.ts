@@ -345,7 +345,11 @@ export async function provisionedRemotes(opts?: LabOptions): Promise<string[]> {
   return [...(await readAllowlist(layoutOf(opts))).remotes].sort();
 }
 
-/** Identities for many remotes, provisioning the missing ones in one batch (what a simulator of N remotes wants). */
+/**
+ * Identities for many remotes, provisioning the missing ones in one batch (what a simulator of N remotes
+ * wants). With provision:false nothing is written, and only a missing certificate is an error: a revoked
+ * remote still gets its identity, so tests can watch the broker refuse it.
+ */
 export async function remoteIdentities(
   rids: string[],
   opts?: LabOptions & { provision?: boolean },
