@@ -34,7 +34,7 @@ import {
 } from './pki';
 import { ensurePluginJar } from './plugin-build';
 import { pidAlive } from './process';
-import { ensureState, requireState, type LabState } from './state';
+import { ensureState, readState, requireState, type LabState } from './state';
 
 export interface LabOptions {
   dir?: string;
@@ -154,7 +154,7 @@ export async function labStatus(opts?: LabOptions): Promise<BrokerStatus[]> {
   return statusOf(layout, state, await consoleTls(layout));
 }
 
-/** Polls until check() gives a value; fails early with the broker's log when `broker` died meanwhile. */
+/** Polls until check() gives a value; fails early, with its log, when the watched broker dies meanwhile. */
 async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined>,
@@ -235,7 +235,8 @@ export async function labUp(opts?: LabOptions & { heapMb?: number }): Promise<Br
 /** Stops exactly the brokers up started (by recorded PID; standby first so nothing fails over), removes the pid files. */
 export async function labDown(opts?: LabOptions): Promise<void> {
   const layout = layoutOf(opts);
-  const state = await requireState(layout).catch(() => undefined);
+  // No lab there: nothing was started. A corrupt state.json, though, is an error, not "nothing to stop".
+  const state = await readState(layout);
   if (!state) return;
   await withLock(layout.lockFile, async () => {
     const statuses = await statusOf(layout, state, await consoleTls(layout)).catch(() => undefined);

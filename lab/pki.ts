@@ -38,6 +38,8 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 `;
 
+export const labConsoleId = 'lab-console';
+
 const keyArgs = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-sha256'];
 
 async function openssl(args: string[]): Promise<void> {
@@ -150,8 +152,6 @@ export async function ensurePki(layout: LabLayout): Promise<void> {
     });
   }
 }
-
-export const labConsoleId = 'lab-console';
 
 /** Client certificates for many names at once, a few openssl processes in parallel (~10 ms each). */
 export async function issueClientCerts(
