@@ -1,0 +1,122 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import NodeWebSocket from 'ws';
+import { BRIDGE_PATH } from '../src-shared/ipc';
+import { expect, test } from './fixtures';
+
+const ids = Array.from({ length: 20 }, (_, i) => `r-${String(i + 1).padStart(4, '0')}`);
+
+/** The HTTP status a WebSocket upgrade got (101 when accepted). */
+function upgradeStatus(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new NodeWebSocket(url, { headers });
+    ws.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.on('open', () => {
+      resolve(101);
+      ws.close();
+    });
+    ws.on('error', reject);
+  });
+}
+
+// The tests share one fleet and the last one kills part of it: run them in order.
+test.describe.configure({ mode: 'serial' });
+
+test('shows the 20 remotes with live values', async ({ fleetPage }) => {
+  await expect(fleetPage.rows).toHaveCount(20);
+  for (const id of ids) {
+    await expect(fleetPage.row(id)).toHaveAttribute('data-status', 'online');
+    await expect(fleetPage.row(id)).toHaveAttribute('data-stale', 'false');
+  }
+  await expect(fleetPage.broker).toHaveAttribute('data-state', 'connected');
+  await expect(fleetPage.broker).toContainText('primary');
+
+  // Stats keep arriving: a remote's CPU value changes while the page stays open.
+  const first = await fleetPage.cpu('r-0001');
+  expect(first).toMatch(/^CPU \d+(\.\d)? %$/);
+  await expect.poll(() => fleetPage.cpu('r-0001'), { timeout: 30_000 }).not.toBe(first);
+
+  // And every remote stays freshly seen, not just once.
+  for (let i = 0; i < 3; i++) {
+    const ages = await fleetPage.lastSeenAges();
+    expect(Object.keys(ages).sort()).toEqual(ids);
+    for (const [id, age] of Object.entries(ages)) expect(age, `${id} last seen`).toBeLessThanOrEqual(5);
+    await fleetPage.page.waitForTimeout(2000);
+  }
+});
+
+test('searches by id, hostname and IP', async ({ fleetPage }) => {
+  await fleetPage.search.fill('r-0007');
+  await expect(fleetPage.rows).toHaveCount(1);
+  await expect(fleetPage.row('r-0007')).toBeVisible();
+  const hostname = (await fleetPage.row('r-0007').getByRole('cell').nth(1).textContent()) ?? '';
+  await fleetPage.search.fill(hostname.toUpperCase());
+  await expect(fleetPage.row('r-0007')).toBeVisible();
+  await fleetPage.search.fill('');
+  await expect(fleetPage.rows).toHaveCount(20);
+});
+
+test('refuses a page without the token', async ({ browser, env }) => {
+  // A fresh context: no session cookie from the other tests.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  for (const url of [`${env.origin}/`, `${env.origin}/?token=${'x'.repeat(43)}`]) {
+    const response = await page.goto(url);
+    expect(response?.status()).toBe(403);
+    await expect(page.getByRole('heading', { name: 'Access refused' })).toBeVisible();
+    await expect(page.locator('body')).toContainText('Open the URL printed by the console');
+  }
+  await context.close();
+});
+
+test('refuses WebSocket upgrades without the session or from another origin', async ({ env, fleetPage }) => {
+  const bridge = `ws://127.0.0.1:${new URL(env.origin).port}${BRIDGE_PATH}`;
+  expect(await upgradeStatus(bridge, { Origin: env.origin })).toBe(401);
+  expect(await upgradeStatus(`${bridge}?token=${env.token}`, { Origin: 'http://evil.example' })).toBe(403);
+  expect(await upgradeStatus(`${bridge}?token=${env.token}`, {})).toBe(403);
+  expect(await upgradeStatus(`${bridge}?token=${env.token}`, { Origin: env.origin })).toBe(101);
+
+  // In a browser: a page of another local port is the same *site*, so the browser sends the session
+  // cookie with its WebSocket request; only the Origin check stands between it and the console.
+  const foreign: Server = createServer((_req, res) => res.end('<!doctype html><title>elsewhere</title>'));
+  await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve));
+  try {
+    const page = fleetPage.page;
+    await page.goto(`http://127.0.0.1:${(foreign.address() as AddressInfo).port}/`);
+    const outcome = await page.evaluate(
+      (urls) =>
+        Promise.all(
+          urls.map(
+            (u) =>
+              new Promise<string>((resolve) => {
+                const ws = new WebSocket(u);
+                ws.onopen = () => resolve('open');
+                ws.onclose = () => resolve('refused');
+              }),
+          ),
+        ),
+      [bridge, `${bridge}?token=${env.token}`],
+    );
+    expect(outcome).toEqual(['refused', 'refused']);
+  } finally {
+    foreign.close();
+  }
+});
+
+test('turns a remote offline when its process dies, and only that one', async ({ env, fleetPage }) => {
+  await expect(fleetPage.rowsWithStatus('online')).toHaveCount(20);
+  const [, lone] = env.sims;
+  if (!lone) throw new Error('the fixture starts two simulate processes');
+  // SIGKILL: no goodbye, the socket just dies; the console must notice the missing heartbeats.
+  await lone.stop('SIGKILL');
+  await expect(fleetPage.row('r-0020')).toHaveAttribute('data-status', 'offline', { timeout: 60_000 });
+  await expect(fleetPage.rowsWithStatus('online')).toHaveCount(19);
+  await expect(fleetPage.page.getByTestId('count-offline')).toContainText('1 offline');
+  // The others keep reporting.
+  const before = await fleetPage.cpu('r-0019');
+  await expect.poll(() => fleetPage.cpu('r-0019'), { timeout: 30_000 }).not.toBe(before);
+  await expect(fleetPage.rowsWithStatus('online')).toHaveCount(19);
+});

@@ -1,0 +1,52 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export type RowStatus = 'online' | 'offline' | 'unknown';
+
+/** The fleet screen as a test sees it: rows named by remote id, cells by role. */
+export class FleetPage {
+  readonly table: Locator;
+  readonly rows: Locator;
+  readonly search: Locator;
+  readonly broker: Locator;
+
+  constructor(readonly page: Page) {
+    this.table = page.getByRole('table', { name: 'Remotes' });
+    this.rows = this.table.locator('[role="row"][data-remote-id]');
+    this.search = page.getByRole('searchbox', { name: 'Search remotes' });
+    this.broker = page.getByRole('region', { name: 'Broker connection' });
+  }
+
+  async open(url: string): Promise<void> {
+    const response = await this.page.goto(url);
+    expect(response?.status()).toBe(200);
+    await expect(this.table).toBeVisible();
+  }
+
+  row(id: string): Locator {
+    return this.table.getByRole('row', { name: id, exact: true });
+  }
+
+  rowsWithStatus(status: RowStatus): Locator {
+    return this.table.locator(`[role="row"][data-status="${status}"]`);
+  }
+
+  /** The CPU cell's accessible name, e.g. "CPU 12 %". */
+  async cpu(id: string): Promise<string> {
+    return (await this.row(id).getByRole('cell', { name: /^CPU / }).getAttribute('aria-label')) ?? '';
+  }
+
+  /** Seconds since each shown remote was last heard from, read from the "Last seen" column. */
+  async lastSeenAges(): Promise<Record<string, number>> {
+    const cells = await this.rows.evaluateAll((rows) =>
+      rows.map(
+        (r) => [r.getAttribute('data-remote-id') ?? '', r.lastElementChild?.textContent ?? ''] as const,
+      ),
+    );
+    const ages: Record<string, number> = {};
+    for (const [id, text] of cells) {
+      const m = text.match(/^(\d+) s ago$/);
+      ages[id] = m ? Number(m[1]) : Number.POSITIVE_INFINITY;
+    }
+    return ages;
+  }
+}
