@@ -259,13 +259,18 @@ describe('what a remote may do', () => {
     expect((await admin.subscribe(replyTo, 'st', { transformation: 'jms-map-json' })).command).toBe(
       'RECEIPT',
     );
-    const asked = await admin.send('/queue/ActiveMQ.Statistics.Destination.smt.inventory', '', {
-      'reply-to': replyTo,
-      'correlation-id': 'q1',
-    });
+    // The plugin answers only for queues that exist: ask about the reply queue, just created by SUBSCRIBE.
+    const asked = await admin.send(
+      `/queue/ActiveMQ.Statistics.Destination.smt.console.${consoleId}.stats`,
+      '',
+      {
+        'reply-to': replyTo,
+        'correlation-id': 'q1',
+      },
+    );
     expect(asked.command).toBe('RECEIPT');
     const reply = await admin.waitFor(isMessage('st', (f) => f.headers['correlation-id'] === 'q1'));
-    expect(reply.body).toContain('"destinationName","queue:\\/\\/smt.inventory"');
+    expect(reply.body).toContain(`"destinationName","queue:\\/\\/smt.console.${consoleId}.stats"`);
 
     // The console reads a queue's oldest message age with a browser, which remotes may not use.
     expect(
