@@ -3,6 +3,16 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { repoRoot } from './paths';
 
+export interface NodeProcessOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Called with every line of stdout and stderr (by default, printed when SMT_E2E_VERBOSE is set). */
+  onLine?: (line: string) => void;
+  /** In its own process group: a Ctrl-C in the terminal then reaches only the parent, which stops it. */
+  detached?: boolean;
+}
+
+const MAX_LINES = 2000;
+
 /**
  * A TypeScript entry point of this repo run as ONE node process (`node --import tsx`, not the `tsx` CLI,
  * which forks a child): its PID is the process that holds the connections, so a SIGKILL in a test kills
@@ -19,13 +29,19 @@ export class NodeProcess {
     readonly name: string,
     script: string,
     args: readonly string[],
-    env: NodeJS.ProcessEnv = {},
+    opts: NodeProcessOptions = {},
   ) {
     this.child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
       cwd: repoRoot,
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: opts.detached ?? false,
     });
+    const echo =
+      opts.onLine ??
+      (process.env.SMT_E2E_VERBOSE
+        ? (line: string) => process.stderr.write(`[${name}] ${line}\n`)
+        : undefined);
     if (this.child.pid === undefined) throw new Error(`${name}: could not start ${script}`);
     this.pid = this.child.pid;
     this.exited = once(this.child, 'exit').then(([code]) => code as number | null);
@@ -33,7 +49,9 @@ export class NodeProcess {
       if (!stream) continue;
       createInterface({ input: stream }).on('line', (line) => {
         this.lines.push(line);
-        if (process.env.SMT_E2E_VERBOSE) process.stderr.write(`[${name}] ${line}\n`);
+        // A long-running process (the demo's) must not grow this without bound.
+        if (this.lines.length > MAX_LINES) this.lines.splice(0, this.lines.length - MAX_LINES);
+        echo?.(line);
         for (const w of this.waiters) w();
       });
     }

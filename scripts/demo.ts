@@ -1,0 +1,171 @@
+/**
+ * `npm run demo -- [--remotes N] [--no-open] [--lab-dir DIR]`: the lab's brokers, a simulated fleet and the
+ * console (browser host), with Chromium opened on it when there is a display. Prints one line on stdout,
+ * `Console: http://127.0.0.1:<port>/?token=<token>`; progress goes to stderr. Ctrl-C stops, by PID,
+ * everything it started, brokers included, and nothing it did not start. Its children run in their own
+ * process groups so that the terminal's Ctrl-C reaches the demo alone, which stops them in order.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { chromiumArgs } from '../e2e/playwright.config';
+import { NodeProcess } from '../e2e/support/processes';
+import { consoleProfilePath, labDir, labDown, labStatus, labUp, type BrokerStatus } from '../lab/lab';
+
+const CHROMIUM = '/usr/bin/chromium';
+const usage = 'usage: npm run demo -- [--remotes N] [--no-open] [--lab-dir DIR]';
+
+const Args = z.object({
+  remotes: z.coerce.number('--remotes takes a number').int().min(1).max(5000).default(25),
+  open: z.boolean(),
+  labDir: z.string().min(1).optional(),
+});
+
+const say = (line: string) => process.stderr.write(`[demo] ${line}\n`);
+
+function parseCli(): z.infer<typeof Args> {
+  try {
+    const { values } = parseArgs({
+      args: process.argv.slice(2),
+      options: {
+        remotes: { type: 'string' },
+        'no-open': { type: 'boolean' },
+        'lab-dir': { type: 'string' },
+      },
+      strict: true,
+    });
+    const parsed = Args.safeParse({
+      remotes: values.remotes,
+      open: !values['no-open'],
+      labDir: values['lab-dir'],
+    });
+    if (!parsed.success) throw new Error(z.prettifyError(parsed.error));
+    return parsed.data;
+  } catch (e) {
+    process.stderr.write(`demo: ${e instanceof Error ? e.message : String(e)}\n${usage}\n`);
+    process.exit(2);
+  }
+}
+
+/** Brokers running before the demo: those it must leave running when it stops. */
+async function runningBrokers(dir: string): Promise<BrokerStatus[]> {
+  try {
+    return (await labStatus({ dir })).filter((b) => b.pid !== null);
+  } catch {
+    return []; // No lab there yet: up will create it.
+  }
+}
+
+async function waitExit(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+    }, graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const args = parseCli();
+  const dir = labDir(args.labDir ? { dir: args.labDir } : undefined);
+  const lab = { dir };
+  const steps: { what: string; undo: () => Promise<void> }[] = [];
+  let stopping = false;
+
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const step of steps.reverse()) {
+      say(`stopping ${step.what}`);
+      await step.undo().catch((e: unknown) => say(`could not stop ${step.what}: ${String(e)}`));
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    const before = await runningBrokers(dir);
+    say(`starting the lab brokers in ${dir}`);
+    const brokers = await labUp(lab);
+    const started = brokers.filter((b) => b.pid !== null && !before.some((p) => p.pid === b.pid));
+    if (started.length === brokers.length) {
+      steps.push({ what: 'the lab brokers (lab down)', undo: () => labDown(lab) });
+    } else if (started.length > 0) {
+      // Some were up already: stop only the ones this demo started.
+      for (const b of started) {
+        steps.push({
+          what: `the ${b.name} broker (pid ${b.pid})`,
+          undo: async () => {
+            if (b.pid !== null) process.kill(b.pid, 'SIGTERM');
+          },
+        });
+      }
+    }
+    for (const b of brokers)
+      say(`${b.name.padEnd(9)} ${b.role.padEnd(7)} ${b.url}${b.pid ? ` (pid ${b.pid})` : ''}`);
+
+    say(`starting ${args.remotes} simulated remotes`);
+    const fleet = new NodeProcess(
+      'simulate',
+      'src-agent/cli.ts',
+      ['simulate', '--remotes', String(args.remotes), '--lab-dir', dir],
+      { onLine: (line) => process.stderr.write(`[fleet] ${line}\n`), detached: true },
+    );
+    steps.push({ what: `the simulated fleet (pid ${fleet.pid})`, undo: () => fleet.stop('SIGTERM') });
+    await fleet.waitForLine(/^Simulating \d+ remotes/, 60_000 + args.remotes * 100);
+
+    const host = new NodeProcess('host', 'src-main/host/cli.ts', ['--profile', consoleProfilePath(lab)], {
+      detached: true,
+      onLine: (line) => {
+        if (!line.startsWith('Console: ')) process.stderr.write(`${line}\n`);
+      },
+    });
+    steps.push({ what: `the console (pid ${host.pid})`, undo: () => host.stop('SIGTERM') });
+    const [line, url] = await host.waitForLine(/^Console: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/, 60_000);
+    process.stdout.write(`${line}\n`);
+
+    for (const p of [fleet, host]) {
+      void p.exited.then((code) => {
+        if (stopping) return;
+        say(`${p.name} exited unexpectedly (code ${code}):\n${p.output().split('\n').slice(-20).join('\n')}`);
+        void stopAll(1);
+      });
+    }
+
+    if (args.open && process.env.DISPLAY && existsSync(CHROMIUM) && url) {
+      const profile = await mkdtemp(join(tmpdir(), 'smt-demo-chromium-'));
+      steps.push({ what: 'the Chromium profile', undo: () => rm(profile, { recursive: true, force: true }) });
+      // Chromium refuses to run as root with its sandbox; for anyone else the sandbox stays on.
+      const flags = chromiumArgs.filter((a) => a !== '--no-sandbox' || process.getuid?.() === 0);
+      const browser = spawn(CHROMIUM, [...flags, `--user-data-dir=${profile}`, '--new-window', url], {
+        stdio: 'ignore',
+        detached: true,
+      });
+      steps.push({
+        what: `Chromium (pid ${browser.pid})`,
+        undo: async () => {
+          if (browser.pid !== undefined && browser.exitCode === null) process.kill(browser.pid, 'SIGTERM');
+          await waitExit(browser, 5000);
+        },
+      });
+      say('opened Chromium on the console');
+    } else if (args.open) {
+      say('no display (or no Chromium): open the URL above in a browser on this machine');
+    }
+    say('running; Ctrl-C stops everything the demo started');
+  } catch (e) {
+    say(`failed: ${e instanceof Error ? e.message : String(e)}`);
+    await stopAll(1);
+  }
+}
+
+void main();
