@@ -6,8 +6,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, expect } from '@playwright/test';
-import { chromiumArgs } from './playwright.config';
 import { FleetPage } from './pages/fleet-page';
+import { chromiumArgs, chromiumPath } from './support/chromium';
 import { startFleetEnv } from './support/fleet-env';
 import { screenshotsDir } from './support/paths';
 
@@ -20,7 +20,7 @@ const env = await startFleetEnv({
     { remotes: 14, first: 12 },
   ],
 });
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
 try {
   await mkdir(screenshotsDir, { recursive: true });
   for (const index of [1, 3]) await env.sims[index]?.stop('SIGKILL');

@@ -12,11 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { chromiumArgs } from '../e2e/playwright.config';
+import { chromiumArgs, chromiumPath } from '../e2e/support/chromium';
 import { NodeProcess } from '../e2e/support/processes';
 import { consoleProfilePath, labDir, labDown, labStatus, labUp, type BrokerStatus } from '../lab/lab';
 
-const CHROMIUM = '/usr/bin/chromium';
 const usage = 'usage: npm run demo -- [--remotes N] [--no-open] [--lab-dir DIR]';
 
 const Args = z.object({
@@ -141,12 +140,12 @@ async function main(): Promise<void> {
       });
     }
 
-    if (args.open && process.env.DISPLAY && existsSync(CHROMIUM) && url) {
+    if (args.open && process.env.DISPLAY && existsSync(chromiumPath) && url) {
       const profile = await mkdtemp(join(tmpdir(), 'smt-demo-chromium-'));
       steps.push({ what: 'the Chromium profile', undo: () => rm(profile, { recursive: true, force: true }) });
       // Chromium refuses to run as root with its sandbox; for anyone else the sandbox stays on.
       const flags = chromiumArgs.filter((a) => a !== '--no-sandbox' || process.getuid?.() === 0);
-      const browser = spawn(CHROMIUM, [...flags, `--user-data-dir=${profile}`, '--new-window', url], {
+      const browser = spawn(chromiumPath, [...flags, `--user-data-dir=${profile}`, '--new-window', url], {
         stdio: 'ignore',
         detached: true,
       });
