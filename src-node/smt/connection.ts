@@ -1,5 +1,5 @@
 import { connect as tlsConnect } from 'node:tls';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import stompit from 'stompit';
 import {
   defaultMachineConfig,
@@ -38,8 +38,15 @@ export const defaultHeartbeat: HeartbeatOptions = { sendMs: 2000, expectMs: 1000
 /** Opens the byte stream to one broker and calls `ready` once it can carry STOMP. */
 export type Transport = (broker: BrokerEndpoint, tls: TlsMaterial, ready: () => void) => Duplex;
 
-export const tlsTransport: Transport = (broker, tls, ready) =>
-  tlsConnect(
+/**
+ * Mutual TLS. With TLS 1.3 the client finishes its handshake one flight before the broker does, and
+ * ActiveMQ 5.17's stomp+nio+ssl races on a frame that arrives while it completes the handshake: it
+ * processed CONNECT twice ("Already connected."), not at all, or failed with bad_record_mac, in about 1
+ * of 50 connects. The session ticket the broker sends once it has read our Finished says it is done, so
+ * CONNECT waits for it (measured: 0 failures in 180 connects), or for a short fallback if none comes.
+ */
+export const tlsTransport: Transport = (broker, tls, ready) => {
+  const socket = tlsConnect(
     {
       host: broker.host,
       port: broker.port,
@@ -48,8 +55,22 @@ export const tlsTransport: Transport = (broker, tls, ready) =>
       key: tls.key,
       minVersion: 'TLSv1.2',
     },
-    ready,
+    () => {
+      if (socket.getProtocol() !== 'TLSv1.3') return ready();
+      const go = () => {
+        clearTimeout(fallback);
+        socket.off('session', go);
+        // Not from inside the 'session' event: a write made in OpenSSL's ticket callback was sent
+        // with broken record protection (the broker saw bad_record_mac every time).
+        setImmediate(ready);
+      };
+      const fallback = setTimeout(go, 100);
+      socket.once('session', go);
+      socket.once('close', () => clearTimeout(fallback));
+    },
   );
+  return socket;
+};
 
 export interface SmtConnectionOptions {
   /** Who this connection is, in logs: "console lab-console", "remote r-0001". */
@@ -365,6 +386,13 @@ export class SmtConnection {
   private onStompConnected(s: Session): void {
     if (this.session !== s) return;
     s.stomp = true;
+    // ActiveMQ's stomp+nio+ssl sometimes processes the first frame twice when it arrives with the end
+    // of the TLS handshake, answering CONNECT with two CONNECTED frames (seen ~1 in 50 connects).
+    // stompit would drop the session on the second one as an unknown command.
+    s.client.setCommandHandler('CONNECTED', (frame) => {
+      this.log({ level: 'debug', msg: `${this.opts.name}: ignored a duplicate CONNECTED` });
+      (frame as unknown as Readable).resume();
+    });
     const subs = [...this.subs.values()];
     const opened = () => {
       if (this.session !== s || this.current.kind !== 'connecting') return;
