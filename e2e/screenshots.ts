@@ -23,15 +23,19 @@ const env = await startFleetEnv({
 const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
 try {
   await mkdir(screenshotsDir, { recursive: true });
-  for (const index of [1, 3]) await env.sims[index]?.stop('SIGKILL');
   for (const [scheme, file] of [
     ['light', 'fleet.png'],
     ['dark', 'fleet-dark.png'],
   ] as const) {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1180 }, colorScheme: scheme });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1216 }, colorScheme: scheme });
     const fleet = new FleetPage(page);
     await fleet.open(env.url);
     await expect(fleet.rows).toHaveCount(25);
+    // Killed once the console has seen them online, so it reports them offline rather than unknown.
+    if (scheme === 'light') {
+      await expect(fleet.rowsWithStatus('online')).toHaveCount(25);
+      for (const index of [1, 3]) await env.sims[index]?.stop('SIGKILL');
+    }
     await expect(fleet.rowsWithStatus('offline')).toHaveCount(2, { timeout: 60_000 });
     await expect(fleet.rowsWithStatus('online')).toHaveCount(23);
     // Let the meters settle after their entry transition.
