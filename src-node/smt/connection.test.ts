@@ -165,6 +165,21 @@ describe('SmtConnection against a fake STOMP server', () => {
     expect(srv.framesOf('CONNECT')).toHaveLength(1);
   });
 
+  it('holds a queue backlog until the open completes, so handlers can answer at once', async () => {
+    const srv = await server({ backlog: { '/queue/config': 'waiting' } });
+    const { conn } = connection([srv.endpoint('primary')]);
+    const answered: string[] = [];
+    conn.subscribe('/queue/config', { ack: 'client-individual' }, async (m) => {
+      await conn.send('/queue/result', {}, `got ${m.body}`, { receipt: true });
+      await m.ack();
+      answered.push(m.body ?? '');
+    });
+    conn.start();
+    await waitFor('the backlog answered', () => answered.length === 1);
+    expect(srv.framesOf('SEND')[0]?.body.toString()).toBe('got waiting');
+    expect(srv.framesOf('ACK')).toHaveLength(1);
+  });
+
   it('stops with a DISCONNECT, rejects later sends, and stays idle', async () => {
     const srv = await server();
     const { conn } = connection([srv.endpoint('primary')]);

@@ -138,6 +138,10 @@ interface Session {
   client: StompClient;
   /** CONNECTED arrived: frames may be sent, subscriptions may be applied. */
   stomp: boolean;
+  /** Every subscription confirmed: the machine is `connected`, handlers may run. */
+  open: boolean;
+  /** Messages that arrived between SUBSCRIBE and the open (a queue's backlog comes at once). */
+  held: (() => void)[];
   connectTimer: NodeJS.Timeout;
   pending: Set<(cause: string) => void>;
 }
@@ -366,6 +370,8 @@ export class SmtConnection {
       broker: brokerIndex,
       client,
       stomp: false,
+      open: false,
+      held: [],
       pending: new Set(),
       connectTimer: setTimeout(
         () =>
@@ -397,7 +403,10 @@ export class SmtConnection {
     const opened = () => {
       if (this.session !== s || this.current.kind !== 'connecting') return;
       clearTimeout(s.connectTimer);
+      s.open = true;
       this.dispatch({ type: 'opened', at: this.now() });
+      // Handlers answer on the connection (results, replies): they run once sends are allowed.
+      for (const deliver of s.held.splice(0)) deliver();
     };
     if (subs.length === 0) {
       opened();
@@ -440,15 +449,18 @@ export class SmtConnection {
           ack: () => (individual ? this.acknowledge(s, frame, 'ACK') : Promise.resolve()),
           nack: () => (individual ? this.acknowledge(s, frame, 'NACK') : Promise.resolve()),
         };
-        Promise.resolve()
-          .then(() => sub.handler(message))
-          .catch((e: unknown) =>
-            this.log({
-              level: 'error',
-              msg: `${this.opts.name}: handler for ${sub.destination} failed`,
-              error: e instanceof Error ? e.message : String(e),
-            }),
-          );
+        const deliver = () =>
+          Promise.resolve()
+            .then(() => sub.handler(message))
+            .catch((e: unknown) =>
+              this.log({
+                level: 'error',
+                msg: `${this.opts.name}: handler for ${sub.destination} failed`,
+                error: e instanceof Error ? e.message : String(e),
+              }),
+            );
+        if (s.open) void deliver();
+        else s.held.push(() => void deliver());
       },
       (e: unknown) =>
         this.log({ level: 'warn', msg: `${this.opts.name}: body read failed`, error: String(e) }),

@@ -21,6 +21,8 @@ export interface FakeServerOptions {
   refuseConnect?: string;
   /** Answer a SUBSCRIBE to this destination with an ERROR. */
   refuseSubscribe?: string;
+  /** Messages waiting in a queue: dispatched on SUBSCRIBE, before its receipt, as a broker does. */
+  backlog?: Record<string, string>;
 }
 
 interface Conn {
@@ -166,6 +168,10 @@ export class FakeStompServer {
           destination: f.headers.destination ?? '',
           ack: f.headers.ack ?? 'auto',
         });
+        {
+          const waiting = this.opts.backlog?.[f.headers.destination ?? ''];
+          if (waiting !== undefined) this.deliver(f.headers.destination ?? '', waiting);
+        }
         receipt();
         return;
       case 'UNSUBSCRIBE':

@@ -1,0 +1,80 @@
+/**
+ * A persistent config message sent to a remote that is not connected waits in its queue and is delivered
+ * (and answered 'delivered') when the remote starts, exactly once. Real brokers over mutual TLS.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consoleProfilePath, remoteIdentity } from '../../lab/lab';
+import { startSimulation, type Simulation } from '../../src-agent/simulate/simulation';
+import { ConsoleCore } from '../../src-main/core/console-core';
+import type { Body, Envelope } from '../../src-shared/protocol';
+import { waitFor } from '../../src-node/smt/testing/wait';
+import { startLab, type LabFixture } from '../helpers/lab-fixture';
+
+const RID = 'r-0101';
+let lab: LabFixture | undefined;
+let core: ConsoleCore | undefined;
+let sim: Simulation | undefined;
+const results: Envelope<'result'>[] = [];
+
+const zone = (version: number): Body<'config'> => ({
+  pushId: crypto.randomUUID(),
+  object: { kind: 'zone', name: 'example.test' },
+  version,
+  op: 'upsert',
+  payload: {
+    format: 'zone-text',
+    text: `$TTL 300\n@ IN SOA ns1 hostmaster ${version} 3600 600 86400 300\n@ IN NS ns1\nns1 IN A 192.0.2.53\n`,
+  },
+});
+
+beforeAll(async () => {
+  lab = await startLab();
+  // Provisioned (certificate and allowlist) but not started: the remote is offline.
+  await remoteIdentity(RID, { ...lab.opts, provision: true });
+  core = await ConsoleCore.fromProfileFile(consoleProfilePath(lab.opts));
+  core.onResult((r) => void results.push(r));
+  await core.start();
+  await waitFor('the console to connect', () => core?.connectionStatus().state.kind === 'connected', 30_000);
+});
+
+afterAll(async () => {
+  await sim?.stop();
+  await core?.stop();
+  await lab?.stop();
+});
+
+const resultsFor = (ref: string) => results.filter((r) => r.body.ref === ref);
+
+describe('offline delivery', () => {
+  it('delivers a config queued while the remote was away, once, when it connects', async () => {
+    const c = core as ConsoleCore;
+    const sent = await c.sendConfig(RID, zone(1));
+    expect(c.fleet.get(RID)).toBeUndefined();
+    expect(results).toHaveLength(0);
+
+    sim = await startSimulation({ remotes: 1, first: 101, lab: lab?.opts });
+    const [delivered] = await waitFor(
+      'the delivered result',
+      () => resultsFor(sent.id).length > 0 && resultsFor(sent.id),
+      30_000,
+    );
+    expect(delivered?.from).toBe(RID);
+    expect(delivered?.body).toMatchObject({
+      ref: sent.id,
+      pushId: sent.body.pushId,
+      state: 'delivered',
+      object: { kind: 'zone', name: 'example.test' },
+      version: 1,
+    });
+
+    // Reconnect the remote: a message it had not acknowledged would come back now, before the marker
+    // sent after the reconnect (one queue, one consumer, FIFO).
+    await sim.stop();
+    sim = await startSimulation({ remotes: 1, first: 101, lab: lab?.opts });
+    const marker = await c.sendConfig(RID, zone(2));
+    await waitFor('the marker result', () => resultsFor(marker.id).length > 0, 30_000);
+    expect(resultsFor(sent.id)).toHaveLength(1);
+    expect(resultsFor(marker.id)).toHaveLength(1);
+    expect(c.rejects().total).toBe(0);
+  });
+});
