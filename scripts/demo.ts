@@ -59,6 +59,29 @@ async function runningBrokers(dir: string): Promise<BrokerStatus[]> {
   }
 }
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** SIGTERM to a process that is not our child (a broker), SIGKILL if it outlives `graceMs`. */
+async function stopPid(pid: number, graceMs: number): Promise<void> {
+  if (!alive(pid)) return;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (alive(pid)) {
+    if (Date.now() > deadline) {
+      process.kill(pid, 'SIGKILL');
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function waitExit(child: ChildProcess, graceMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   await new Promise<void>((resolve) => {
@@ -83,8 +106,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     for (const step of steps.reverse()) {
-      say(`stopping ${step.what}`);
-      await step.undo().catch((e: unknown) => say(`could not stop ${step.what}: ${String(e)}`));
+      say(step.what);
+      await step.undo().catch((e: unknown) => say(`${step.what} failed: ${String(e)}`));
     }
     process.exit(code);
   };
@@ -97,14 +120,14 @@ async function main(): Promise<void> {
     const brokers = await labUp(lab);
     const started = brokers.filter((b) => b.pid !== null && !before.some((p) => p.pid === b.pid));
     if (started.length === brokers.length) {
-      steps.push({ what: 'the lab brokers (lab down)', undo: () => labDown(lab) });
+      steps.push({ what: 'stopping the lab brokers (lab down)', undo: () => labDown(lab) });
     } else if (started.length > 0) {
       // Some were up already: stop only the ones this demo started.
       for (const b of started) {
         steps.push({
-          what: `the ${b.name} broker (pid ${b.pid})`,
+          what: `stopping the ${b.name} broker (pid ${b.pid})`,
           undo: async () => {
-            if (b.pid !== null) process.kill(b.pid, 'SIGTERM');
+            if (b.pid !== null) await stopPid(b.pid, 15_000);
           },
         });
       }
@@ -119,7 +142,10 @@ async function main(): Promise<void> {
       ['simulate', '--remotes', String(args.remotes), '--lab-dir', dir],
       { onLine: (line) => process.stderr.write(`[fleet] ${line}\n`), detached: true },
     );
-    steps.push({ what: `the simulated fleet (pid ${fleet.pid})`, undo: () => fleet.stop('SIGTERM') });
+    steps.push({
+      what: `stopping the simulated fleet (pid ${fleet.pid})`,
+      undo: () => fleet.stop('SIGTERM'),
+    });
     await fleet.waitForLine(/^Simulating \d+ remotes/, 60_000 + args.remotes * 100);
 
     const host = new NodeProcess('host', 'src-main/host/cli.ts', ['--profile', consoleProfilePath(lab)], {
@@ -128,7 +154,7 @@ async function main(): Promise<void> {
         if (!line.startsWith('Console: ')) process.stderr.write(`${line}\n`);
       },
     });
-    steps.push({ what: `the console (pid ${host.pid})`, undo: () => host.stop('SIGTERM') });
+    steps.push({ what: `stopping the console (pid ${host.pid})`, undo: () => host.stop('SIGTERM') });
     const [line, url] = await host.waitForLine(/^Console: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/, 60_000);
     process.stdout.write(`${line}\n`);
 
@@ -142,7 +168,10 @@ async function main(): Promise<void> {
 
     if (args.open && process.env.DISPLAY && existsSync(chromiumPath) && url) {
       const profile = await mkdtemp(join(tmpdir(), 'smt-demo-chromium-'));
-      steps.push({ what: 'the Chromium profile', undo: () => rm(profile, { recursive: true, force: true }) });
+      steps.push({
+        what: 'removing the Chromium profile',
+        undo: () => rm(profile, { recursive: true, force: true }),
+      });
       // Chromium refuses to run as root with its sandbox; for anyone else the sandbox stays on.
       const flags = chromiumArgs.filter((a) => a !== '--no-sandbox' || process.getuid?.() === 0);
       const browser = spawn(chromiumPath, [...flags, `--user-data-dir=${profile}`, '--new-window', url], {
@@ -150,7 +179,7 @@ async function main(): Promise<void> {
         detached: true,
       });
       steps.push({
-        what: `Chromium (pid ${browser.pid})`,
+        what: `stopping Chromium (pid ${browser.pid})`,
         undo: async () => {
           if (browser.pid !== undefined && browser.exitCode === null) process.kill(browser.pid, 'SIGTERM');
           await waitExit(browser, 5000);
