@@ -1,0 +1,126 @@
+/**
+ * Presence as the console sees it, with the agent CLI as a real separate process: a remote stopped
+ * gracefully says goodbye and turns offline at once; one whose process dies without a word turns
+ * offline when its presence lapses, and its last stats are shown as stale with their age.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consoleProfilePath } from '../../lab/lab';
+import { ConsoleCore } from '../../src-main/core/console-core';
+import type { RemoteView } from '../../src-shared/ipc/views';
+import { waitFor } from '../../src-node/smt/testing/wait';
+import { startLab, type LabFixture } from '../helpers/lab-fixture';
+
+const root = join(import.meta.dirname, '..', '..');
+let lab: LabFixture | undefined;
+let core: ConsoleCore | undefined;
+const children: ChildProcess[] = [];
+
+interface Agent {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** One simulated remote in its own process; `direct` runs node itself so SIGKILL reaches the agent. */
+function agent(first: number, presenceMs: number, statsMs: number, direct: boolean): Agent {
+  const args = [
+    'simulate',
+    '--remotes',
+    '1',
+    '--first',
+    String(first),
+    '--lab-dir',
+    lab?.dir ?? '',
+    '--presence-interval-ms',
+    String(presenceMs),
+    '--stats-interval-ms',
+    String(statsMs),
+  ];
+  const command = direct
+    ? ['--import', 'tsx', join(root, 'src-agent', 'cli.ts'), ...args]
+    : [join(root, 'bin', 'smt-agent.mjs'), ...args];
+  const child = spawn(process.execPath, command, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function view(id: string): Promise<RemoteView | undefined> {
+  const r = await (core as ConsoleCore).handle('getFleet', []);
+  return r.ok ? r.value.remotes.find((v) => v.id === id) : undefined;
+}
+
+async function online(a: Agent, id: string): Promise<void> {
+  await waitFor(
+    'the agent to connect',
+    () => a.output().includes('Simulating 1 remotes (1 connected)'),
+    60_000,
+  );
+  await waitFor(
+    `${id} online with stats`,
+    async () => {
+      const v = await view(id);
+      return v?.status === 'online' && v.statsAt !== null;
+    },
+    30_000,
+  );
+}
+
+beforeAll(async () => {
+  lab = await startLab();
+  core = await ConsoleCore.fromProfileFile(consoleProfilePath(lab.opts), { sweepIntervalMs: 100 });
+  await core.start();
+  await waitFor('the console to connect', () => core?.connectionStatus().state.kind === 'connected', 30_000);
+});
+
+afterAll(async () => {
+  for (const c of children)
+    if (c.exitCode === null && c.signalCode === null && c.pid) process.kill(c.pid, 'SIGKILL');
+  await core?.stop();
+  await lab?.stop();
+});
+
+describe('presence', () => {
+  it('turns a gracefully stopped remote offline at once', async () => {
+    const presenceMs = 3000;
+    const a = agent(201, presenceMs, 1000, false);
+    await online(a, 'r-0201');
+    const stoppedAt = Date.now();
+    a.child.kill('SIGTERM');
+    await waitFor('r-0201 offline', async () => (await view('r-0201'))?.status === 'offline', 10_000);
+    // A lapse would take three intervals (9 s); the goodbye takes less than one.
+    expect(Date.now() - stoppedAt).toBeLessThan(presenceMs);
+    expect(await a.exited).toBe(0);
+  });
+
+  it('turns a remote that died without goodbye offline when its presence lapses, and shows stale stats', async () => {
+    const presenceMs = 1000;
+    const a = agent(202, presenceMs, 500, true);
+    await online(a, 'r-0202');
+    const killedAt = Date.now();
+    a.child.kill('SIGKILL');
+    await waitFor('r-0202 offline', async () => (await view('r-0202'))?.status === 'offline', 15_000);
+    const offlineAfter = Date.now() - killedAt;
+    // Three intervals of silence, counted from the last presence (at most one interval before the kill).
+    expect(offlineAfter).toBeGreaterThanOrEqual(2 * presenceMs);
+    expect(offlineAfter).toBeLessThan(3 * presenceMs + 2000);
+
+    const stale = await waitFor(
+      'stale stats',
+      async () => {
+        const v = await view('r-0202');
+        return v && v.statsAt !== null && Date.now() - v.statsAt > v.staleAfterMs ? v : undefined;
+      },
+      15_000,
+    );
+    expect(stale.staleAfterMs).toBe(3 * 500);
+    expect(stale.statsAt).toBeLessThanOrEqual(killedAt);
+    expect(stale.cpuPct).not.toBeNull();
+    expect(await a.exited).toBeNull();
+  });
+});
