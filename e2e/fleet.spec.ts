@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import NodeWebSocket from 'ws';
+import { killBroker } from '../lab/lab';
 import { BRIDGE_PATH } from '../src-shared/ipc';
 import { expect, test } from './fixtures';
 
@@ -119,4 +120,27 @@ test('turns a remote offline when its process dies, and only that one', async ({
   const before = await fleetPage.cpu('r-0019');
   await expect.poll(() => fleetPage.cpu('r-0019'), { timeout: 30_000 }).not.toBe(before);
   await expect(fleetPage.rowsWithStatus('online')).toHaveCount(19);
+});
+
+test('follows the console to the secondary when the primary dies', async ({ env, fleetPage }) => {
+  await expect(fleetPage.broker).toContainText('primary');
+  await expect(fleetPage.page.getByTestId('last-failover')).toContainText('none');
+  await killBroker('primary', env.lab.opts);
+  await expect(fleetPage.broker).toHaveAttribute('data-state', 'connected', { timeout: 60_000 });
+  await expect(fleetPage.broker).toContainText('secondary', { timeout: 60_000 });
+  await expect(fleetPage.page.getByTestId('last-failover')).not.toContainText('none');
+  // The fleet followed too: the living remotes are online through the secondary and keep reporting.
+  await expect(fleetPage.rowsWithStatus('online')).toHaveCount(19, { timeout: 60_000 });
+  const before = await fleetPage.cpu('r-0001');
+  await expect.poll(() => fleetPage.cpu('r-0001'), { timeout: 30_000 }).not.toBe(before);
+});
+
+test('shows the link to the console as lost when the host goes away', async ({ env, fleetPage }) => {
+  await expect(fleetPage.rows).not.toHaveCount(0);
+  await env.host.stop('SIGTERM');
+  const notice = fleetPage.page.getByRole('alert').filter({ hasText: 'Lost the link to the console' });
+  await expect(notice).toBeVisible();
+  await expect(notice).toContainText(/Reconnecting in \d+ s \(attempt \d+\)/);
+  // What was last known stays on screen.
+  await expect(fleetPage.row('r-0001')).toBeVisible();
 });

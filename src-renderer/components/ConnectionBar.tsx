@@ -49,7 +49,7 @@ function LastFailover() {
   const at = useSmt((s) => s.connection?.lastFailoverAt ?? null);
   const now = useSmt((s) => s.now);
   return (
-    <div className="bar-item">
+    <div className="bar-item" data-testid="last-failover">
       <span className="bar-label">Last failover</span>
       <span className="bar-value">
         {at === null ? 'none' : `${formatClock(at)} (${formatDuration(now - at)} ago)`}
