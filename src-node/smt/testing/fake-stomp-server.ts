@@ -72,6 +72,7 @@ export class FakeStompServer {
     for (const c of this.conns) c.socket.destroy();
   }
 
+  /** Dispatches to subscriptions of `destination`; `headers.destination` may name the concrete one. */
   deliver(destination: string, body: Buffer | string, headers: Record<string, string> = {}): number {
     let n = 0;
     for (const c of this.conns) {
@@ -82,8 +83,8 @@ export class FakeStompServer {
           c,
           'MESSAGE',
           {
-            ...headers,
             destination,
+            ...headers,
             subscription: id,
             'message-id': messageId,
             ack: messageId,

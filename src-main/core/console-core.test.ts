@@ -1,0 +1,107 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ConnectionStatus, FleetPatch } from '../../src-shared/ipc/views';
+import { makeEnvelope } from '../../src-shared/protocol';
+import { FakeStompServer, plainTransport } from '../../src-node/smt/testing/fake-stomp-server';
+import { waitFor } from '../../src-node/smt/testing/wait';
+import { ConsoleCore } from './console-core';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function started() {
+  const srv = await new FakeStompServer({ heartbeatMs: 500 }).listen();
+  const core = new ConsoleCore({
+    profile: {
+      name: 'Fake',
+      consoleId: 'lab-console',
+      brokers: [srv.endpoint('primary')],
+      tls: { caFile: 'unused', certFile: 'unused', keyFile: 'unused' },
+    },
+    tls: { ca: '', cert: '', key: '', subjectCn: 'lab-console', notAfter: new Date(0) },
+    connection: { transport: plainTransport },
+    patchIntervalMs: 50,
+  });
+  cleanups.push(
+    () => srv.close(),
+    () => core.stop(),
+  );
+  const patches: FleetPatch[] = [];
+  const states: ConnectionStatus[] = [];
+  core.subscribe('fleetPatch', (p) => void patches.push(p));
+  core.subscribe('connectionChanged', (s) => void states.push(s));
+  await core.start();
+  await waitFor('connected', () => core.connectionStatus().state.kind === 'connected');
+  return { srv, core, patches, states };
+}
+
+describe('ConsoleCore', () => {
+  it('validates calls against the contract', async () => {
+    const core = new ConsoleCore({
+      profile: {
+        name: 'x',
+        consoleId: 'c1',
+        brokers: [{ name: 'primary', host: '127.0.0.1', port: 1 }],
+        tls: { caFile: 'a', certFile: 'b', keyFile: 'c' },
+      },
+    });
+    expect(await core.handle('getFleet', [])).toMatchObject({ ok: true, value: { remotes: [] } });
+    expect(await core.handle('getConnection', [])).toMatchObject({
+      ok: true,
+      value: { consoleId: 'c1', state: { kind: 'idle' }, brokers: [{ url: 'stomp+ssl://127.0.0.1:1' }] },
+    });
+    expect(await core.handle('getFleet', [1] as unknown as [])).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request' },
+    });
+    expect(await core.handle('reboot' as 'getFleet', [])).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request' },
+    });
+  });
+
+  it('subscribes the fleet channels, builds the view, batches patches and acks the inventory', async () => {
+    const { srv, core, patches, states } = await started();
+    expect(srv.framesOf('SUBSCRIBE').map((f) => [f.headers.destination, f.headers.ack])).toEqual([
+      ['/queue/smt.inventory', 'client-individual'],
+      ['/topic/smt.stats.>', 'auto'],
+      ['/topic/smt.presence.>', 'auto'],
+      ['/topic/smt.usage.>', 'auto'],
+      ['/queue/smt.events', 'client-individual'],
+      ['/queue/smt.console.lab-console.result', 'client-individual'],
+    ]);
+    expect(states.map((s) => s.state.kind)).toEqual(['connecting', 'connected']);
+
+    const presence = makeEnvelope('presence', 'r-0001', { state: 'online', intervalMs: 1000, seq: 1 });
+    srv.deliver('/topic/smt.presence.>', JSON.stringify(presence), {
+      destination: '/topic/smt.presence.r-0001',
+      JMSXUserID: 'r-0001',
+    });
+    srv.deliver('/queue/smt.inventory', 'garbage', { JMSXUserID: 'r-0002' });
+    await waitFor('a patch', () => patches.some((p) => p.upserts.some((u) => u.id === 'r-0001')));
+    expect(core.fleet.get('r-0001')?.status).toBe('online');
+    await waitFor('the bad hello dropped and acked', () => srv.framesOf('ACK').length === 1);
+    expect(core.rejects()).toEqual({ total: 1, byReason: { 'not-json': 1 }, byRemote: { 'r-0002': 1 } });
+  });
+
+  it('sends a config persistent and receipted, as the channel policy says', async () => {
+    const { srv, core } = await started();
+    const env = await core.sendConfig('r-0001', {
+      pushId: crypto.randomUUID(),
+      object: { kind: 'scope', subnet: '10.0.0.0/24' },
+      version: 3,
+      op: 'delete',
+    });
+    const sent = srv.framesOf('SEND')[0];
+    expect(sent?.headers).toMatchObject({
+      destination: '/queue/smt.remote.r-0001.config',
+      persistent: 'true',
+      'smt-type': 'config',
+      'smt-id': env.id,
+      'content-length': String(sent?.body.length),
+    });
+    expect(sent?.headers.receipt).toBeDefined();
+    await expect(core.sendConfig('R 1', env.body)).rejects.toThrow(/remote id/);
+  });
+});
