@@ -41,7 +41,12 @@ function agent(first: number, presenceMs: number, statsMs: number, direct: boole
   const command = direct
     ? ['--import', 'tsx', join(root, 'src-agent', 'cli.ts'), ...args]
     : [join(root, 'bin', 'smt-agent.mjs'), ...args];
-  const child = spawn(process.execPath, command, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so cleanup reaches tsx's child process too.
+  const child = spawn(process.execPath, command, {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   children.push(child);
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -79,8 +84,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of children)
-    if (c.exitCode === null && c.signalCode === null && c.pid) process.kill(c.pid, 'SIGKILL');
+  for (const c of children) {
+    if (!c.pid) continue;
+    try {
+      process.kill(-c.pid, 'SIGKILL');
+    } catch {
+      // The whole group has exited already.
+    }
+  }
   await core?.stop();
   await lab?.stop();
 });
