@@ -392,9 +392,9 @@ export class SmtConnection {
   private onStompConnected(s: Session): void {
     if (this.session !== s) return;
     s.stomp = true;
-    // ActiveMQ's stomp+nio+ssl sometimes processes the first frame twice when it arrives with the end
-    // of the TLS handshake, answering CONNECT with two CONNECTED frames (seen ~1 in 50 connects).
-    // stompit would drop the session on the second one as an unknown command.
+    // ActiveMQ's stomp+nio+ssl may process a first frame that arrives with the end of the TLS handshake
+    // twice and answer with two CONNECTED frames (see tlsTransport, which avoids it; other transports
+    // may not). stompit would drop the session on the second one as an unknown command.
     s.client.setCommandHandler('CONNECTED', (frame) => {
       this.log({ level: 'debug', msg: `${this.opts.name}: ignored a duplicate CONNECTED` });
       (frame as unknown as Readable).resume();
