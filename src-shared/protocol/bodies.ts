@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DhcpScope } from '../config/scope';
 import { MessageId, RemoteId } from './ids';
 
 const Text = (max: number) => z.string().max(max);
@@ -20,7 +21,7 @@ export const ConfigObject = z.discriminatedUnion('kind', [
 
 export const ConfigPayload = z.discriminatedUnion('format', [
   z.object({ format: z.literal('zone-text'), text: Text(4_000_000) }),
-  z.object({ format: z.literal('kea-subnet4'), json: Text(4_000_000) }),
+  z.object({ format: z.literal('kea-subnet4'), scope: DhcpScope }),
 ]);
 
 export const Signature = z.object({
@@ -47,6 +48,8 @@ export const CommandBody = z.object({
 
 export const QueryBody = z.discriminatedUnion('query', [
   z.object({ query: z.literal('ping') }),
+  /** Asks a remote to answer with its hello body: a console that restarted learns the fleet again. */
+  z.object({ query: z.literal('hello') }),
   z.object({ query: z.literal('zone'), name: Text(253) }),
   z.object({ query: z.literal('kea-config') }),
   z.object({ query: z.literal('leases'), subnet: z.cidrv4() }),
