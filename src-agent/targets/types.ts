@@ -1,0 +1,48 @@
+import type { DhcpScope } from '../../src-shared/config/scope';
+
+/**
+ * What the agent needs from the DNS and DHCP servers it manages. The real targets drive BIND 9 and Kea;
+ * simulate mode uses in-memory ones behind the same interfaces, so the apply, ledger and result code is
+ * one and the same in both modes.
+ */
+
+/** The outcome of a change. On failure the server keeps serving what it served before. */
+export type ApplyOutcome =
+  | {
+      ok: true;
+      /** SHA-256 (hex) of what the server serves now for this object. */ sha256: string;
+      detail?: string;
+    }
+  | { ok: false; /** The validator's or server's own message, for the admin. */ reason: string };
+
+export interface DnsTarget {
+  /** Validate (named-checkzone), install atomically, load (addzone or reload), confirm the new SOA serial is served. */
+  upsertZone(name: string, zoneText: string): Promise<ApplyOutcome>;
+  /** Remove a zone this agent manages; an unknown zone is a failure that says so. */
+  deleteZone(name: string): Promise<ApplyOutcome>;
+  /** The zone as served now (AXFR or the installed file), for the console's diff and queries. */
+  servedZone(name: string): Promise<string>;
+  /** A DNS lookup from the remote itself. */
+  lookup(name: string, rrtype: string): Promise<string[]>;
+  reload(): Promise<void>;
+  flushCache(): Promise<void>;
+}
+
+export interface DhcpTarget {
+  /** Merge the scope into the running config, config-test, config-set, config-write, confirm with config-get. */
+  upsertScope(scope: DhcpScope): Promise<ApplyOutcome>;
+  deleteScope(subnet: string): Promise<ApplyOutcome>;
+  /** The running configuration (config-get), for queries. */
+  runningConfig(): Promise<unknown>;
+  /** Current leases of one subnet. */
+  leases(subnet: string): Promise<unknown[]>;
+  reload(): Promise<void>;
+}
+
+/** A target that the remote does not run: every call fails with a specific reason. */
+export class NotInstalledError extends Error {
+  constructor(service: string) {
+    super(`${service} is not installed or not configured on this remote`);
+    this.name = 'NotInstalledError';
+  }
+}
