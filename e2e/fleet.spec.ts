@@ -1,27 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import NodeWebSocket from 'ws';
 import { killBroker } from '../lab/lab';
 import { BRIDGE_PATH } from '../src-shared/ipc';
 import { expect, test } from './fixtures';
+import { upgradeStatus } from '../src-main/host/testing/upgrade-status';
 
 const ids = Array.from({ length: 20 }, (_, i) => `r-${String(i + 1).padStart(4, '0')}`);
-
-/** The HTTP status a WebSocket upgrade got (101 when accepted). */
-function upgradeStatus(url: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new NodeWebSocket(url, { headers });
-    ws.on('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.on('open', () => {
-      resolve(101);
-      ws.close();
-    });
-    ws.on('error', reject);
-  });
-}
 
 // The tests share one fleet and the last one kills part of it: run them in order.
 test.describe.configure({ mode: 'serial' });

@@ -6,22 +6,7 @@ import WebSocket from 'ws';
 import { BRIDGE_PATH, BridgeResponse, MAX_BRIDGE_FRAME_BYTES } from '../../src-shared/ipc';
 import { startHost, type RunningHost } from './server';
 import { FakeBackend, remoteView } from './testing/fake-backend';
-
-/** Resolves with the HTTP status of a refused upgrade, or 101 when the server accepted it. */
-function upgradeStatus(url: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
-    ws.on('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.on('open', () => {
-      resolve(101);
-      ws.close();
-    });
-    ws.on('error', (e) => reject(e));
-  });
-}
+import { upgradeStatus } from './testing/upgrade-status';
 
 /** A bridge client that collects every frame it receives, parsed with the contract's frame schema. */
 class Client {
