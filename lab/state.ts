@@ -66,7 +66,7 @@ export async function ensureState(layout: LabLayout): Promise<LabState> {
 }
 
 /** Ports the kernel hands out now; all held open together so the two are distinct. */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from(
       { length: count },

@@ -1,0 +1,282 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { copyFile, open, readFile, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { digShort, servedSerial, type DnsServer } from './dns-query';
+import { OneAtATime } from './one-at-a-time';
+import { runTool, toolMessage, type ToolResult } from './run-tool';
+import type { ApplyOutcome, DnsTarget } from './types';
+
+/** How the agent reaches one BIND 9 (validated by the agent's config schema before it gets here). */
+export interface BindSettings {
+  /** Absolute directory the agent installs zone files into (`<zone>.zone`, previous one as `.last-good`). */
+  zoneDir: string;
+  /** Where named answers queries: the serial confirmation and lookups ask here. */
+  queryAddress: string;
+  queryPort: number;
+  /** rndc's own config file (key, default server and port): `rndc -c`. */
+  rndcConf?: string;
+  /** Or the pieces: `rndc -k <keyFile> -s <server> -p <port>`. */
+  rndcKeyFile?: string;
+  rndcServer?: string;
+  rndcPort?: number;
+  /** Program paths; default to the names on PATH. */
+  rndc?: string;
+  namedCheckzone?: string;
+  dig?: string;
+  /** Base URL of BIND's statistics-channels (`http://127.0.0.1:8053`), for usage(). */
+  statisticsUrl?: string;
+  /** Per tool run; default 10 s. */
+  timeoutMs?: number;
+  /** How long to wait for named to serve a new serial after rndc; default 5 s. */
+  confirmTimeoutMs?: number;
+}
+
+const ZONE_NAME = /^(?=.{1,253}$)([a-z0-9_-]{1,63}\.)*[a-z0-9_-]{1,63}$/;
+
+/** Lower-case, without the trailing dot; undefined for anything that is not a plain zone name. */
+export function normalizeZoneName(name: string): string | undefined {
+  const n = name.toLowerCase().replace(/\.$/, '');
+  return ZONE_NAME.test(n) ? n : undefined;
+}
+
+/** RFC 1982 serial arithmetic: is `a` later than `b`? */
+export function serialAfter(a: number, b: number): boolean {
+  const d = (a - b + 2 ** 32) % 2 ** 32;
+  return d !== 0 && d < 2 ** 31;
+}
+
+const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+
+async function readOrUndefined(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** Written and synced before the rename, so a crash leaves either the old file or the whole new one. */
+async function writeSynced(path: string, data: string): Promise<void> {
+  const handle = await open(path, 'w', 0o644);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Drives one BIND 9 with named-checkzone, rndc and direct queries. */
+export class BindTarget implements DnsTarget {
+  private readonly queue = new OneAtATime();
+  private readonly timeoutMs: number;
+  private readonly dns: DnsServer;
+
+  constructor(private readonly settings: BindSettings) {
+    this.timeoutMs = settings.timeoutMs ?? 10_000;
+    this.dns = {
+      address: settings.queryAddress,
+      port: settings.queryPort,
+      dig: settings.dig,
+      timeoutMs: Math.min(this.timeoutMs, 4000),
+    };
+  }
+
+  upsertZone(name: string, zoneText: string): Promise<ApplyOutcome> {
+    const zone = normalizeZoneName(name);
+    if (zone === undefined)
+      return Promise.resolve({ ok: false, reason: `'${name}' is not a valid zone name` });
+    return this.queue.run(() => this.upsert(zone, zoneText));
+  }
+
+  deleteZone(name: string): Promise<ApplyOutcome> {
+    const zone = normalizeZoneName(name);
+    if (zone === undefined)
+      return Promise.resolve({ ok: false, reason: `'${name}' is not a valid zone name` });
+    return this.queue.run(() => this.delete(zone));
+  }
+
+  async servedZone(name: string): Promise<string> {
+    const zone = normalizeZoneName(name);
+    if (zone === undefined) throw new Error(`'${name}' is not a valid zone name`);
+    const text = await readOrUndefined(this.zoneFile(zone));
+    if (text === undefined) throw new Error(`zone ${zone} is not managed by this agent`);
+    return text.toString('utf8');
+  }
+
+  lookup(name: string, rrtype: string): Promise<string[]> {
+    return digShort(this.dns, name, rrtype);
+  }
+
+  async reload(): Promise<void> {
+    await this.rndcOrThrow(['reload']);
+  }
+
+  async flushCache(): Promise<void> {
+    await this.rndcOrThrow(['flush']);
+  }
+
+  /** `opcodes.QUERY` from the statistics channel: every query named received since it started. */
+  async usage(): Promise<{ queries: number } | undefined> {
+    if (this.settings.statisticsUrl === undefined) return undefined;
+    const url = `${this.settings.statisticsUrl.replace(/\/$/, '')}/json/v1/server`;
+    const res = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs) });
+    if (!res.ok) throw new Error(`BIND statistics ${url}: HTTP ${res.status}`);
+    const body = (await res.json()) as { opcodes?: { QUERY?: unknown } };
+    const queries = body.opcodes?.QUERY ?? 0;
+    if (typeof queries !== 'number') throw new Error('BIND statistics: opcodes.QUERY is not a number');
+    return { queries };
+  }
+
+  private zoneFile(zone: string): string {
+    return join(this.settings.zoneDir, `${zone}.zone`);
+  }
+
+  private async upsert(zone: string, text: string): Promise<ApplyOutcome> {
+    const file = this.zoneFile(zone);
+    const lastGood = `${file}.last-good`;
+    const tmp = join(this.settings.zoneDir, `.${zone}.${randomBytes(4).toString('hex')}.tmp`);
+    await writeSynced(tmp, text);
+    let installed = false;
+    try {
+      const check = await runTool(
+        this.settings.namedCheckzone ?? 'named-checkzone',
+        [zone, tmp],
+        this.timeoutMs,
+      );
+      // named-checkzone reports on stdout; its own words are the reason the admin sees.
+      if (check.code !== 0)
+        return { ok: false, reason: (check.stdout + check.stderr).trim() || toolMessage(check) };
+      const serial = /loaded serial (\d+)/.exec(check.stdout)?.[1];
+      if (serial === undefined)
+        return { ok: false, reason: `named-checkzone gave no serial: ${check.stdout.trim()}` };
+      const newSerial = Number(serial);
+
+      const existing = await this.configuredFile(zone);
+      if (existing !== undefined && existing !== file) {
+        return {
+          ok: false,
+          reason: `zone ${zone} is configured in named with file ${existing}, not by this agent; remove it there first`,
+        };
+      }
+      const isNew = existing === undefined;
+      const previous = await readOrUndefined(file);
+      if (!isNew && previous !== undefined && previous.equals(Buffer.from(text))) {
+        // A resend of what is installed: nothing to load, only confirm it is what named serves.
+        const served = await servedSerial(this.dns, zone);
+        if (served === newSerial) return { ok: true, sha256: sha256(previous), detail: 'unchanged' };
+      }
+      if (!isNew) {
+        const served = await servedSerial(this.dns, zone);
+        if (served !== undefined && !serialAfter(newSerial, served)) {
+          return {
+            ok: false,
+            reason: `zone ${zone}: serial ${newSerial} is not later than the served serial ${served}; secondaries would not transfer the change`,
+          };
+        }
+      }
+
+      if (previous !== undefined) await copyFile(file, lastGood);
+      await rename(tmp, file);
+      installed = true;
+      await syncDir(this.settings.zoneDir);
+
+      const load = isNew
+        ? await this.rndc(['addzone', zone, `{ type primary; file "${file}"; };`])
+        : await this.rndc(['reload', zone]);
+      if (load.code !== 0) {
+        await this.rollback(zone, isNew, previous !== undefined, false);
+        return { ok: false, reason: toolMessage(load) };
+      }
+      const confirmed = await this.awaitSerial(zone, newSerial);
+      if (confirmed !== true) {
+        await this.rollback(zone, isNew, previous !== undefined, true);
+        return {
+          ok: false,
+          reason: `named did not serve serial ${newSerial} for ${zone} within ${this.confirmMs()} ms (served: ${confirmed ?? 'nothing'}); the previous zone was restored`,
+        };
+      }
+      return { ok: true, sha256: sha256(text), detail: `serial ${newSerial} served` };
+    } finally {
+      if (!installed) await unlink(tmp).catch(() => undefined);
+    }
+  }
+
+  /** Puts back what was served before: the last good file reloaded, or the new zone removed again. */
+  private async rollback(zone: string, isNew: boolean, hadPrevious: boolean, added: boolean): Promise<void> {
+    const file = this.zoneFile(zone);
+    if (isNew) {
+      if (added) await this.rndc(['delzone', zone]);
+      if (hadPrevious) await copyFile(`${file}.last-good`, file);
+      else await unlink(file).catch(() => undefined);
+      return;
+    }
+    if (hadPrevious) {
+      await copyFile(`${file}.last-good`, file);
+      await this.rndc(['reload', zone]);
+    }
+  }
+
+  private async delete(zone: string): Promise<ApplyOutcome> {
+    const existing = await this.configuredFile(zone);
+    if (existing === undefined) return { ok: false, reason: `zone ${zone} is not served by this named` };
+    const r = await this.rndc(['delzone', zone]);
+    if (r.code !== 0) return { ok: false, reason: toolMessage(r) };
+    const file = this.zoneFile(zone);
+    await unlink(file).catch(() => undefined);
+    await unlink(`${file}.last-good`).catch(() => undefined);
+    return { ok: true, sha256: sha256(''), detail: `zone ${zone} deleted` };
+  }
+
+  /** The file named loads the zone from, or undefined when named has no such zone. */
+  private async configuredFile(zone: string): Promise<string | undefined> {
+    const r = await this.rndc(['showzone', zone]);
+    if (r.code !== 0) {
+      if (/not found/.test(r.stderr)) return undefined;
+      throw new Error(`rndc showzone ${zone}: ${toolMessage(r)}`);
+    }
+    return /file "([^"]*)"/.exec(r.stdout)?.[1] ?? '';
+  }
+
+  private confirmMs(): number {
+    return this.settings.confirmTimeoutMs ?? 5000;
+  }
+
+  /** True once named serves `serial`, else the last serial seen when the time is up. */
+  private async awaitSerial(zone: string, serial: number): Promise<true | number | undefined> {
+    const deadline = Date.now() + this.confirmMs();
+    let seen: number | undefined;
+    for (;;) {
+      seen = await servedSerial(this.dns, zone).catch(() => undefined);
+      if (seen === serial) return true;
+      if (Date.now() > deadline) return seen;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  private rndc(args: string[]): Promise<ToolResult> {
+    const s = this.settings;
+    const base = [
+      ...(s.rndcConf !== undefined ? ['-c', s.rndcConf] : []),
+      ...(s.rndcKeyFile !== undefined ? ['-k', s.rndcKeyFile] : []),
+      ...(s.rndcServer !== undefined ? ['-s', s.rndcServer] : []),
+      ...(s.rndcPort !== undefined ? ['-p', String(s.rndcPort)] : []),
+    ];
+    return runTool(s.rndc ?? 'rndc', [...base, ...args], this.timeoutMs);
+  }
+
+  private async rndcOrThrow(args: string[]): Promise<void> {
+    const r = await this.rndc(args);
+    if (r.code !== 0) throw new Error(`rndc ${args.join(' ')}: ${toolMessage(r)}`);
+  }
+}

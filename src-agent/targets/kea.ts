@@ -1,0 +1,255 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { cidrRange, type DhcpScope } from '../../src-shared/config/scope';
+import { KEA_EMPTY, KEA_SUCCESS, KEA_UNSUPPORTED, keaCommand, type KeaAnswer } from './kea-control';
+import { OneAtATime } from './one-at-a-time';
+import type { ApplyOutcome, DhcpTarget } from './types';
+
+/** How the agent reaches one kea-dhcp4 (validated by the agent's config schema before it gets here). */
+export interface KeaSettings {
+  /** The unix control socket of kea-dhcp4 (its `control-socket.socket-name`). */
+  controlSocket: string;
+  /** The file kea-dhcp4 was started with: config-write keeps it in step with the running config. */
+  configFile: string;
+  /** Per command; default 10 s. */
+  timeoutMs?: number;
+}
+
+/** The parts of Kea's config this target reads; everything else is passed back untouched. */
+const KeaSubnet = z.looseObject({ id: z.number().int(), subnet: z.string() });
+type KeaSubnet = z.infer<typeof KeaSubnet>;
+const KeaConfig = z.looseObject({
+  Dhcp4: z.looseObject({
+    subnet4: z.array(KeaSubnet).default([]),
+    'shared-networks': z.array(z.looseObject({ subnet4: z.array(KeaSubnet).default([]) })).default([]),
+  }),
+});
+type KeaConfig = z.infer<typeof KeaConfig>;
+
+/** The subnet4 entry for a scope, in Kea's own key names. */
+export function keaSubnetOf(scope: DhcpScope): Record<string, unknown> {
+  return {
+    id: scope.id,
+    subnet: scope.subnet,
+    pools: scope.pools.map((p) => ({ pool: `${p.start}-${p.end}` })),
+    'option-data': scope.options.map((o) => ({ name: o.name, data: o.data })),
+    reservations: scope.reservations.map((r) => ({
+      'hw-address': r.hwAddress.toLowerCase(),
+      'ip-address': r.ipAddress,
+      ...(r.hostname !== undefined ? { hostname: r.hostname } : {}),
+    })),
+    ...(scope.validLifetimeS !== undefined ? { 'valid-lifetime': scope.validLifetimeS } : {}),
+  };
+}
+
+/** JSON with object keys sorted at every level, so equal configs hash equally whatever Kea's key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Does the subnet Kea reports carry everything the scope pushed (Kea adds its defaults around it)? */
+export function subnetMatches(scope: DhcpScope, reported: Record<string, unknown>): boolean {
+  const pushed = keaSubnetOf(scope);
+  const pick = (list: unknown, keys: string[]) =>
+    (Array.isArray(list) ? list : []).map((item: unknown) =>
+      keys.map((k) => {
+        const v = (item as Record<string, unknown>)[k];
+        return typeof v === 'string' ? v.replace(/\s/g, '').toLowerCase() : v;
+      }),
+    );
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  return (
+    reported.id === pushed.id &&
+    reported.subnet === pushed.subnet &&
+    same(pick(reported.pools, ['pool']), pick(pushed.pools, ['pool'])) &&
+    same(pick(reported['option-data'], ['name', 'data']), pick(pushed['option-data'], ['name', 'data'])) &&
+    same(
+      pick(reported.reservations, ['hw-address', 'ip-address', 'hostname']).map((r) => r.map((v) => v ?? '')),
+      pick(pushed.reservations, ['hw-address', 'ip-address', 'hostname']).map((r) => r.map((v) => v ?? '')),
+    ) &&
+    (pushed['valid-lifetime'] === undefined || reported['valid-lifetime'] === pushed['valid-lifetime'])
+  );
+}
+
+const overlaps = (a: string, b: string) => {
+  const [alo, ahi] = cidrRange(a);
+  const [blo, bhi] = cidrRange(b);
+  return alo <= bhi && blo <= ahi;
+};
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Drives one kea-dhcp4 over its control socket. */
+export class KeaTarget implements DhcpTarget {
+  private readonly queue = new OneAtATime();
+  private readonly timeoutMs: number;
+
+  constructor(private readonly settings: KeaSettings) {
+    this.timeoutMs = settings.timeoutMs ?? 10_000;
+  }
+
+  upsertScope(scope: DhcpScope): Promise<ApplyOutcome> {
+    return this.queue.run(() => this.upsert(scope));
+  }
+
+  deleteScope(subnet: string): Promise<ApplyOutcome> {
+    return this.queue.run(() => this.delete(subnet));
+  }
+
+  runningConfig(): Promise<unknown> {
+    return this.configGet();
+  }
+
+  async leases(subnet: string): Promise<unknown[]> {
+    const config = await this.configGet();
+    const found = allSubnets(config).find((s) => s.subnet === subnet);
+    if (found === undefined) throw new Error(`no subnet ${subnet} in Kea's running config`);
+    const answer = await this.command('lease4-get-all', { subnets: [found.id] });
+    if (answer.result === KEA_UNSUPPORTED) {
+      throw new Error(
+        'Kea cannot list leases: the lease_cmds hook (libdhcp_lease_cmds.so) is not in its hooks-libraries',
+      );
+    }
+    if (answer.result === KEA_EMPTY) return [];
+    if (answer.result !== KEA_SUCCESS) throw new Error(`Kea lease4-get-all: ${answer.text ?? ''}`);
+    const leases = (answer.arguments as { leases?: unknown } | undefined)?.leases;
+    return Array.isArray(leases) ? (leases as unknown[]) : [];
+  }
+
+  async reload(): Promise<void> {
+    await this.expectSuccess('config-reload', undefined);
+  }
+
+  /** Lease counters from statistic-get-all (each statistic is a list of [value, time], newest first). */
+  async usage(): Promise<{ leasesActive: number; leasesAllocated: number; declines: number }> {
+    const answer = await this.expectSuccess('statistic-get-all', undefined);
+    const stats = (answer.arguments ?? {}) as Record<string, unknown>;
+    const latest = (name: string) => {
+      const samples = stats[name];
+      const value: unknown = Array.isArray(samples) && Array.isArray(samples[0]) ? samples[0][0] : 0;
+      return typeof value === 'number' ? value : 0;
+    };
+    const sum = (suffix: string) =>
+      Object.keys(stats)
+        .filter((k) => /^subnet\[\d+\]\./.test(k) && k.endsWith(`.${suffix}`))
+        .reduce((n, k) => n + latest(k), 0);
+    return {
+      leasesActive: sum('assigned-addresses'),
+      leasesAllocated: latest('pkt4-ack-sent'),
+      declines: sum('declined-addresses'),
+    };
+  }
+
+  private async upsert(scope: DhcpScope): Promise<ApplyOutcome> {
+    const before = await this.configGet();
+    const replaced = (s: KeaSubnet) => s.id === scope.id || s.subnet === scope.subnet;
+    const clash = allSubnets(before).find((s) => !replaced(s) && overlaps(s.subnet, scope.subnet));
+    if (clash !== undefined) {
+      return {
+        ok: false,
+        reason: `scope ${scope.subnet} (id ${scope.id}) overlaps subnet ${clash.subnet} (id ${clash.id}) in Kea's running config`,
+      };
+    }
+    const sharedMatch = before.Dhcp4['shared-networks'].some((n) => n.subnet4.some(replaced));
+    if (sharedMatch) {
+      return {
+        ok: false,
+        reason: `subnet id ${scope.id} or ${scope.subnet} is in a shared network, not managed here`,
+      };
+    }
+    const next = structuredClone(before);
+    const subnets = next.Dhcp4.subnet4.filter((s) => !replaced(s));
+    subnets.push(KeaSubnet.parse(keaSubnetOf(scope)));
+    subnets.sort((a, b) => a.id - b.id);
+    next.Dhcp4.subnet4 = subnets;
+
+    const failed = await this.install(before, next);
+    if (failed !== undefined) return failed;
+    const after = await this.configGet();
+    const served = after.Dhcp4.subnet4.find((s) => s.id === scope.id);
+    if (served === undefined || !subnetMatches(scope, served)) {
+      const undo = await this.install(after, before);
+      return {
+        ok: false,
+        reason: `Kea does not report subnet ${scope.subnet} (id ${scope.id}) as pushed after config-set; ${
+          undo === undefined ? 'the previous config was restored' : `restoring failed: ${undo.reason}`
+        }`,
+      };
+    }
+    return { ok: true, sha256: sha256(canonicalJson(served)), detail: `subnet id ${scope.id} served` };
+  }
+
+  private async delete(subnet: string): Promise<ApplyOutcome> {
+    const before = await this.configGet();
+    const target = before.Dhcp4.subnet4.find((s) => s.subnet === subnet);
+    if (target === undefined) return { ok: false, reason: `no subnet ${subnet} in Kea's running config` };
+    const next = structuredClone(before);
+    next.Dhcp4.subnet4 = next.Dhcp4.subnet4.filter((s) => s.subnet !== subnet);
+    const failed = await this.install(before, next);
+    if (failed !== undefined) return failed;
+    const after = await this.configGet();
+    if (allSubnets(after).some((s) => s.subnet === subnet)) {
+      return { ok: false, reason: `Kea still reports subnet ${subnet} after config-set` };
+    }
+    return { ok: true, sha256: sha256(''), detail: `subnet ${subnet} (id ${target.id}) deleted` };
+  }
+
+  /**
+   * config-test, config-set, config-write. A refused test or set leaves Kea as it was; a failed write
+   * after a successful set puts the previous config back, so the running config and the file agree.
+   */
+  private async install(
+    previous: KeaConfig,
+    next: KeaConfig,
+  ): Promise<{ ok: false; reason: string } | undefined> {
+    const test = await this.command('config-test', next);
+    if (test.result !== KEA_SUCCESS)
+      return { ok: false, reason: test.text ?? 'Kea refused the config (config-test)' };
+    const set = await this.command('config-set', next);
+    if (set.result !== KEA_SUCCESS)
+      return { ok: false, reason: set.text ?? 'Kea refused the config (config-set)' };
+    const write = await this.command('config-write', { filename: this.settings.configFile });
+    if (write.result !== KEA_SUCCESS) {
+      const undo = await this.command('config-set', previous);
+      return {
+        ok: false,
+        reason: `${write.text ?? 'config-write failed'}; ${
+          undo.result === KEA_SUCCESS
+            ? 'the previous config was restored'
+            : `restoring failed: ${undo.text ?? ''}`
+        }`,
+      };
+    }
+    return undefined;
+  }
+
+  private async configGet(): Promise<KeaConfig> {
+    const answer = await this.expectSuccess('config-get', undefined);
+    const parsed = KeaConfig.safeParse(answer.arguments);
+    if (!parsed.success)
+      throw new Error(`Kea config-get: not a Dhcp4 config (${parsed.error.issues[0]?.message ?? ''})`);
+    return parsed.data;
+  }
+
+  private command(command: string, args: unknown): Promise<KeaAnswer> {
+    return keaCommand(this.settings.controlSocket, command, args, this.timeoutMs);
+  }
+
+  private async expectSuccess(command: string, args: unknown): Promise<KeaAnswer> {
+    const answer = await this.command(command, args);
+    if (answer.result !== KEA_SUCCESS)
+      throw new Error(`Kea ${command}: ${answer.text ?? `result ${answer.result}`}`);
+    return answer;
+  }
+}
+
+function allSubnets(config: KeaConfig): KeaSubnet[] {
+  return [...config.Dhcp4.subnet4, ...config.Dhcp4['shared-networks'].flatMap((n) => n.subnet4)];
+}
