@@ -105,6 +105,14 @@ addzone) echo "rndc: 'addzone' failed: permission denied" >&2; exit 1;; esac`,
     });
   });
 
+  it('refuses a zone directory that could break the addzone statement', () => {
+    for (const zoneDir of ['zones', '/var/x"y', '/var/a b', '/var/a;b']) {
+      expect(() => new BindTarget({ zoneDir, queryAddress: '127.0.0.1', queryPort: 53 }), zoneDir).toThrow(
+        /zoneDir/,
+      );
+    }
+  });
+
   it('says which program is missing', async () => {
     const target = new BindTarget({
       zoneDir,

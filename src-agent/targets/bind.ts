@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFile, open, readFile, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { digShort, servedSerial, type DnsServer } from './dns-query';
 import { OneAtATime } from './one-at-a-time';
 import { runTool, toolMessage, type ToolResult } from './run-tool';
@@ -83,6 +83,12 @@ export class BindTarget implements DnsTarget {
   private readonly dns: DnsServer;
 
   constructor(private readonly settings: BindSettings) {
+    // The zone file path goes inside the quoted `file "..."` of an rndc addzone statement.
+    if (!isAbsolute(settings.zoneDir) || /["\\;{}\s]/.test(settings.zoneDir)) {
+      throw new Error(
+        `zoneDir must be an absolute path without quotes, braces, semicolons or spaces: ${settings.zoneDir}`,
+      );
+    }
     this.timeoutMs = settings.timeoutMs ?? 10_000;
     this.dns = {
       address: settings.queryAddress,
