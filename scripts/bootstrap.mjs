@@ -22,6 +22,7 @@ export const debianPackages = [
   'kea-dhcp4-server',
   'xvfb',
   'python3-stomp',
+  'python3-jsonschema',
 ];
 
 function fail(message) {

@@ -1,0 +1,195 @@
+/**
+ * A second STOMP peer that no one here wrote: tests/peers/smt_peer.py (Debian's python3-stomp, written
+ * against docs/protocol/*.schema.json alone) joins the tunnel with its own lab certificate, and the
+ * console core shows it like any remote: its hello's host, its stats, online and then offline on its
+ * goodbye. A stats sample it breaks on purpose is dropped as a schema reject; its good ones still count.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { consoleProfilePath, remoteIdentity } from '../../lab/lab';
+import { ConsoleCore } from '../../src-main/core/console-core';
+import type { RemoteView } from '../../src-shared/ipc/views';
+import { waitFor } from '../../src-node/smt/testing/wait';
+import { startLab, type LabFixture } from '../helpers/lab-fixture';
+
+/** Debian's interpreter: python3-stomp is installed for it, not for any other python3 on the PATH. */
+const PYTHON = '/usr/bin/python3';
+const SCRIPT = join(import.meta.dirname, '..', 'peers', 'smt_peer.py');
+const INTERVAL_MS = 300;
+
+let lab: LabFixture | undefined;
+let core: ConsoleCore | undefined;
+const running = new Set<ChildProcess>();
+
+/** What the peer printed: one JSON object per line. */
+const PeerEvent = z.looseObject({ event: z.string() });
+type PeerEvent = z.infer<typeof PeerEvent>;
+const SentStats = z.object({
+  event: z.literal('sent'),
+  type: z.literal('stats'),
+  body: z.object({
+    seq: z.number(),
+    localTime: z.string(),
+    uptimeS: z.number(),
+    load: z.tuple([z.number(), z.number(), z.number()]),
+    cpuPct: z.number(),
+  }),
+});
+
+interface Peer {
+  child: ChildProcess;
+  events: PeerEvent[];
+  stderr: () => string;
+  exited: Promise<number | null>;
+  sentStats: () => z.infer<typeof SentStats>[];
+}
+
+async function startPeer(rid: string, ip: string, extra: string[] = []): Promise<Peer> {
+  const l = lab as LabFixture;
+  const identity = await remoteIdentity(rid, { ...l.opts, provision: true });
+  const args = [
+    SCRIPT,
+    '--remote-id',
+    rid,
+    ...identity.brokers.flatMap((b) => ['--broker', `${b.host}:${b.port}`]),
+    '--ca',
+    identity.tls.caFile,
+    '--cert',
+    identity.tls.certFile,
+    '--key',
+    identity.tls.keyFile,
+    '--hostname',
+    `${rid}.py.example.test`,
+    '--ip',
+    ip,
+    '--ip',
+    '2001:db8::41',
+    '--interval-ms',
+    String(INTERVAL_MS),
+    ...extra,
+  ];
+  const child = spawn(PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  const events: PeerEvent[] = [];
+  let pending = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    pending += d.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) events.push(PeerEvent.parse(JSON.parse(line)));
+  });
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
+  const sentStats = () => events.flatMap((e) => SentStats.safeParse(e).data ?? []);
+  return { child, events, stderr: () => stderr, exited, sentStats };
+}
+
+async function view(id: string): Promise<RemoteView | undefined> {
+  const r = await (core as ConsoleCore).handle('getFleet', []);
+  return r.ok ? r.value.remotes.find((v) => v.id === id) : undefined;
+}
+
+/** Stops the peer by its PID as an operator would (SIGTERM): it says goodbye and exits 0. */
+async function stopPeer(peer: Peer, rid: string): Promise<void> {
+  peer.child.kill('SIGTERM');
+  expect(await peer.exited, peer.stderr()).toBe(0);
+  expect(peer.events.at(-1)?.event).toBe('stopped');
+  await waitFor(`${rid} offline after its goodbye`, async () => (await view(rid))?.status === 'offline');
+}
+
+beforeAll(async () => {
+  lab = await startLab();
+  core = await ConsoleCore.fromProfileFile(consoleProfilePath(lab.opts));
+  await core.start();
+  await waitFor('the console to connect', () => core?.connectionStatus().state.kind === 'connected', 30_000);
+});
+
+afterAll(async () => {
+  for (const child of running) child.kill('SIGKILL');
+  await core?.stop();
+  await lab?.stop();
+});
+
+describe('a Python peer written against the JSON Schemas alone', () => {
+  it('appears in the fleet with its hello and its stats, and nothing it sends is rejected', async () => {
+    const rid = 'r-py01';
+    const peer = await startPeer(rid, '192.0.2.41');
+    await waitFor('the peer to connect', () => peer.events.some((e) => e.event === 'connected'), 30_000);
+    // Every message was checked against docs/protocol before it left (python3-jsonschema is installed).
+    expect(peer.events[0]).toEqual({
+      event: 'validation',
+      enabled: true,
+      schemas: ['hello', 'presence', 'stats'],
+    });
+
+    const shown = await waitFor(
+      `${rid} online with its third stats sample`,
+      async () => {
+        const v = await view(rid);
+        return v?.status === 'online' && v.hostname !== '' && (core?.fleet.statsSeq(rid) ?? 0) >= 3
+          ? v
+          : undefined;
+      },
+      30_000,
+    );
+    expect(shown).toMatchObject({
+      hostname: `${rid}.py.example.test`,
+      ips: ['192.0.2.41', '2001:db8::41'],
+      serviceTag: `py-${rid}`,
+      agentVersion: 'py-0.1.0',
+      mode: 'simulated',
+      memPct: 25,
+      diskPct: 25,
+      processes: [{ name: 'named', running: true, pid: peer.child.pid }],
+    });
+    // Read together (synchronously), so no newer sample slips in between.
+    const seq = core?.fleet.statsSeq(rid);
+    const latest = structuredClone(core?.fleet.get(rid));
+    const sent = await waitFor('the peer to have logged that sample', () =>
+      peer.sentStats().find((s) => s.body.seq === seq),
+    );
+    expect(latest).toMatchObject({
+      cpuPct: sent.body.cpuPct,
+      load: sent.body.load,
+      uptimeS: sent.body.uptimeS,
+      localTime: sent.body.localTime,
+    });
+
+    await stopPeer(peer, rid);
+    expect(core?.rejects()).toEqual({ total: 0, byReason: {}, byRemote: {} });
+    expect(peer.events.find((e) => e.event === 'connected')).toMatchObject({ tls: 'TLSv1.2' });
+  });
+
+  it('has a stats sample it broke on purpose dropped as a schema reject, and its good ones still count', async () => {
+    const rid = 'r-py02';
+    const peer = await startPeer(rid, '192.0.2.42', ['--bad']);
+    // The peer's own validator refuses the sample first, with the schema's words, and sends it anyway.
+    await waitFor('the bad sample sent', () => peer.sentStats().some((s) => s.body.cpuPct === 140), 30_000);
+    expect(peer.events.find((e) => e.event === 'local-validation')).toEqual({
+      event: 'local-validation',
+      refused: true,
+      problems: ['body/cpuPct: 140 is greater than the maximum of 100'],
+    });
+    const badSeq = peer.sentStats().find((s) => s.body.cpuPct === 140)?.body.seq ?? 0;
+
+    await waitFor('the reject counted', () => (core?.rejects().total ?? 0) >= 1, 30_000);
+    await waitFor(
+      'good samples after the bad one',
+      () => (core?.fleet.statsSeq(rid) ?? 0) >= badSeq + 2,
+      30_000,
+    );
+    expect(core?.rejects()).toEqual({ total: 1, byReason: { schema: 1 }, byRemote: { [rid]: 1 } });
+    expect((await view(rid))?.cpuPct).not.toBe(140);
+    expect((await view(rid))?.hostname).toBe(`${rid}.py.example.test`);
+
+    await stopPeer(peer, rid);
+  });
+});

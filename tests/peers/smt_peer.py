@@ -1,0 +1,345 @@
+#!/usr/bin/python3
+"""A minimal SMT remote in Python: proof that the protocol is language-neutral.
+
+Written from docs/protocol.md and docs/protocol/*.schema.json alone, with Debian's python3-stomp
+(stomp.py 8) and the standard library; python3-jsonschema, when installed, checks every message
+against the published schemas before it is sent.
+
+It connects with mutual TLS (its own certificate, the fleet's CA) to the first broker that accepts,
+sends a persistent hello to /queue/smt.inventory, then a stats and a presence sample every interval
+on its own topics until --count rounds are done or it gets SIGTERM/SIGINT, when it says goodbye
+(presence offline) and disconnects. Every step is printed to stdout as one JSON object per line.
+
+    /usr/bin/python3 tests/peers/smt_peer.py --remote-id r-py01 --broker 127.0.0.1:61617 \\
+        --ca ca.crt --cert r-py01.crt --key r-py01.key --hostname py01.example.test --ip 192.0.2.41
+
+--bad sends one stats sample with cpuPct 140 after the first round (the local validator must refuse
+it; it is sent anyway) so a test can see the console drop exactly that one.
+
+Exit status: 0 done, 1 no broker session, 2 bad arguments, 3 a message of ours broke its schema.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import signal
+import ssl
+import sys
+import threading
+import time
+import uuid
+
+import stomp
+import stomp.transport
+
+try:
+    import jsonschema
+except ImportError:  # Optional: without it messages go unchecked, and the console still validates them.
+    jsonschema = None
+
+AGENT_VERSION = "py-0.1.0"
+CONNECT_TIMEOUT_S = 5.0
+CONNECT_ATTEMPTS = 5
+RECEIPT_TIMEOUT_S = 10.0
+
+# From docs/protocol.md's channel table: (destination, persistent, expiry in ms or None).
+CHANNELS = {
+    "hello": (lambda rid: "/queue/smt.inventory", True, None),
+    "stats": (lambda rid: f"/topic/smt.stats.{rid}", False, 60_000),
+    "presence": (lambda rid: f"/topic/smt.presence.{rid}", False, 60_000),
+}
+
+# ActiveMQ 5.17's stomp+nio+ssl may swallow a CONNECT that arrives while it is still finishing a TLS 1.3
+# handshake: the client is done one flight before the broker, and stomp.py sends CONNECT at once.
+# Measured against the lab broker with stomp.py: TLS 1.3, 4 of 600 CONNECTs never answered (3 of 600
+# with the certificate probe below off); TLS 1.2, 0 of 1600, because its client finishes only after the
+# broker's Finished. A fixed 50 ms pause before CONNECT also gave 0 of 600, but depends on timing, and
+# waiting for the session ticket (as the Node client does) crashed CPython: stomp.py's reader thread
+# already owns the socket. So: TLS 1.2, and a CONNECT deadline with retries on top.
+stomp.transport.DEFAULT_SSL_VERSION = ssl.PROTOCOL_TLSv1_2
+
+
+def _no_certificate_probe(host_and_port):
+    """stomp.py (with pyOpenSSL present) opens an extra TLS connection without a client certificate to
+    read the broker's expiry date before every connect. The broker refuses it (needClientAuth) and logs
+    it; the CA check of the real connection already rejects an expired broker certificate."""
+
+
+stomp.transport.check_ssl_certificate = _no_certificate_probe
+
+
+def emit(event, **fields):
+    print(json.dumps({"event": event, **fields}), flush=True)
+
+
+def fail(code, message):
+    emit("failed", reason=message)
+    print(f"smt_peer: {message}", file=sys.stderr, flush=True)
+    sys.exit(code)
+
+
+def broker_arg(text):
+    host, sep, port = text.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {text!r}")
+    return host, int(port)
+
+
+def parse_args(argv):
+    here = os.path.dirname(os.path.abspath(__file__))
+    p = argparse.ArgumentParser(description="A minimal SMT remote (stomp.py).")
+    p.add_argument("--remote-id", required=True, help="this remote's id: its certificate's CN")
+    p.add_argument("--broker", required=True, action="append", type=broker_arg,
+                   help="HOST:PORT of a broker; repeat for the secondary (primary first)")
+    p.add_argument("--ca", required=True, help="the fleet CA certificate (PEM)")
+    p.add_argument("--cert", required=True, help="this remote's certificate (PEM)")
+    p.add_argument("--key", required=True, help="this remote's private key (PEM)")
+    p.add_argument("--schemas", default=os.path.join(here, "..", "..", "docs", "protocol"),
+                   help="directory of the <type>.schema.json files")
+    p.add_argument("--hostname", required=True)
+    p.add_argument("--ip", action="append", default=[], help="an address of this host; repeatable")
+    p.add_argument("--interval-ms", type=int, default=2000, help="stats and presence interval")
+    p.add_argument("--count", type=int, default=0, help="rounds to send; 0 = until SIGTERM")
+    p.add_argument("--bad", action="store_true", help="send one stats with cpuPct 140 after round 1")
+    a = p.parse_args(argv)
+    if a.interval_ms < 100:
+        p.error("--interval-ms must be at least 100")
+    if a.count < 0:
+        p.error("--count must not be negative")
+    for f in (a.ca, a.cert, a.key):
+        if not os.path.isfile(f):
+            p.error(f"no such file: {f}")
+    return a
+
+
+class Schemas:
+    """The published JSON Schemas, one per channel type; a no-op without python3-jsonschema."""
+
+    def __init__(self, directory, types):
+        self.validators = {}
+        if jsonschema is None:
+            emit("validation", enabled=False, why="python3-jsonschema is not installed")
+            return
+        for t in types:
+            path = os.path.join(directory, f"{t}.schema.json")
+            try:
+                with open(path, encoding="utf-8") as f:
+                    schema = json.load(f)
+            except (OSError, ValueError) as e:
+                fail(2, f"cannot read the {t} schema {path}: {e}")
+            cls = jsonschema.validators.validator_for(schema)
+            cls.check_schema(schema)
+            self.validators[t] = cls(schema)
+        emit("validation", enabled=True, schemas=sorted(self.validators))
+
+    def problems(self, envelope):
+        v = self.validators.get(envelope["type"])
+        if v is None:
+            return []
+        return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
+                for e in v.iter_errors(envelope)]
+
+
+class Session(stomp.ConnectionListener):
+    """One STOMP connection and the frames it is waiting for (CONNECTED, RECEIPTs)."""
+
+    def __init__(self, args):
+        self.args = args
+        self.cond = threading.Condition()
+        self.connected = False
+        self.ended = False
+        self.error = None
+        self.receipts = set()
+        self.conn = None
+
+    # stomp.py calls these on its reader thread.
+    def on_connected(self, frame):
+        with self.cond:
+            self.connected = True
+            self.cond.notify_all()
+
+    def on_error(self, frame):
+        with self.cond:
+            self.error = frame.headers.get("message", "ERROR frame")
+            self.cond.notify_all()
+
+    def on_disconnected(self):
+        with self.cond:
+            self.ended = True
+            self.cond.notify_all()
+
+    def on_receipt(self, frame):
+        with self.cond:
+            self.receipts.add(frame.headers.get("receipt-id"))
+            self.cond.notify_all()
+
+    def _wait(self, done, timeout):
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while not done() and not self.ended and self.error is None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self.cond.wait(left)
+            return done()
+
+    def open(self):
+        """CONNECT with a deadline (a swallowed CONNECT is never answered); retried on a new socket."""
+        a = self.args
+        for attempt in range(1, CONNECT_ATTEMPTS + 1):
+            self.connected, self.ended, self.error = False, False, None
+            self.receipts.clear()
+            conn = stomp.Connection12(a.broker, heartbeats=(2000, 2000), heart_beat_receive_scale=2.5,
+                                      reconnect_attempts_max=1, timeout=CONNECT_TIMEOUT_S)
+            for hp in a.broker:
+                conn.set_ssl(for_hosts=[hp], key_file=a.key, cert_file=a.cert, ca_certs=a.ca)
+            conn.set_listener("session", self)
+            why = None
+            try:
+                conn.connect(wait=False, with_connect_command=True)
+                if self._wait(lambda: self.connected, CONNECT_TIMEOUT_S):
+                    self.conn = conn
+                    host, port = conn.transport.current_host_and_port
+                    emit("connected", broker=f"{host}:{port}", attempt=attempt,
+                         tls=conn.transport.socket.version())
+                    return
+                why = self.error or ("the broker closed the connection" if self.ended
+                                     else f"no CONNECTED within {CONNECT_TIMEOUT_S} s")
+            except (stomp.exception.StompException, OSError) as e:
+                why = f"{type(e).__name__}: {e}"
+            emit("connect-failed", attempt=attempt, reason=why)
+            self._drop(conn)
+            time.sleep(min(0.2 * attempt, 1.0))
+        fail(1, f"no broker session after {CONNECT_ATTEMPTS} attempts")
+
+    def send(self, destination, headers, body, receipt=False):
+        """Sends one frame; with receipt, returns only once the broker confirmed it (stored, if persistent)."""
+        rid = None
+        if receipt:
+            rid = str(uuid.uuid4())
+            headers = {**headers, "receipt": rid}
+        self.conn.send(destination, body, headers=headers)
+        if receipt and not self._wait(lambda: rid in self.receipts, RECEIPT_TIMEOUT_S):
+            raise ConnectionError(self.error or f"no receipt for the message to {destination}")
+
+    def close(self):
+        if self.conn is not None:
+            self._drop(self.conn)
+            self.conn = None
+
+    @staticmethod
+    def _drop(conn):
+        try:
+            conn.disconnect()
+        except Exception:  # Already gone: nothing left to close.
+            pass
+
+
+class Peer:
+    def __init__(self, args):
+        self.args = args
+        self.rid = args.remote_id
+        self.schemas = Schemas(args.schemas, CHANNELS)
+        self.session = Session(args)
+        self.stats_seq = 0
+        self.presence_seq = 0
+        self.started = time.time()
+        self.stop = threading.Event()
+
+    def envelope(self, mtype, body):
+        return {"v": 1, "id": str(uuid.uuid4()), "type": mtype, "from": self.rid,
+                "ts": int(time.time() * 1000), "body": body}
+
+    def publish(self, envelope, receipt=False, expect_invalid=False):
+        problems = self.schemas.problems(envelope)
+        if expect_invalid:
+            emit("local-validation", refused=bool(problems), problems=problems)
+        elif problems:
+            fail(3, f"our own {envelope['type']} breaks its schema: {'; '.join(problems)}")
+        destination, persistent, ttl_ms = CHANNELS[envelope["type"]]
+        data = json.dumps(envelope, separators=(",", ":")).encode("utf-8")
+        headers = {
+            "content-type": "application/json",
+            "content-length": str(len(data)),
+            "persistent": "true" if persistent else "false",
+            "smt-type": envelope["type"],
+            "smt-id": envelope["id"],
+        }
+        if ttl_ms is not None:
+            headers["expires"] = str(envelope["ts"] + ttl_ms)
+        self.session.send(destination(self.rid), headers, data, receipt=receipt)
+        emit("sent", type=envelope["type"], id=envelope["id"], body=envelope["body"])
+
+    def hello(self):
+        self.publish(self.envelope("hello", {
+            "agent": {"version": AGENT_VERSION, "mode": "simulated"},
+            "host": {
+                "hostname": self.args.hostname,
+                "ips": self.args.ip,
+                "serviceTag": f"py-{self.rid}",
+                "os": "Debian GNU/Linux (smt_peer.py)",
+                "kernel": os.uname().release,
+            },
+            "capabilities": ["dns"],
+            "tags": ["python", "stomp.py"],
+            "statsIntervalMs": self.args.interval_ms,
+            "presenceIntervalMs": self.args.interval_ms,
+        }), receipt=True)
+
+    def presence(self, state):
+        self.presence_seq += 1
+        body = {"state": state, "intervalMs": self.args.interval_ms, "seq": self.presence_seq}
+        self.publish(self.envelope("presence", body), receipt=state == "offline")
+
+    def stats(self, cpu_pct=None):
+        """Made-up but self-consistent figures that change with seq, so a test can tell samples apart."""
+        self.stats_seq += 1
+        n = self.stats_seq
+        gib = 1024 ** 3
+        body = {
+            "seq": n,
+            "localTime": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "uptimeS": 1000 + int(time.time() - self.started),
+            "load": [0.25, 0.5, round(0.01 * n, 2)],
+            "cpuPct": float(10 + n % 50) if cpu_pct is None else cpu_pct,
+            "mem": {"usedBytes": 1 * gib, "totalBytes": 4 * gib},
+            "disk": {"usedBytes": 30 * gib, "totalBytes": 120 * gib},
+            "processes": [{"name": "named", "running": True, "pid": os.getpid(), "uptimeS": 1000 + n}],
+        }
+        self.publish(self.envelope("stats", body), expect_invalid=cpu_pct is not None)
+
+    def run(self):
+        interval = self.args.interval_ms / 1000
+        self.session.open()
+        self.hello()
+        rounds = 0
+        while not self.stop.is_set():
+            self.presence("online")
+            self.stats()
+            rounds += 1
+            if self.args.bad and rounds == 1:
+                self.stats(cpu_pct=140)
+            if self.args.count and rounds >= self.args.count:
+                break
+            self.stop.wait(interval)
+        self.presence("offline")
+        self.session.close()
+        emit("stopped", rounds=rounds)
+
+
+def main(argv):
+    args = parse_args(argv)
+    peer = Peer(args)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: peer.stop.set())
+    try:
+        peer.run()
+    except (ConnectionError, stomp.exception.StompException, OSError) as e:
+        peer.session.close()
+        fail(1, f"the broker session failed: {type(e).__name__}: {e}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
