@@ -1,10 +1,17 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { lineLog } from '../src-node/log';
+import { AgentConfigError, loadAgentConfig } from './agent/config';
+import { createRealAgent } from './agent/run';
+import { faultSyntax, parseFaults, type FaultSpec } from './simulate/faults';
 import { createSimulation, type Simulation } from './simulate/simulation';
 
-const usage = `usage: smt-agent simulate --remotes N [--first K] [--stats-interval-ms MS]
-                         [--presence-interval-ms MS] [--lab-dir DIR] [--verbose]`;
+const usage = `usage: smt-agent run --config FILE [--verbose]
+       smt-agent check --config FILE
+       smt-agent simulate --remotes N [--first K] [--stats-interval-ms MS]
+                         [--presence-interval-ms MS] [--lab-dir DIR] [--state-dir DIR]
+                         [--faults FAULTS] [--verbose]
+${faultSyntax}`;
 
 const SimulateArgs = z.object({
   remotes: z.coerce.number().int().min(1).max(5000),
@@ -12,6 +19,7 @@ const SimulateArgs = z.object({
   statsIntervalMs: z.coerce.number().int().min(500).max(600_000).default(5000),
   presenceIntervalMs: z.coerce.number().int().min(250).max(60_000).default(2000),
   labDir: z.string().min(1).optional(),
+  stateDir: z.string().min(1).optional(),
   verbose: z.boolean().default(false),
 });
 
@@ -20,10 +28,7 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function parse(argv: string[]) {
-  const [mode, ...rest] = argv;
-  if (mode !== 'simulate')
-    fail(mode ? `unknown mode "${mode}" (only "simulate" exists so far)` : 'no mode given');
+function parseSimulate(rest: string[]) {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -34,6 +39,8 @@ function parse(argv: string[]) {
         'stats-interval-ms': { type: 'string' },
         'presence-interval-ms': { type: 'string' },
         'lab-dir': { type: 'string' },
+        'state-dir': { type: 'string' },
+        faults: { type: 'string' },
         verbose: { type: 'boolean' },
       },
       strict: true,
@@ -47,16 +54,84 @@ function parse(argv: string[]) {
     statsIntervalMs: values['stats-interval-ms'],
     presenceIntervalMs: values['presence-interval-ms'],
     labDir: values['lab-dir'],
+    stateDir: values['state-dir'],
     verbose: values.verbose,
   });
   if (!parsed.success) fail(z.prettifyError(parsed.error));
   if (parsed.data.first + parsed.data.remotes - 1 > 9999) fail('remote ids stop at r-9999');
-  return parsed.data;
+  let faults: FaultSpec = [];
+  try {
+    faults = parseFaults(typeof values.faults === 'string' ? values.faults : '');
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  return { ...parsed.data, faults };
+}
+
+function parseConfigArgs(rest: string[]): { config: string; verbose: boolean } {
+  try {
+    const { values } = parseArgs({
+      args: rest,
+      options: { config: { type: 'string' }, verbose: { type: 'boolean' } },
+      strict: true,
+    });
+    if (!values.config) fail('--config FILE is required');
+    return { config: values.config, verbose: values.verbose ?? false };
+  } catch (e) {
+    fail((e as Error).message);
+  }
+}
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Stops on the first of SIGINT / SIGTERM (a second one exits at once), bounded in time. */
+function onSignals(say: (signal: string) => void, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    say(signal);
+    const deadline = setTimeout(() => process.exit(0), 8000);
+    stop().finally(() => {
+      clearTimeout(deadline);
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', () => handler('SIGINT'));
+  process.on('SIGTERM', () => handler('SIGTERM'));
+}
+
+async function run(rest: string[], checkOnly: boolean): Promise<void> {
+  const args = parseConfigArgs(rest);
+  const config = await loadAgentConfig(args.config);
+  if (checkOnly) {
+    out(`${args.config}: valid agent config for remote ${config.remoteId}`);
+    return;
+  }
+  const log = lineLog(out, args.verbose ? 'debug' : 'info');
+  const { agent, ledger } = await createRealAgent(config, log);
+  agent.conn.onState((s, prev) => {
+    if (s.kind === 'connected')
+      out(`remote ${config.remoteId} connected to ${agent.conn.connectedBroker?.name ?? '?'}`);
+    else if (prev.kind === 'connected')
+      out(`remote ${config.remoteId} lost its broker session, now ${s.kind}`);
+  });
+  onSignals(
+    (signal) => out(`${signal}: saying goodbye for remote ${config.remoteId}`),
+    async () => {
+      await agent.stop(3000);
+      await ledger.close();
+    },
+  );
+  out(`smt-agent: remote ${config.remoteId}, state in ${config.stateDir}`);
+  agent.start();
 }
 
 async function main(): Promise<void> {
-  const args = parse(process.argv.slice(2));
-  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const [mode, ...rest] = process.argv.slice(2);
+  if (mode === 'run' || mode === 'check') return run(rest, mode === 'check');
+  if (mode !== 'simulate') fail(mode ? `unknown mode "${mode}"` : 'no mode given');
+  const args = parseSimulate(rest);
   const n = args.remotes;
   let announced = false;
   let lastSummary = '';
@@ -75,6 +150,8 @@ async function main(): Promise<void> {
     statsIntervalMs: args.statsIntervalMs,
     presenceIntervalMs: args.presenceIntervalMs,
     lab: args.labDir ? { dir: args.labDir } : undefined,
+    stateDir: args.stateDir,
+    faults: args.faults,
     log: lineLog(out, args.verbose ? 'info' : 'error'),
     onChange: (s) => {
       if (!announced && s.connected() === n) {
@@ -89,24 +166,18 @@ async function main(): Promise<void> {
     },
   });
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    out(`${signal}: saying goodbye for ${n} remotes`);
-    clearTimeout(summaryTimer);
-    const deadline = setTimeout(() => process.exit(0), 8000);
-    sim.stop(3000).finally(() => {
-      clearTimeout(deadline);
-      process.exit(0);
-    });
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  onSignals(
+    (signal) => {
+      out(`${signal}: saying goodbye for ${n} remotes`);
+      clearTimeout(summaryTimer);
+    },
+    () => sim.stop(3000),
+  );
   await sim.start();
 }
 
 main().catch((e: unknown) => {
   process.stderr.write(`smt-agent: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
+  // A config mistake is a usage error: the operator must edit the file.
+  process.exit(e instanceof AgentConfigError ? 2 : 1);
 });

@@ -1,7 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { remoteIdentities, type LabOptions } from '../../lab/lab';
 import type { ConnState } from '../../src-shared/connection/machine';
 import { silentLog, type LogSink } from '../../src-node/log';
 import { loadTlsMaterial } from '../../src-node/tls';
+import { faultsFor, type FaultSpec } from './faults';
 import { VirtualRemote, type VirtualRemoteOptions } from './virtual-remote';
 
 export interface SimulationOptions {
@@ -16,6 +20,12 @@ export interface SimulationOptions {
   /** For each remote's connection and inbound guard. */
   log?: LogSink;
   connection?: VirtualRemoteOptions['connection'];
+  /**
+   * Where each remote keeps its ledger and served data (<stateDir>/<rid>/), so a simulator that crashed
+   * comes back with its memory. By default a temporary directory, removed at stop.
+   */
+  stateDir?: string;
+  faults?: FaultSpec;
   /** Called after any remote's connection changes state. */
   onChange?: (sim: Simulation) => void;
 }
@@ -28,6 +38,7 @@ export class Simulation {
   constructor(
     readonly remotes: readonly VirtualRemote[],
     private readonly concurrency = 25,
+    private readonly tempDir?: string,
   ) {}
 
   /** Opens the connections a few at a time; resolves when each has connected or failed once. */
@@ -68,6 +79,7 @@ export class Simulation {
   async stop(timeoutMs = 3000): Promise<void> {
     this.stopped = true;
     await Promise.all(this.remotes.map((r) => r.stop(timeoutMs)));
+    if (this.tempDir) await rm(this.tempDir, { recursive: true, force: true });
   }
 }
 
@@ -92,21 +104,25 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
   const first = opts.first ?? 1;
   const ids = Array.from({ length: opts.remotes }, (_, i) => remoteIdOf(first + i));
   const identities = await remoteIdentities(ids, { ...opts.lab, provision: true });
+  const tempDir = opts.stateDir ? undefined : await mkdtemp(join(tmpdir(), 'smt-simulate-'));
+  const stateDir = opts.stateDir ?? (tempDir as string);
   const remotes: VirtualRemote[] = [];
   for (const [i, identity] of identities.entries()) {
     remotes.push(
-      new VirtualRemote({
+      await VirtualRemote.create({
         identity,
         tls: await loadTlsMaterial(identity.tls),
         index: first + i,
         statsIntervalMs: opts.statsIntervalMs ?? 5000,
         presenceIntervalMs: opts.presenceIntervalMs ?? 2000,
+        stateDir: join(stateDir, identity.remoteId),
+        faults: faultsFor(opts.faults ?? [], identity.remoteId),
         log: opts.log ?? silentLog,
         connection: opts.connection,
       }),
     );
   }
-  const sim = new Simulation(remotes, opts.concurrency);
+  const sim = new Simulation(remotes, opts.concurrency, tempDir);
   if (opts.onChange) {
     const onChange = opts.onChange;
     for (const r of remotes) r.conn.onState(() => onChange(sim));

@@ -15,6 +15,20 @@ export type ApplyOutcome =
     }
   | { ok: false; /** The validator's or server's own message, for the admin. */ reason: string };
 
+/** BIND's query counter since it started; the agent turns two readings into queries per second. */
+export interface DnsUsage {
+  queries: number;
+}
+
+/** Kea's lease counters (statistic-get-all). */
+export interface DhcpUsage {
+  /** Sum of subnet[*].assigned-addresses. */
+  leasesActive: number;
+  /** Leases handed out since Kea started (pkt4-ack-sent). */
+  leasesAllocated: number;
+  declines?: number;
+}
+
 export interface DnsTarget {
   /** Validate (named-checkzone), install atomically, load (addzone or reload), confirm the new SOA serial is served. */
   upsertZone(name: string, zoneText: string): Promise<ApplyOutcome>;
@@ -26,6 +40,8 @@ export interface DnsTarget {
   lookup(name: string, rrtype: string): Promise<string[]>;
   reload(): Promise<void>;
   flushCache(): Promise<void>;
+  /** Undefined when the server's statistics are not reachable (not configured). */
+  usage?(): Promise<DnsUsage | undefined>;
 }
 
 export interface DhcpTarget {
@@ -37,6 +53,7 @@ export interface DhcpTarget {
   /** Current leases of one subnet. */
   leases(subnet: string): Promise<unknown[]>;
   reload(): Promise<void>;
+  usage?(): Promise<DhcpUsage | undefined>;
 }
 
 /** A target that the remote does not run: every call fails with a specific reason. */

@@ -43,7 +43,8 @@ afterAll(async () => {
   await lab?.stop();
 });
 
-const resultsFor = (ref: string) => results.filter((r) => r.body.ref === ref);
+const resultsFor = (ref: string, state = 'delivered') =>
+  results.filter((r) => r.body.ref === ref && r.body.state === state);
 
 describe('offline delivery', () => {
   it('delivers a config queued while the remote was away, once, when it connects', async () => {

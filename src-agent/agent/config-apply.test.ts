@@ -1,0 +1,166 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeEnvelope, type Body, type Envelope } from '../../src-shared/protocol';
+import { MemoryDhcp, MemoryDns, MemoryStore, noFaults, type ApplyFaults } from '../targets/memory';
+import { ConfigApplier } from './config-apply';
+import { Ledger } from './ledger';
+
+let dir: string;
+let ledger: Ledger;
+let faults: ApplyFaults;
+let dns: MemoryDns;
+let dhcp: MemoryDhcp;
+let applier: ConfigApplier;
+let results: Body<'result'>[];
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'smt-apply-'));
+  ledger = await Ledger.open(dir);
+  faults = noFaults();
+  const store = await MemoryStore.open(join(dir, 'served.json'));
+  dns = new MemoryDns(store, faults);
+  dhcp = new MemoryDhcp(store, faults);
+  applier = new ConfigApplier({ ledger, dns, dhcp });
+  results = [];
+});
+afterEach(async () => {
+  await ledger.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const zoneText = (serial: number, a = '192.0.2.10') =>
+  `$TTL 300\n@ IN SOA ns1 hostmaster ${serial} 3600 600 86400 300\n@ IN NS ns1\nns1 IN A 192.0.2.53\nwww IN A ${a}\n`;
+
+const zone = (version: number, text = zoneText(version), id?: string): Envelope<'config'> =>
+  makeEnvelope(
+    'config',
+    'console-1',
+    {
+      pushId: crypto.randomUUID(),
+      object: { kind: 'zone', name: 'example.test' },
+      version,
+      op: 'upsert',
+      payload: { format: 'zone-text', text },
+    },
+    id ? { id } : {},
+  );
+
+const scope = (subnet: string, id: number, version = 1): Envelope<'config'> =>
+  makeEnvelope('config', 'console-1', {
+    pushId: crypto.randomUUID(),
+    object: { kind: 'scope', subnet },
+    version,
+    op: 'upsert',
+    payload: { format: 'kea-subnet4', scope: { subnet, id, pools: [], options: [], reservations: [] } },
+  });
+
+const handle = (env: Envelope<'config'>) =>
+  applier.handle(env, async (r) => {
+    results.push(r);
+  });
+const states = () => results.map((r) => r.state);
+
+describe('ConfigApplier', () => {
+  it('answers delivered then applied with the sha256 of what is served, and records it', async () => {
+    const env = zone(1);
+    await handle(env);
+    expect(states()).toEqual(['delivered', 'applied']);
+    expect(results[1]?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(await dns.servedZone('example.test')).toBe(zoneText(1));
+    expect(ledger.get(env.id)?.state).toBe('applied');
+    expect(await dns.lookup('www.example.test', 'A')).toEqual(['192.0.2.10']);
+  });
+
+  it('answers a message it has seen from the ledger and never applies it twice', async () => {
+    const env = zone(1);
+    await handle(env);
+    // Someone changes what is served; a re-apply of the old message would undo it.
+    await handle(zone(2, zoneText(2, '192.0.2.20')));
+    results = [];
+    await handle(env);
+    expect(states()).toEqual(['applied']);
+    expect(results[0]?.reason).toMatch(/answered from the ledger/);
+    expect(await dns.lookup('www.example.test', 'A')).toEqual(['192.0.2.20']);
+  });
+
+  it('reports an older version than the applied one as superseded', async () => {
+    await handle(zone(5));
+    results = [];
+    await handle(zone(3));
+    expect(states()).toEqual(['superseded']);
+    expect(results[0]?.reason).toMatch(/older than version 5/);
+    expect(await dns.servedZone('example.test')).toBe(zoneText(5));
+  });
+
+  it('fails a broken zone with the validator message and keeps serving the old one', async () => {
+    await handle(zone(1));
+    results = [];
+    const broken = zone(2, '$TTL 300\n@ IN NS ns1\n');
+    await handle(broken);
+    expect(states()).toEqual(['delivered', 'failed']);
+    expect(results[1]?.reason).toMatch(/no SOA/);
+    expect(await dns.servedZone('example.test')).toBe(zoneText(1));
+    // A failed message is answered from the ledger too; the failed version does not count as applied.
+    results = [];
+    await handle(broken);
+    expect(states()).toEqual(['failed']);
+    expect(ledger.lastApplied('zone:example.test')?.version).toBe(1);
+  });
+
+  it('fails a scope that overlaps another subnet and a delete of an unknown zone', async () => {
+    await handle(scope('192.0.2.0/24', 1));
+    await handle(scope('192.0.2.128/25', 2));
+    expect(states()).toEqual(['delivered', 'applied', 'delivered', 'failed']);
+    expect(results[3]?.reason).toMatch(/overlaps subnet 192.0.2.0\/24/);
+    results = [];
+    await handle(
+      makeEnvelope('config', 'console-1', {
+        pushId: crypto.randomUUID(),
+        object: { kind: 'zone', name: 'nowhere.test' },
+        version: 1,
+        op: 'delete',
+      }),
+    );
+    expect(results[1]).toMatchObject({
+      state: 'failed',
+      reason: 'zone nowhere.test is not served by this remote',
+    });
+  });
+
+  it('fails what does not fit: a zone with a scope payload, no DNS server, failing validation', async () => {
+    const env = zone(1);
+    const mixed = makeEnvelope('config', 'console-1', {
+      ...env.body,
+      payload: {
+        format: 'kea-subnet4',
+        scope: { subnet: '192.0.2.0/24', id: 1, pools: [], options: [], reservations: [] },
+      },
+    });
+    await handle(mixed);
+    expect(results[1]?.reason).toMatch(/a zone takes a zone-text payload/);
+
+    results = [];
+    const noDns = new ConfigApplier({ ledger, dhcp });
+    await noDns.handle(zone(1), async (r) => void results.push(r));
+    expect(results[1]?.reason).toMatch(/named \(DNS\) is not installed/);
+
+    results = [];
+    faults.failValidation = true;
+    await handle(zone(2));
+    expect(results[1]?.reason).toMatch(/simulated validation failure/);
+  });
+
+  it('runs the after-record hook once the outcome is durable and before the final result', async () => {
+    const seen: string[] = [];
+    const hooked = new ConfigApplier({
+      ledger,
+      dns,
+      afterRecord: (e) =>
+        seen.push(`${e.state}:${results.length}:${ledger.get(e.id) ? 'on-disk' : 'missing'}`),
+    });
+    await hooked.handle(zone(1), async (r) => void results.push(r));
+    expect(seen).toEqual(['applied:1:on-disk']);
+  });
+});

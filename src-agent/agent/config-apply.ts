@@ -1,0 +1,141 @@
+import type { Body, Envelope } from '../../src-shared/protocol';
+import { NotInstalledError, type ApplyOutcome, type DhcpTarget, type DnsTarget } from '../targets/types';
+import type { Ledger, LedgerEntry } from './ledger';
+
+type ConfigBody = Body<'config'>;
+type ResultBody = Body<'result'>;
+
+/** The ledger's name for what a config message changes: one zone or one scope. */
+export function objectKey(object: ConfigBody['object']): string {
+  return object.kind === 'zone'
+    ? `zone:${object.name.toLowerCase().replace(/\.$/, '')}`
+    : `scope:${object.subnet}`;
+}
+
+/**
+ * Checks a config message's signature against the signer certificates this remote trusts, before
+ * anything is applied. Issue 5 brings signing; until then the one verifier accepts what arrives and the
+ * signature field travels untouched to this point.
+ */
+export interface ConfigVerifier {
+  verify(env: Envelope<'config'>): { ok: true } | { ok: false; reason: string };
+}
+
+export const acceptUnsigned: ConfigVerifier = { verify: () => ({ ok: true }) };
+
+export interface ConfigApplierOptions {
+  ledger: Ledger;
+  dns?: DnsTarget;
+  dhcp?: DhcpTarget;
+  verifier?: ConfigVerifier;
+  now?: () => number;
+  /**
+   * Runs after the outcome is on disk and before its result is sent (and so before the ack): the
+   * simulator's crash-before-ack fault exits the process here.
+   */
+  afterRecord?: (entry: LedgerEntry) => void;
+}
+
+/** Sends one result and resolves on the broker's receipt. */
+export type ResultSink = (result: ResultBody) => Promise<void>;
+
+/**
+ * The config channel's exactly-once effect (design.md §5): a message already in the ledger is answered
+ * from it; an older version than the applied one is superseded; otherwise 'delivered', apply through the
+ * target, record the outcome durably, then 'applied' or 'failed'. The caller acks once this resolves.
+ */
+export class ConfigApplier {
+  private readonly now: () => number;
+
+  constructor(private readonly opts: ConfigApplierOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  async handle(env: Envelope<'config'>, send: ResultSink): Promise<void> {
+    const b = env.body;
+    const about = { ref: env.id, pushId: b.pushId, object: b.object, version: b.version };
+    const key = objectKey(b.object);
+    const { ledger } = this.opts;
+
+    const known = ledger.get(env.id);
+    if (known) {
+      const when = new Date(known.at).toISOString();
+      await send({
+        ...about,
+        state: known.state,
+        ...(known.sha256 ? { sha256: known.sha256 } : {}),
+        reason:
+          known.state === 'failed'
+            ? `${known.reason ?? 'failed'} (answered from the ledger: this message failed at ${when})`
+            : `answered from the ledger: this message was applied at ${when}`,
+      });
+      return;
+    }
+    const applied = ledger.lastApplied(key);
+    if (applied && b.version < applied.version) {
+      await send({
+        ...about,
+        state: 'superseded',
+        reason: `version ${b.version} is older than version ${applied.version} applied at ${new Date(applied.at).toISOString()}`,
+      });
+      return;
+    }
+
+    const verdict = (this.opts.verifier ?? acceptUnsigned).verify(env);
+    await send({ ...about, state: 'delivered' });
+    const outcome = verdict.ok ? await this.apply(b) : { ok: false as const, reason: verdict.reason };
+    const entry: LedgerEntry = {
+      id: env.id,
+      state: outcome.ok ? 'applied' : 'failed',
+      object: key,
+      version: b.version,
+      op: b.op,
+      ...(outcome.ok ? { sha256: outcome.sha256 } : { reason: outcome.reason }),
+      at: this.now(),
+    };
+    await ledger.record(entry);
+    this.opts.afterRecord?.(entry);
+    await send(
+      outcome.ok
+        ? { ...about, state: 'applied', sha256: outcome.sha256 }
+        : { ...about, state: 'failed', reason: outcome.reason },
+    );
+  }
+
+  /** Never throws: a target's unexpected error is a failure with its message. */
+  private async apply(b: ConfigBody): Promise<ApplyOutcome> {
+    try {
+      return await this.dispatch(b);
+    } catch (e) {
+      return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
+  private async dispatch(b: ConfigBody): Promise<ApplyOutcome> {
+    const { object, payload } = b;
+    if (object.kind === 'zone') {
+      const dns = this.opts.dns;
+      if (!dns) throw new NotInstalledError('named (DNS)');
+      if (b.op === 'delete') return dns.deleteZone(object.name);
+      if (!payload) return { ok: false, reason: `upsert of zone ${object.name} carries no payload` };
+      if (payload.format !== 'zone-text') {
+        return { ok: false, reason: `a zone takes a zone-text payload, not ${payload.format}` };
+      }
+      return dns.upsertZone(object.name, payload.text);
+    }
+    const dhcp = this.opts.dhcp;
+    if (!dhcp) throw new NotInstalledError('kea-dhcp4 (DHCPv4)');
+    if (b.op === 'delete') return dhcp.deleteScope(object.subnet);
+    if (!payload) return { ok: false, reason: `upsert of scope ${object.subnet} carries no payload` };
+    if (payload.format !== 'kea-subnet4') {
+      return { ok: false, reason: `a scope takes a kea-subnet4 payload, not ${payload.format}` };
+    }
+    if (payload.scope.subnet !== object.subnet) {
+      return {
+        ok: false,
+        reason: `the payload's subnet ${payload.scope.subnet} is not the message's object ${object.subnet}`,
+      };
+    }
+    return dhcp.upsertScope(payload.scope);
+  }
+}

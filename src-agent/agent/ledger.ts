@@ -1,0 +1,165 @@
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { writeFileDurably } from './durable-file';
+
+/** How a config message ended on this remote; 'superseded' is derived from versions and not recorded. */
+export const LedgerEntry = z.object({
+  /** The smt-id (envelope id) of the config message. */
+  id: z.string().min(1),
+  state: z.enum(['applied', 'failed']),
+  /** "zone:<name>" or "scope:<cidr>" (see objectKey). */
+  object: z.string().min(1),
+  version: z.number().int().positive(),
+  op: z.enum(['upsert', 'delete']),
+  sha256: z.string().optional(),
+  reason: z.string().optional(),
+  at: z.number().int().nonnegative(),
+});
+export type LedgerEntry = z.infer<typeof LedgerEntry>;
+
+export interface AppliedVersion {
+  version: number;
+  sha256?: string;
+  at: number;
+}
+
+export class LedgerCorruptError extends Error {
+  constructor(file: string, line: number, detail: string) {
+    super(
+      `ledger ${file} is damaged at line ${line} (${detail}); it is not the last line, so this is not a torn ` +
+        'write: restore the file from a backup or move it aside (the agent then re-applies what it receives)',
+    );
+    this.name = 'LedgerCorruptError';
+  }
+}
+
+export interface LedgerOptions {
+  /** Message ids remembered for duplicate detection; older ones are dropped at compaction. */
+  keepIds?: number;
+}
+
+/**
+ * The agent's durable memory of what it did: an append-only JSON-lines file, each line written and
+ * fdatasync'd before the caller acknowledges the message it records. A crash can only tear the last
+ * line, which is ignored (and cut off) on open. When the file grows past twice what it must keep, it is
+ * rewritten with the newest entries per object and the newest message ids (temp file, fsync, rename,
+ * fsync of the directory), so it stays small on a remote that runs for years.
+ */
+export class Ledger {
+  private readonly byId = new Map<string, LedgerEntry>();
+  private readonly applied = new Map<string, AppliedVersion>();
+  private lines = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly keepIds: number;
+
+  private constructor(
+    readonly file: string,
+    private fh: FileHandle,
+    opts: LedgerOptions,
+  ) {
+    this.keepIds = opts.keepIds ?? 10_000;
+  }
+
+  /** Opens (or creates) the ledger in `dir`, replaying it; a torn last line is cut off. */
+  static async open(dir: string, opts: LedgerOptions = {}): Promise<Ledger> {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const file = join(dir, 'ledger.jsonl');
+    let raw = '';
+    try {
+      raw = await readFile(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    const entries: LedgerEntry[] = [];
+    let goodBytes = 0;
+    const parts = raw.split('\n');
+    // Everything after the last newline is an unfinished write; so is an unparseable final line.
+    for (const [i, line] of parts.entries()) {
+      const complete = i < parts.length - 1;
+      if (!complete) break;
+      const entry = parseLine(line);
+      if (!entry) {
+        const isLast = parts.slice(i + 1).every((p) => p === '');
+        if (isLast) break;
+        throw new LedgerCorruptError(file, i + 1, 'not a ledger entry');
+      }
+      entries.push(entry);
+      goodBytes += Buffer.byteLength(line, 'utf8') + 1;
+    }
+    const fh = await open(file, 'a+', 0o600);
+    if (goodBytes < Buffer.byteLength(raw, 'utf8')) {
+      await fh.truncate(goodBytes);
+      await fh.datasync();
+    }
+    const ledger = new Ledger(file, fh, opts);
+    for (const e of entries) ledger.remember(e);
+    ledger.lines = entries.length;
+    if (ledger.lines > 2 * ledger.keepIds) await ledger.compact();
+    return ledger;
+  }
+
+  get(id: string): LedgerEntry | undefined {
+    return this.byId.get(id);
+  }
+
+  lastApplied(object: string): AppliedVersion | undefined {
+    return this.applied.get(object);
+  }
+
+  /** Appends one entry and resolves once it is on disk; entries are written one at a time, in call order. */
+  record(entry: LedgerEntry): Promise<void> {
+    const line = `${JSON.stringify(LedgerEntry.parse(entry))}\n`;
+    const write = this.chain.then(async () => {
+      await this.fh.write(line);
+      await this.fh.datasync();
+      this.remember(entry);
+      this.lines++;
+      if (this.lines > 2 * this.keepIds) await this.compact();
+    });
+    // A failed write fails its caller (who then does not ack); the next write still runs.
+    this.chain = write.catch(() => undefined);
+    return write;
+  }
+
+  async close(): Promise<void> {
+    await this.chain;
+    await this.fh.close();
+  }
+
+  private remember(e: LedgerEntry): void {
+    this.byId.set(e.id, e);
+    if (e.state === 'applied') {
+      const prev = this.applied.get(e.object);
+      if (!prev || e.version >= prev.version) {
+        this.applied.set(e.object, { version: e.version, sha256: e.sha256, at: e.at });
+      }
+    }
+  }
+
+  private async compact(): Promise<void> {
+    const keep = new Map<string, LedgerEntry>();
+    // The entry that set each object's applied version survives whatever its age.
+    for (const e of this.byId.values()) {
+      const applied = this.applied.get(e.object);
+      if (e.state === 'applied' && applied?.version === e.version && applied.at === e.at) keep.set(e.id, e);
+    }
+    for (const e of [...this.byId.values()].slice(-this.keepIds)) keep.set(e.id, e);
+    const entries = [...keep.values()].sort((a, b) => a.at - b.at);
+    await writeFileDurably(this.file, entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    await this.fh.close();
+    this.fh = await open(this.file, 'a+', 0o600);
+    this.byId.clear();
+    for (const e of entries) this.byId.set(e.id, e);
+    this.lines = entries.length;
+  }
+}
+
+function parseLine(line: string): LedgerEntry | undefined {
+  try {
+    const parsed = LedgerEntry.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,72 @@
+import type { Body, ServiceName } from '../../src-shared/protocol';
+import { NotInstalledError, type DhcpTarget, type DnsTarget } from '../targets/types';
+import type { ServiceControls } from './host-source';
+
+type ReplyBody = Body<'reply'>;
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Runs one command; the result says what happened or exactly why not. */
+export async function runCommand(
+  services: ServiceControls,
+  cmd: Body<'command'>,
+): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const actions = services[cmd.service];
+  if (!actions) return { ok: false, reason: new NotInstalledError(cmd.service).message };
+  const run = actions[cmd.action];
+  if (!run) {
+    const has = Object.keys(actions).join(', ') || 'none';
+    return { ok: false, reason: `${cmd.service} has no "${cmd.action}" action here (it has: ${has})` };
+  }
+  try {
+    await run();
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, reason: `${cmd.action} ${cmd.service} failed: ${message(e)}` };
+  }
+}
+
+export interface QueryContext {
+  dns?: DnsTarget;
+  dhcp?: DhcpTarget;
+  hello: () => Body<'hello'> | undefined;
+  uptimeS: () => Promise<number>;
+}
+
+/** A value as JSON would carry it: what a target returns is not trusted to be plain data. */
+const plain = (v: unknown): ReplyBody & { ok: true } => ({
+  ok: true,
+  data: JSON.parse(JSON.stringify(v ?? null)),
+});
+
+/** Answers one query; every failure becomes a reply that says why, never a silence. */
+export async function answerQuery(ctx: QueryContext, q: Body<'query'>): Promise<ReplyBody> {
+  const need = <T>(target: T | undefined, service: ServiceName): T => {
+    if (!target) throw new NotInstalledError(service);
+    return target;
+  };
+  try {
+    switch (q.query) {
+      case 'ping':
+        return { ok: true, data: { pong: true, uptimeS: await ctx.uptimeS() } };
+      case 'hello': {
+        const hello = ctx.hello();
+        return hello ? plain(hello) : { ok: false, error: 'this remote has not said hello yet' };
+      }
+      case 'zone':
+        return plain({ name: q.name, text: await need(ctx.dns, 'named').servedZone(q.name) });
+      case 'kea-config':
+        return plain(await need(ctx.dhcp, 'kea-dhcp4').runningConfig());
+      case 'leases':
+        return plain({ subnet: q.subnet, leases: await need(ctx.dhcp, 'kea-dhcp4').leases(q.subnet) });
+      case 'lookup':
+        return plain({
+          name: q.name,
+          rrtype: q.rrtype,
+          answers: await need(ctx.dns, 'named').lookup(q.name, q.rrtype),
+        });
+    }
+  } catch (e) {
+    return { ok: false, error: `${q.query}: ${message(e)}` };
+  }
+}

@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import type { LogSink } from '../../src-node/log';
+import { loadTlsMaterial } from '../../src-node/tls';
+import { BindTarget } from '../targets/bind';
+import { KeaTarget } from '../targets/kea';
+import type { AgentConfig } from './config';
+import type { Capability, ServiceActions, ServiceControls } from './host-source';
+import { Ledger } from './ledger';
+import { ProcHost } from './proc-host';
+import { RemoteAgent } from './remote-agent';
+
+const exec = promisify(execFile);
+
+/** The operator's restart command, e.g. systemctl; its stderr is the reason when it fails. */
+function runArgv(argv: string[]): () => Promise<void> {
+  const [file = '', ...args] = argv;
+  return async () => {
+    try {
+      await exec(file, args, { timeout: 60_000 });
+    } catch (e) {
+      const err = e as Error & { stderr?: string };
+      throw new Error(`${argv.join(' ')}: ${err.stderr?.trim() || err.message}`);
+    }
+  };
+}
+
+/** Reads the trusted signer certificates so a wrong file fails at start, not at the first signed push. */
+async function checkSigners(files: string[]): Promise<void> {
+  for (const f of files) {
+    try {
+      new X509Certificate(await readFile(f));
+    } catch (e) {
+      throw new Error(`trustedSigners: ${f} is not a readable PEM certificate: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** The agent of a real remote: this host, its BIND and Kea, its ledger under the state directory. */
+export async function createRealAgent(
+  config: AgentConfig,
+  log: LogSink,
+): Promise<{ agent: RemoteAgent; ledger: Ledger }> {
+  const tls = await loadTlsMaterial(config.tls);
+  if (tls.subjectCn !== config.remoteId) {
+    throw new Error(
+      `tls.certFile: the certificate is for "${tls.subjectCn}", not remoteId "${config.remoteId}": ` +
+        "use this remote's own certificate or fix remoteId",
+    );
+  }
+  await checkSigners(config.trustedSigners);
+  await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
+  const ledger = await Ledger.open(config.stateDir);
+  const dns = config.bind ? new BindTarget(config.bind) : undefined;
+  const dhcp = config.kea ? new KeaTarget(config.kea) : undefined;
+  const services: ServiceControls = {};
+  if (dns) {
+    const named: ServiceActions = { reload: () => dns.reload(), 'flush-cache': () => dns.flushCache() };
+    if (config.bind?.restartCommand) named.restart = runArgv(config.bind.restartCommand);
+    services.named = named;
+  }
+  if (dhcp) {
+    const kea: ServiceActions = { reload: () => dhcp.reload() };
+    if (config.kea?.restartCommand) kea.restart = runArgv(config.kea.restartCommand);
+    services['kea-dhcp4'] = kea;
+  }
+  const capabilities: Capability[] = [...(dns ? ['dns' as const] : []), ...(dhcp ? ['dhcp4' as const] : [])];
+  const agent = new RemoteAgent({
+    identity: { remoteId: config.remoteId, brokers: config.brokers, tls: config.tls },
+    tls,
+    host: new ProcHost({ diskPath: config.stateDir, capabilities, tags: config.tags }),
+    ledger,
+    dns,
+    dhcp,
+    services,
+    statsIntervalMs: config.statsIntervalMs,
+    presenceIntervalMs: config.presenceIntervalMs,
+    log,
+  });
+  return { agent, ledger };
+}

@@ -1,0 +1,43 @@
+import type { Body } from '../../src-shared/protocol';
+import type { DhcpTarget, DnsTarget } from '../targets/types';
+
+/**
+ * Turns the servers' cumulative counters into the usage channel's rates: queries per second between two
+ * readings of BIND's counter (a counter that went down means named restarted: that reading is a new base).
+ */
+export class UsageMeter {
+  private last: { at: number; queries: number } | undefined;
+
+  constructor(
+    private readonly dns: DnsTarget | undefined,
+    private readonly dhcp: DhcpTarget | undefined,
+  ) {}
+
+  /** Undefined when there is nothing to report yet (first reading, or no statistics available). */
+  async read(now: number, onError: (what: string, e: unknown) => void): Promise<Body<'usage'> | undefined> {
+    const [dnsNow, dhcpNow] = await Promise.all([
+      this.dns?.usage?.().catch((e: unknown) => void onError('DNS', e)),
+      this.dhcp?.usage?.().catch((e: unknown) => void onError('DHCP', e)),
+    ]);
+    let dns: Body<'usage'>['dns'];
+    let windowS = 0;
+    if (dnsNow) {
+      const prev = this.last;
+      this.last = { at: now, queries: dnsNow.queries };
+      if (prev && dnsNow.queries >= prev.queries && now > prev.at) {
+        windowS = (now - prev.at) / 1000;
+        const queries = dnsNow.queries - prev.queries;
+        dns = { qps: Math.round((queries / windowS) * 100) / 100, queries };
+      }
+    }
+    const dhcp = dhcpNow
+      ? {
+          leasesActive: dhcpNow.leasesActive,
+          leasesAllocated: dhcpNow.leasesAllocated,
+          ...(dhcpNow.declines !== undefined ? { declines: dhcpNow.declines } : {}),
+        }
+      : undefined;
+    if (!dns && !dhcp) return undefined;
+    return { windowS: windowS || 1, ...(dns ? { dns } : {}), ...(dhcp ? { dhcp } : {}) };
+  }
+}

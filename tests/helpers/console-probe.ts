@@ -1,0 +1,101 @@
+/**
+ * The console side of agent tests: the lab console's identity on a real SMT connection, sending config,
+ * commands and queries the way the console does, and recording every result and reply it gets.
+ *
+ *   const c = await ConsoleProbe.start(lab.opts);
+ *   const env = await c.config('r-0401', body);           // persistent, with receipt
+ *   await c.waitResult(env.id, 'applied');
+ *   const reply = await c.query('r-0401', { query: 'ping' });
+ *   await c.stop();
+ */
+import { consoleProfilePath, type LabOptions } from '../../lab/lab';
+import { loadConsoleProfile } from '../../src-main/core/profile';
+import { destinations, makeEnvelope, type Body, type Envelope } from '../../src-shared/protocol';
+import { silentLog } from '../../src-node/log';
+import { InboundGuard, SmtConnection, publish } from '../../src-node/smt';
+import { waitFor } from '../../src-node/smt/testing/wait';
+import { loadTlsMaterial } from '../../src-node/tls';
+
+export class ConsoleProbe {
+  readonly results: Envelope<'result'>[] = [];
+  readonly replies: Envelope<'reply'>[] = [];
+
+  private constructor(
+    readonly consoleId: string,
+    readonly conn: SmtConnection,
+    readonly guard: InboundGuard,
+  ) {}
+
+  static async start(lab: LabOptions): Promise<ConsoleProbe> {
+    const profile = await loadConsoleProfile(consoleProfilePath(lab));
+    const conn = new SmtConnection({
+      name: `console ${profile.consoleId} (test)`,
+      brokers: profile.brokers,
+      tls: await loadTlsMaterial(profile.tls),
+    });
+    const guard = new InboundGuard('test console', silentLog);
+    const probe = new ConsoleProbe(profile.consoleId, conn, guard);
+    conn.subscribe(destinations.consoleResult(profile.consoleId), { ack: 'client-individual' }, async (m) => {
+      const env = guard.check(m, ['result'], { from: 'remote' });
+      if (env) probe.results.push(env);
+      await m.ack();
+    });
+    conn.subscribe(destinations.consoleReply(profile.consoleId), { ack: 'auto' }, (m) => {
+      const env = guard.check(m, ['reply'], { from: 'remote' });
+      if (env) probe.replies.push(env);
+    });
+    conn.start();
+    await waitFor('the test console to connect', () => conn.state.kind === 'connected', 30_000);
+    return probe;
+  }
+
+  /** Sends a config message (or resends one: pass the envelope back to keep its smt-id). */
+  async config(rid: string, body: Body<'config'> | Envelope<'config'>): Promise<Envelope<'config'>> {
+    const env = 'body' in body ? body : makeEnvelope('config', this.consoleId, body);
+    await publish(this.conn, destinations.remoteQueue(rid, 'config'), env, { receipt: true });
+    return env;
+  }
+
+  async command(rid: string, body: Body<'command'>): Promise<Envelope<'command'>> {
+    const env = makeEnvelope('command', this.consoleId, body);
+    await publish(this.conn, destinations.remoteQueue(rid, 'command'), env, { receipt: true });
+    return env;
+  }
+
+  /** Asks and waits for the answer (matched by corr). */
+  async query(rid: string, body: Body<'query'>, timeoutMs = 20_000): Promise<Body<'reply'>> {
+    const env = makeEnvelope('query', this.consoleId, body);
+    await publish(this.conn, destinations.remoteQueue(rid, 'query'), env, {
+      receipt: true,
+      replyTo: destinations.consoleReply(this.consoleId),
+    });
+    const reply = await waitFor(
+      `the reply to ${body.query}`,
+      () => this.replies.find((r) => r.corr === env.id),
+      timeoutMs,
+    );
+    return reply.body;
+  }
+
+  resultsFor(ref: string): Body<'result'>[] {
+    return this.results.filter((r) => r.body.ref === ref).map((r) => r.body);
+  }
+
+  /** Waits for a result of one of the given states about one message. */
+  waitResult(
+    ref: string,
+    states: Body<'result'>['state'] | Body<'result'>['state'][],
+    timeoutMs = 30_000,
+  ): Promise<Body<'result'>> {
+    const wanted = Array.isArray(states) ? states : [states];
+    return waitFor(
+      `a ${wanted.join('/')} result for ${ref}`,
+      () => this.resultsFor(ref).find((r) => wanted.includes(r.state)),
+      timeoutMs,
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.conn.stop();
+  }
+}
