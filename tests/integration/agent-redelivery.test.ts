@@ -1,0 +1,136 @@
+/**
+ * Exactly-once effect over at-least-once delivery, with the agent as a real process: an agent that dies
+ * after applying a config and before acknowledging it gets the message again when it comes back and
+ * answers it from its ledger without applying it again; a resent message (same smt-id) is answered from
+ * the ledger; an older version than the applied one is superseded. Real brokers over mutual TLS.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Body } from '../../src-shared/protocol';
+import { waitFor } from '../../src-node/smt/testing/wait';
+import { ConsoleProbe } from '../helpers/console-probe';
+import { startLab, type LabFixture } from '../helpers/lab-fixture';
+
+const root = join(import.meta.dirname, '..', '..');
+/** r-0401 is a DDI remote in the simulator's model: it serves DNS and DHCP. */
+const RID = 'r-0401';
+let lab: LabFixture | undefined;
+let probe: ConsoleProbe | undefined;
+let stateDir = '';
+const children: ChildProcess[] = [];
+
+interface Agent {
+  output: () => string;
+  exited: Promise<number | null>;
+  child: ChildProcess;
+}
+
+function agent(faults?: string): Agent {
+  const args = ['--import', 'tsx', join(root, 'src-agent', 'cli.ts'), 'simulate', '--remotes', '1'];
+  args.push('--first', '401', '--lab-dir', lab?.dir ?? '', '--state-dir', stateDir);
+  if (faults) args.push('--faults', faults);
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  children.push(child);
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+const connected = (a: Agent) =>
+  waitFor('the agent to connect', () => a.output().includes('Simulating 1 remotes (1 connected)'), 60_000);
+
+const zoneText = (serial: number) =>
+  `$TTL 300\n@ IN SOA ns1 hostmaster ${serial} 3600 600 86400 300\n@ IN NS ns1\nns1 IN A 192.0.2.53\nwww IN A 192.0.2.${serial}\n`;
+
+const zone = (version: number): Body<'config'> => ({
+  pushId: crypto.randomUUID(),
+  object: { kind: 'zone', name: 'redelivery.test' },
+  version,
+  op: 'upsert',
+  payload: { format: 'zone-text', text: zoneText(version) },
+});
+
+const ledgerIds = async () =>
+  (await readFile(join(stateDir, RID, 'ledger.jsonl'), 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { id: string }).id);
+
+beforeAll(async () => {
+  lab = await startLab();
+  stateDir = await mkdtemp(join(tmpdir(), 'smt-agent-state-'));
+  probe = await ConsoleProbe.start(lab.opts);
+});
+
+afterAll(async () => {
+  for (const c of children) {
+    if (!c.pid || c.exitCode !== null) continue;
+    try {
+      process.kill(-c.pid, 'SIGKILL');
+    } catch {
+      // The whole group has exited already.
+    }
+  }
+  await probe?.stop();
+  await lab?.stop();
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+describe('agent redelivery', () => {
+  it('applies a config once when the agent dies between apply and ack and gets it again', async () => {
+    const c = probe as ConsoleProbe;
+    const crashing = agent('crash-before-ack');
+    await connected(crashing);
+    const env = await c.config(RID, zone(1));
+    expect(await crashing.exited).toBe(70);
+    expect(crashing.output()).toContain('crash-before-ack fault');
+    // It got as far as 'delivered' and the ledger entry, not to the result or the ack.
+    expect(c.resultsFor(env.id).map((r) => r.state)).toEqual(['delivered']);
+    expect(await ledgerIds()).toEqual([env.id]);
+
+    const back = agent();
+    await connected(back);
+    const applied = await c.waitResult(env.id, 'applied');
+    expect(applied.reason).toMatch(/answered from the ledger/);
+    expect(applied.sha256).toBe(createHash('sha256').update(zoneText(1)).digest('hex'));
+    // Applied once: one ledger line, one delivered, one applied, and what is served is version 1.
+    expect(await ledgerIds()).toEqual([env.id]);
+    expect(c.resultsFor(env.id).map((r) => r.state)).toEqual(['delivered', 'applied']);
+    const served = await c.query(RID, { query: 'zone', name: 'redelivery.test' });
+    expect(served).toEqual({ ok: true, data: { name: 'redelivery.test', text: zoneText(1) } });
+
+    // The console resends the same message (same smt-id), e.g. after it restarted before the receipt.
+    await c.config(RID, env);
+    await waitFor(
+      'the second applied',
+      () => c.resultsFor(env.id).filter((r) => r.state === 'applied').length === 2,
+    );
+    expect(c.resultsFor(env.id).map((r) => r.state)).toEqual(['delivered', 'applied', 'applied']);
+    expect(await ledgerIds()).toEqual([env.id]);
+
+    // Version 3, then a late version 2: the older one is superseded and not applied.
+    const v3 = await c.config(RID, zone(3));
+    await c.waitResult(v3.id, 'applied');
+    const v2 = await c.config(RID, zone(2));
+    const superseded = await c.waitResult(v2.id, ['superseded', 'applied', 'failed']);
+    expect(superseded.state).toBe('superseded');
+    expect(superseded.reason).toMatch(/older than version 3/);
+    expect(c.resultsFor(v2.id).map((r) => r.state)).toEqual(['superseded']);
+    const lookup = await c.query(RID, { query: 'lookup', name: 'www.redelivery.test', rrtype: 'A' });
+    expect(lookup).toMatchObject({ ok: true, data: { answers: ['192.0.2.3'] } });
+    expect(c.guard.counters().total).toBe(0);
+
+    back.child.kill('SIGTERM');
+    expect(await back.exited).toBe(0);
+  });
+});
