@@ -19,6 +19,8 @@ import { loadTlsMaterial } from '../../src-node/tls';
 export class ConsoleProbe {
   readonly results: Envelope<'result'>[] = [];
   readonly replies: Envelope<'reply'>[] = [];
+  /** Stats and usage samples from every remote, newest last. */
+  readonly live: Envelope<'stats' | 'usage'>[] = [];
 
   private constructor(
     readonly consoleId: string,
@@ -44,6 +46,12 @@ export class ConsoleProbe {
       const env = guard.check(m, ['reply'], { from: 'remote' });
       if (env) probe.replies.push(env);
     });
+    for (const kind of ['stats', 'usage'] as const) {
+      conn.subscribe(destinations.allRemotesTopic(kind), { ack: 'auto' }, (m) => {
+        const env = guard.check(m, [kind], { from: 'remote' });
+        if (env) probe.live.push(env);
+      });
+    }
     conn.start();
     await waitFor('the test console to connect', () => conn.state.kind === 'connected', 30_000);
     return probe;
@@ -75,6 +83,15 @@ export class ConsoleProbe {
       timeoutMs,
     );
     return reply.body;
+  }
+
+  /** The newest sample from one remote. */
+  stats(rid: string): Envelope<'stats'> | undefined {
+    return this.live.findLast((e): e is Envelope<'stats'> => e.type === 'stats' && e.from === rid);
+  }
+
+  usage(rid: string): Envelope<'usage'> | undefined {
+    return this.live.findLast((e): e is Envelope<'usage'> => e.type === 'usage' && e.from === rid);
   }
 
   resultsFor(ref: string): Body<'result'>[] {

@@ -1,0 +1,301 @@
+/**
+ * The agent in `run` mode as an operator runs it (bin/smt-agent.mjs with a config file), against a real
+ * named and a real kea-dhcp4 on loopback, with every exchange through real brokers over mutual TLS:
+ * zones and scopes applied, refused with the validator's message while the old data keeps being served,
+ * commands, queries, and host statistics and usage from this machine.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { release, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { remoteIdentity } from '../../lab/lab';
+import type { DhcpScope } from '../../src-shared/config/scope';
+import type { Body } from '../../src-shared/protocol';
+import { keaCommand } from '../../src-agent/targets/kea-control';
+import { waitFor } from '../../src-node/smt/testing/wait';
+import { startBind, type BindServer } from '../helpers/bind-server';
+import { ConsoleProbe } from '../helpers/console-probe';
+import { startKea, type KeaServer } from '../helpers/kea-server';
+import { startLab, type LabFixture } from '../helpers/lab-fixture';
+
+const exec = promisify(execFile);
+const root = join(import.meta.dirname, '..', '..');
+const RID = 'r-0501';
+let lab: LabFixture | undefined;
+let bind: BindServer | undefined;
+let kea: KeaServer | undefined;
+let probe: ConsoleProbe | undefined;
+let work = '';
+let agent: ChildProcess | undefined;
+let output = '';
+
+const sha256 = (t: string) => createHash('sha256').update(t).digest('hex');
+
+const zoneText = (serial: number, www: string, extra = '') =>
+  `$TTL 60\n@ IN SOA ns1 hostmaster ${serial} 3600 600 86400 60\n@ IN NS ns1\nns1 IN A 127.0.0.1\nwww IN A ${www}\n${extra}`;
+
+let version = 0;
+const zoneBody = (name: string, text: string): Body<'config'> => ({
+  pushId: crypto.randomUUID(),
+  object: { kind: 'zone', name },
+  version: ++version,
+  op: 'upsert',
+  payload: { format: 'zone-text', text },
+});
+
+const scopeBody = (scope: DhcpScope): Body<'config'> => ({
+  pushId: crypto.randomUUID(),
+  object: { kind: 'scope', subnet: scope.subnet },
+  version: ++version,
+  op: 'upsert',
+  payload: { format: 'kea-subnet4', scope },
+});
+
+async function dig(name: string): Promise<string[]> {
+  const port = String(bind?.port);
+  const { stdout } = await exec('dig', [
+    '@127.0.0.1',
+    '-p',
+    port,
+    '+short',
+    '+time=2',
+    '+tries=1',
+    name,
+    'A',
+  ]);
+  return stdout.split('\n').filter(Boolean);
+}
+
+async function keaSubnets(): Promise<unknown> {
+  const answer = await keaCommand(kea?.socketPath ?? '', 'config-get', undefined, 5000);
+  return (answer.arguments as { Dhcp4: { subnet4: unknown[] } }).Dhcp4.subnet4;
+}
+
+/** Pushes one config and waits for its outcome. */
+async function push(body: Body<'config'>): Promise<Body<'result'>> {
+  const c = probe as ConsoleProbe;
+  const env = await c.config(RID, body);
+  return c.waitResult(env.id, ['applied', 'failed', 'superseded']);
+}
+
+async function command(body: Body<'command'>): Promise<Body<'result'>> {
+  const c = probe as ConsoleProbe;
+  const env = await c.command(RID, body);
+  return c.waitResult(env.id, ['applied', 'failed']);
+}
+
+beforeAll(async () => {
+  lab = await startLab();
+  [bind, kea] = await Promise.all([startBind(), startKea()]);
+  work = await mkdtemp(join(tmpdir(), 'smt-agent-real-'));
+  const identity = await remoteIdentity(RID, { ...lab.opts, provision: true });
+  const config = {
+    remoteId: RID,
+    brokers: identity.brokers,
+    tls: identity.tls,
+    stateDir: join(work, 'state'),
+    statsIntervalMs: 1000,
+    presenceIntervalMs: 1000,
+    tags: ['site:test'],
+    bind: bind.settings,
+    kea: kea.settings,
+  };
+  const file = join(work, 'agent.json');
+  await writeFile(file, JSON.stringify(config, null, 2));
+  probe = await ConsoleProbe.start(lab.opts);
+  agent = spawn(process.execPath, [join(root, 'bin', 'smt-agent.mjs'), 'run', '--config', file], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  agent.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  agent.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  await waitFor('the agent to connect', () => output.includes(`remote ${RID} connected to primary`), 60_000);
+});
+
+afterAll(async () => {
+  if (agent?.pid && agent.exitCode === null) {
+    try {
+      process.kill(-agent.pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }
+  await probe?.stop();
+  await Promise.all([bind?.stop(), kea?.stop()]);
+  await lab?.stop();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('agent run mode with real BIND and Kea', () => {
+  it('refuses a broken config file field by field', async () => {
+    const file = join(work, 'bad.json');
+    await writeFile(file, JSON.stringify({ remoteId: 'R 1', brokers: [], stateDir: 'state', kea: {} }));
+    const failed = await exec(process.execPath, [
+      join(root, 'bin', 'smt-agent.mjs'),
+      'check',
+      '--config',
+      file,
+    ]).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(failed?.code).toBe(2);
+    for (const field of [
+      'remoteId:',
+      'brokers:',
+      'tls:',
+      'stateDir:',
+      'kea.controlSocket:',
+      'kea.configFile:',
+    ]) {
+      expect(failed?.stderr).toContain(field);
+    }
+  });
+
+  it('says hello with this host, as the console re-learns it by query', async () => {
+    const reply = await (probe as ConsoleProbe).query(RID, { query: 'hello' });
+    if (!reply.ok) throw new Error(reply.error);
+    const hello = reply.data as unknown as Body<'hello'>;
+    expect(hello.agent.mode).toBe('real');
+    expect(hello.host.kernel).toBe(release());
+    expect(hello.capabilities).toEqual(expect.arrayContaining(['dns', 'dhcp4']));
+    expect(hello.tags).toEqual(['site:test']);
+  });
+
+  it('applies a new zone and a changed zone: dig answers the new records', async () => {
+    const t1 = zoneText(1, '192.0.2.1');
+    const r1 = await push(zoneBody('agent.test', t1));
+    expect(r1).toMatchObject({ state: 'applied' });
+    // The SHA-256 of what is served: the zone file as installed.
+    expect(r1.sha256).toBe(sha256(t1));
+    expect(await dig('www.agent.test')).toEqual(['192.0.2.1']);
+
+    const t2 = zoneText(2, '192.0.2.2', 'mail IN A 192.0.2.25\n');
+    const started = Date.now();
+    const r2 = await push(zoneBody('agent.test', t2));
+    const ms = Date.now() - started;
+    expect(r2.state).toBe('applied');
+    expect(r2.sha256).toBe(sha256(t2));
+    expect(await dig('www.agent.test')).toEqual(['192.0.2.2']);
+    expect(await dig('mail.agent.test')).toEqual(['192.0.2.25']);
+    console.log(`zone change applied and confirmed through the brokers in ${ms} ms`);
+
+    const served = await (probe as ConsoleProbe).query(RID, { query: 'zone', name: 'agent.test' });
+    expect(served.ok).toBe(true);
+    const lookup = await (probe as ConsoleProbe).query(RID, {
+      query: 'lookup',
+      name: 'mail.agent.test',
+      rrtype: 'A',
+    });
+    expect(lookup).toMatchObject({ ok: true, data: { answers: ['192.0.2.25'] } });
+  });
+
+  it('refuses a broken zone with named-checkzone’s message and keeps serving the old data', async () => {
+    const broken = zoneText(3, '999.0.2.3');
+    const r = await push(zoneBody('agent.test', broken));
+    expect(r.state).toBe('failed');
+    expect(r.reason).toMatch(/bad dotted quad/);
+    expect(await dig('www.agent.test')).toEqual(['192.0.2.2']);
+    expect(r.sha256).toBeUndefined();
+  });
+
+  it('applies a scope that then shows in config-get, and refuses an overlapping one leaving Kea as it was', async () => {
+    const scope: DhcpScope = {
+      subnet: '192.0.2.0/24',
+      id: 42,
+      pools: [{ start: '192.0.2.100', end: '192.0.2.199' }],
+      options: [{ name: 'routers', data: '192.0.2.1' }],
+      reservations: [{ hwAddress: '52:54:00:12:34:56', ipAddress: '192.0.2.10' }],
+    };
+    const started = Date.now();
+    const r = await push(scopeBody(scope));
+    const ms = Date.now() - started;
+    expect(r).toMatchObject({ state: 'applied' });
+    expect(r.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(await keaSubnets()).toEqual([expect.objectContaining({ id: 42, subnet: '192.0.2.0/24' })]);
+    console.log(`scope applied and confirmed through the brokers in ${ms} ms`);
+
+    const before = await keaSubnets();
+    const overlapping = await push(
+      scopeBody({ subnet: '192.0.2.128/25', id: 43, pools: [], options: [], reservations: [] }),
+    );
+    expect(overlapping.state).toBe('failed');
+    expect(overlapping.reason).toMatch(/overlap|192\.0\.2\.0\/24/i);
+    const badOption = await push(
+      scopeBody({
+        ...scope,
+        subnet: '198.51.100.0/24',
+        id: 44,
+        pools: [],
+        reservations: [],
+        options: [{ name: 'no-such-option', data: 'x' }],
+      }),
+    );
+    expect(badOption.state).toBe('failed');
+    expect(badOption.reason).toMatch(/no-such-option/);
+    expect(await keaSubnets()).toEqual(before);
+
+    const config = await (probe as ConsoleProbe).query(RID, { query: 'kea-config' });
+    expect(JSON.stringify(config)).toContain('192.0.2.0/24');
+    const leases = await (probe as ConsoleProbe).query(RID, { query: 'leases', subnet: '192.0.2.0/24' });
+    expect(leases).toEqual({ ok: true, data: { subnet: '192.0.2.0/24', leases: [] } });
+  });
+
+  it('runs commands and says exactly why when one cannot be run', async () => {
+    expect(await command({ action: 'reload', service: 'named' })).toMatchObject({ state: 'applied' });
+    expect(await command({ action: 'flush-cache', service: 'named' })).toMatchObject({ state: 'applied' });
+    expect(await command({ action: 'reload', service: 'kea-dhcp4' })).toMatchObject({ state: 'applied' });
+    // A reload must not lose what config-set applied: config-write kept the file in step.
+    expect(await keaSubnets()).toEqual([expect.objectContaining({ id: 42 })]);
+    expect(await dig('www.agent.test')).toEqual(['192.0.2.2']);
+    const restart = await command({ action: 'restart', service: 'named' });
+    expect(restart).toMatchObject({ state: 'failed', reason: expect.stringMatching(/no "restart" action/) });
+    const bgp = await command({ action: 'restart', service: 'bgpd' });
+    expect(bgp).toMatchObject({
+      state: 'failed',
+      reason: 'bgpd is not installed or not configured on this remote',
+    });
+  });
+
+  it('answers bad queries with a reason and keeps running', async () => {
+    const c = probe as ConsoleProbe;
+    expect(await c.query(RID, { query: 'zone', name: 'unknown.test' })).toMatchObject({ ok: false });
+    expect(await c.query(RID, { query: 'leases', subnet: '203.0.113.0/24' })).toMatchObject({ ok: false });
+    expect(await c.query(RID, { query: 'ping' })).toMatchObject({ ok: true, data: { pong: true } });
+  });
+
+  it('reports this host’s statistics with named and kea-dhcp4 running, and DNS usage from BIND', async () => {
+    const c = probe as ConsoleProbe;
+    const stats = await waitFor('stats from the agent', () => c.stats(RID), 15_000);
+    const named = stats.body.processes.find((p) => p.name === 'named');
+    const keaProc = stats.body.processes.find((p) => p.name === 'kea-dhcp4');
+    expect(named).toMatchObject({ running: true });
+    expect(keaProc).toMatchObject({ running: true });
+    expect(stats.body.mem.totalBytes).toBeGreaterThan(0);
+    // Queries between two usage samples show up as a rate.
+    const since = Date.now();
+    for (let i = 0; i < 5; i++) await dig('www.agent.test');
+    const usage = await waitFor(
+      'a usage sample with DNS queries',
+      () => {
+        const u = c.usage(RID);
+        return u && u.ts > since && (u.body.dns?.queries ?? 0) > 0 ? u : undefined;
+      },
+      15_000,
+    );
+    expect(usage.body.dns?.qps).toBeGreaterThan(0);
+    expect(usage.body.dhcp?.leasesActive).toBe(0);
+  });
+
+  it('says goodbye on SIGTERM and exits 0', async () => {
+    const exited = new Promise<number | null>((resolve) => agent?.once('exit', (code) => resolve(code)));
+    agent?.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain(`SIGTERM: saying goodbye for remote ${RID}`);
+    expect(probe?.guard.counters().total).toBe(0);
+  });
+});
