@@ -7,6 +7,7 @@ import type { DhcpTarget, DnsTarget } from '../targets/types';
  */
 export class UsageMeter {
   private last: { at: number; queries: number } | undefined;
+  private lastReadAt: number | undefined;
 
   constructor(
     private readonly dns: DnsTarget | undefined,
@@ -20,7 +21,9 @@ export class UsageMeter {
       this.dhcp?.usage?.().catch((e: unknown) => void onError('DHCP', e)),
     ]);
     let dns: Body<'usage'>['dns'];
-    let windowS = 0;
+    // Lease counters are levels: their window is simply the time since the previous reading.
+    let windowS = this.lastReadAt !== undefined && now > this.lastReadAt ? (now - this.lastReadAt) / 1000 : 0;
+    this.lastReadAt = now;
     if (dnsNow) {
       const prev = this.last;
       this.last = { at: now, queries: dnsNow.queries };
@@ -37,7 +40,7 @@ export class UsageMeter {
           ...(dhcpNow.declines !== undefined ? { declines: dhcpNow.declines } : {}),
         }
       : undefined;
-    if (!dns && !dhcp) return undefined;
-    return { windowS: windowS || 1, ...(dns ? { dns } : {}), ...(dhcp ? { dhcp } : {}) };
+    if ((!dns && !dhcp) || windowS === 0) return undefined;
+    return { windowS, ...(dns ? { dns } : {}), ...(dhcp ? { dhcp } : {}) };
   }
 }

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import type { DhcpTarget, DnsTarget } from '../targets/types';
+import { UsageMeter } from './usage';
+
+const dnsWith = (counts: number[]) => {
+  let i = 0;
+  return { usage: async () => ({ queries: counts[i++] ?? 0 }) } as unknown as DnsTarget;
+};
+
+describe('UsageMeter', () => {
+  it('turns BIND’s query counter into queries per second and starts again after a restart', async () => {
+    const m = new UsageMeter(dnsWith([100, 300, 50, 150]), undefined);
+    const none = () => undefined;
+    expect(await m.read(0, none)).toBeUndefined();
+    expect(await m.read(2000, none)).toEqual({ windowS: 2, dns: { qps: 100, queries: 200 } });
+    // The counter went down: named restarted; this reading is only a new base.
+    expect(await m.read(4000, none)).toBeUndefined();
+    expect(await m.read(5000, none)).toEqual({ windowS: 1, dns: { qps: 100, queries: 100 } });
+  });
+
+  it('reports Kea’s lease counters and says which statistics failed', async () => {
+    const dhcp = {
+      usage: async () => ({ leasesActive: 7, leasesAllocated: 30, declines: 1 }),
+    } as unknown as DhcpTarget;
+    const broken = {
+      usage: async () => Promise.reject(new Error('statistics channel refused')),
+    } as unknown as DnsTarget;
+    const errors: string[] = [];
+    const m = new UsageMeter(broken, dhcp);
+    await m.read(0, (what) => errors.push(what));
+    expect(await m.read(5000, (what) => errors.push(what))).toEqual({
+      windowS: 5,
+      dhcp: { leasesActive: 7, leasesAllocated: 30, declines: 1 },
+    });
+    expect(errors).toEqual(['DNS', 'DNS']);
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { faultsFor, parseFaults } from './faults';
+
+describe('simulate --faults', () => {
+  it('applies rules for all remotes and for one remote', () => {
+    const spec = parseFaults(
+      'slow=200, r-0002:fail-validation,r-0003:offline=1000/500,r-0004:crash-before-ack',
+    );
+    expect(faultsFor(spec, 'r-0001')).toEqual({
+      failValidation: false,
+      applyDelayMs: 200,
+      crashBeforeAck: false,
+    });
+    expect(faultsFor(spec, 'r-0002')).toMatchObject({ failValidation: true, applyDelayMs: 200 });
+    expect(faultsFor(spec, 'r-0003').offline).toEqual({ afterMs: 1000, forMs: 500 });
+    expect(faultsFor(spec, 'r-0004').crashBeforeAck).toBe(true);
+    expect(parseFaults('')).toEqual([]);
+  });
+
+  it('names the item that is wrong and shows the syntax', () => {
+    expect(() => parseFaults('slow=fast')).toThrow(
+      /fault "slow=fast": "fast" is not a number of milliseconds/,
+    );
+    expect(() => parseFaults('r-0001:explode')).toThrow(/unknown fault "explode"[\s\S]*crash-before-ack/);
+    expect(() => parseFaults('fail-validation=1')).toThrow(/takes no value/);
+    expect(() => parseFaults('offline=5')).toThrow(/is not a number of milliseconds/);
+  });
+});
