@@ -10,7 +10,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Body } from '../../src-shared/protocol';
+import { destinations, type Body } from '../../src-shared/protocol';
+import { parseFaults } from '../../src-agent/simulate/faults';
+import { startSimulation, type Simulation } from '../../src-agent/simulate/simulation';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import { ConsoleProbe } from '../helpers/console-probe';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
@@ -21,6 +23,7 @@ const RID = 'r-0401';
 let lab: LabFixture | undefined;
 let probe: ConsoleProbe | undefined;
 let stateDir = '';
+let sim: Simulation | undefined;
 const children: ChildProcess[] = [];
 
 interface Agent {
@@ -81,6 +84,7 @@ afterAll(async () => {
       // The whole group has exited already.
     }
   }
+  await sim?.stop();
   await probe?.stop();
   await lab?.stop();
   await rm(stateDir, { recursive: true, force: true });
@@ -130,7 +134,63 @@ describe('agent redelivery', () => {
     expect(lookup).toMatchObject({ ok: true, data: { answers: ['192.0.2.3'] } });
     expect(c.guard.counters().total).toBe(0);
 
+    // A frame that does not validate is answered 'failed' with the reason, and the agent keeps serving.
+    const badId = crypto.randomUUID();
+    const bad = {
+      v: 1,
+      id: badId,
+      type: 'config',
+      from: c.consoleId,
+      ts: Date.now(),
+      body: { ...zone(9), version: 0 },
+    };
+    await c.conn.send(
+      destinations.remoteQueue(RID, 'config'),
+      { 'content-type': 'application/json', persistent: 'true', 'smt-type': 'config', 'smt-id': badId },
+      JSON.stringify(bad),
+      { receipt: true },
+    );
+    const refused = await c.waitResult(badId, 'failed');
+    expect(refused.reason).toMatch(/refused the config message \(schema\): .*version/s);
+    expect(await c.query(RID, { query: 'ping' })).toMatchObject({ ok: true });
+
     back.child.kill('SIGTERM');
     expect(await back.exited).toBe(0);
+  });
+
+  it('obeys the fault switches: slow apply, failing validation, offline and back', async () => {
+    const c = probe as ConsoleProbe;
+    sim = await startSimulation({
+      remotes: 3,
+      first: 404,
+      lab: lab?.opts,
+      faults: parseFaults('r-0404:slow=800,r-0405:fail-validation,r-0406:offline=3000/2000'),
+    });
+    const slowSent = Date.now();
+    const slow = await c.config('r-0404', zone(1));
+    const failing = await c.config('r-0405', zone(1));
+    expect((await c.waitResult(failing.id, ['applied', 'failed'])).reason).toMatch(
+      /simulated validation failure/,
+    );
+    expect((await c.waitResult(slow.id, ['applied', 'failed'])).state).toBe('applied');
+    expect(Date.now() - slowSent).toBeGreaterThanOrEqual(800);
+
+    const offline = sim.get('r-0406');
+    await waitFor('r-0406 to drop', () => offline?.conn.state.kind !== 'connected', 10_000);
+    // r-0406 is a DHCP-only remote in the simulator's model.
+    const whileAway = await c.config('r-0406', {
+      pushId: crypto.randomUUID(),
+      object: { kind: 'scope', subnet: '198.51.100.0/24' },
+      version: 1,
+      op: 'upsert',
+      payload: {
+        format: 'kea-subnet4',
+        scope: { subnet: '198.51.100.0/24', id: 7, pools: [], options: [], reservations: [] },
+      },
+    });
+    // Nobody consumes it while the remote is away; it is applied when the remote is back.
+    expect(c.resultsFor(whileAway.id)).toEqual([]);
+    await waitFor('r-0406 to come back', () => offline?.conn.state.kind === 'connected', 15_000);
+    expect((await c.waitResult(whileAway.id, ['applied', 'failed'])).state).toBe('applied');
   });
 });
