@@ -70,6 +70,7 @@ describe('ConsoleCore', () => {
       ['/topic/smt.usage.>', 'auto'],
       ['/queue/smt.events', 'client-individual'],
       ['/queue/smt.console.lab-console.result', 'client-individual'],
+      ['/queue/smt.console.lab-console.reply', 'auto'],
     ]);
     expect(states.map((s) => s.state.kind)).toEqual(['connecting', 'connected']);
 
@@ -83,6 +84,70 @@ describe('ConsoleCore', () => {
     expect(core.fleet.get('r-0001')?.status).toBe('online');
     await waitFor('the bad hello dropped and acked', () => srv.framesOf('ACK').length === 1);
     expect(core.rejects()).toEqual({ total: 1, byReason: { 'not-json': 1 }, byRemote: { 'r-0002': 1 } });
+  });
+
+  it('asks a remote it has stats but no hello from for its hello, and shows the answer', async () => {
+    const { srv, core } = await started();
+    const stats = makeEnvelope('stats', 'r-0001', {
+      seq: 1,
+      localTime: '2026-11-25T05:00:00+00:00',
+      uptimeS: 10,
+      load: [0, 0, 0],
+      cpuPct: 1,
+      mem: { usedBytes: 1, totalBytes: 2 },
+      disk: { usedBytes: 1, totalBytes: 2 },
+      processes: [],
+    });
+    const deliverStats = () =>
+      srv.deliver('/topic/smt.stats.>', JSON.stringify(stats), {
+        destination: '/topic/smt.stats.r-0001',
+        JMSXUserID: 'r-0001',
+      });
+    deliverStats();
+    const query = await waitFor('the hello query', () => srv.framesOf('SEND')[0]);
+    expect(query.headers).toMatchObject({
+      destination: '/queue/smt.remote.r-0001.query',
+      'reply-to': '/queue/smt.console.lab-console.reply',
+      persistent: 'false',
+      'smt-type': 'query',
+    });
+    expect(JSON.parse(query.body.toString('utf8'))).toMatchObject({
+      type: 'query',
+      from: 'lab-console',
+      body: { query: 'hello' },
+    });
+    // More stats within the interval ask nothing more (checked below: frames are taken in order).
+    deliverStats();
+
+    const hello = {
+      agent: { version: '2.0.0', mode: 'real' as const },
+      host: {
+        hostname: 'dns1.example.test',
+        ips: ['192.0.2.1'],
+        serviceTag: 'X1',
+        os: 'Debian 12',
+        kernel: '6.1',
+      },
+      capabilities: ['dns' as const],
+      tags: [],
+      statsIntervalMs: 5000,
+      presenceIntervalMs: 2000,
+    };
+    const answer = (from: string) =>
+      JSON.stringify(
+        makeEnvelope('reply', from, { ok: true, data: hello }, { corr: query.headers['smt-id'] }),
+      );
+    // An answer from another remote (it would need our query id) is not taken.
+    srv.deliver('/queue/smt.console.lab-console.reply', answer('r-0002'), { JMSXUserID: 'r-0002' });
+    srv.deliver('/queue/smt.console.lab-console.reply', answer('r-0001'), { JMSXUserID: 'r-0001' });
+    await waitFor('the hello learned', () => core.fleet.get('r-0001')?.hostname === 'dns1.example.test');
+    expect(core.fleet.get('r-0001')).toMatchObject({
+      ips: ['192.0.2.1'],
+      agentVersion: '2.0.0',
+      mode: 'real',
+    });
+    expect(core.relearn.counters()).toMatchObject({ asked: 1, learned: 1, mismatched: 1 });
+    expect(srv.framesOf('SEND')).toHaveLength(1);
   });
 
   it('sends a config persistent and receipted, as the channel policy says', async () => {

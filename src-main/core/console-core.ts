@@ -33,6 +33,7 @@ import { loadTlsMaterial, type TlsMaterial } from '../../src-node/tls';
 import { FleetModel, type FleetEnvelope, type FleetModelOptions } from './fleet-model';
 import { FleetPatcher } from './fleet-patcher';
 import { loadConsoleProfile } from './profile';
+import { Relearner, type RelearnOptions } from './relearn';
 
 export interface ConsoleCoreOptions {
   profile: ConsoleProfile;
@@ -45,6 +46,8 @@ export interface ConsoleCoreOptions {
   /** How often presence lapses are checked. */
   sweepIntervalMs?: number;
   fleet?: Partial<FleetModelOptions>;
+  /** Asking remotes for the hello this core missed (rate and burst limits). */
+  relearn?: Partial<RelearnOptions>;
   connection?: Partial<
     Pick<SmtConnectionOptions, 'heartbeat' | 'connectTimeoutMs' | 'machine' | 'random' | 'transport'>
   >;
@@ -63,6 +66,7 @@ const liveKinds = remoteTopicKinds.filter((k): k is 'stats' | 'presence' | 'usag
 export class ConsoleCore implements SmtBackend {
   readonly fleet: FleetModel;
   readonly guard: InboundGuard;
+  readonly relearn: Relearner;
   private readonly log: LogSink;
   private readonly now: () => number;
   private readonly patcher: FleetPatcher;
@@ -93,6 +97,19 @@ export class ConsoleCore implements SmtBackend {
       (patch) => this.emit('fleetPatch', patch),
       this.now,
       opts.patchIntervalMs ?? 250,
+    );
+    this.relearn = new Relearner(
+      {
+        consoleId: opts.profile.consoleId,
+        now: this.now,
+        log: this.log,
+        send: (rid, query) => this.sendQuery(rid, query),
+        learn: (rid, hello, reply) => {
+          this.fleet.apply(makeEnvelope('hello', rid, hello, { id: reply.id, ts: reply.ts }), this.now());
+          this.patcher.poke();
+        },
+      },
+      opts.relearn,
     );
   }
 
@@ -125,14 +142,20 @@ export class ConsoleCore implements SmtBackend {
     conn.subscribe(destinations.consoleResult(profile.consoleId), { ack: 'client-individual' }, (m) =>
       this.takeResult(m),
     );
+    conn.subscribe(destinations.consoleReply(profile.consoleId), { ack: 'auto' }, (m) => {
+      const env = this.guard.check(m, ['reply'], { from: 'remote' });
+      if (env) this.relearn.reply(env);
+    });
     this.sweepTimer = setInterval(() => {
       if (this.fleet.sweep(this.now()) > 0) this.patcher.poke();
+      this.relearn.sweep();
     }, this.opts.sweepIntervalMs ?? 500);
     conn.start();
   }
 
   async stop(): Promise<void> {
     clearInterval(this.sweepTimer);
+    this.relearn.setReady(false);
     this.patcher.stop();
     const conn = this.conn;
     this.conn = undefined;
@@ -213,6 +236,7 @@ export class ConsoleCore implements SmtBackend {
   }
 
   private onState(state: ConnState, previous: ConnState): void {
+    this.relearn.setReady(state.kind === 'connected');
     if (state.kind === 'connected') {
       if (this.lastBroker !== undefined && this.lastBroker !== state.broker) {
         this.lastFailoverAt = state.since;
@@ -231,13 +255,26 @@ export class ConsoleCore implements SmtBackend {
     expected: readonly T[],
     ack: boolean,
   ): Promise<void> {
-    const env = this.guard.check(m, expected, { from: 'remote' });
+    const env = this.guard.check(m, expected, { from: 'remote' }) as FleetEnvelope | undefined;
     if (env) {
-      this.fleet.apply(env as FleetEnvelope, this.now());
+      this.fleet.apply(env, this.now());
       this.patcher.poke();
+      if (env.type === 'hello') this.relearn.helloFrom(env.from);
+      else if (env.type === 'stats' || (env.type === 'presence' && env.body.state === 'online')) {
+        this.relearn.liveFrom(env.from);
+      }
     }
     // A rejected frame is acknowledged too: it is dropped, not left to be redelivered forever.
     if (ack) await this.ackQuietly(m);
+  }
+
+  /** Non-persistent with a short expiry (the query policy): one that finds no remote is asked again later. */
+  private sendQuery(rid: string, query: Envelope<'query'>): Promise<void> {
+    const conn = this.conn;
+    if (!conn) return Promise.reject(new Error('the console core is not started'));
+    return publish(conn, destinations.remoteQueue(rid, 'query'), query, {
+      replyTo: destinations.consoleReply(this.consoleId),
+    });
   }
 
   private async takeResult(m: InboundMessage): Promise<void> {

@@ -3,6 +3,7 @@
  * against docs/protocol/*.schema.json alone) joins the tunnel with its own lab certificate, and the
  * console core shows it like any remote: its hello's host, its stats, online and then offline on its
  * goodbye. A stats sample it breaks on purpose is dropped as a schema reject; its good ones still count.
+ * A console that restarts while it stays connected learns its hello again by asking for it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ const INTERVAL_MS = 300;
 
 let lab: LabFixture | undefined;
 let core: ConsoleCore | undefined;
+const cores: ConsoleCore[] = [];
 const running = new Set<ChildProcess>();
 
 /** What the peer printed: one JSON object per line. */
@@ -105,16 +107,22 @@ async function stopPeer(peer: Peer, rid: string): Promise<void> {
   await waitFor(`${rid} offline after its goodbye`, async () => (await view(rid))?.status === 'offline');
 }
 
+async function startCore(): Promise<ConsoleCore> {
+  const c = await ConsoleCore.fromProfileFile(consoleProfilePath((lab as LabFixture).opts));
+  cores.push(c);
+  await c.start();
+  await waitFor('the console to connect', () => c.connectionStatus().state.kind === 'connected', 30_000);
+  return c;
+}
+
 beforeAll(async () => {
   lab = await startLab();
-  core = await ConsoleCore.fromProfileFile(consoleProfilePath(lab.opts));
-  await core.start();
-  await waitFor('the console to connect', () => core?.connectionStatus().state.kind === 'connected', 30_000);
+  core = await startCore();
 });
 
 afterAll(async () => {
   for (const child of running) child.kill('SIGKILL');
-  await core?.stop();
+  for (const c of cores) await c.stop();
   await lab?.stop();
 });
 
@@ -127,7 +135,7 @@ describe('a Python peer written against the JSON Schemas alone', () => {
     expect(peer.events[0]).toEqual({
       event: 'validation',
       enabled: true,
-      schemas: ['hello', 'presence', 'stats'],
+      schemas: ['hello', 'presence', 'query', 'reply', 'stats'],
     });
 
     const shown = await waitFor(
@@ -190,6 +198,36 @@ describe('a Python peer written against the JSON Schemas alone', () => {
     expect((await view(rid))?.cpuPct).not.toBe(140);
     expect((await view(rid))?.hostname).toBe(`${rid}.py.example.test`);
 
+    await stopPeer(peer, rid);
+  });
+
+  it('answers the hello query of a console that restarted while it stayed connected', async () => {
+    const rid = 'r-py03';
+    const peer = await startPeer(rid, '192.0.2.43');
+    const before = core as ConsoleCore;
+    await waitFor(`${rid} shown`, () => before.fleet.get(rid)?.hostname === `${rid}.py.example.test`, 30_000);
+    await before.stop();
+
+    // The hello was consumed by the stopped core: the new one has only stats to go on, and asks.
+    core = await startCore();
+    const after = core;
+    const learned = await waitFor(
+      `${rid} re-learned`,
+      () => {
+        const v = after.fleet.get(rid);
+        return v?.hostname ? v : undefined;
+      },
+      30_000,
+    );
+    expect(learned).toMatchObject({
+      hostname: `${rid}.py.example.test`,
+      ips: ['192.0.2.43', '2001:db8::41'],
+    });
+    expect(after.relearn.counters()).toMatchObject({ asked: 1, learned: 1 });
+    expect(peer.events.filter((e) => e.event === 'query')).toEqual([
+      expect.objectContaining({ query: 'hello' }),
+    ]);
+    expect(after.rejects().total).toBe(0);
     await stopPeer(peer, rid);
   });
 });

@@ -8,7 +8,9 @@ against the published schemas before it is sent.
 It connects with mutual TLS (its own certificate, the fleet's CA) to the first broker that accepts,
 sends a persistent hello to /queue/smt.inventory, then a stats and a presence sample every interval
 on its own topics until --count rounds are done or it gets SIGTERM/SIGINT, when it says goodbye
-(presence offline) and disconnects. Every step is printed to stdout as one JSON object per line.
+(presence offline) and disconnects. It answers the `hello` and `ping` queries on its query queue (a
+console that restarted asks for the hello it missed) and refuses the others with a reason. Every step
+is printed to stdout as one JSON object per line.
 
     /usr/bin/python3 tests/peers/smt_peer.py --remote-id r-py01 --broker 127.0.0.1:61617 \\
         --ca ca.crt --cert r-py01.crt --key r-py01.key --hostname py01.example.test --ip 192.0.2.41
@@ -23,6 +25,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import signal
 import ssl
 import sys
@@ -48,7 +51,12 @@ CHANNELS = {
     "hello": (lambda rid: "/queue/smt.inventory", True, None),
     "stats": (lambda rid: f"/topic/smt.stats.{rid}", False, 60_000),
     "presence": (lambda rid: f"/topic/smt.presence.{rid}", False, 60_000),
+    # Replies go to the query's reply-to; queries arrive on the remote's own queue.
+    "reply": (None, False, 60_000),
+    "query": (lambda rid: f"/queue/smt.remote.{rid}.query", False, 30_000),
 }
+# A reply may only go to a console's reply queue: a remote is no relay.
+CONSOLE_REPLY = re.compile(r"^/queue/smt\.console\.[a-z0-9][a-z0-9-]{0,62}\.reply$")
 
 # ActiveMQ 5.17's stomp+nio+ssl may swallow a CONNECT that arrives while it is still finishing a TLS 1.3
 # handshake: the client is done one flight before the broker, and stomp.py sends CONNECT at once.
@@ -69,8 +77,14 @@ def _no_certificate_probe(host_and_port):
 stomp.transport.check_ssl_certificate = _no_certificate_probe
 
 
+_out = threading.Lock()
+
+
 def emit(event, **fields):
-    print(json.dumps({"event": event, **fields}), flush=True)
+    """One whole line per event, also when stomp.py's reader thread answers a query meanwhile."""
+    with _out:
+        sys.stdout.write(json.dumps({"event": event, **fields}) + "\n")
+        sys.stdout.flush()
 
 
 def fail(code, message):
@@ -144,8 +158,9 @@ class Schemas:
 class Session(stomp.ConnectionListener):
     """One STOMP connection and the frames it is waiting for (CONNECTED, RECEIPTs)."""
 
-    def __init__(self, args):
+    def __init__(self, args, on_message):
         self.args = args
+        self.on_message_fc = on_message
         self.cond = threading.Condition()
         self.connected = False
         self.ended = False
@@ -168,6 +183,9 @@ class Session(stomp.ConnectionListener):
         with self.cond:
             self.ended = True
             self.cond.notify_all()
+
+    def on_message(self, frame):
+        self.on_message_fc(frame)
 
     def on_receipt(self, frame):
         with self.cond:
@@ -213,6 +231,13 @@ class Session(stomp.ConnectionListener):
             time.sleep(min(0.2 * attempt, 1.0))
         fail(1, f"no broker session after {CONNECT_ATTEMPTS} attempts")
 
+    def subscribe(self, destination):
+        """Client-individual: a query is acknowledged only once it is answered."""
+        self.conn.subscribe(destination, id="1", ack="client-individual")
+
+    def ack(self, frame):
+        self.conn.ack(frame.headers["ack"])
+
     def send(self, destination, headers, body, receipt=False):
         """Sends one frame; with receipt, returns only once the broker confirmed it (stored, if persistent)."""
         rid = None
@@ -241,23 +266,28 @@ class Peer:
         self.args = args
         self.rid = args.remote_id
         self.schemas = Schemas(args.schemas, CHANNELS)
-        self.session = Session(args)
+        self.session = Session(args, self.on_query)
+        self.hello_body = None
         self.stats_seq = 0
         self.presence_seq = 0
         self.started = time.time()
         self.stop = threading.Event()
 
-    def envelope(self, mtype, body):
-        return {"v": 1, "id": str(uuid.uuid4()), "type": mtype, "from": self.rid,
-                "ts": int(time.time() * 1000), "body": body}
+    def envelope(self, mtype, body, corr=None):
+        env = {"v": 1, "id": str(uuid.uuid4()), "type": mtype, "from": self.rid,
+               "ts": int(time.time() * 1000), "body": body}
+        if corr is not None:
+            env["corr"] = corr
+        return env
 
-    def publish(self, envelope, receipt=False, expect_invalid=False):
+    def publish(self, envelope, receipt=False, expect_invalid=False, to=None):
         problems = self.schemas.problems(envelope)
         if expect_invalid:
             emit("local-validation", refused=bool(problems), problems=problems)
         elif problems:
             fail(3, f"our own {envelope['type']} breaks its schema: {'; '.join(problems)}")
-        destination, persistent, ttl_ms = CHANNELS[envelope["type"]]
+        route, persistent, ttl_ms = CHANNELS[envelope["type"]]
+        destination = to if route is None else route(self.rid)
         data = json.dumps(envelope, separators=(",", ":")).encode("utf-8")
         headers = {
             "content-type": "application/json",
@@ -268,11 +298,38 @@ class Peer:
         }
         if ttl_ms is not None:
             headers["expires"] = str(envelope["ts"] + ttl_ms)
-        self.session.send(destination(self.rid), headers, data, receipt=receipt)
+        self.session.send(destination, headers, data, receipt=receipt)
         emit("sent", type=envelope["type"], id=envelope["id"], body=envelope["body"])
 
+    def on_query(self, frame):
+        """On stomp.py's reader thread: answers without waiting for a receipt, then acknowledges."""
+        try:
+            query = json.loads(frame.body)
+        except ValueError:
+            query = None
+        reply_to = frame.headers.get("reply-to", "")
+        # The minimum this code relies on, checked also when python3-jsonschema is missing.
+        shaped = (isinstance(query, dict) and query.get("type") == "query" and isinstance(query.get("id"), str)
+                  and isinstance(query.get("body"), dict) and isinstance(query["body"].get("query"), str))
+        problems = self.schemas.problems(query) if shaped else ["not a query envelope"]
+        if problems:
+            emit("query-refused", reason="; ".join(problems))
+        elif not CONSOLE_REPLY.match(reply_to):
+            emit("query-refused", reason=f"reply-to {reply_to!r} is not a console's reply queue")
+        else:
+            asked = query["body"]["query"]
+            if asked == "hello" and self.hello_body is not None:
+                body = {"ok": True, "data": self.hello_body}
+            elif asked == "ping":
+                body = {"ok": True, "data": {"pong": True, "uptimeS": int(time.time() - self.started)}}
+            else:
+                body = {"ok": False, "error": f'query "{asked}" is not answered by smt_peer.py'}
+            emit("query", query=asked, id=query["id"])
+            self.publish(self.envelope("reply", body, corr=query["id"]), to=reply_to)
+        self.session.ack(frame)
+
     def hello(self):
-        self.publish(self.envelope("hello", {
+        self.hello_body = {
             "agent": {"version": AGENT_VERSION, "mode": "simulated"},
             "host": {
                 "hostname": self.args.hostname,
@@ -285,7 +342,8 @@ class Peer:
             "tags": ["python", "stomp.py"],
             "statsIntervalMs": self.args.interval_ms,
             "presenceIntervalMs": self.args.interval_ms,
-        }), receipt=True)
+        }
+        self.publish(self.envelope("hello", self.hello_body), receipt=True)
 
     def presence(self, state):
         self.presence_seq += 1
@@ -313,6 +371,7 @@ class Peer:
         interval = self.args.interval_ms / 1000
         self.session.open()
         self.hello()
+        self.session.subscribe(CHANNELS["query"][0](self.rid))
         rounds = 0
         while not self.stop.is_set():
             self.presence("online")
