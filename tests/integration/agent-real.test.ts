@@ -291,6 +291,30 @@ describe('agent run mode with real BIND and Kea', () => {
     expect(usage.body.dhcp?.leasesActive).toBe(0);
   });
 
+  it('deletes a zone and a scope, and fails the delete of one it does not have', async () => {
+    const del = (object: Body<'config'>['object']): Body<'config'> => ({
+      pushId: crypto.randomUUID(),
+      object,
+      version: ++version,
+      op: 'delete',
+    });
+    const unknownZone = await push(del({ kind: 'zone', name: 'never-pushed.test' }));
+    expect(unknownZone).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/never-pushed\.test/),
+    });
+    const unknownScope = await push(del({ kind: 'scope', subnet: '203.0.113.0/24' }));
+    expect(unknownScope).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/203\.0\.113\.0\/24/),
+    });
+
+    expect(await push(del({ kind: 'zone', name: 'agent.test' }))).toMatchObject({ state: 'applied' });
+    expect(await dig('www.agent.test')).toEqual([]);
+    expect(await push(del({ kind: 'scope', subnet: '192.0.2.0/24' }))).toMatchObject({ state: 'applied' });
+    expect(await keaSubnets()).toEqual([]);
+  });
+
   it('says goodbye on SIGTERM and exits 0', async () => {
     const exited = new Promise<number | null>((resolve) => agent?.once('exit', (code) => resolve(code)));
     agent?.kill('SIGTERM');
