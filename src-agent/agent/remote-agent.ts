@@ -77,7 +77,6 @@ export class RemoteAgent {
   private statsSeq = 0;
   private presenceSeq = 0;
   private stopping = false;
-  private hello: Body<'hello'> | undefined;
   private lastRejection: Rejection | undefined;
   /** Config and command messages are handled one at a time, in queue order. */
   private configChain: Promise<void> = Promise.resolve();
@@ -177,16 +176,21 @@ export class RemoteAgent {
     return makeEnvelope(type, this.id, body, corr ? { corr } : {});
   }
 
-  private async sayHello(): Promise<void> {
-    if (this.stopping) return;
+  /** The hello body as of now: sent on every connect, and the answer to a 'hello' query. */
+  private async helloBody(): Promise<Body<'hello'>> {
     const identity = await this.opts.host.identity();
-    this.hello = {
+    return {
       agent: { version: AGENT_VERSION, mode: this.opts.host.mode },
       ...identity,
       statsIntervalMs: this.statsIntervalMs,
       presenceIntervalMs: this.presenceIntervalMs,
     };
-    await publish(this.conn, destinations.inventory(), this.envelope('hello', this.hello), { receipt: true });
+  }
+
+  private async sayHello(): Promise<void> {
+    if (this.stopping) return;
+    const hello = await this.helloBody();
+    await publish(this.conn, destinations.inventory(), this.envelope('hello', hello), { receipt: true });
     this.sendPresence();
     void this.sendStats();
     this.schedule();
@@ -316,7 +320,7 @@ export class RemoteAgent {
         {
           dns: this.opts.dns,
           dhcp: this.opts.dhcp,
-          hello: () => this.hello,
+          hello: () => this.helloBody(),
           uptimeS: () => this.opts.host.uptimeS(Date.now()),
         },
         env.body,

@@ -29,7 +29,7 @@ export async function runCommand(
 export interface QueryContext {
   dns?: DnsTarget;
   dhcp?: DhcpTarget;
-  hello: () => Body<'hello'> | undefined;
+  hello: () => Promise<Body<'hello'>>;
   uptimeS: () => Promise<number>;
 }
 
@@ -49,10 +49,8 @@ export async function answerQuery(ctx: QueryContext, q: Body<'query'>): Promise<
     switch (q.query) {
       case 'ping':
         return { ok: true, data: { pong: true, uptimeS: await ctx.uptimeS() } };
-      case 'hello': {
-        const hello = ctx.hello();
-        return hello ? plain(hello) : { ok: false, error: 'this remote has not said hello yet' };
-      }
+      case 'hello':
+        return plain(await ctx.hello());
       case 'zone':
         return plain({ name: q.name, text: await need(ctx.dns, 'named').servedZone(q.name) });
       case 'kea-config':
