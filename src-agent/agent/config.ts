@@ -76,11 +76,14 @@ export const AgentConfig = z.strictObject({
     .min(1, 'list at least the primary broker')
     .max(2, 'list the primary and at most one secondary broker')
     .refine((b) => b[0]?.name === 'primary', 'the first broker must be the one named "primary"'),
-  tls: z.strictObject({
-    caFile: AbsPath('CA certificate file (PEM) of the IPAM'),
-    certFile: AbsPath('certificate file (PEM) of this remote, CN = remoteId'),
-    keyFile: AbsPath('private key file (PEM, unencrypted, mode 0600) of this remote'),
-  }),
+  tls: z.strictObject(
+    {
+      caFile: AbsPath('CA certificate file (PEM) of the IPAM'),
+      certFile: AbsPath('certificate file (PEM) of this remote, CN = remoteId'),
+      keyFile: AbsPath('private key file (PEM, unencrypted, mode 0600) of this remote'),
+    },
+    { error: 'missing: give {"caFile": …, "certFile": …, "keyFile": …} with absolute paths' },
+  ),
   /** Certificates whose keys may sign configuration; checked from issue 5 on (see docs/agent.md). */
   trustedSigners: z.array(AbsPath('signer certificate file (PEM)')).max(16).default([]),
   stateDir: AbsPath('state directory (ledger and state; created if missing, kept across upgrades)'),

@@ -31,7 +31,8 @@ export function parseFaults(text: string): FaultSpec {
     .map((item) => {
       const m = /^(?:([a-z0-9][a-z0-9-]{0,62}):)?([a-z-]+)(?:=(.*))?$/.exec(item);
       const [, remote, kind, value] = m ?? [];
-      const bad = (why: string) => new Error(`fault "${item}": ${why}\n${faultSyntax}`);
+      // The CLI prints faultSyntax with its usage.
+      const bad = (why: string) => new Error(`fault "${item}": ${why}`);
       if (!kind) throw bad('not [REMOTE:]FAULT[=VALUE]');
       if (remote !== undefined && !RemoteId.safeParse(remote).success) throw bad('bad remote id');
       const rule = (fault: FaultRule['fault']): FaultRule => (remote ? { remote, fault } : { fault });
