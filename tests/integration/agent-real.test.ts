@@ -6,7 +6,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -31,6 +31,7 @@ let probe: ConsoleProbe | undefined;
 let work = '';
 let agent: ChildProcess | undefined;
 let output = '';
+let startedAt = 0;
 
 const sha256 = (t: string) => createHash('sha256').update(t).digest('hex');
 
@@ -89,6 +90,7 @@ async function command(body: Body<'command'>): Promise<Body<'result'>> {
 
 beforeAll(async () => {
   lab = await startLab();
+  startedAt = Date.now();
   [bind, kea] = await Promise.all([startBind(), startKea()]);
   work = await mkdtemp(join(tmpdir(), 'smt-agent-real-'));
   const identity = await remoteIdentity(RID, { ...lab.opts, provision: true });
@@ -273,9 +275,17 @@ describe('agent run mode with real BIND and Kea', () => {
     const stats = await waitFor('stats from the agent', () => c.stats(RID), 15_000);
     const named = stats.body.processes.find((p) => p.name === 'named');
     const keaProc = stats.body.processes.find((p) => p.name === 'kea-dhcp4');
-    expect(named).toMatchObject({ running: true });
-    expect(keaProc).toMatchObject({ running: true });
-    expect(stats.body.mem.totalBytes).toBeGreaterThan(0);
+    // The very processes the test started, with their uptimes since then.
+    expect(named).toMatchObject({ running: true, pid: bind?.pid });
+    expect(keaProc).toMatchObject({ running: true, pid: kea?.pid });
+    expect(named?.uptimeS).toBeLessThan((Date.now() - startedAt) / 1000 + 2);
+    // What travelled through the brokers agrees with /proc on this machine.
+    const [meminfo, uptime] = await Promise.all([
+      readFile('/proc/meminfo', 'utf8'),
+      readFile('/proc/uptime', 'utf8'),
+    ]);
+    expect(stats.body.mem.totalBytes).toBe(Number(/^MemTotal:\s+(\d+)/m.exec(meminfo)?.[1]) * 1024);
+    expect(Math.abs(stats.body.uptimeS - Number(uptime.split(' ')[0]))).toBeLessThan(5);
     // Queries between two usage samples show up as a rate.
     const since = Date.now();
     for (let i = 0; i < 5; i++) await dig('www.agent.test');
