@@ -22,6 +22,7 @@ async function started() {
     tls: { ca: '', cert: '', key: '', subjectCn: 'lab-console', notAfter: new Date(0) },
     connection: { transport: plainTransport },
     patchIntervalMs: 50,
+    relearn: { helloGraceMs: 0 },
   });
   cleanups.push(
     () => srv.close(),

@@ -35,7 +35,7 @@ function setup(opts: Partial<RelearnOptions> = {}, sendFails = false) {
       },
       learn: (rid, h) => void learned.push({ rid, hello: h }),
     },
-    opts,
+    { helloGraceMs: 0, ...opts },
   );
   relearn.setReady(true);
   const reply = (from: string, corr: string | undefined, body: Body<'reply'>) =>
@@ -74,6 +74,19 @@ describe('Relearner', () => {
     relearn.liveFrom('r-0001');
     expect(sent).toHaveLength(2);
     expect(relearn.counters()).toMatchObject({ asked: 2, timedOut: 1 });
+  });
+
+  it('gives a newly heard remote a grace period for the hello it sent just before', () => {
+    const { relearn, sent, advance } = setup({ helloGraceMs: 2000 });
+    relearn.liveFrom('r-0001');
+    relearn.liveFrom('r-0002');
+    advance(1999);
+    relearn.sweep();
+    expect(sent).toHaveLength(0);
+    relearn.helloFrom('r-0001');
+    advance(1);
+    relearn.sweep();
+    expect(sent.map((s) => s.rid)).toEqual(['r-0002']);
   });
 
   it('never asks a remote whose hello arrived, and stops asking once one does', () => {

@@ -8,12 +8,18 @@ export interface RelearnOptions {
   maxInFlight: number;
   /** An unanswered query frees its slot after this long (the remote may have gone; the query expires). */
   replyTimeoutMs: number;
+  /**
+   * Live data can overtake the hello sent just before it (another destination): a remote first heard
+   * this recently gets the time for its hello to arrive before it is asked.
+   */
+  helloGraceMs: number;
 }
 
 export const defaultRelearnOptions: RelearnOptions = {
   perRemoteIntervalMs: 30_000,
   maxInFlight: 50,
   replyTimeoutMs: 10_000,
+  helloGraceMs: 2_000,
 };
 
 export interface RelearnDeps {
@@ -57,8 +63,8 @@ export class Relearner {
   private readonly opts: RelearnOptions;
   private readonly known = new Set<string>();
   private readonly refusedBy = new Set<string>();
-  /** Waiting to be asked, in arrival order. */
-  private readonly pending = new Set<string>();
+  /** Waiting to be asked: when each was first heard, in arrival order (so times never decrease). */
+  private readonly pending = new Map<string, number>();
   private readonly inFlight = new Map<string, Asked>();
   private readonly lastAsked = new Map<string, number>();
   private readonly logged = new Set<string>();
@@ -108,7 +114,7 @@ export class Relearner {
     if (this.known.has(rid) || this.refusedBy.has(rid) || this.pending.has(rid)) return;
     const last = this.lastAsked.get(rid);
     if (last !== undefined && this.deps.now() - last < this.opts.perRemoteIntervalMs) return;
-    this.pending.add(rid);
+    this.pending.set(rid, this.deps.now());
     this.pump();
   }
 
@@ -154,7 +160,7 @@ export class Relearner {
     this.pump();
   }
 
-  /** Frees the slots of queries that went unanswered; called on the core's sweep timer. */
+  /** Frees the slots of unanswered queries and asks whoever is due; called on the core's sweep timer. */
   sweep(): void {
     const now = this.deps.now();
     for (const [id, asked] of this.inFlight) {
@@ -167,11 +173,12 @@ export class Relearner {
   }
 
   private pump(): void {
+    const now = this.deps.now();
     while (this.ready && this.inFlight.size < this.opts.maxInFlight) {
-      const rid = this.pending.values().next().value;
-      if (rid === undefined) return;
-      this.pending.delete(rid);
-      this.ask(rid);
+      const next = this.pending.entries().next().value;
+      if (next === undefined || now - next[1] < this.opts.helloGraceMs) return;
+      this.pending.delete(next[0]);
+      this.ask(next[0]);
     }
   }
 
