@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -97,6 +97,17 @@ describe('Ledger', () => {
     expect(again.get('m11')).toBeDefined();
     expect(again.get('m0')).toBeUndefined();
     await again.close();
+  });
+
+  it('keeps the same answers in memory only, for a simulator without a state directory', async () => {
+    const l = Ledger.inMemory();
+    await l.record(entry('m1', 2));
+    await l.record(entry('m2', 1, { state: 'failed', reason: 'no' }));
+    expect(l.get('m2')?.state).toBe('failed');
+    expect(l.lastApplied('zone:example.test')?.version).toBe(2);
+    expect(l.file).toBeUndefined();
+    await l.close();
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it('writes entries in call order when they are recorded concurrently', async () => {

@@ -54,8 +54,9 @@ export class Ledger {
   private readonly keepIds: number;
 
   private constructor(
-    readonly file: string,
-    private fh: FileHandle,
+    /** Undefined for a ledger kept in memory only (a simulator without a state directory). */
+    readonly file: string | undefined,
+    private fh: FileHandle | undefined,
     opts: LedgerOptions,
   ) {
     this.keepIds = opts.keepIds ?? 10_000;
@@ -99,6 +100,11 @@ export class Ledger {
     return ledger;
   }
 
+  /** Same answers, nothing on disk: for simulated remotes whose memory may end with the process. */
+  static inMemory(opts: LedgerOptions = {}): Ledger {
+    return new Ledger(undefined, undefined, opts);
+  }
+
   get(id: string): LedgerEntry | undefined {
     return this.byId.get(id);
   }
@@ -111,8 +117,10 @@ export class Ledger {
   record(entry: LedgerEntry): Promise<void> {
     const line = `${JSON.stringify(LedgerEntry.parse(entry))}\n`;
     const write = this.chain.then(async () => {
-      await this.fh.write(line);
-      await this.fh.datasync();
+      if (this.fh) {
+        await this.fh.write(line);
+        await this.fh.datasync();
+      }
       this.remember(entry);
       this.lines++;
       if (this.lines > 2 * this.keepIds) await this.compact();
@@ -124,7 +132,8 @@ export class Ledger {
 
   async close(): Promise<void> {
     await this.chain;
-    await this.fh.close();
+    await this.fh?.close();
+    this.fh = undefined;
   }
 
   private remember(e: LedgerEntry): void {
@@ -146,9 +155,11 @@ export class Ledger {
     }
     for (const e of [...this.byId.values()].slice(-this.keepIds)) keep.set(e.id, e);
     const entries = [...keep.values()].sort((a, b) => a.at - b.at);
-    await writeFileDurably(this.file, entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
-    await this.fh.close();
-    this.fh = await open(this.file, 'a+', 0o600);
+    if (this.file) {
+      await writeFileDurably(this.file, entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      await this.fh?.close();
+      this.fh = await open(this.file, 'a+', 0o600);
+    }
     this.byId.clear();
     for (const e of entries) this.byId.set(e.id, e);
     this.lines = entries.length;

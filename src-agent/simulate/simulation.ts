@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { remoteIdentities, type LabOptions } from '../../lab/lab';
 import type { ConnState } from '../../src-shared/connection/machine';
@@ -22,7 +20,7 @@ export interface SimulationOptions {
   connection?: VirtualRemoteOptions['connection'];
   /**
    * Where each remote keeps its ledger and served data (<stateDir>/<rid>/), so a simulator that crashed
-   * comes back with its memory. By default a temporary directory, removed at stop.
+   * comes back with its memory. Without it, both live in memory and end with the process.
    */
   stateDir?: string;
   faults?: FaultSpec;
@@ -38,7 +36,6 @@ export class Simulation {
   constructor(
     readonly remotes: readonly VirtualRemote[],
     private readonly concurrency = 25,
-    private readonly tempDir?: string,
   ) {}
 
   /** Opens the connections a few at a time; resolves when each has connected or failed once. */
@@ -79,7 +76,6 @@ export class Simulation {
   async stop(timeoutMs = 3000): Promise<void> {
     this.stopped = true;
     await Promise.all(this.remotes.map((r) => r.stop(timeoutMs)));
-    if (this.tempDir) await rm(this.tempDir, { recursive: true, force: true });
   }
 }
 
@@ -104,8 +100,6 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
   const first = opts.first ?? 1;
   const ids = Array.from({ length: opts.remotes }, (_, i) => remoteIdOf(first + i));
   const identities = await remoteIdentities(ids, { ...opts.lab, provision: true });
-  const tempDir = opts.stateDir ? undefined : await mkdtemp(join(tmpdir(), 'smt-simulate-'));
-  const stateDir = opts.stateDir ?? (tempDir as string);
   const remotes: VirtualRemote[] = [];
   for (const [i, identity] of identities.entries()) {
     remotes.push(
@@ -115,14 +109,14 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
         index: first + i,
         statsIntervalMs: opts.statsIntervalMs ?? 5000,
         presenceIntervalMs: opts.presenceIntervalMs ?? 2000,
-        stateDir: join(stateDir, identity.remoteId),
+        stateDir: opts.stateDir ? join(opts.stateDir, identity.remoteId) : undefined,
         faults: faultsFor(opts.faults ?? [], identity.remoteId),
         log: opts.log ?? silentLog,
         connection: opts.connection,
       }),
     );
   }
-  const sim = new Simulation(remotes, opts.concurrency, tempDir);
+  const sim = new Simulation(remotes, opts.concurrency);
   if (opts.onChange) {
     const onChange = opts.onChange;
     for (const r of remotes) r.conn.onState(() => onChange(sim));

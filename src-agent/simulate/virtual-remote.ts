@@ -27,8 +27,8 @@ export interface VirtualRemoteOptions {
   index: number;
   statsIntervalMs: number;
   presenceIntervalMs: number;
-  /** The remote's own directory: its ledger and what its in-memory servers serve. */
-  stateDir: string;
+  /** The remote's own directory for its ledger and what its servers serve; in memory when undefined. */
+  stateDir?: string;
   faults?: RemoteFaults;
   log?: LogSink;
   random?: () => number;
@@ -85,8 +85,8 @@ export class VirtualRemote {
     const log = opts.log ?? silentLog;
     const faults = opts.faults ?? noRemoteFaults();
     const host = new SimulatedHost(opts.index, opts.random ?? Math.random, Date.now());
-    const ledger = await Ledger.open(opts.stateDir);
-    const store = await MemoryStore.open(join(opts.stateDir, 'served.json'));
+    const ledger = opts.stateDir ? await Ledger.open(opts.stateDir) : Ledger.inMemory();
+    const store = await MemoryStore.open(opts.stateDir ? join(opts.stateDir, 'served.json') : undefined);
     const dns = new MemoryDns(store, faults);
     const dhcp = new MemoryDhcp(store, faults);
     const services: ServiceControls = {};

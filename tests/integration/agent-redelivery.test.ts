@@ -98,7 +98,9 @@ describe('agent redelivery', () => {
     const env = await c.config(RID, zone(1));
     expect(await crashing.exited).toBe(70);
     expect(crashing.output()).toContain('crash-before-ack fault');
-    // It got as far as 'delivered' and the ledger entry, not to the result or the ack.
+    // It got as far as 'delivered' (confirmed by the broker before the apply) and the ledger entry, not
+    // to the result or the ack.
+    await c.waitResult(env.id, 'delivered');
     expect(c.resultsFor(env.id).map((r) => r.state)).toEqual(['delivered']);
     expect(await ledgerIds()).toEqual([env.id]);
 
