@@ -1,7 +1,11 @@
 /**
  * A persistent config message sent to a remote that is not connected waits in its queue and is delivered
- * (and answered 'delivered') when the remote starts, exactly once. Real brokers over mutual TLS.
+ * (and answered 'delivered') when the remote starts, and its effect happens once even when the remote
+ * goes away again before its acknowledgement reached the broker. Real brokers over mutual TLS.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleProfilePath, remoteIdentity } from '../../lab/lab';
 import { startSimulation, type Simulation } from '../../src-agent/simulate/simulation';
@@ -14,6 +18,7 @@ const RID = 'r-0101';
 let lab: LabFixture | undefined;
 let core: ConsoleCore | undefined;
 let sim: Simulation | undefined;
+let stateDir = '';
 const results: Envelope<'result'>[] = [];
 
 const zone = (version: number): Body<'config'> => ({
@@ -29,6 +34,8 @@ const zone = (version: number): Body<'config'> => ({
 
 beforeAll(async () => {
   lab = await startLab();
+  // The remote's ledger outlives the simulator process, as a real agent's state dir does.
+  stateDir = await mkdtemp(join(tmpdir(), 'smt-offline-'));
   // Provisioned (certificate and allowlist) but not started: the remote is offline.
   await remoteIdentity(RID, { ...lab.opts, provision: true });
   core = await ConsoleCore.fromProfileFile(consoleProfilePath(lab.opts));
@@ -41,6 +48,7 @@ afterAll(async () => {
   await sim?.stop();
   await core?.stop();
   await lab?.stop();
+  await rm(stateDir, { recursive: true, force: true });
 });
 
 const resultsFor = (ref: string, state = 'delivered') =>
@@ -53,7 +61,7 @@ describe('offline delivery', () => {
     expect(c.fleet.get(RID)).toBeUndefined();
     expect(results).toHaveLength(0);
 
-    sim = await startSimulation({ remotes: 1, first: 101, lab: lab?.opts });
+    sim = await startSimulation({ remotes: 1, first: 101, lab: lab?.opts, stateDir });
     const [delivered] = await waitFor(
       'the delivered result',
       () => resultsFor(sent.id).length > 0 && resultsFor(sent.id),
@@ -68,10 +76,12 @@ describe('offline delivery', () => {
       version: 1,
     });
 
-    // Reconnect the remote: a message it had not acknowledged would come back now, before the marker
-    // sent after the reconnect (one queue, one consumer, FIFO).
+    // Restart the remote as soon as it has applied, perhaps before its ack reached the broker: a message
+    // it had not acknowledged comes back now, before the marker sent after the restart (one queue, one
+    // consumer, FIFO), and must be answered from the ledger, not delivered and applied again.
+    await waitFor('the applied result', () => resultsFor(sent.id, 'applied').length > 0, 30_000);
     await sim.stop();
-    sim = await startSimulation({ remotes: 1, first: 101, lab: lab?.opts });
+    sim = await startSimulation({ remotes: 1, first: 101, lab: lab?.opts, stateDir });
     const marker = await c.sendConfig(RID, zone(2));
     await waitFor('the marker result', () => resultsFor(marker.id).length > 0, 30_000);
     expect(resultsFor(sent.id)).toHaveLength(1);
