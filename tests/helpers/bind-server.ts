@@ -8,14 +8,14 @@
  * Returns { dir, port (DNS, UDP+TCP), controlPort (rndc), statsPort (statistics-channels, JSON),
  * rndcConf (rndc -c file with key and default server/port), zoneDir, pid, settings, stop() }.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePorts } from '../../lab/state';
-import { waitFor } from '../../src-node/smt/testing/wait';
 import type { BindSettings } from '../../src-agent/targets/bind';
+import { spawnOwned } from './owned-process';
 
 const run = promisify(execFile);
 
@@ -66,34 +66,20 @@ options { default-key "rndc-key"; default-server 127.0.0.1; default-port ${contr
     { mode: 0o600 },
   );
 
-  const child = spawn('named', ['-g', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout.on('data', (d: Buffer) => (log += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let alive = true;
-  void exited.then(() => (alive = false));
-
+  const named = spawnOwned('named', ['-g', '-c', conf]);
   const stop = async () => {
-    if (alive && child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
-    await exited;
+    await named.stop();
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    if (child.pid === undefined) throw new Error('named did not start (is bind9 installed?)');
-    await waitFor(
+    await named.ready(
       'named to answer rndc status',
-      async () => {
-        if (!alive) throw new Error(`named exited during start:\n${log}`);
-        try {
-          await run('rndc', ['-c', rndcConf, 'status'], { timeout: 2000 });
-          return true;
-        } catch {
-          return false;
-        }
-      },
+      () =>
+        run('rndc', ['-c', rndcConf, 'status'], { timeout: 2000 }).then(
+          () => true,
+          () => false,
+        ),
       15_000,
-      50,
     );
   } catch (e) {
     await stop();
@@ -106,7 +92,7 @@ options { default-key "rndc-key"; default-server 127.0.0.1; default-port ${contr
     statsPort,
     rndcConf,
     zoneDir,
-    pid: child.pid,
+    pid: named.pid,
     settings: {
       rndcConf,
       zoneDir,
@@ -114,7 +100,7 @@ options { default-key "rndc-key"; default-server 127.0.0.1; default-port ${contr
       queryPort: port,
       statisticsUrl: `http://127.0.0.1:${statsPort}`,
     },
-    output: () => log,
+    output: named.output,
     stop,
   };
 }

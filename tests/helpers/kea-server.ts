@@ -8,14 +8,13 @@
  *
  * Returns { dir, configFile, socketPath, leaseFile, pid, settings, output(), stop() }.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '../../src-node/smt/testing/wait';
 import { keaCommand } from '../../src-agent/targets/kea-control';
 import type { KeaSettings } from '../../src-agent/targets/kea';
+import { spawnOwned } from './owned-process';
 
 const LEASE_CMDS = [
   '/usr/lib/x86_64-linux-gnu/kea/hooks',
@@ -56,36 +55,23 @@ export async function startKea(): Promise<KeaServer> {
   };
   await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
 
-  const child = spawn('kea-dhcp4', ['-c', configFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const kea = spawnOwned('kea-dhcp4', ['-c', configFile], {
     env: { ...process.env, KEA_PIDFILE_DIR: runDir, KEA_LOCKFILE_DIR: runDir },
   });
-  let log = '';
-  child.stdout.on('data', (d: Buffer) => (log += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let alive = true;
-  void exited.then(() => (alive = false));
-
   const stop = async () => {
-    if (alive && child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
-    await exited;
+    await kea.stop();
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    if (child.pid === undefined) throw new Error('kea-dhcp4 did not start (is kea-dhcp4-server installed?)');
-    await waitFor(
+    await kea.ready(
       'kea-dhcp4 to answer on its control socket',
-      async () => {
-        if (!alive) throw new Error(`kea-dhcp4 exited during start:\n${log}`);
-        if (!existsSync(socketPath)) return false;
-        return keaCommand(socketPath, 'version-get', undefined, 2000).then(
+      () =>
+        existsSync(socketPath) &&
+        keaCommand(socketPath, 'version-get', undefined, 2000).then(
           (a) => a.result === 0,
           () => false,
-        );
-      },
+        ),
       15_000,
-      50,
     );
   } catch (e) {
     await stop();
@@ -96,9 +82,9 @@ export async function startKea(): Promise<KeaServer> {
     configFile,
     socketPath,
     leaseFile,
-    pid: child.pid,
+    pid: kea.pid,
     settings: { controlSocket: socketPath, configFile },
-    output: () => log,
+    output: kea.output,
     stop,
   };
 }
