@@ -7,7 +7,13 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
-import { ConsoleProfile, RemoteIdentity, type BrokerEndpoint, type TlsFiles } from '../src-shared/profile';
+import {
+  ConsoleProfile,
+  RemoteIdentity,
+  type BrokerEndpoint,
+  type SigningFiles,
+  type TlsFiles,
+} from '../src-shared/profile';
 import { RemoteId } from '../src-shared/protocol/ids';
 import { parseUsers, renderGroups, renderUsers, withRemotes, type Allowlist, type Role } from './allowlist';
 import {
@@ -71,6 +77,17 @@ export function consoleTlsFiles(opts?: LabOptions): TlsFiles {
   return { caFile: l.caCrt, certFile: l.consoleCrt, keyFile: l.consoleKey };
 }
 
+/** The lab's config signing key and certificate (the ones console-profile.json names under signing). */
+export function labSignerFiles(opts?: LabOptions): SigningFiles {
+  const l = layoutOf(opts);
+  return { certFile: l.signerCrt, keyFile: l.signerKey };
+}
+
+/** What an agent of this lab lists in trustedSigners, and what simulated remotes trust. */
+export function labSignerCertFile(opts?: LabOptions): string {
+  return layoutOf(opts).signerCrt;
+}
+
 function endpoints(state: LabState): BrokerEndpoint[] {
   return brokerNames.map((name) => ({ name, host: state.host, port: state.ports[name] }));
 }
@@ -128,6 +145,7 @@ async function prepare(layout: LabLayout): Promise<LabState> {
     consoleId: labConsoleId,
     brokers: endpoints(state),
     tls: consoleTlsFiles({ dir: layout.dir }),
+    signing: labSignerFiles({ dir: layout.dir }),
   });
   await writeIfChanged(layout.consoleProfile, `${JSON.stringify(profile, null, 2)}\n`);
   return state;

@@ -23,6 +23,8 @@ export function labLayout(dir: string) {
     serverKey: join(pki, 'server.key'),
     consoleCrt: join(pki, 'console.crt'),
     consoleKey: join(pki, 'console.key'),
+    signerCrt: join(pki, 'signer.crt'),
+    signerKey: join(pki, 'signer.key'),
     remotesDir: join(pki, 'remotes'),
     remoteCrt: (rid: string) => join(pki, 'remotes', `${rid}.crt`),
     remoteKey: (rid: string) => join(pki, 'remotes', `${rid}.key`),

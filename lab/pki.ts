@@ -30,6 +30,11 @@ extendedKeyUsage = serverAuth
 subjectAltName = IP:127.0.0.1,DNS:localhost
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+[signer_ext]
+basicConstraints = critical,CA:false
+keyUsage = critical,digitalSignature
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
 [client_ext]
 basicConstraints = critical,CA:false
 keyUsage = critical,digitalSignature
@@ -70,7 +75,7 @@ const tmpName = (path: string) => `${path}.tmp-${process.pid}-${randomBytes(4).t
 
 interface CertRequest {
   subject: string;
-  extensions: 'server_ext' | 'client_ext';
+  extensions: 'server_ext' | 'client_ext' | 'signer_ext';
   days: number;
   crt: string;
   key: string;
@@ -124,7 +129,11 @@ async function makeCa(conf: string, crt: string, key: string, subject: string): 
   await chmod(key, 0o600);
 }
 
-/** CA, broker server certificate and console certificate, each made only when missing. Caller holds the lab lock. */
+/**
+ * CA, broker server certificate, console certificate and config signer, each made only when missing.
+ * The signer's key signs configuration only (no TLS use), so a stolen console TLS key cannot sign.
+ * Caller holds the lab lock.
+ */
 export async function ensurePki(layout: LabLayout): Promise<void> {
   await mkdir(layout.remotesDir, { recursive: true, mode: 0o700 });
   await writeFile(layout.opensslConf, opensslConfig);
@@ -149,6 +158,15 @@ export async function ensurePki(layout: LabLayout): Promise<void> {
       days: 825,
       crt: layout.consoleCrt,
       key: layout.consoleKey,
+    });
+  }
+  if ((await mtime(layout.signerCrt)) < caTime) {
+    await issue(layout.opensslConf, ca, {
+      subject: '/O=SMT Lab/OU=signers/CN=SMT Lab config signer',
+      extensions: 'signer_ext',
+      days: 825,
+      crt: layout.signerCrt,
+      key: layout.signerKey,
     });
   }
 }

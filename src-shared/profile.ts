@@ -16,12 +16,21 @@ export const TlsFiles = z.object({
 });
 export type TlsFiles = z.infer<typeof TlsFiles>;
 
+/** The key that signs configuration and its certificate (the one agents pin in trustedSigners). */
+export const SigningFiles = z.object({
+  certFile: z.string().min(1),
+  keyFile: z.string().min(1),
+});
+export type SigningFiles = z.infer<typeof SigningFiles>;
+
 /** One IPAM as the console sees it: its brokers (primary first) and the console's identity there. */
 export const ConsoleProfile = z.object({
   name: z.string().min(1).max(100),
   consoleId: ConsoleId,
   brokers: z.array(BrokerEndpoint).min(1).max(2),
   tls: TlsFiles,
+  /** Without it the console can watch the fleet but sends no configuration. */
+  signing: SigningFiles.optional(),
 });
 export type ConsoleProfile = z.infer<typeof ConsoleProfile>;
 

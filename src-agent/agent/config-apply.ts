@@ -14,8 +14,7 @@ export function objectKey(object: ConfigBody['object']): string {
 
 /**
  * Checks a config message's signature against the signer certificates this remote trusts, before
- * anything is applied. Issue 5 brings signing; until then the one verifier accepts what arrives and the
- * signature field travels untouched to this point.
+ * anything is applied (SignatureVerifier). A refusal is recorded as failed like any other failure.
  */
 export interface ConfigVerifier {
   verify(env: Envelope<'config'>): { ok: true } | { ok: false; reason: string };
@@ -71,8 +70,10 @@ export class ConfigApplier {
       });
       return;
     }
+    // Verified before the version check: an unsigned or forged message is refused as such.
+    const verdict = (this.opts.verifier ?? acceptUnsigned).verify(env);
     const applied = ledger.lastApplied(key);
-    if (applied && b.version < applied.version) {
+    if (verdict.ok && applied && b.version < applied.version) {
       await send({
         ...about,
         state: 'superseded',
@@ -81,7 +82,6 @@ export class ConfigApplier {
       return;
     }
 
-    const verdict = (this.opts.verifier ?? acceptUnsigned).verify(env);
     await send({ ...about, state: 'delivered' });
     const outcome = verdict.ok ? await this.apply(b) : { ok: false as const, reason: verdict.reason };
     const entry: LedgerEntry = {

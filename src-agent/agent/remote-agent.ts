@@ -38,7 +38,8 @@ export interface RemoteAgentOptions {
   dhcp?: DhcpTarget;
   /** What the command channel may do to which service; a service not listed is not installed here. */
   services: ServiceControls;
-  verifier?: ConfigVerifier;
+  /** Required: an agent never applies a config it has not verified. */
+  verifier: ConfigVerifier;
   statsIntervalMs: number;
   presenceIntervalMs: number;
   /** Defaults to the stats interval. */

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { LogSink } from '../../src-node/log';
+import { loadTrustedSigners, type TrustedSigner } from '../../src-node/crypto/config-signature';
 import { loadTlsMaterial } from '../../src-node/tls';
 import { BindTarget } from '../targets/bind';
 import { KeaTarget } from '../targets/kea';
@@ -11,6 +11,7 @@ import type { Capability, ServiceActions, ServiceControls } from './host-source'
 import { Ledger } from './ledger';
 import { ProcHost } from './proc-host';
 import { RemoteAgent } from './remote-agent';
+import { SignatureVerifier } from './signature-verifier';
 
 const exec = promisify(execFile);
 
@@ -27,14 +28,12 @@ function runArgv(argv: string[]): () => Promise<void> {
   };
 }
 
-/** Reads the trusted signer certificates so a wrong file fails at start, not at the first signed push. */
-async function checkSigners(files: string[]): Promise<void> {
-  for (const f of files) {
-    try {
-      new X509Certificate(await readFile(f));
-    } catch (e) {
-      throw new Error(`trustedSigners: ${f} is not a readable PEM certificate: ${(e as Error).message}`);
-    }
+/** Reads the trusted signer certificates so a wrong file fails at start, not at the first push. */
+async function readSigners(files: string[]): Promise<TrustedSigner[]> {
+  try {
+    return await loadTrustedSigners(files);
+  } catch (e) {
+    throw new Error(`trustedSigners: ${(e as Error).message}`);
   }
 }
 
@@ -50,7 +49,13 @@ export async function createRealAgent(
         "use this remote's own certificate or fix remoteId",
     );
   }
-  await checkSigners(config.trustedSigners);
+  const trusted = await readSigners(config.trustedSigners);
+  if (trusted.length === 0) {
+    log({
+      level: 'warn',
+      msg: 'trustedSigners is empty: every config will be refused until a signer certificate is listed',
+    });
+  }
   await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
   const ledger = await Ledger.open(config.stateDir);
   const dns = config.bind ? new BindTarget(config.bind) : undefined;
@@ -75,6 +80,7 @@ export async function createRealAgent(
     dns,
     dhcp,
     services,
+    verifier: new SignatureVerifier(config.remoteId, trusted),
     statsIntervalMs: config.statsIntervalMs,
     presenceIntervalMs: config.presenceIntervalMs,
     log,

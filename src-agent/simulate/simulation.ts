@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { remoteIdentities, type LabOptions } from '../../lab/lab';
+import { labSignerCertFile, remoteIdentities, type LabOptions } from '../../lab/lab';
+import { loadTrustedSigners } from '../../src-node/crypto/config-signature';
 import type { ConnState } from '../../src-shared/connection/machine';
 import { silentLog, type LogSink } from '../../src-node/log';
 import { loadTlsMaterial } from '../../src-node/tls';
@@ -100,6 +101,7 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
   const first = opts.first ?? 1;
   const ids = Array.from({ length: opts.remotes }, (_, i) => remoteIdOf(first + i));
   const identities = await remoteIdentities(ids, { ...opts.lab, provision: true });
+  const trustedSigners = await loadTrustedSigners([labSignerCertFile(opts.lab)]);
   const remotes: VirtualRemote[] = [];
   for (const [i, identity] of identities.entries()) {
     remotes.push(
@@ -110,6 +112,7 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
         statsIntervalMs: opts.statsIntervalMs ?? 5000,
         presenceIntervalMs: opts.presenceIntervalMs ?? 2000,
         stateDir: opts.stateDir ? join(opts.stateDir, identity.remoteId) : undefined,
+        trustedSigners,
         faults: faultsFor(opts.faults ?? [], identity.remoteId),
         log: opts.log ?? silentLog,
         connection: opts.connection,

@@ -5,8 +5,10 @@ import { silentLog, type LogSink } from '../../src-node/log';
 import type { SmtConnection } from '../../src-node/smt';
 import type { TlsMaterial } from '../../src-node/tls';
 import type { HostIdentity, HostSample, HostSource, ServiceControls } from '../agent/host-source';
+import type { TrustedSigner } from '../../src-node/crypto/config-signature';
 import { Ledger } from '../agent/ledger';
 import { RemoteAgent, type RemoteAgentOptions } from '../agent/remote-agent';
+import { SignatureVerifier } from '../agent/signature-verifier';
 import { MemoryDhcp, MemoryDns, MemoryStore, noFaults, type ApplyFaults } from '../targets/memory';
 import { SimulatedHost } from './host-model';
 
@@ -29,6 +31,8 @@ export interface VirtualRemoteOptions {
   presenceIntervalMs: number;
   /** The remote's own directory for its ledger and what its servers serve; in memory when undefined. */
   stateDir?: string;
+  /** Signer certificates whose configs this remote applies (the lab signer in a simulation). */
+  trustedSigners: readonly TrustedSigner[];
   faults?: RemoteFaults;
   log?: LogSink;
   random?: () => number;
@@ -100,6 +104,7 @@ export class VirtualRemote {
       dns: role === 'dhcp' ? undefined : dns,
       dhcp: role === 'dns' ? undefined : dhcp,
       services,
+      verifier: new SignatureVerifier(opts.identity.remoteId, opts.trustedSigners),
       statsIntervalMs: opts.statsIntervalMs,
       presenceIntervalMs: opts.presenceIntervalMs,
       log,

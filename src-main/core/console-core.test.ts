@@ -1,8 +1,10 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionStatus, FleetPatch } from '../../src-shared/ipc/views';
 import { makeEnvelope } from '../../src-shared/protocol';
 import { FakeStompServer, plainTransport } from '../../src-node/smt/testing/fake-stomp-server';
 import { waitFor } from '../../src-node/smt/testing/wait';
+import type { ConfigSigner } from '../../src-node/crypto/config-signature';
 import { ConsoleCore } from './console-core';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -10,9 +12,17 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function started() {
+/** A signing key with a made-up certificate fingerprint: the fake broker checks nothing. */
+const testSigner = (): ConfigSigner => ({
+  alg: 'ES256',
+  signer: 'ab'.repeat(32),
+  key: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
+});
+
+async function started(opts: { signer?: ConfigSigner } = { signer: testSigner() }) {
   const srv = await new FakeStompServer({ heartbeatMs: 500 }).listen();
   const core = new ConsoleCore({
+    signer: opts.signer,
     profile: {
       name: 'Fake',
       consoleId: 'lab-console',
@@ -168,6 +178,21 @@ describe('ConsoleCore', () => {
       'content-length': String(sent?.body.length),
     });
     expect(sent?.headers.receipt).toBeDefined();
+    expect(env.body.signature).toMatchObject({ alg: 'ES256', signer: 'ab'.repeat(32) });
+    expect(JSON.parse(String(sent?.body))).toEqual(env);
     await expect(core.sendConfig('R 1', env.body)).rejects.toThrow(/remote id/);
+  });
+
+  it('sends no config when the profile has no signing key', async () => {
+    const { srv, core } = await started({});
+    await expect(
+      core.sendConfig('r-0001', {
+        pushId: crypto.randomUUID(),
+        object: { kind: 'scope', subnet: '10.0.0.0/24' },
+        version: 1,
+        op: 'delete',
+      }),
+    ).rejects.toThrow(/profile "Fake" has no signing key/);
+    expect(srv.framesOf('SEND')).toHaveLength(0);
   });
 });

@@ -29,6 +29,7 @@ import {
   type InboundMessage,
   type SmtConnectionOptions,
 } from '../../src-node/smt';
+import { loadConfigSigner, signConfig, type ConfigSigner } from '../../src-node/crypto/config-signature';
 import { loadTlsMaterial, type TlsMaterial } from '../../src-node/tls';
 import { FleetModel, type FleetEnvelope, type FleetModelOptions } from './fleet-model';
 import { FleetPatcher } from './fleet-patcher';
@@ -39,6 +40,8 @@ export interface ConsoleCoreOptions {
   profile: ConsoleProfile;
   /** Already loaded material; by default it is read from the profile's TLS files at start. */
   tls?: TlsMaterial;
+  /** Already loaded signing key; by default it is read from the profile's signing files at start. */
+  signer?: ConfigSigner;
   log?: LogSink;
   now?: () => number;
   /** At most one fleet patch per this many ms. */
@@ -71,6 +74,7 @@ export class ConsoleCore implements SmtBackend {
   private readonly now: () => number;
   private readonly patcher: FleetPatcher;
   private conn: SmtConnection | undefined;
+  private signer: ConfigSigner | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private lastBroker: number | undefined;
   private lastFailoverAt: number | null = null;
@@ -117,11 +121,15 @@ export class ConsoleCore implements SmtBackend {
     return this.opts.profile.consoleId;
   }
 
-  /** Loads the TLS material (a bad file throws TlsMaterialError here) and starts connecting. */
+  /**
+   * Loads the TLS material (a bad file throws TlsMaterialError here) and the signing key (SignerError),
+   * and starts connecting.
+   */
   async start(): Promise<void> {
     if (this.conn) return;
     const { profile } = this.opts;
     const tls = this.opts.tls ?? (await loadTlsMaterial(profile.tls));
+    this.signer = this.opts.signer ?? (profile.signing ? await loadConfigSigner(profile.signing) : undefined);
     const conn = new SmtConnection({
       ...this.opts.connection,
       name: `console ${profile.consoleId}`,
@@ -203,13 +211,23 @@ export class ConsoleCore implements SmtBackend {
 
   /**
    * Sends one persistent config message to a remote's queue and resolves once the broker has stored it
-   * (its receipt); the queue keeps it for a remote that is offline.
+   * (its receipt); the queue keeps it for a remote that is offline. The body is signed for this remote
+   * and this message id: agents refuse anything else.
    */
   async sendConfig(remoteId: string, body: Body<'config'>): Promise<Envelope<'config'>> {
     const rid = RemoteId.parse(remoteId);
     const conn = this.conn;
     if (!conn) throw new Error('the console core is not started');
-    const env = makeEnvelope('config', this.consoleId, body, { ts: this.now() });
+    const signer = this.signer;
+    if (!signer) {
+      throw new Error(
+        `profile "${this.opts.profile.name}" has no signing key: add "signing": {"certFile": …, "keyFile": …} ` +
+          'to it (agents refuse unsigned configuration)',
+      );
+    }
+    // Signed after the schema's parse, so the signature covers exactly what the agent's parse yields.
+    const unsigned = makeEnvelope('config', this.consoleId, body, { ts: this.now() });
+    const env = { ...unsigned, body: signConfig(signer, rid, unsigned.id, unsigned.body) };
     await publish(conn, destinations.remoteQueue(rid, 'config'), env, { receipt: true });
     return env;
   }

@@ -14,7 +14,7 @@ export class ProfileError extends Error {
 }
 
 /**
- * Reads a console profile (JSON) and validates it. Relative TLS paths are taken from the profile's own
+ * Reads a console profile (JSON) and validates it. Relative TLS and signing paths are taken from the profile's own
  * directory, so a profile and its certificates can move together.
  */
 export async function loadConsoleProfile(file: string): Promise<ConsoleProfile> {
@@ -49,5 +49,13 @@ export async function loadConsoleProfile(file: string): Promise<ConsoleProfile> 
       certFile: resolve(base, p.tls.certFile),
       keyFile: resolve(base, p.tls.keyFile),
     },
+    ...(p.signing
+      ? {
+          signing: {
+            certFile: resolve(base, p.signing.certFile),
+            keyFile: resolve(base, p.signing.keyFile),
+          },
+        }
+      : {}),
   };
 }

@@ -3,7 +3,7 @@
  * commands and queries the way the console does, and recording every result and reply it gets.
  *
  *   const c = await ConsoleProbe.start(lab.opts);
- *   const env = await c.config('r-0401', body);           // persistent, with receipt
+ *   const env = await c.config('r-0401', body);           // signed, persistent, with receipt
  *   await c.waitResult(env.id, 'applied');
  *   const reply = await c.query('r-0401', { query: 'ping' });
  *   await c.stop();
@@ -11,6 +11,7 @@
 import { consoleProfilePath, type LabOptions } from '../../lab/lab';
 import { loadConsoleProfile } from '../../src-main/core/profile';
 import { destinations, makeEnvelope, type Body, type Envelope } from '../../src-shared/protocol';
+import { loadConfigSigner, signConfig, type ConfigSigner } from '../../src-node/crypto/config-signature';
 import { silentLog } from '../../src-node/log';
 import { InboundGuard, SmtConnection, publish } from '../../src-node/smt';
 import { waitFor } from '../../src-node/smt/testing/wait';
@@ -26,6 +27,7 @@ export class ConsoleProbe {
     readonly consoleId: string,
     readonly conn: SmtConnection,
     readonly guard: InboundGuard,
+    private readonly signer: ConfigSigner,
   ) {}
 
   static async start(lab: LabOptions): Promise<ConsoleProbe> {
@@ -36,7 +38,9 @@ export class ConsoleProbe {
       tls: await loadTlsMaterial(profile.tls),
     });
     const guard = new InboundGuard('test console', silentLog);
-    const probe = new ConsoleProbe(profile.consoleId, conn, guard);
+    if (!profile.signing) throw new Error('the lab console profile names no signing key');
+    const signer = await loadConfigSigner(profile.signing);
+    const probe = new ConsoleProbe(profile.consoleId, conn, guard, signer);
     conn.subscribe(destinations.consoleResult(profile.consoleId), { ack: 'client-individual' }, async (m) => {
       const env = guard.check(m, ['result'], { from: 'remote' });
       if (env) probe.results.push(env);
@@ -57,11 +61,19 @@ export class ConsoleProbe {
     return probe;
   }
 
-  /** Sends a config message (or resends one: pass the envelope back to keep its smt-id). */
+  /**
+   * Sends a config message signed with the lab signer, as the console does (or resends one: pass the
+   * envelope back to keep its smt-id and signature).
+   */
   async config(rid: string, body: Body<'config'> | Envelope<'config'>): Promise<Envelope<'config'>> {
-    const env = 'body' in body ? body : makeEnvelope('config', this.consoleId, body);
+    const env = 'body' in body ? body : this.signed(rid, makeEnvelope('config', this.consoleId, body));
     await publish(this.conn, destinations.remoteQueue(rid, 'config'), env, { receipt: true });
     return env;
+  }
+
+  /** The envelope with its body signed for `rid` and its own id. */
+  signed(rid: string, env: Envelope<'config'>): Envelope<'config'> {
+    return { ...env, body: signConfig(this.signer, rid, env.id, env.body) };
   }
 
   async command(rid: string, body: Body<'command'>): Promise<Envelope<'command'>> {

@@ -11,7 +11,7 @@ import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { remoteIdentity } from '../../lab/lab';
+import { labSignerCertFile, remoteIdentity } from '../../lab/lab';
 import type { DhcpScope } from '../../src-shared/config/scope';
 import type { Body } from '../../src-shared/protocol';
 import { keaCommand } from '../../src-agent/targets/kea-control';
@@ -98,6 +98,7 @@ beforeAll(async () => {
     remoteId: RID,
     brokers: identity.brokers,
     tls: identity.tls,
+    trustedSigners: [labSignerCertFile(lab.opts)],
     stateDir: join(work, 'state'),
     statsIntervalMs: 1000,
     presenceIntervalMs: 1000,
