@@ -45,14 +45,12 @@ function rdata(r: ZoneRecord): string {
 }
 
 /** Canonical DNS order (RFC 4034 §6.1): labels compared from the right, so a subtree stays together. */
-function compareNames(a: string, b: string): number {
-  const la = a.toLowerCase().split('.').reverse();
-  const lb = b.toLowerCase().split('.').reverse();
-  for (let i = 0; i < Math.min(la.length, lb.length); i++) {
-    const [x = '', y = ''] = [la[i], lb[i]];
+function compareLabels(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const [x = '', y = ''] = [a[i], b[i]];
     if (x !== y) return x < y ? -1 : 1;
   }
-  return la.length - lb.length;
+  return a.length - b.length;
 }
 
 /**
@@ -64,11 +62,12 @@ export function renderZone(zone: Zone): string {
   const origin = originOf(zone.name);
   const rows = zone.records.map((r) => {
     const abs = absoluteName(r.owner, origin);
-    return { r, abs, owner: relativeName(abs, origin), data: rdata(r), key: rdataKey(r, origin) };
+    const labels = abs.toLowerCase().split('.').reverse();
+    return { r, labels, owner: relativeName(abs, origin), data: rdata(r), key: rdataKey(r, origin) };
   });
   rows.sort(
     (a, b) =>
-      compareNames(a.abs, b.abs) ||
+      compareLabels(a.labels, b.labels) ||
       TYPE_ORDER.indexOf(a.r.type) - TYPE_ORDER.indexOf(b.r.type) ||
       (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
   );

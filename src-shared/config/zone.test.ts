@@ -198,6 +198,12 @@ describe('Zone', () => {
       'soa.serial',
       '0 to 4294967295',
     ],
+    [
+      'a record type the model does not know',
+      withRecords({ owner: 'x', type: 'CAA', data: '0 issue "ca.example"' }),
+      `records.${n}.type`,
+      'a record type is NS, A, AAAA, CNAME, MX, TXT, SRV or PTR',
+    ],
     ['a zone name with a space', { ...zone, name: 'example com' }, 'name', 'may hold only letters'],
   ])('refuses %s, pointing at the record', (_name, input, path, message) => {
     const found = issues(input);

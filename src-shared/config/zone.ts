@@ -84,48 +84,57 @@ const u16 = (what: string) =>
     .min(0, `${what} is 0 to 65535`)
     .max(65_535, `${what} is 0 to 65535`);
 
-export const ZoneRecord = z.discriminatedUnion('type', [
-  z.object({ ...common, type: z.literal('NS'), target: TargetName('an NS target') }),
-  z.object({
-    ...common,
-    type: z.literal('A'),
-    address: z.ipv4({ message: 'an A record needs an IPv4 address such as 192.0.2.1' }),
-  }),
-  z.object({
-    ...common,
-    type: z.literal('AAAA'),
-    address: z.ipv6({ message: 'an AAAA record needs an IPv6 address such as 2001:db8::1' }),
-  }),
-  z.object({ ...common, type: z.literal('CNAME'), target: TargetName('a CNAME target') }),
-  z.object({
-    ...common,
-    type: z.literal('MX'),
-    preference: u16('an MX preference'),
-    /** "." is a null MX (RFC 7505): the domain accepts no mail. */
-    exchange: TargetName('an MX exchange', { root: true }),
-  }),
-  z.object({
-    ...common,
-    type: z.literal('TXT'),
-    strings: z
-      .array(TxtString)
-      .min(1, 'a TXT record holds at least one string (it may be "")')
-      .refine(
-        (ss) => ss.reduce((n, s) => n + 1 + utf8Length(s), 0) <= 65_535,
-        'a TXT record holds at most 65535 bytes in all',
-      ),
-  }),
-  z.object({
-    ...common,
-    type: z.literal('SRV'),
-    priority: u16('an SRV priority'),
-    weight: u16('an SRV weight'),
-    port: u16('an SRV port'),
-    /** "." says the service is decidedly not available at this domain (RFC 2782). */
-    target: TargetName('an SRV target', { root: true }),
-  }),
-  z.object({ ...common, type: z.literal('PTR'), target: TargetName('a PTR target') }),
-]);
+export const ZoneRecord = z.discriminatedUnion(
+  'type',
+  [
+    z.object({ ...common, type: z.literal('NS'), target: TargetName('an NS target') }),
+    z.object({
+      ...common,
+      type: z.literal('A'),
+      address: z.ipv4({ message: 'an A record needs an IPv4 address such as 192.0.2.1' }),
+    }),
+    z.object({
+      ...common,
+      type: z.literal('AAAA'),
+      address: z.ipv6({ message: 'an AAAA record needs an IPv6 address such as 2001:db8::1' }),
+    }),
+    z.object({ ...common, type: z.literal('CNAME'), target: TargetName('a CNAME target') }),
+    z.object({
+      ...common,
+      type: z.literal('MX'),
+      preference: u16('an MX preference'),
+      /** "." is a null MX (RFC 7505): the domain accepts no mail. */
+      exchange: TargetName('an MX exchange', { root: true }),
+    }),
+    z.object({
+      ...common,
+      type: z.literal('TXT'),
+      strings: z
+        .array(TxtString)
+        .min(1, 'a TXT record holds at least one string (it may be "")')
+        .refine(
+          (ss) => ss.reduce((n, s) => n + 1 + utf8Length(s), 0) <= 65_535,
+          'a TXT record holds at most 65535 bytes in all',
+        ),
+    }),
+    z.object({
+      ...common,
+      type: z.literal('SRV'),
+      priority: u16('an SRV priority'),
+      weight: u16('an SRV weight'),
+      port: u16('an SRV port'),
+      /** "." says the service is decidedly not available at this domain (RFC 2782). */
+      target: TargetName('an SRV target', { root: true }),
+    }),
+    z.object({ ...common, type: z.literal('PTR'), target: TargetName('a PTR target') }),
+  ],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? 'a record type is NS, A, AAAA, CNAME, MX, TXT, SRV or PTR (push other types as zone text)'
+        : undefined,
+  },
+);
 export type ZoneRecord = z.infer<typeof ZoneRecord>;
 export type RecordType = ZoneRecord['type'];
 
