@@ -70,10 +70,17 @@ export class ConfigApplier {
       });
       return;
     }
-    // Verified before the version check: an unsigned or forged message is refused as such.
+    // Verified before the version check: an unsigned or forged message is refused as such. A refusal is
+    // not written to the ledger: verification is deterministic, so a redelivery gets the same answer
+    // anyway, and a forgery injected under the id of a genuine message still on its way must not make
+    // the ledger answer the genuine one "failed".
     const verdict = (this.opts.verifier ?? acceptUnsigned).verify(env);
+    if (!verdict.ok) {
+      await send({ ...about, state: 'failed', reason: verdict.reason });
+      return;
+    }
     const applied = ledger.lastApplied(key);
-    if (verdict.ok && applied && b.version < applied.version) {
+    if (applied && b.version < applied.version) {
       await send({
         ...about,
         state: 'superseded',
@@ -83,7 +90,7 @@ export class ConfigApplier {
     }
 
     await send({ ...about, state: 'delivered' });
-    const outcome = verdict.ok ? await this.apply(b) : { ok: false as const, reason: verdict.reason };
+    const outcome = await this.apply(b);
     const entry: LedgerEntry = {
       id: env.id,
       state: outcome.ok ? 'applied' : 'failed',

@@ -122,25 +122,32 @@ describe('signed configuration', () => {
       state: 'failed',
       reason: 'signature does not match the payload',
     });
-    for (const env of [tampered, unsigned, elsewhere]) {
-      expect(remote().ledger.get(env.id)).toMatchObject({ state: 'failed' });
-    }
+    // Refusals stay out of the ledger, so a forgery cannot pre-empt a genuine message's id.
+    for (const env of [tampered, unsigned, elsewhere]) expect(remote().ledger.get(env.id)).toBeUndefined();
     expect(await remote().dns.servedZone('example.test')).toBe(zoneText(1));
     expect(remote().ledger.lastApplied('zone:example.test')).toMatchObject({ version: 1 });
   });
 
-  it('answers a redelivered refused message from the ledger, still refused', async () => {
-    const unsigned = envelope(5);
-    await inject(unsigned);
-    expect(await outcome(unsigned.id)).toMatchObject({ state: 'failed' });
-    await inject(unsigned);
+  it('refuses a redelivered forgery again, and applies the genuine message under the same id', async () => {
+    const genuine = signedFor(RID, envelope(5));
+    const forged: Envelope<'config'> = { ...genuine, body: { ...genuine.body, signature: undefined } };
+    await inject(forged);
+    expect(await outcome(forged.id)).toMatchObject({ state: 'failed' });
+    await inject(forged);
     const again = await waitFor(
       'the second answer',
-      () => results.filter((r) => r.body.ref === unsigned.id && r.body.state === 'failed')[1]?.body,
+      () => results.filter((r) => r.body.ref === forged.id && r.body.state === 'failed')[1]?.body,
       30_000,
     );
-    expect(again.reason).toMatch(/^config is not signed \(answered from the ledger/);
+    expect(again.reason).toBe('config is not signed');
     expect(await remote().dns.servedZone('example.test')).toBe(zoneText(1));
+    await inject(genuine);
+    await waitFor(
+      'the genuine message to apply',
+      () => results.some((r) => r.body.ref === genuine.id && r.body.state === 'applied'),
+      30_000,
+    );
+    expect(await remote().dns.servedZone('example.test')).toBe(zoneText(5));
   });
 
   it('still applies the next config the console signs', async () => {
