@@ -212,9 +212,14 @@ export class ConsoleCore implements SmtBackend {
   /**
    * Sends one persistent config message to a remote's queue and resolves once the broker has stored it
    * (its receipt); the queue keeps it for a remote that is offline. The body is signed for this remote
-   * and this message id: agents refuse anything else.
+   * and this message id: agents refuse anything else. `id` resends a message under its smt-id (the push
+   * engine's outbox), so an agent that already has it answers from its ledger.
    */
-  async sendConfig(remoteId: string, body: Body<'config'>): Promise<Envelope<'config'>> {
+  async sendConfig(
+    remoteId: string,
+    body: Body<'config'>,
+    opts: { id?: string } = {},
+  ): Promise<Envelope<'config'>> {
     const rid = RemoteId.parse(remoteId);
     const conn = this.conn;
     if (!conn) throw new Error('the console core is not started');
@@ -226,7 +231,7 @@ export class ConsoleCore implements SmtBackend {
       );
     }
     // Signed after the schema's parse, so the signature covers exactly what the agent's parse yields.
-    const unsigned = makeEnvelope('config', this.consoleId, body, { ts: this.now() });
+    const unsigned = makeEnvelope('config', this.consoleId, body, { id: opts.id, ts: this.now() });
     const env = { ...unsigned, body: signConfig(signer, rid, unsigned.id, unsigned.body) };
     await publish(conn, destinations.remoteQueue(rid, 'config'), env, { receipt: true });
     return env;

@@ -137,6 +137,24 @@ describe('FleetModel views', () => {
     expect(m.statsSeq('r1')).toBe(7);
   });
 
+  it('offers each remote to push selection with the tags and capabilities of its hello', () => {
+    const m = run([
+      [0, hello('r1')],
+      [10, presence('r1', 'online', 10)],
+      [20, presence('r2', 'online', 20)],
+    ]);
+    expect(m.selectable()).toEqual([
+      {
+        id: 'r1',
+        tags: ['site:lab'],
+        capabilities: ['dns'],
+        status: 'online',
+        hostname: 'dns-r1.lab.example',
+      },
+      { id: 'r2', tags: [], capabilities: [], status: 'online', hostname: '' },
+    ]);
+  });
+
   it('keeps the newest stats when an older sample arrives late', () => {
     const m = run([
       [0, stats('r1', 2, 200, 20)],

@@ -1,3 +1,4 @@
+import type { SelectableRemote } from '../../src-shared/config/selector';
 import type { FleetSnapshot, RemoteView } from '../../src-shared/ipc/views';
 import type { Envelope } from '../../src-shared/protocol';
 
@@ -30,6 +31,9 @@ interface Tracked {
   presenceTs: number;
   statsTs: number;
   statsSeq: number | null;
+  /** From the hello, for selecting push targets; the view does not show them. */
+  tags: readonly string[];
+  capabilities: readonly string[];
 }
 
 const pct = (used: number, total: number) => (total > 0 ? Math.round((used / total) * 1000) / 10 : null);
@@ -77,6 +81,8 @@ export class FleetModel {
           staleAfterMs: this.opts.staleIntervals * b.statsIntervalMs,
         });
         r.presenceIntervalMs = b.presenceIntervalMs;
+        r.tags = b.tags;
+        r.capabilities = b.capabilities;
         break;
       }
       case 'presence':
@@ -128,6 +134,17 @@ export class FleetModel {
     return { at: now, remotes: [...this.remotes.values()].map((r) => structuredClone(r.view)) };
   }
 
+  /** Every known remote as a push selector sees it. */
+  selectable(): SelectableRemote[] {
+    return [...this.remotes.values()].map((r) => ({
+      id: r.view.id,
+      tags: r.tags,
+      capabilities: r.capabilities,
+      status: r.view.status,
+      hostname: r.view.hostname,
+    }));
+  }
+
   /** Views changed since the last call, each once. */
   takeChanges(): RemoteView[] {
     const out: RemoteView[] = [];
@@ -169,6 +186,8 @@ export class FleetModel {
         presenceTs: 0,
         statsTs: 0,
         statsSeq: null,
+        tags: [],
+        capabilities: [],
       };
       this.remotes.set(id, r);
     }

@@ -1,0 +1,49 @@
+import type { ConsoleCore } from '../console-core';
+import { openDatabase } from '../store/database';
+import { PushStore } from '../store/push-store';
+import { PushEngine, type PushEngineOptions } from './push-engine';
+
+export interface AttachedPush {
+  engine: PushEngine;
+  store: PushStore;
+  /** Unhooks the engine from the core and closes the database; the outbox keeps what is not sent. */
+  close(): void;
+}
+
+/**
+ * Opens the profile's database and hooks a push engine to the core: results move deliveries on (stored
+ * before the core acknowledges the result, as the listener is synchronous), and every time the core's
+ * session opens (first connect, reconnect, failover) what is still queued is sent again. An engine
+ * attached on an existing database picks up where the last console stopped once the core connects.
+ */
+export function attachPushEngine(
+  core: ConsoleCore,
+  dbFile: string,
+  opts: Omit<PushEngineOptions, 'store' | 'port'> = {},
+): AttachedPush {
+  const db = openDatabase(dbFile);
+  const store = new PushStore(db);
+  const engine = new PushEngine({
+    ...opts,
+    store,
+    port: {
+      send: async (remoteId, body, smtId) => void (await core.sendConfig(remoteId, body, { id: smtId })),
+      remotes: () => core.fleet.selectable(),
+    },
+  });
+  const offResult = core.onResult((r) => engine.takeResult(r));
+  const offConn = core.subscribe('connectionChanged', (s) => {
+    if (s.state.kind === 'connected') engine.resendQueued();
+  });
+  if (core.connectionStatus().state.kind === 'connected') engine.resendQueued();
+  return {
+    engine,
+    store,
+    close: () => {
+      offResult();
+      offConn();
+      engine.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * The console database's schema, one entry per version: entry i takes the database from version i to
+ * i + 1 (PRAGMA user_version). Entries are never edited once released; a change is a new entry.
+ */
+export const migrations: readonly string[] = [
+  // 1: the push outbox (design.md §5) and the audit trail.
+  `
+  CREATE TABLE pushes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    author TEXT NOT NULL,
+    object_key TEXT NOT NULL,
+    object TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    op TEXT NOT NULL,
+    payload TEXT,
+    payload_sha256 TEXT NOT NULL,
+    selector TEXT NOT NULL,
+    targets TEXT NOT NULL,
+    canary INTEGER,
+    state TEXT NOT NULL,
+    halt_reason TEXT
+  );
+  CREATE INDEX pushes_object ON pushes (object_key, version);
+  CREATE TABLE deliveries (
+    push_id TEXT NOT NULL REFERENCES pushes (id),
+    remote_id TEXT NOT NULL,
+    smt_id TEXT NOT NULL UNIQUE,
+    attempt INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    state TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (push_id, remote_id)
+  );
+  CREATE INDEX deliveries_kind ON deliveries (kind);
+  CREATE TABLE delivery_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    push_id TEXT NOT NULL,
+    remote_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    from_state TEXT,
+    to_state TEXT NOT NULL
+  );
+  CREATE INDEX delivery_events_delivery ON delivery_events (push_id, remote_id);
+  CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    detail TEXT
+  );
+  `,
+];

@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { queued } from '../../../src-shared/push/delivery';
+import { openDatabase, schemaVersion } from './database';
+import { migrations } from './migrations';
+import { PushStore, StoreCorruptError } from './push-store';
+
+const dirs: string[] = [];
+const tempDb = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'smt-store-'));
+  dirs.push(dir);
+  return join(dir, 'console.db');
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const PUSH = '00000000-0000-4000-8000-000000000001';
+const ID1 = '00000000-0000-4000-8000-0000000000a1';
+const ID2 = '00000000-0000-4000-8000-0000000000a2';
+const base = {
+  id: PUSH,
+  createdAt: 1000,
+  author: 'alice',
+  object: { kind: 'zone' as const, name: 'example.test' },
+  version: 3,
+  op: 'upsert' as const,
+  payload: { format: 'zone-text' as const, text: '$TTL 300\n' },
+  payloadSha256: 'a'.repeat(64),
+  selector: { kind: 'ids' as const, ids: ['r-0001', 'r-0002'] },
+  targets: ['r-0001', 'r-0002'],
+  canary: null,
+};
+
+describe('console database', () => {
+  it('applies every migration at open, once, in WAL mode', () => {
+    const file = tempDb();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+    const again = openDatabase(file);
+    expect(schemaVersion(again)).toBe(migrations.length);
+    again.close();
+  });
+
+  it('refuses a database from a newer console', () => {
+    const file = tempDb();
+    const db = openDatabase(file);
+    db.pragma(`user_version = ${migrations.length + 1}`);
+    db.close();
+    expect(() => openDatabase(file)).toThrow(/newer than this console knows/);
+  });
+});
+
+describe('PushStore', () => {
+  it('writes a push with its queued deliveries and reads them back validated', () => {
+    const db = openDatabase(tempDb());
+    const store = new PushStore(db);
+    const push = store.createPush(base, [
+      { remoteId: 'r-0001', state: queued(ID1, 1000) },
+      { remoteId: 'r-0002', state: queued(ID2, 1000) },
+    ]);
+    expect(push).toMatchObject({ seq: 1, state: 'open', haltReason: null, targets: ['r-0001', 'r-0002'] });
+    expect(store.maxVersion({ kind: 'zone', name: 'EXAMPLE.test.' })).toBe(3);
+    expect(store.maxVersion({ kind: 'zone', name: 'other.test' })).toBe(0);
+    expect(store.queued().map((d) => [d.remoteId, d.state.smtId])).toEqual([
+      ['r-0001', ID1],
+      ['r-0002', ID2],
+    ]);
+    expect(store.findBySmtId(ID2)).toEqual({ pushId: PUSH, remoteId: 'r-0002' });
+    expect(store.auditTrail()).toMatchObject([{ actor: 'alice', action: 'push', subject: PUSH }]);
+    db.close();
+  });
+
+  it('stores each transition with its event row, and nothing for an event that changes nothing', () => {
+    const db = openDatabase(tempDb());
+    const store = new PushStore(db);
+    store.createPush(base, [{ remoteId: 'r-0001', state: queued(ID1, 1000) }]);
+    expect(store.apply(PUSH, 'r-0001', { type: 'sendReceipted', smtId: ID1, at: 1100 })).toMatchObject({
+      from: { kind: 'queued' },
+      to: { kind: 'sent', sentAt: 1100 },
+    });
+    // A receipt for another attempt's id, and a repeated receipt, change nothing.
+    expect(store.apply(PUSH, 'r-0001', { type: 'sendReceipted', smtId: ID2, at: 1150 })).toBeUndefined();
+    expect(store.apply(PUSH, 'r-0001', { type: 'sendReceipted', smtId: ID1, at: 1160 })).toBeUndefined();
+    store.apply(PUSH, 'r-0001', {
+      type: 'result',
+      ref: ID1,
+      at: 1200,
+      state: 'applied',
+      sha256: 'b'.repeat(64),
+    });
+    expect(store.delivery(PUSH, 'r-0001')).toMatchObject({ kind: 'applied', sentAt: 1100, since: 1200 });
+    expect(store.events(PUSH).map((e) => [e.from, e.to])).toEqual([
+      [null, 'queued'],
+      ['queued', 'sent'],
+      ['sent', 'applied'],
+    ]);
+    expect(store.undone(PUSH)).toBe(0);
+    expect(store.queued()).toEqual([]);
+    db.close();
+  });
+
+  it('says which row is damaged when one does not read back', () => {
+    const db = openDatabase(tempDb());
+    const store = new PushStore(db);
+    store.createPush(base, [{ remoteId: 'r-0001', state: queued(ID1, 1000) }]);
+    db.prepare(`UPDATE deliveries SET state = '{"kind":"queued"}'`).run();
+    expect(() => store.deliveries(PUSH)).toThrow(StoreCorruptError);
+    expect(() => store.deliveries(PUSH)).toThrow(/r-0001/);
+    db.close();
+  });
+});
