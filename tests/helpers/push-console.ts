@@ -1,0 +1,50 @@
+/**
+ * A console core with a push engine on a database file, as the desktop app and the CLI run it, for the
+ * push integration tests. Stopping it leaves the database for the next one (a console restart).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { consoleProfilePath, type LabOptions } from '../../lab/lab';
+import { ConsoleCore } from '../../src-main/core/console-core';
+import { attachPushEngine, type AttachedPush } from '../../src-main/core/push/attach';
+import type { PushEngine } from '../../src-main/core/push/push-engine';
+import { waitFor } from '../../src-node/smt/testing/wait';
+
+export interface PushConsole {
+  core: ConsoleCore;
+  engine: PushEngine;
+  push: AttachedPush;
+  stop(): Promise<void>;
+}
+
+export async function startPushConsole(lab: LabOptions, dbFile: string): Promise<PushConsole> {
+  const core = await ConsoleCore.fromProfileFile(consoleProfilePath(lab), { sweepIntervalMs: 500 });
+  const push = attachPushEngine(core, dbFile);
+  await core.start();
+  await waitFor('the console to connect', () => core.connectionStatus().state.kind === 'connected', 30_000);
+  return {
+    core,
+    engine: push.engine,
+    push,
+    stop: async () => {
+      push.close();
+      await core.stop();
+    },
+  };
+}
+
+export interface LedgerLine {
+  id: string;
+  state: 'applied' | 'failed';
+  object: string;
+  version: number;
+}
+
+/** A simulated remote's ledger as written on disk, line by line (a repeated id would show twice). */
+export async function ledgerLines(stateDir: string, remoteId: string): Promise<LedgerLine[]> {
+  const text = await readFile(join(stateDir, remoteId, 'ledger.jsonl'), 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as LedgerLine);
+}

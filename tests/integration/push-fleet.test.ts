@@ -1,0 +1,206 @@
+/**
+ * The push engine against real brokers and 300 in-process simulated remotes (200 of them serve DNS),
+ * each with a ledger on disk: a zone reaches all 200 and is applied exactly once per remote, checked
+ * against the remotes' own ledgers, also when 20 remotes are away for several pushes, when the console
+ * stops mid-push and a new one takes over the database, and when the primary broker is SIGKILLed mid-push.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killBroker } from '../../lab/lab';
+import { createSimulation, type Simulation } from '../../src-agent/simulate/simulation';
+import { openDatabase } from '../../src-main/core/store/database';
+import { PushStore, type PushRecord } from '../../src-main/core/store/push-store';
+import type { TargetSelector } from '../../src-shared/config/selector';
+import { waitFor } from '../../src-node/smt/testing/wait';
+import { startLab, type LabFixture } from '../helpers/lab-fixture';
+import { ledgerLines, startPushConsole, type PushConsole } from '../helpers/push-console';
+
+const N = 300;
+const TARGETS = 200;
+/** r-0271 … r-0300 go away in the offline test; 20 of them serve DNS. */
+const AWAY_FIRST = 271;
+const AWAY = 30;
+const dns: TargetSelector = { kind: 'filter', status: 'any', capabilities: ['dns'] };
+const ZONE = { kind: 'zone' as const, name: 'fleet.test' };
+
+let lab: LabFixture | undefined;
+let sim: Simulation | undefined;
+let back: Simulation | undefined;
+let pc: PushConsole | undefined;
+let stateDir = '';
+let dbDir = '';
+const timings: string[] = [];
+
+const zoneText = (serial: number) =>
+  `$TTL 300\n@ IN SOA ns1 hostmaster ${serial} 3600 600 86400 300\n@ IN NS ns1\nns1 IN A 192.0.2.53\nwww IN A 192.0.2.${serial}\n`;
+const zonePush = (version: number) => ({
+  object: ZONE,
+  version,
+  payload: { format: 'zone-text' as const, text: zoneText(version) },
+  selector: dns,
+  author: 'push-fleet test',
+});
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+const engine = () => (pc as PushConsole).engine;
+
+const allApplied = (pushId: string, timeoutMs = 90_000) =>
+  waitFor(
+    `every target of ${pushId} applied`,
+    () => engine().progress(pushId).summary.counts.applied === TARGETS,
+    timeoutMs,
+    50,
+  );
+
+/**
+ * The outbox and the remotes' ledgers agree: every target applied this push's smt-id exactly once, and
+ * no other message applied this version.
+ */
+async function expectExactlyOnce(push: PushRecord): Promise<void> {
+  const deliveries = engine().deliveries(push.id);
+  for (const rid of push.targets) {
+    const d = deliveries.get(rid);
+    expect(d, rid).toMatchObject({ kind: 'applied', sha256: sha(zoneText(push.version)) });
+    const lines = (await ledgerLines(stateDir, rid)).filter(
+      (l) => l.object === 'zone:fleet.test' && l.version === push.version,
+    );
+    expect(
+      lines.map((l) => [l.id, l.state]),
+      rid,
+    ).toEqual([[d?.smtId, 'applied']]);
+  }
+}
+
+/** A console learns the fleet from hellos: waiting on its queue at first, asked for after a restart. */
+const knowsFleet = () =>
+  waitFor(
+    `the hello of all ${N} remotes`,
+    () => pc?.core.fleet.selectable().filter((r) => r.capabilities.length > 0).length === N,
+    60_000,
+    100,
+  );
+
+beforeAll(async () => {
+  lab = await startLab();
+  stateDir = await mkdtemp(join(tmpdir(), 'smt-push-state-'));
+  dbDir = await mkdtemp(join(tmpdir(), 'smt-push-db-'));
+  sim = await createSimulation({
+    remotes: N,
+    lab: lab.opts,
+    stateDir,
+    statsIntervalMs: 60_000,
+    presenceIntervalMs: 5_000,
+  });
+  await sim.start();
+  pc = await startPushConsole(lab.opts, join(dbDir, 'console.db'));
+  await knowsFleet();
+});
+
+afterAll(async () => {
+  console.log(`push-fleet: ${timings.join('; ')}`);
+  await back?.stop();
+  await sim?.stop();
+  await pc?.stop();
+  await lab?.stop();
+  await rm(stateDir, { recursive: true, force: true });
+  await rm(dbDir, { recursive: true, force: true });
+});
+
+describe('push to a fleet', () => {
+  it('applies a zone on all 200 DNS remotes, once each, as the ledgers show', async () => {
+    const t0 = performance.now();
+    const { push, unknown } = engine().push(zonePush(1));
+    expect(unknown).toEqual([]);
+    expect(push.targets).toHaveLength(TARGETS);
+    await allApplied(push.id);
+    timings.push(`200 remotes applied in ${Math.round(performance.now() - t0)} ms`);
+    expect(engine().progress(push.id)).toMatchObject({ state: 'done', summary: { isComplete: true } });
+    await expectExactlyOnce(push);
+  });
+
+  it('holds pushes for remotes that are away as sent, and they apply them in push order on return', async () => {
+    const s = sim as Simulation;
+    const away = s.remotes.slice(AWAY_FIRST - 1, AWAY_FIRST - 1 + AWAY);
+    await Promise.all(away.map((r) => r.stop()));
+    const awayTargets = away.filter((r) => r.host.capabilities().includes('dns')).map((r) => r.id);
+    expect(awayTargets).toHaveLength(20);
+
+    const p2 = engine().push(zonePush(2)).push;
+    const p3 = engine().push(zonePush(3)).push;
+    for (const p of [p2, p3]) {
+      await waitFor(
+        `the 180 remotes that are online to apply version ${p.version}, the 20 away to wait`,
+        () => {
+          const { counts, waitingForRemote } = engine().progress(p.id).summary;
+          return counts.applied === TARGETS - 20 && waitingForRemote.count === 20;
+        },
+        60_000,
+        50,
+      );
+      const waiting = engine().progress(p.id).summary.waitingForRemote;
+      expect(awayTargets).toContain(waiting.oldest?.remote);
+      expect(waiting.oldest?.ageMs).toBeGreaterThanOrEqual(0);
+      for (const rid of awayTargets) expect(engine().deliveries(p.id).get(rid)?.kind).toBe('sent');
+    }
+
+    // The same remotes come back with their ledgers (a new process would do the same).
+    back = await createSimulation({
+      remotes: AWAY,
+      first: AWAY_FIRST,
+      lab: lab?.opts,
+      stateDir,
+      statsIntervalMs: 60_000,
+      presenceIntervalMs: 5_000,
+    });
+    const t0 = performance.now();
+    await back.start();
+    await allApplied(p3.id);
+    await allApplied(p2.id);
+    timings.push(
+      `20 returning remotes applied 2 waiting pushes ${Math.round(performance.now() - t0)} ms after start`,
+    );
+    await expectExactlyOnce(p2);
+    await expectExactlyOnce(p3);
+    for (const rid of awayTargets) {
+      const versions = (await ledgerLines(stateDir, rid))
+        .filter((l) => l.object === 'zone:fleet.test')
+        .map((l) => l.version);
+      expect(versions, rid).toEqual([1, 2, 3]);
+    }
+  });
+
+  it('completes a push when the console stops mid-push and a new one opens the same database', async () => {
+    const dbFile = join(dbDir, 'console.db');
+    const { push } = engine().push(zonePush(4));
+    // Sends are on the wire (the first batch was written in push()), no receipt has been recorded.
+    await (pc as PushConsole).stop();
+    pc = undefined;
+    const db = openDatabase(dbFile);
+    // The first console recorded no receipt: the new one must send all 200 again, under the same ids.
+    expect(new PushStore(db).queued().filter((d) => d.pushId === push.id)).toHaveLength(TARGETS);
+    db.close();
+    const t0 = performance.now();
+    pc = await startPushConsole(lab?.opts ?? {}, dbFile);
+    await allApplied(push.id);
+    timings.push(`restarted console finished a 200-remote push in ${Math.round(performance.now() - t0)} ms`);
+    // Later pushes select from the fleet, which the new console learns again.
+    await knowsFleet();
+    await expectExactlyOnce(push);
+  });
+
+  it('applies a push exactly once on every remote when the primary broker is SIGKILLed mid-push', async () => {
+    const { push } = engine().push(zonePush(5));
+    const t0 = performance.now();
+    await killBroker('primary', lab?.opts);
+    await waitFor(
+      'the console on the secondary',
+      () => pc?.core.connectionStatus().state.kind === 'connected',
+      60_000,
+    );
+    await allApplied(push.id, 110_000);
+    timings.push(`after a primary SIGKILL mid-push, 200 applied in ${Math.round(performance.now() - t0)} ms`);
+    await expectExactlyOnce(push);
+  }, 180_000);
+});
