@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { consoleProfilePath, type LabOptions } from '../../lab/lab';
+import { consoleProfilePath, labConsoleSealers, type LabOptions } from '../../lab/lab';
 import { ConsoleCore } from '../../src-main/core/console-core';
 import { attachPushEngine, type AttachedPush } from '../../src-main/core/push/attach';
 import type { PushEngine } from '../../src-main/core/push/push-engine';
@@ -18,7 +18,10 @@ export interface PushConsole {
 }
 
 export async function startPushConsole(lab: LabOptions, dbFile: string): Promise<PushConsole> {
-  const core = await ConsoleCore.fromProfileFile(consoleProfilePath(lab), { sweepIntervalMs: 500 });
+  const core = await ConsoleCore.fromProfileFile(consoleProfilePath(lab), {
+    sweepIntervalMs: 500,
+    sealers: await labConsoleSealers(lab),
+  });
   const push = attachPushEngine(core, dbFile);
   await core.start();
   await waitFor('the console to connect', () => core.connectionStatus().state.kind === 'connected', 30_000);
@@ -32,6 +35,19 @@ export async function startPushConsole(lab: LabOptions, dbFile: string): Promise
     },
   };
 }
+
+/** The zone the push tests send: its serial and an A record follow the version. */
+export const fleetZoneText = (serial: number) =>
+  `$TTL 300\n@ IN SOA ns1 hostmaster ${serial} 3600 600 86400 300\n@ IN NS ns1\nns1 IN A 192.0.2.53\nwww IN A 192.0.2.${serial}\n`;
+
+/** A push of fleet.test at this version to every DNS remote. */
+export const fleetZonePush = (version: number) => ({
+  object: { kind: 'zone' as const, name: 'fleet.test' },
+  version,
+  payload: { format: 'zone-text' as const, text: fleetZoneText(version) },
+  selector: { kind: 'filter' as const, status: 'any' as const, capabilities: ['dns' as const] },
+  author: 'push test',
+});
 
 export interface LedgerLine {
   id: string;

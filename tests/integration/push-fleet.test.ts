@@ -4,6 +4,7 @@
  * against the remotes' own ledgers, also when 20 remotes are away for several pushes, when the console
  * stops mid-push and a new one takes over the database, and when the primary broker is SIGKILLed mid-push.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,36 +14,33 @@ import { killBroker } from '../../lab/lab';
 import { createSimulation, type Simulation } from '../../src-agent/simulate/simulation';
 import { openDatabase } from '../../src-main/core/store/database';
 import { PushStore, type PushRecord } from '../../src-main/core/store/push-store';
-import type { TargetSelector } from '../../src-shared/config/selector';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
-import { ledgerLines, startPushConsole, type PushConsole } from '../helpers/push-console';
+import {
+  fleetZonePush,
+  fleetZoneText,
+  ledgerLines,
+  startPushConsole,
+  type PushConsole,
+} from '../helpers/push-console';
 
 const N = 300;
 const TARGETS = 200;
 /** r-0271 … r-0300 go away in the offline test; 20 of them serve DNS. */
 const AWAY_FIRST = 271;
 const AWAY = 30;
-const dns: TargetSelector = { kind: 'filter', status: 'any', capabilities: ['dns'] };
-const ZONE = { kind: 'zone' as const, name: 'fleet.test' };
 
 let lab: LabFixture | undefined;
 let sim: Simulation | undefined;
 let back: Simulation | undefined;
 let pc: PushConsole | undefined;
+let consoleProcess: ChildProcess | undefined;
 let stateDir = '';
 let dbDir = '';
 const timings: string[] = [];
 
-const zoneText = (serial: number) =>
-  `$TTL 300\n@ IN SOA ns1 hostmaster ${serial} 3600 600 86400 300\n@ IN NS ns1\nns1 IN A 192.0.2.53\nwww IN A 192.0.2.${serial}\n`;
-const zonePush = (version: number) => ({
-  object: ZONE,
-  version,
-  payload: { format: 'zone-text' as const, text: zoneText(version) },
-  selector: dns,
-  author: 'push-fleet test',
-});
+const zonePush = fleetZonePush;
+const zoneText = fleetZoneText;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const engine = () => (pc as PushConsole).engine;
 
@@ -100,6 +98,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   console.log(`push-fleet: ${timings.join('; ')}`);
+  if (consoleProcess?.exitCode === null && consoleProcess.signalCode === null) consoleProcess.kill('SIGKILL');
   await back?.stop();
   await sim?.stop();
   await pc?.stop();
@@ -190,8 +189,48 @@ describe('push to a fleet', () => {
     await expectExactlyOnce(push);
   });
 
+  it('completes a push when the console process is SIGKILLed mid-push and a console starts again', async () => {
+    const dbFile = join(dbDir, 'console.db');
+    await (pc as PushConsole).stop();
+    pc = undefined;
+    const helper = join(import.meta.dirname, '..', 'helpers', 'push-console-process.ts');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', helper, lab?.dir ?? '', dbFile, '6', String(TARGETS)],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    consoleProcess = child;
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_, sig) => resolve(sig)),
+    );
+    const pushId = await waitFor(
+      'the console process to push',
+      () => /pushed (\S+)/.exec(out)?.[1],
+      90_000,
+      10,
+    );
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+
+    const t0 = performance.now();
+    pc = await startPushConsole(lab?.opts ?? {}, dbFile);
+    await allApplied(pushId);
+    timings.push(
+      `after a console SIGKILL mid-push, a new console finished in ${Math.round(performance.now() - t0)} ms`,
+    );
+    const push = engine()
+      .pushes()
+      .find((p) => p.id === pushId);
+    expect(push?.targets).toHaveLength(TARGETS);
+    await expectExactlyOnce(push as PushRecord);
+    await knowsFleet();
+  });
+
   it('applies a push exactly once on every remote when the primary broker is SIGKILLed mid-push', async () => {
-    const { push } = engine().push(zonePush(5));
+    const { push } = engine().push(zonePush(7));
     const t0 = performance.now();
     await killBroker('primary', lab?.opts);
     await waitFor(
