@@ -14,19 +14,6 @@ export interface ClientTls {
   key: Buffer;
 }
 
-export async function readClientTls(files: {
-  caFile: string;
-  certFile: string;
-  keyFile: string;
-}): Promise<ClientTls> {
-  const [ca, cert, key] = await Promise.all([
-    readFile(files.caFile),
-    readFile(files.certFile),
-    readFile(files.keyFile),
-  ]);
-  return { ca, cert, key };
-}
-
 /**
  * True when a full TLS handshake with a client certificate succeeds: the broker holds the store lock and
  * listens. A standby broker opens no port at all, so it refuses quickly.

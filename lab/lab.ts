@@ -3,6 +3,7 @@
  * The programmatic API used by the CLI, the agent simulator, the console host, tests and the demo.
  * Layout of a lab dir: docs/lab.md.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -15,10 +16,11 @@ import {
   type TlsFiles,
 } from '../src-shared/profile';
 import { RemoteId } from '../src-shared/protocol/ids';
+import { passphraseSealer, sealPrivateKey, type KeyPolicy, type KeySealer } from '../src-node/secrets';
+import { loadTlsMaterial, type TlsMaterial } from '../src-node/tls';
 import { parseUsers, renderGroups, renderUsers, withRemotes, type Allowlist, type Role } from './allowlist';
 import {
   logTail,
-  readClientTls,
   runningPid,
   signal,
   startBroker,
@@ -83,6 +85,49 @@ export function labSignerFiles(opts?: LabOptions): SigningFiles {
   return { certFile: l.signerCrt, keyFile: l.signerKey };
 }
 
+/** The lab console profile's name, to which its sealed keys are bound. */
+export const labProfileName = 'SMT Lab';
+
+/**
+ * The passphrase of this lab's sealed console keys: random per lab dir, in a 0600 file beside the
+ * profile, so the demo and tests can start a console unattended. A lab convenience only: a real
+ * console's passphrase is typed by its admin (docs/security.md).
+ */
+export async function labConsolePassphrase(opts?: LabOptions): Promise<string> {
+  const file = layoutOf(opts).consolePassphrase;
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(`no console passphrase in ${file}: run \`npm run lab -- up\` first`);
+    }
+    throw e;
+  }
+}
+
+/** What opens the lab console's sealed keys: ConsoleCore's `sealers` option. */
+export async function labConsoleSealers(opts?: LabOptions): Promise<KeySealer[]> {
+  return [passphraseSealer(await labConsolePassphrase(opts))];
+}
+
+/** The key policy for loading the lab console's keys directly (loadTlsMaterial, loadConfigSigner). */
+export async function labConsoleKeys(opts?: LabOptions): Promise<KeyPolicy> {
+  return { sealed: true, profile: labProfileName, sealers: await labConsoleSealers(opts) };
+}
+
+/** The lab console's TLS material with its key unsealed in memory (for raw test clients and status). */
+export async function labConsoleTls(opts?: LabOptions): Promise<TlsMaterial> {
+  return loadTlsMaterial(consoleTlsFiles(opts), new Date(), await labConsoleKeys(opts));
+}
+
+async function ensureConsolePassphrase(layout: LabLayout): Promise<string> {
+  const current = await readFile(layout.consolePassphrase, 'utf8').catch(() => undefined);
+  if (current?.trim()) return current.trim();
+  const passphrase = randomBytes(24).toString('base64url');
+  await writeAtomic(layout.consolePassphrase, `${passphrase}\n`, 0o600);
+  return passphrase;
+}
+
 /** What an agent of this lab lists in trustedSigners, and what simulated remotes trust. */
 export function labSignerCertFile(opts?: LabOptions): string {
   return layoutOf(opts).signerCrt;
@@ -130,7 +175,10 @@ async function writeIfChanged(path: string, text: string, mode?: number): Promis
 async function prepare(layout: LabLayout): Promise<LabState> {
   await mkdir(layout.conf, { recursive: true });
   const state = await ensureState(layout);
-  await ensurePki(layout);
+  const sealer = passphraseSealer(await ensureConsolePassphrase(layout));
+  await ensurePki(layout, (pem, purpose) =>
+    sealPrivateKey(pem, { purpose, profile: labProfileName }, sealer),
+  );
   await ensureBrokerStores(layout, state.storePassword);
   for (const file of brokerTemplates.files) {
     await writeIfChanged(join(layout.conf, file), await readFile(join(brokerTemplates.conf, file), 'utf8'));
@@ -141,7 +189,7 @@ async function prepare(layout: LabLayout): Promise<LabState> {
     await writeAllowlist(layout, { consoles: new Set([labConsoleId]), remotes: allow.remotes }, 'add');
   }
   const profile = ConsoleProfile.parse({
-    name: 'SMT Lab',
+    name: labProfileName,
     consoleId: labConsoleId,
     brokers: endpoints(state),
     tls: consoleTlsFiles({ dir: layout.dir }),
@@ -152,7 +200,8 @@ async function prepare(layout: LabLayout): Promise<LabState> {
 }
 
 async function consoleTls(layout: LabLayout): Promise<ClientTls> {
-  return readClientTls(consoleTlsFiles({ dir: layout.dir }));
+  const m = await labConsoleTls({ dir: layout.dir });
+  return { ca: Buffer.from(m.ca), cert: Buffer.from(m.cert), key: Buffer.from(m.key) };
 }
 
 async function statusOf(layout: LabLayout, state: LabState, tls: ClientTls): Promise<BrokerStatus[]> {
@@ -257,7 +306,9 @@ export async function labDown(opts?: LabOptions): Promise<void> {
   const state = await readState(layout);
   if (!state) return;
   await withLock(layout.lockFile, async () => {
-    const statuses = await statusOf(layout, state, await consoleTls(layout)).catch(() => undefined);
+    const statuses = await consoleTls(layout)
+      .then((tls) => statusOf(layout, state, tls))
+      .catch(() => undefined);
     const order = statuses
       ? [...statuses]
           .sort((a, b) => Number(a.role === 'active') - Number(b.role === 'active'))

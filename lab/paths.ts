@@ -22,9 +22,14 @@ export function labLayout(dir: string) {
     serverCrt: join(pki, 'server.crt'),
     serverKey: join(pki, 'server.key'),
     consoleCrt: join(pki, 'console.crt'),
-    consoleKey: join(pki, 'console.key'),
+    /** Sealed with the lab passphrase (docs/security.md, "Secrets at rest"), as are the signer's. */
+    consoleKey: join(pki, 'console.key.sealed'),
     signerCrt: join(pki, 'signer.crt'),
-    signerKey: join(pki, 'signer.key'),
+    signerKey: join(pki, 'signer.key.sealed'),
+    /** Clear keys an older lab wrote; removed when their sealed successors are made. */
+    plainConsoleKeys: [join(pki, 'console.key'), join(pki, 'signer.key')],
+    /** The random passphrase of this lab's sealed console keys (0600): for the demo and tests. */
+    consolePassphrase: join(dir, 'console-passphrase'),
     remotesDir: join(pki, 'remotes'),
     remoteCrt: (rid: string) => join(pki, 'remotes', `${rid}.crt`),
     remoteKey: (rid: string) => join(pki, 'remotes', `${rid}.key`),

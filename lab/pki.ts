@@ -4,6 +4,7 @@ import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { KeyPurpose } from '../src-node/secrets';
 import type { TlsFiles } from '../src-shared/profile';
 import { opensslSubject, type Role } from './allowlist';
 import type { LabLayout } from './paths';
@@ -47,9 +48,10 @@ export const labConsoleId = 'lab-console';
 
 const keyArgs = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-sha256'];
 
-async function openssl(args: string[]): Promise<void> {
+/** Runs openssl; its stdout (where a key to be sealed is written) is returned. */
+async function openssl(args: string[]): Promise<string> {
   try {
-    await run('openssl', args, { maxBuffer: 1 << 20 });
+    return (await run('openssl', args, { maxBuffer: 1 << 20 })).stdout;
   } catch (e) {
     const err = e as Error & { stderr?: string; code?: string | number };
     if (err.code === 'ENOENT') throw new Error('openssl not found: install the Debian package openssl');
@@ -79,13 +81,15 @@ interface CertRequest {
   days: number;
   crt: string;
   key: string;
+  /** Turns the new PEM key into the text of a sealed key file; the clear key then never touches disk. */
+  seal?: (pem: string) => Promise<string>;
 }
 
 /** One openssl process makes the key and the CA-signed certificate (OpenSSL 3's req -CA). */
 async function issue(conf: string, ca: { crt: string; key: string }, req: CertRequest): Promise<void> {
   const [tmpKey, tmpCrt] = [tmpName(req.key), tmpName(req.crt)];
   try {
-    await openssl([
+    const stdout = await openssl([
       'req',
       '-config',
       conf,
@@ -102,10 +106,11 @@ async function issue(conf: string, ca: { crt: string; key: string }, req: CertRe
       '-extensions',
       req.extensions,
       '-keyout',
-      tmpKey,
+      req.seal ? '-' : tmpKey,
       '-out',
       tmpCrt,
     ]);
+    if (req.seal) await writeFile(tmpKey, await req.seal(stdout), { mode: 0o600 });
     await chmod(tmpKey, 0o600);
     // Key first: a certificate on disk always has its key beside it.
     await rename(tmpKey, req.key);
@@ -132,9 +137,12 @@ async function makeCa(conf: string, crt: string, key: string, subject: string): 
 /**
  * CA, broker server certificate, console certificate and config signer, each made only when missing.
  * The signer's key signs configuration only (no TLS use), so a stolen console TLS key cannot sign.
- * Caller holds the lab lock.
+ * The console's two keys are written sealed by `seal`. Caller holds the lab lock.
  */
-export async function ensurePki(layout: LabLayout): Promise<void> {
+export async function ensurePki(
+  layout: LabLayout,
+  seal: (pem: string, purpose: KeyPurpose) => Promise<string>,
+): Promise<void> {
   await mkdir(layout.remotesDir, { recursive: true, mode: 0o700 });
   await writeFile(layout.opensslConf, opensslConfig);
   if (!(await exists(layout.caCrt)) || !(await exists(layout.caKey))) {
@@ -151,24 +159,28 @@ export async function ensurePki(layout: LabLayout): Promise<void> {
       key: layout.serverKey,
     });
   }
-  if ((await mtime(layout.consoleCrt)) < caTime) {
+  const stale = async (crt: string, key: string) => (await mtime(crt)) < caTime || !(await exists(key));
+  if (await stale(layout.consoleCrt, layout.consoleKey)) {
     await issue(layout.opensslConf, ca, {
       subject: opensslSubject(labConsoleId, 'consoles'),
       extensions: 'client_ext',
       days: 825,
       crt: layout.consoleCrt,
       key: layout.consoleKey,
+      seal: (pem) => seal(pem, 'tls'),
     });
   }
-  if ((await mtime(layout.signerCrt)) < caTime) {
+  if (await stale(layout.signerCrt, layout.signerKey)) {
     await issue(layout.opensslConf, ca, {
       subject: '/O=SMT Lab/OU=signers/CN=SMT Lab config signer',
       extensions: 'signer_ext',
       days: 825,
       crt: layout.signerCrt,
       key: layout.signerKey,
+      seal: (pem) => seal(pem, 'signing'),
     });
   }
+  await Promise.all(layout.plainConsoleKeys.map((f) => rm(f, { force: true })));
 }
 
 /** Client certificates for many names at once, a few openssl processes in parallel (~10 ms each). */

@@ -14,7 +14,15 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { chromiumArgs, chromiumPath } from '../e2e/support/chromium';
 import { NodeProcess } from '../e2e/support/processes';
-import { consoleProfilePath, labDir, labDown, labStatus, labUp, type BrokerStatus } from '../lab/lab';
+import {
+  consoleProfilePath,
+  labConsolePassphrase,
+  labDir,
+  labDown,
+  labStatus,
+  labUp,
+  type BrokerStatus,
+} from '../lab/lab';
 
 const usage = 'usage: npm run demo -- [--remotes N] [--no-open] [--lab-dir DIR]';
 
@@ -148,7 +156,9 @@ async function main(): Promise<void> {
     });
     await fleet.waitForLine(/^Simulating \d+ remotes/, 60_000 + args.remotes * 100);
 
+    // The lab's own passphrase (a lab convenience); a real console's admin types it at the host's prompt.
     const host = new NodeProcess('host', 'src-main/host/cli.ts', ['--profile', consoleProfilePath(lab)], {
+      env: { SMT_PASSPHRASE: await labConsolePassphrase(lab) },
       detached: true,
       onLine: (line) => {
         if (!line.startsWith('Console: ')) process.stderr.write(`${line}\n`);

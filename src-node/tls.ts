@@ -1,6 +1,7 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { TlsFiles } from '../src-shared/profile';
+import { openPrivateKey, plainKeys, type KeyPolicy } from './secrets/key-policy';
 
 /** PEM material for a mutual-TLS STOMP connection, checked to belong together. */
 export interface TlsMaterial {
@@ -75,13 +76,21 @@ function parseKey(pem: string, file: string): KeyObject {
   }
 }
 
-/** Reads and cross-checks the CA, certificate and key so a bad file fails here, not as a TLS alert. */
-export async function loadTlsMaterial(files: TlsFiles, now = new Date()): Promise<TlsMaterial> {
-  const [ca, cert, key] = await Promise.all([
+/**
+ * Reads and cross-checks the CA, certificate and key so a bad file fails here, not as a TLS alert. A
+ * sealed key (`keys`) is decrypted in memory only; a refused or unopenable one throws SealedKeyError.
+ */
+export async function loadTlsMaterial(
+  files: TlsFiles,
+  now = new Date(),
+  keys: KeyPolicy = plainKeys,
+): Promise<TlsMaterial> {
+  const [ca, cert, keyText] = await Promise.all([
     readPem(files.caFile, 'CA'),
     readPem(files.certFile, 'certificate'),
     readPem(files.keyFile, 'key'),
   ]);
+  const key = await openPrivateKey(keyText, files.keyFile, 'tls', keys);
   parseCert(ca, files.caFile, 'CA');
   const x509 = parseCert(cert, files.certFile, 'certificate');
   const privateKey = parseKey(key, files.keyFile);

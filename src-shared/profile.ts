@@ -8,7 +8,11 @@ export const BrokerEndpoint = z.object({
 });
 export type BrokerEndpoint = z.infer<typeof BrokerEndpoint>;
 
-/** Where a TLS identity lives on disk. The files are read by the core or agent only, never sent anywhere. */
+/**
+ * Where a TLS identity lives on disk. The files are read by the core or agent only, never sent anywhere.
+ * In a console profile `keyFile` names a sealed key file (docs/security.md, "Secrets at rest"); an agent's
+ * is a plain PEM key.
+ */
 export const TlsFiles = z.object({
   caFile: z.string().min(1),
   certFile: z.string().min(1),
@@ -16,7 +20,10 @@ export const TlsFiles = z.object({
 });
 export type TlsFiles = z.infer<typeof TlsFiles>;
 
-/** The key that signs configuration and its certificate (the one agents pin in trustedSigners). */
+/**
+ * The key that signs configuration and its certificate (the one agents pin in trustedSigners). `keyFile`
+ * names a sealed key file.
+ */
 export const SigningFiles = z.object({
   certFile: z.string().min(1),
   keyFile: z.string().min(1),

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { consoleProfilePath } from '../../lab/lab';
+import { consoleProfilePath, labConsolePassphrase } from '../../lab/lab';
 import { startLab, type LabFixture } from '../../tests/helpers/lab-fixture';
 import { rendererIndex } from './paths';
 import { NodeProcess } from './processes';
@@ -70,7 +70,14 @@ export async function startFleetEnv(opts: FleetEnvOptions): Promise<FleetEnv> {
       );
     }
 
-    const host = new NodeProcess('host', 'src-main/host/cli.ts', ['--profile', consoleProfilePath(lab.opts)]);
+    const host = new NodeProcess(
+      'host',
+      'src-main/host/cli.ts',
+      ['--profile', consoleProfilePath(lab.opts)],
+      {
+        env: { SMT_PASSPHRASE: await labConsolePassphrase(lab.opts) },
+      },
+    );
     cleanup.push(() => host.stop());
     const [, origin, , token] = await host.waitForLine(CONSOLE_LINE, 60_000);
     if (!origin || !token) throw new Error(`unexpected host output:\n${host.output()}`);

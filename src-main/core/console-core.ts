@@ -31,6 +31,7 @@ import {
 } from '../../src-node/smt';
 import { loadConfigSigner, signConfig, type ConfigSigner } from '../../src-node/crypto/config-signature';
 import { loadTlsMaterial, type TlsMaterial } from '../../src-node/tls';
+import type { KeyPolicy, KeySealer } from '../../src-node/secrets';
 import { FleetModel, type FleetEnvelope, type FleetModelOptions } from './fleet-model';
 import { FleetPatcher } from './fleet-patcher';
 import { loadConsoleProfile } from './profile';
@@ -42,6 +43,8 @@ export interface ConsoleCoreOptions {
   tls?: TlsMaterial;
   /** Already loaded signing key; by default it is read from the profile's signing files at start. */
   signer?: ConfigSigner;
+  /** What opens the profile's sealed key files at start (a passphrase, the OS keyring); never kept. */
+  sealers?: readonly KeySealer[];
   log?: LogSink;
   now?: () => number;
   /** At most one fleet patch per this many ms. */
@@ -123,13 +126,18 @@ export class ConsoleCore implements SmtBackend {
 
   /**
    * Loads the TLS material (a bad file throws TlsMaterialError here) and the signing key (SignerError),
+   * both keys unsealed in memory (SealedKeyError),
    * and starts connecting.
    */
   async start(): Promise<void> {
     if (this.conn) return;
     const { profile } = this.opts;
-    const tls = this.opts.tls ?? (await loadTlsMaterial(profile.tls));
-    this.signer = this.opts.signer ?? (profile.signing ? await loadConfigSigner(profile.signing) : undefined);
+    // A console's keys are sealed at rest (docs/security.md); a plain key file is refused.
+    const keys: KeyPolicy = { sealed: true, profile: profile.name, sealers: this.opts.sealers ?? [] };
+    const tls = this.opts.tls ?? (await loadTlsMaterial(profile.tls, new Date(), keys));
+    this.signer =
+      this.opts.signer ??
+      (profile.signing ? await loadConfigSigner(profile.signing, new Date(), keys) : undefined);
     const conn = new SmtConnection({
       ...this.opts.connection,
       name: `console ${profile.consoleId}`,

@@ -5,11 +5,13 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron';
 import { lineLog } from '../../src-node/log';
+import { PASSPHRASE_ENV, passphraseSealer, readPassphrase, type KeySealer } from '../../src-node/secrets';
 import { ConsoleCore } from '../core/console-core';
 import { contentSecurityPolicy } from '../host/headers';
 import { registerIpc } from './ipc';
+import { safeStorageSealer } from './safe-storage-sealer';
 
 const root = app.getAppPath();
 const rendererFile = join(root, 'dist', 'renderer', 'index.html');
@@ -30,6 +32,16 @@ function profileFile(): string {
   const fromArgs = values.profile;
   if (typeof fromArgs === 'string' && fromArgs.length > 0) return fromArgs;
   return process.env.SMT_PROFILE ?? join(app.getPath('userData'), 'console-profile.json');
+}
+
+/**
+ * Keys sealed with the OS keyring open without a question; passphrase-sealed ones (the lab's) need
+ * $SMT_PASSPHRASE, as the app has no passphrase dialog yet.
+ */
+async function sealers(): Promise<KeySealer[]> {
+  const list: KeySealer[] = [safeStorageSealer(safeStorage)];
+  if (process.env[PASSPHRASE_ENV] !== undefined) list.push(passphraseSealer(await readPassphrase()));
+  return list;
 }
 
 function lockDown(): void {
@@ -81,6 +93,7 @@ async function main(): Promise<void> {
   try {
     core = await ConsoleCore.fromProfileFile(profileFile(), {
       log: lineLog((line) => process.stderr.write(`[core] ${line}\n`)),
+      sealers: await sealers(),
     });
     await core.start();
   } catch (e) {

@@ -1,12 +1,14 @@
 /**
  * `npm run host -- --profile <console profile json> [--port N]`: the console core and the browser host in
  * one process. Stdout carries exactly one line, `Console: <url>`, which tests and the demo read; every
- * log line goes to stderr.
+ * log line goes to stderr. The console's keys are sealed: the passphrase is read once, from $SMT_PASSPHRASE
+ * (automation) or else typed at a prompt on the terminal (docs/security.md, "Secrets at rest").
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { lineLog } from '../../src-node/log';
+import { passphraseSealer, readPassphrase } from '../../src-node/secrets';
 import { ConsoleCore } from '../core/console-core';
 import { startHost, type RunningHost } from './server';
 
@@ -22,7 +24,9 @@ const Args = z.object({
     .default(0),
 });
 
-const usage = 'usage: npm run host -- --profile <console-profile.json> [--port N]';
+const usage =
+  'usage: [SMT_PASSPHRASE=…] npm run host -- --profile <console-profile.json> [--port N]\n' +
+  '(without SMT_PASSPHRASE the passphrase of the console keys is asked on the terminal)';
 const staticDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 const STOP_DEADLINE_MS = 10_000;
 
@@ -51,7 +55,8 @@ function parseCli(argv: string[]): z.infer<typeof Args> {
 async function main(): Promise<void> {
   const args = parseCli(process.argv.slice(2));
   const log = lineLog((line) => process.stderr.write(`[core] ${line}\n`));
-  const core = await ConsoleCore.fromProfileFile(args.profile, { log });
+  const sealers = [passphraseSealer(await readPassphrase())];
+  const core = await ConsoleCore.fromProfileFile(args.profile, { log, sealers });
   await core.start();
   let host: RunningHost;
   try {

@@ -13,6 +13,7 @@ import {
 } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { PROTOCOL_VERSION, type Body, type Envelope } from '../../src-shared/protocol';
+import { openPrivateKey, plainKeys, type KeyPolicy } from '../secrets/key-policy';
 
 type ConfigBody = Body<'config'>;
 type Signature = NonNullable<ConfigBody['signature']>;
@@ -100,17 +101,26 @@ function parseCert(pem: string, file: string): X509Certificate {
   }
 }
 
-/** Reads a signing key and its certificate and checks that they belong together and the key can sign. */
+/**
+ * Reads a signing key and its certificate and checks that they belong together and the key can sign. A
+ * sealed key (`keys`) is decrypted in memory only; a refused or unopenable one throws SealedKeyError.
+ */
 export async function loadConfigSigner(
   files: { certFile: string; keyFile: string },
   now = new Date(),
+  keys: KeyPolicy = plainKeys,
 ): Promise<ConfigSigner> {
   const cert = parseCert(await readText(files.certFile, 'signing certificate'), files.certFile);
+  const pem = await openPrivateKey(
+    await readText(files.keyFile, 'signing key'),
+    files.keyFile,
+    'signing',
+    keys,
+  );
   let key: KeyObject;
   try {
-    key = createPrivateKey(await readText(files.keyFile, 'signing key'));
+    key = createPrivateKey(pem);
   } catch (e) {
-    if (e instanceof SignerError) throw e;
     throw new SignerError(
       files.keyFile,
       `signing key ${files.keyFile} is not an unencrypted PEM private key: ${(e as Error).message}`,

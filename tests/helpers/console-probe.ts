@@ -8,7 +8,7 @@
  *   const reply = await c.query('r-0401', { query: 'ping' });
  *   await c.stop();
  */
-import { consoleProfilePath, type LabOptions } from '../../lab/lab';
+import { consoleProfilePath, labConsoleKeys, type LabOptions } from '../../lab/lab';
 import { loadConsoleProfile } from '../../src-main/core/profile';
 import { destinations, makeEnvelope, type Body, type Envelope } from '../../src-shared/protocol';
 import { loadConfigSigner, signConfig, type ConfigSigner } from '../../src-node/crypto/config-signature';
@@ -32,14 +32,15 @@ export class ConsoleProbe {
 
   static async start(lab: LabOptions): Promise<ConsoleProbe> {
     const profile = await loadConsoleProfile(consoleProfilePath(lab));
+    const keys = await labConsoleKeys(lab);
     const conn = new SmtConnection({
       name: `console ${profile.consoleId} (test)`,
       brokers: profile.brokers,
-      tls: await loadTlsMaterial(profile.tls),
+      tls: await loadTlsMaterial(profile.tls, new Date(), keys),
     });
     const guard = new InboundGuard('test console', silentLog);
     if (!profile.signing) throw new Error('the lab console profile names no signing key');
-    const signer = await loadConfigSigner(profile.signing);
+    const signer = await loadConfigSigner(profile.signing, new Date(), keys);
     const probe = new ConsoleProbe(profile.consoleId, conn, guard, signer);
     conn.subscribe(destinations.consoleResult(profile.consoleId), { ack: 'client-individual' }, async (m) => {
       const env = guard.check(m, ['result'], { from: 'remote' });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   consoleProfilePath,
   consoleTlsFiles,
+  labConsoleTls,
   issueUnprovisionedCert,
   killBroker,
   labDown,
@@ -77,7 +78,7 @@ afterAll(async () => {
 describe('who may connect', () => {
   it('admits a provisioned remote and the console', async () => {
     await session(await remoteTls('r-0001'));
-    await session(tlsOf(consoleTlsFiles(lab.opts)));
+    await session(await labConsoleTls(lab.opts));
     const profile = ConsoleProfile.parse(JSON.parse(readFileSync(consoleProfilePath(lab.opts), 'utf8')));
     expect(profile.consoleId).toBe(consoleId);
     expect(profile.brokers.map((b) => b.port)).toEqual(lab.brokers.map((b) => b.port));
@@ -143,7 +144,7 @@ describe('what a remote may do', () => {
       'r-0002 is not allowed to consume queue://smt.remote.r-0001.config',
     );
 
-    const admin = await session(tlsOf(consoleTlsFiles(lab.opts)));
+    const admin = await session(await labConsoleTls(lab.opts));
     expect(
       (await admin.send('/queue/smt.remote.r-0002.config', '{"n":1}', { persistent: 'true' })).command,
     ).toBe('RECEIPT');
@@ -200,7 +201,7 @@ describe('what a remote may do', () => {
   });
 
   it('cannot publish stats (or presence, usage, log) as another remote; the console never sees it', async () => {
-    const admin = await session(tlsOf(consoleTlsFiles(lab.opts)));
+    const admin = await session(await labConsoleTls(lab.opts));
     expect((await admin.subscribe('/topic/smt.stats.>', 'stats')).command).toBe('RECEIPT');
     const r1 = await session(await remoteTls('r-0001'));
     expectError(
@@ -218,7 +219,7 @@ describe('what a remote may do', () => {
   });
 
   it('stamps every message with the authenticated remote id as JMSXUserID, whatever the sender claims', async () => {
-    const admin = await session(tlsOf(consoleTlsFiles(lab.opts)));
+    const admin = await session(await labConsoleTls(lab.opts));
     expect((await admin.subscribe('/queue/smt.events', 'events')).command).toBe('RECEIPT');
     const r1 = await session(await remoteTls('r-0001'));
     expect(
@@ -229,7 +230,7 @@ describe('what a remote may do', () => {
   });
 
   it('can do everything the protocol asks of it, and the console receives it all', async () => {
-    const admin = await session(tlsOf(consoleTlsFiles(lab.opts)));
+    const admin = await session(await labConsoleTls(lab.opts));
     const flows = [
       `/queue/smt.inventory`,
       `/queue/smt.console.${consoleId}.result`,
@@ -254,7 +255,7 @@ describe('what a remote may do', () => {
   });
 
   it('lets the console ask the statistics plugin about a queue, and not a remote', async () => {
-    const admin = await session(tlsOf(consoleTlsFiles(lab.opts)));
+    const admin = await session(await labConsoleTls(lab.opts));
     const replyTo = `/queue/smt.console.${consoleId}.stats`;
     expect((await admin.subscribe(replyTo, 'st', { transformation: 'jms-map-json' })).command).toBe(
       'RECEIPT',
@@ -326,7 +327,7 @@ describe('allowlist changes on running brokers', () => {
 
   it('revoke ends a live session within 5 s without a restart, and leaves other sessions alone', async () => {
     const pid = primary.pid;
-    const admin = await session(tlsOf(consoleTlsFiles(lab.opts)));
+    const admin = await session(await labConsoleTls(lab.opts));
     const r3tls = await remoteTls('r-0003');
     const r3 = await session(r3tls);
     expect((await r3.subscribe('/queue/smt.remote.r-0003.config', 'own')).command).toBe('RECEIPT');
@@ -351,7 +352,7 @@ describe('allowlist changes on running brokers', () => {
 
 describe('the lab', () => {
   it('fails over to the secondary when the primary is killed, keeping persistent messages', async () => {
-    const admin = await session(tlsOf(consoleTlsFiles(lab.opts)));
+    const admin = await session(await labConsoleTls(lab.opts));
     const queued = await admin.send('/queue/smt.remote.r-0001.config', '{"survives":true}', {
       persistent: 'true',
     });

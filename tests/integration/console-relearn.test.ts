@@ -4,7 +4,7 @@
  * and shows every row with its host details, through real brokers and a simulated fleet.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleProfilePath } from '../../lab/lab';
+import { consoleProfilePath, labConsoleSealers } from '../../lab/lab';
 import { startSimulation, type Simulation } from '../../src-agent/simulate/simulation';
 import { ConsoleCore } from '../../src-main/core/console-core';
 import { waitFor } from '../../src-node/smt/testing/wait';
@@ -17,6 +17,7 @@ const cores: ConsoleCore[] = [];
 
 async function startCore(): Promise<ConsoleCore> {
   const core = await ConsoleCore.fromProfileFile(consoleProfilePath((lab as LabFixture).opts), {
+    sealers: await labConsoleSealers((lab as LabFixture).opts),
     // A burst limit below the fleet size, so the test also sees queries go out in waves.
     relearn: { maxInFlight: 5 },
   });

@@ -3,7 +3,7 @@
  * and the fleet view keeps updating. Real brokers over mutual TLS on a private lab.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleProfilePath, killBroker } from '../../lab/lab';
+import { consoleProfilePath, killBroker, labConsoleSealers } from '../../lab/lab';
 import { startSimulation, type Simulation } from '../../src-agent/simulate/simulation';
 import type { FleetPatch } from '../../src-shared/ipc/views';
 import { ConsoleCore } from '../../src-main/core/console-core';
@@ -17,7 +17,10 @@ let sim: Simulation | undefined;
 
 beforeAll(async () => {
   lab = await startLab();
-  core = await ConsoleCore.fromProfileFile(consoleProfilePath(lab.opts), { sweepIntervalMs: 200 });
+  core = await ConsoleCore.fromProfileFile(consoleProfilePath(lab.opts), {
+    sweepIntervalMs: 200,
+    sealers: await labConsoleSealers(lab.opts),
+  });
   await core.start();
   await waitFor('the console to connect', () => core?.connectionStatus().state.kind === 'connected', 30_000);
   sim = await startSimulation({ remotes: N, statsIntervalMs: 500, presenceIntervalMs: 500, lab: lab.opts });

@@ -4,7 +4,7 @@
  * the rest of the fleet is still processed and the console's session is never disturbed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleProfilePath, remoteIdentity } from '../../lab/lab';
+import { consoleProfilePath, labConsoleSealers, remoteIdentity } from '../../lab/lab';
 import { startSimulation, type Simulation } from '../../src-agent/simulate/simulation';
 import { ConsoleCore } from '../../src-main/core/console-core';
 import type { ConnectionStatus } from '../../src-shared/ipc/views';
@@ -36,7 +36,10 @@ const stats = (seq: number): Body<'stats'> => ({
 
 beforeAll(async () => {
   lab = await startLab();
-  core = await ConsoleCore.fromProfileFile(consoleProfilePath(lab.opts), { log: (e) => void logs.push(e) });
+  core = await ConsoleCore.fromProfileFile(consoleProfilePath(lab.opts), {
+    log: (e) => void logs.push(e),
+    sealers: await labConsoleSealers(lab.opts),
+  });
   await core.start();
   await waitFor('the console to connect', () => core?.connectionStatus().state.kind === 'connected', 30_000);
   core.subscribe('connectionChanged', (s) => void connectionEvents.push(s));

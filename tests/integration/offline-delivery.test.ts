@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleProfilePath, remoteIdentity } from '../../lab/lab';
+import { consoleProfilePath, labConsoleSealers, remoteIdentity } from '../../lab/lab';
 import { startSimulation, type Simulation } from '../../src-agent/simulate/simulation';
 import { ConsoleCore } from '../../src-main/core/console-core';
 import type { Body, Envelope } from '../../src-shared/protocol';
@@ -38,7 +38,9 @@ beforeAll(async () => {
   stateDir = await mkdtemp(join(tmpdir(), 'smt-offline-'));
   // Provisioned (certificate and allowlist) but not started: the remote is offline.
   await remoteIdentity(RID, { ...lab.opts, provision: true });
-  core = await ConsoleCore.fromProfileFile(consoleProfilePath(lab.opts));
+  core = await ConsoleCore.fromProfileFile(consoleProfilePath(lab.opts), {
+    sealers: await labConsoleSealers(lab.opts),
+  });
   core.onResult((r) => void results.push(r));
   await core.start();
   await waitFor('the console to connect', () => core?.connectionStatus().state.kind === 'connected', 30_000);

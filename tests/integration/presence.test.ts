@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleProfilePath } from '../../lab/lab';
+import { consoleProfilePath, labConsoleSealers } from '../../lab/lab';
 import { ConsoleCore } from '../../src-main/core/console-core';
 import type { RemoteView } from '../../src-shared/ipc/views';
 import { waitFor } from '../../src-node/smt/testing/wait';
@@ -78,7 +78,10 @@ async function online(a: Agent, id: string): Promise<void> {
 
 beforeAll(async () => {
   lab = await startLab();
-  core = await ConsoleCore.fromProfileFile(consoleProfilePath(lab.opts), { sweepIntervalMs: 100 });
+  core = await ConsoleCore.fromProfileFile(consoleProfilePath(lab.opts), {
+    sweepIntervalMs: 100,
+    sealers: await labConsoleSealers(lab.opts),
+  });
   await core.start();
   await waitFor('the console to connect', () => core?.connectionStatus().state.kind === 'connected', 30_000);
 });

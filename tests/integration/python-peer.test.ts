@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { consoleProfilePath, remoteIdentity } from '../../lab/lab';
+import { consoleProfilePath, labConsoleSealers, remoteIdentity } from '../../lab/lab';
 import { ConsoleCore } from '../../src-main/core/console-core';
 import type { RemoteView } from '../../src-shared/ipc/views';
 import { waitFor } from '../../src-node/smt/testing/wait';
@@ -108,7 +108,10 @@ async function stopPeer(peer: Peer, rid: string): Promise<void> {
 }
 
 async function startCore(): Promise<ConsoleCore> {
-  const c = await ConsoleCore.fromProfileFile(consoleProfilePath((lab as LabFixture).opts));
+  const opts = (lab as LabFixture).opts;
+  const c = await ConsoleCore.fromProfileFile(consoleProfilePath(opts), {
+    sealers: await labConsoleSealers(opts),
+  });
   cores.push(c);
   await c.start();
   await waitFor('the console to connect', () => c.connectionStatus().state.kind === 'connected', 30_000);

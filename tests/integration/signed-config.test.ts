@@ -4,9 +4,14 @@
  * the console's own TLS certificate, the strongest position short of the signing key) are refused with
  * the specific reason and change nothing on the remote.
  */
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleProfilePath, consoleTlsFiles, labSignerFiles } from '../../lab/lab';
+import {
+  consoleProfilePath,
+  labConsoleKeys,
+  labConsoleSealers,
+  labConsoleTls,
+  labSignerFiles,
+} from '../../lab/lab';
 import { startSimulation, type Simulation } from '../../src-agent/simulate/simulation';
 import type { VirtualRemote } from '../../src-agent/simulate/virtual-remote';
 import { ConsoleCore } from '../../src-main/core/console-core';
@@ -65,18 +70,15 @@ async function inject(env: Envelope<'config'>): Promise<void> {
 
 beforeAll(async () => {
   lab = await startLab();
-  signer = await loadConfigSigner(labSignerFiles(lab.opts));
+  signer = await loadConfigSigner(labSignerFiles(lab.opts), new Date(), await labConsoleKeys(lab.opts));
   sim = await startSimulation({ remotes: 1, first: 701, lab: lab.opts });
-  core = await ConsoleCore.fromProfileFile(consoleProfilePath(lab.opts));
+  core = await ConsoleCore.fromProfileFile(consoleProfilePath(lab.opts), {
+    sealers: await labConsoleSealers(lab.opts),
+  });
   core.onResult((r) => void results.push(r));
   await core.start();
   await waitFor('the console to connect', () => core?.connectionStatus().state.kind === 'connected', 30_000);
-  const files = consoleTlsFiles(lab.opts);
-  const [ca, cert, key] = await Promise.all([
-    readFile(files.caFile),
-    readFile(files.certFile),
-    readFile(files.keyFile),
-  ]);
+  const { ca, cert, key } = await labConsoleTls(lab.opts);
   const primary = lab.brokers.find((b) => b.name === 'primary');
   const session = await StompProbe.session({ port: primary?.port ?? 0, tls: { ca, cert, key } });
   expect(session.reply.command).toBe('CONNECTED');
