@@ -89,6 +89,7 @@ export class PushEngine {
   /** Deliveries to send, by smt-id, in the order they were queued. */
   private readonly pending = new Map<string, { pushId: string; remoteId: string }>();
   private readonly inFlight = new Set<string>();
+  private readonly records = new Map<string, PushRecord>();
   private readonly listeners = new Set<ProgressListener>();
   private readonly dirty = new Set<string>();
   private progressTimer: NodeJS.Timeout | undefined;
@@ -261,6 +262,19 @@ export class PushEngine {
     this.wakeIdle();
   }
 
+  /**
+   * The push as written (all but its state never change), read once: a large zone's payload is not
+   * parsed again for each of its deliveries.
+   */
+  private record(pushId: string): PushRecord | undefined {
+    let rec = this.records.get(pushId);
+    if (!rec) {
+      rec = this.store.push(pushId);
+      if (rec) this.records.set(pushId, rec);
+    }
+    return rec;
+  }
+
   private mustGet(pushId: string): PushRecord {
     const push = this.store.push(pushId);
     if (!push) throw new PushRefused(`no push ${pushId}`);
@@ -276,8 +290,10 @@ export class PushEngine {
 
   /** Asks the planner what to do now and does it: start the next stage, record a halt, or finish. */
   private advance(pushId: string): void {
-    const push = this.store.push(pushId);
-    if (!push || push.state === 'cancelled') return;
+    const rec = this.record(pushId);
+    const now = this.store.pushState(pushId);
+    if (!rec || !now || now.state === 'cancelled') return;
+    const push = { ...rec, ...now };
     if (push.canary === null) {
       // A plain push starts every target at once and never halts: counting is enough, and cheaper than
       // reading every delivery back on each of a large push's transitions.
@@ -339,7 +355,7 @@ export class PushEngine {
   }
 
   private async sendOne(smtId: string, pushId: string, remoteId: string): Promise<void> {
-    const push = this.store.push(pushId);
+    const push = this.record(pushId);
     const state = this.store.delivery(pushId, remoteId);
     // Moved on meanwhile (a result overtook, a cancel, a retry with a new id): nothing to send.
     if (!push || state?.kind !== 'queued' || state.smtId !== smtId) return;

@@ -72,6 +72,10 @@ describe('PushStore', () => {
     ]);
     expect(store.findBySmtId(ID2)).toEqual({ pushId: PUSH, remoteId: 'r-0002' });
     expect(store.auditTrail()).toMatchObject([{ actor: 'alice', action: 'push', subject: PUSH }]);
+    expect(store.pushState(PUSH)).toEqual({ state: 'open', haltReason: null });
+    store.setPushState(PUSH, 'halted', 'canary r-0001 failed: no');
+    expect(store.pushState(PUSH)).toEqual({ state: 'halted', haltReason: 'canary r-0001 failed: no' });
+    expect(store.pushes('halted').map((p) => p.id)).toEqual([PUSH]);
     db.close();
   });
 

@@ -126,6 +126,9 @@ export class PushStore {
            @selector, @targets, @canary, 'open', NULL)`,
       ),
       push: db.prepare<[string], PushRow>('SELECT * FROM pushes WHERE id = ?'),
+      pushState: db.prepare<[string], { state: string; halt_reason: string | null }>(
+        'SELECT state, halt_reason FROM pushes WHERE id = ?',
+      ),
       pushes: db.prepare<[], PushRow>('SELECT * FROM pushes ORDER BY seq'),
       pushesIn: db.prepare<[string], PushRow>('SELECT * FROM pushes WHERE state = ? ORDER BY seq'),
       maxVersion: db.prepare<[string], { v: number | null }>(
@@ -232,6 +235,15 @@ export class PushStore {
   push(id: string): PushRecord | undefined {
     const row = this.q.push.get(id);
     return row ? readPush(row) : undefined;
+  }
+
+  /** The only part of a push that changes, without reading its payload. */
+  pushState(id: string): { state: PushState; haltReason: string | null } | undefined {
+    const row = this.q.pushState.get(id);
+    if (!row) return undefined;
+    const state = PushState.safeParse(row.state);
+    if (!state.success) throw new StoreCorruptError(`push ${id} has the unknown state "${row.state}"`);
+    return { state: state.data, haltReason: row.halt_reason };
   }
 
   pushes(state?: PushState): PushRecord[] {
