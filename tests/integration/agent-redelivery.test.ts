@@ -4,7 +4,6 @@
  * answers it from its ledger without applying it again; a resent message (same smt-id) is answered from
  * the ledger; an older version than the applied one is superseded. Real brokers over mutual TLS.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,41 +15,21 @@ import { startSimulation, type Simulation } from '../../src-agent/simulate/simul
 import { waitFor } from '../../src-node/smt/testing/wait';
 import { ConsoleProbe } from '../helpers/console-probe';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
+import { AgentProcesses, type AgentProcess } from '../helpers/agent-process';
 
-const root = join(import.meta.dirname, '..', '..');
 /** r-0401 is a DDI remote in the simulator's model: it serves DNS and DHCP. */
 const RID = 'r-0401';
 let lab: LabFixture | undefined;
 let probe: ConsoleProbe | undefined;
 let stateDir = '';
 let sim: Simulation | undefined;
-const children: ChildProcess[] = [];
+const agents = new AgentProcesses();
 
-interface Agent {
-  output: () => string;
-  exited: Promise<number | null>;
-  child: ChildProcess;
+function agent(faults?: string): AgentProcess {
+  const args = ['simulate', '--remotes', '1', '--first', '401', '--lab-dir', lab?.dir ?? ''];
+  args.push('--state-dir', stateDir, ...(faults ? ['--faults', faults] : []));
+  return agents.start(args);
 }
-
-function agent(faults?: string): Agent {
-  const args = ['--import', 'tsx', join(root, 'src-agent', 'cli.ts'), 'simulate', '--remotes', '1'];
-  args.push('--first', '401', '--lab-dir', lab?.dir ?? '', '--state-dir', stateDir);
-  if (faults) args.push('--faults', faults);
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  children.push(child);
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-const connected = (a: Agent) =>
-  waitFor('the agent to connect', () => a.output().includes('Simulating 1 remotes (1 connected)'), 60_000);
 
 const zoneText = (serial: number) =>
   `$TTL 300\n@ IN SOA ns1 hostmaster ${serial} 3600 600 86400 300\n@ IN NS ns1\nns1 IN A 192.0.2.53\nwww IN A 192.0.2.${serial}\n`;
@@ -76,14 +55,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of children) {
-    if (!c.pid || c.exitCode !== null) continue;
-    try {
-      process.kill(-c.pid, 'SIGKILL');
-    } catch {
-      // The whole group has exited already.
-    }
-  }
+  agents.killAll();
   await sim?.stop();
   await probe?.stop();
   await lab?.stop();
@@ -94,7 +66,7 @@ describe('agent redelivery', () => {
   it('applies a config once when the agent dies between apply and ack and gets it again', async () => {
     const c = probe as ConsoleProbe;
     const crashing = agent('crash-before-ack');
-    await connected(crashing);
+    await crashing.connected();
     const env = await c.config(RID, zone(1));
     expect(await crashing.exited).toBe(70);
     expect(crashing.output()).toContain('crash-before-ack fault');
@@ -105,7 +77,7 @@ describe('agent redelivery', () => {
     expect(await ledgerIds()).toEqual([env.id]);
 
     const back = agent();
-    await connected(back);
+    await back.connected();
     const applied = await c.waitResult(env.id, 'applied');
     expect(applied.reason).toMatch(/answered from the ledger/);
     expect(applied.sha256).toBe(createHash('sha256').update(zoneText(1)).digest('hex'));

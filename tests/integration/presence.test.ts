@@ -3,56 +3,23 @@
  * gracefully says goodbye and turns offline at once; one whose process dies without a word turns
  * offline when its presence lapses, and its last stats are shown as stale with their age.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleProfilePath, labConsoleSealers } from '../../lab/lab';
 import { ConsoleCore } from '../../src-main/core/console-core';
 import type { RemoteView } from '../../src-shared/ipc/views';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
+import { AgentProcesses, type AgentProcess } from '../helpers/agent-process';
 
-const root = join(import.meta.dirname, '..', '..');
 let lab: LabFixture | undefined;
 let core: ConsoleCore | undefined;
-const children: ChildProcess[] = [];
-
-interface Agent {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
+const agents = new AgentProcesses();
 
 /** One simulated remote in its own process; `direct` runs node itself so SIGKILL reaches the agent. */
-function agent(first: number, presenceMs: number, statsMs: number, direct: boolean): Agent {
-  const args = [
-    'simulate',
-    '--remotes',
-    '1',
-    '--first',
-    String(first),
-    '--lab-dir',
-    lab?.dir ?? '',
-    '--presence-interval-ms',
-    String(presenceMs),
-    '--stats-interval-ms',
-    String(statsMs),
-  ];
-  const command = direct
-    ? ['--import', 'tsx', join(root, 'src-agent', 'cli.ts'), ...args]
-    : [join(root, 'bin', 'smt-agent.mjs'), ...args];
-  // Its own process group, so cleanup reaches tsx's child process too.
-  const child = spawn(process.execPath, command, {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  children.push(child);
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
+function agent(first: number, presenceMs: number, statsMs: number, direct: boolean): AgentProcess {
+  const args = ['simulate', '--remotes', '1', '--first', String(first), '--lab-dir', lab?.dir ?? ''];
+  args.push('--presence-interval-ms', String(presenceMs), '--stats-interval-ms', String(statsMs));
+  return agents.start(args, { direct });
 }
 
 async function view(id: string): Promise<RemoteView | undefined> {
@@ -60,12 +27,8 @@ async function view(id: string): Promise<RemoteView | undefined> {
   return r.ok ? r.value.remotes.find((v) => v.id === id) : undefined;
 }
 
-async function online(a: Agent, id: string): Promise<void> {
-  await waitFor(
-    'the agent to connect',
-    () => a.output().includes('Simulating 1 remotes (1 connected)'),
-    60_000,
-  );
+async function online(a: AgentProcess, id: string): Promise<void> {
+  await a.connected();
   await waitFor(
     `${id} online with stats`,
     async () => {
@@ -87,14 +50,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of children) {
-    if (!c.pid) continue;
-    try {
-      process.kill(-c.pid, 'SIGKILL');
-    } catch {
-      // The whole group has exited already.
-    }
-  }
+  agents.killAll();
   await core?.stop();
   await lab?.stop();
 });

@@ -3,7 +3,6 @@
  * rollout with the remote's reason and the held targets get nothing; an agent process that dies between
  * apply and ack gets the message again and answers it from its ledger, so the zone is applied once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +12,8 @@ import { startSimulation, type Simulation } from '../../src-agent/simulate/simul
 import { waitFor } from '../../src-node/smt/testing/wait';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
 import { ledgerLines, startPushConsole, type PushConsole } from '../helpers/push-console';
+import { AgentProcesses } from '../helpers/agent-process';
 
-const root = join(import.meta.dirname, '..', '..');
 /** DNS-serving remotes in the simulator's model (index % 3 is 0 or 2). */
 const CANARY_FLEET = ['r-0900', 'r-0902', 'r-0903', 'r-0905', 'r-0906'];
 const CRASHING = 'r-0402';
@@ -24,7 +23,7 @@ let sim: Simulation | undefined;
 let pc: PushConsole | undefined;
 let stateDir = '';
 let dbDir = '';
-const children: ChildProcess[] = [];
+const agents = new AgentProcesses();
 
 const zoneText = (serial: number) =>
   `$TTL 300\n@ IN SOA ns1 hostmaster ${serial} 3600 600 86400 300\n@ IN NS ns1\nns1 IN A 192.0.2.53\nwww IN A 192.0.2.${serial}\n`;
@@ -33,22 +32,9 @@ const engine = () => (pc as PushConsole).engine;
 
 /** One simulated remote in its own process, so a crash-before-ack fault ends only that process. */
 function agentProcess(faults?: string) {
-  const args = ['--import', 'tsx', join(root, 'src-agent', 'cli.ts'), 'simulate', '--remotes', '1'];
-  args.push('--first', CRASHING.slice(2), '--lab-dir', lab?.dir ?? '', '--state-dir', stateDir);
-  if (faults) args.push('--faults', faults);
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  children.push(child);
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const connected = () =>
-    waitFor('the agent process to connect', () => out.includes('Simulating 1 remotes (1 connected)'), 60_000);
-  return { child, exited, connected, output: () => out };
+  const args = ['simulate', '--remotes', '1', '--first', CRASHING.slice(2), '--lab-dir', lab?.dir ?? ''];
+  args.push('--state-dir', stateDir, ...(faults ? ['--faults', faults] : []));
+  return agents.start(args);
 }
 
 beforeAll(async () => {
@@ -74,14 +60,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of children) {
-    if (!c.pid || c.exitCode !== null) continue;
-    try {
-      process.kill(-c.pid, 'SIGKILL');
-    } catch {
-      // The whole group has exited already.
-    }
-  }
+  agents.killAll();
   await sim?.stop();
   await pc?.stop();
   await lab?.stop();
