@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { CliExit, Exit, parseCli } from './args';
+
+const usageError = (argv: string[]) => {
+  try {
+    parseCli(argv);
+  } catch (e) {
+    if (e instanceof CliExit) return { code: e.code, message: e.message };
+    throw e;
+  }
+  throw new Error(`${argv.join(' ')} was accepted`);
+};
+
+describe('parseCli', () => {
+  it('reads the global options anywhere on the line', () => {
+    expect(parseCli(['remotes', '--json', '--profile', 'p.json', '--db', 'c.db'])).toEqual({
+      globals: { profile: 'p.json', db: 'c.db', json: true },
+      command: { kind: 'remotes' },
+    });
+  });
+
+  it('reads a push with its selector, canary, wait and timeout', () => {
+    expect(
+      parseCli([
+        'push',
+        'zone',
+        'z.zone',
+        '--to',
+        'cap:dns+online',
+        '--canary',
+        '2',
+        '--wait',
+        '--timeout',
+        '30',
+      ]),
+    ).toEqual({
+      globals: { json: false },
+      command: {
+        kind: 'push',
+        what: 'zone',
+        file: 'z.zone',
+        to: { kind: 'filter', status: 'online', capabilities: ['dns'] },
+        canary: 2,
+        wait: true,
+        timeoutMs: 30_000,
+      },
+    });
+  });
+
+  it('defaults the wait timeout to 300 s', () => {
+    const inv = parseCli(['push', 'scope', 's.json', '--to', 'r-0001']);
+    expect(inv.command).toMatchObject({ kind: 'push', what: 'scope', wait: false, timeoutMs: 300_000 });
+  });
+
+  it('takes one push id for deliveries, cancel and retry', () => {
+    const id = '3f1c2b9e-8a4d-4c1e-9f7a-2b6d5e4c3a21';
+    for (const kind of ['deliveries', 'cancel', 'retry'] as const) {
+      expect(parseCli([kind, id]).command).toEqual({ kind, pushId: id });
+    }
+  });
+
+  it.each([
+    [[], /no command/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['remotes', 'extra'], /takes no arguments/],
+    [['deliveries'], /takes one push id/],
+    [['cancel', 'not-a-uuid'], /UUID/],
+    [['push', 'zone', 'z'], /needs --to/],
+    [['push', 'zone'], /zone <file>/],
+    [['push', 'table', 'z', '--to', 'all'], /zone <file>/],
+    [['push', 'zone', 'z', '--to', 'tag:'], /--to: "tag:"/],
+    [['push', 'zone', 'z', '--to', 'all', '--canary', '0'], /--canary is at least 1/],
+    [['push', 'zone', 'z', '--to', 'all', '--canary', 'x'], /--canary takes a number/],
+    [['push', 'zone', 'z', '--to', 'all', '--timeout', '0'], /--timeout is above 0/],
+    [['push', 'scope', 's', '--to', 'all', '--zone', 'a.test'], /--zone belongs to `smt push zone`/],
+    [['remotes', '--wait'], /--wait belongs to `smt push`/],
+    [['remotes', '--bogus'], /bogus/],
+  ])('refuses %j with exit 2 and says why', (argv, why) => {
+    const e = usageError(argv);
+    expect(e.code).toBe(Exit.usage);
+    expect(e.message).toMatch(why);
+  });
+});

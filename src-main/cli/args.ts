@@ -1,0 +1,162 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { SelectorSyntaxError, parseSelector, type TargetSelector } from '../../src-shared/config/selector';
+
+/** Exit codes of `smt` (docs/cli.md). */
+export const Exit = {
+  ok: 0,
+  error: 1,
+  usage: 2,
+  connect: 3,
+  failed: 4,
+  halted: 5,
+  timeout: 6,
+} as const;
+export type ExitCode = (typeof Exit)[keyof typeof Exit];
+
+/** Ends the command with this exit code and a one-line reason on stderr. */
+export class CliExit extends Error {
+  override name = 'CliExit';
+  constructor(
+    readonly code: ExitCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const usage = `usage: smt [--profile <file>] [--db <file>] <command>
+  remotes [--json]
+  push zone <zone file> --to <selector> [--zone <name>] [--canary N] [--wait] [--timeout S] [--json]
+  push scope <scope.json> --to <selector> [--canary N] [--wait] [--timeout S] [--json]
+  deliveries <push-id> [--json]
+  cancel <push-id>
+  retry <push-id>
+The passphrase of the console keys comes from $SMT_PASSPHRASE or a prompt (see docs/cli.md).`;
+
+export interface Globals {
+  profile?: string;
+  db?: string;
+  json: boolean;
+}
+
+export type Command =
+  | { kind: 'remotes' }
+  | {
+      kind: 'push';
+      what: 'zone' | 'scope';
+      file: string;
+      to: TargetSelector;
+      zone?: string;
+      canary?: number;
+      wait: boolean;
+      timeoutMs: number;
+    }
+  | { kind: 'deliveries' | 'cancel' | 'retry'; pushId: string };
+
+export interface Invocation {
+  globals: Globals;
+  command: Command;
+}
+
+const PushId = z.uuid('a push id is the UUID `smt push` printed');
+const Canary = z.coerce
+  .number('--canary takes a number')
+  .int('--canary takes a whole number')
+  .positive('--canary is at least 1');
+const TimeoutS = z.coerce
+  .number('--timeout takes a number of seconds')
+  .positive('--timeout is above 0 seconds')
+  .max(86_400, '--timeout is at most 86400 seconds');
+const DEFAULT_TIMEOUT_S = 300;
+
+const usageError = (message: string) => new CliExit(Exit.usage, message);
+
+function check<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw usageError(r.error.issues.map((i) => i.message).join('; '));
+  return r.data;
+}
+
+/** Parses `smt` arguments; every mistake is a CliExit with code 2 naming it. */
+export function parseCli(argv: readonly string[]): Invocation {
+  let values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: [...argv],
+      options: {
+        profile: { type: 'string' },
+        db: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        to: { type: 'string' },
+        zone: { type: 'string' },
+        canary: { type: 'string' },
+        wait: { type: 'boolean', default: false },
+        timeout: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: true,
+    }));
+  } catch (e) {
+    throw usageError(e instanceof Error ? e.message : String(e));
+  }
+  const globals: Globals = {
+    ...(values.profile === undefined ? {} : { profile: values.profile }),
+    ...(values.db === undefined ? {} : { db: values.db }),
+    json: values.json,
+  };
+  const [name, ...rest] = positionals;
+  const pushOnly = (['to', 'zone', 'canary', 'wait', 'timeout'] as const).filter(
+    (k) => values[k] !== undefined && values[k] !== false,
+  );
+  if (name !== 'push' && pushOnly.length > 0) {
+    throw usageError(`--${pushOnly[0]} belongs to \`smt push\``);
+  }
+  const arity = (n: number, what: string) => {
+    if (rest.length !== n) throw usageError(`\`smt ${name}\` takes ${what}`);
+  };
+  switch (name) {
+    case 'remotes':
+      arity(0, 'no arguments');
+      return { globals, command: { kind: 'remotes' } };
+    case 'deliveries':
+    case 'cancel':
+    case 'retry':
+      arity(1, 'one push id');
+      return { globals, command: { kind: name, pushId: check(PushId, rest[0]) } };
+    case 'push': {
+      const [what, file, ...extra] = rest;
+      if ((what !== 'zone' && what !== 'scope') || file === undefined || extra.length > 0) {
+        throw usageError('`smt push` takes `zone <file>` or `scope <file.json>`');
+      }
+      if (values.to === undefined) throw usageError('`smt push` needs --to <selector>');
+      if (what === 'scope' && values.zone !== undefined)
+        throw usageError('--zone belongs to `smt push zone`');
+      let to: TargetSelector;
+      try {
+        to = parseSelector(values.to);
+      } catch (e) {
+        if (e instanceof SelectorSyntaxError) throw usageError(`--to: ${e.message}`);
+        throw e;
+      }
+      return {
+        globals,
+        command: {
+          kind: 'push',
+          what,
+          file,
+          to,
+          ...(values.zone === undefined ? {} : { zone: values.zone }),
+          ...(values.canary === undefined ? {} : { canary: check(Canary, values.canary) }),
+          wait: values.wait,
+          timeoutMs: check(TimeoutS, values.timeout ?? DEFAULT_TIMEOUT_S) * 1000,
+        },
+      };
+    }
+    case undefined:
+      throw usageError('no command');
+    default:
+      throw usageError(`unknown command "${name}"`);
+  }
+}

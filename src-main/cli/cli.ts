@@ -1,0 +1,227 @@
+/**
+ * `smt`: the headless console for scripts and operators without a display (docs/cli.md). It runs the
+ * same core, profile and database as the desktop app; stdout carries the result (text or --json), stderr
+ * the one-line reason of a non-zero exit and the --wait progress line on a terminal.
+ */
+import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { selectRemotes, type SelectableRemote, type TargetSelector } from '../../src-shared/config/selector';
+import { PushRefused, type PushProgress } from '../core/push/push-engine';
+import { CliExit, Exit, parseCli, usage, type Command, type ExitCode, type Globals } from './args';
+import {
+  deliveriesJson,
+  deliveriesText,
+  isSettled,
+  outcome,
+  progressLine,
+  remotesJson,
+  remotesText,
+  timedOut,
+} from './format';
+import { scopePayload, zonePayload } from './payload';
+import { openSession, until, type Session } from './session';
+
+/** How long the fleet may take to say hello before a command works on what it knows. */
+const FLEET_DEADLINE_MS = 10_000;
+/** The selection is taken as known once it stopped growing for this long. */
+const FLEET_SETTLE_MS = 1_000;
+
+const out = (text: string) => process.stdout.write(`${text}\n`);
+const json = (value: unknown) => out(JSON.stringify(value, null, 2));
+
+/** Waits (bounded) until the fleet knows the remotes the selector names; resolves with them. */
+async function knownTargets(session: Session, selector: TargetSelector): Promise<SelectableRemote[]> {
+  const fleet = () => session.core.fleet.selectable();
+  const ids = selector.kind === 'ids' ? selector.ids : undefined;
+  let last = -1;
+  let stableSince = Date.now();
+  process.stderr.write('smt: waiting for the fleet to report…\n');
+  await until(() => {
+    const selected = selectRemotes(selector, fleet()).length;
+    if (ids !== undefined) return selected === ids.length;
+    if (selected !== last) {
+      last = selected;
+      stableSince = Date.now();
+    }
+    return selected > 0 && Date.now() - stableSince >= FLEET_SETTLE_MS;
+  }, FLEET_DEADLINE_MS);
+  const ids2 = new Set(selectRemotes(selector, fleet()));
+  return fleet().filter((r) => ids2.has(r.id));
+}
+
+async function run(globals: Globals, command: Command): Promise<ExitCode> {
+  if (command.kind === 'push') return push(globals, command);
+  const session = await openSession(globals);
+  try {
+    const { engine, store } = session.push;
+    switch (command.kind) {
+      case 'remotes': {
+        const remotes = await knownTargets(session, { kind: 'filter', status: 'any' });
+        if (globals.json) json(remotesJson(remotes));
+        else out(remotesText(remotes));
+        return Exit.ok;
+      }
+      case 'deliveries':
+      case 'cancel':
+      case 'retry': {
+        if (store.push(command.pushId) === undefined) {
+          throw new CliExit(Exit.usage, `no push ${command.pushId} in ${session.dbFile}`);
+        }
+        if (command.kind === 'cancel') out(`cancelled ${engine.cancel(command.pushId, author()).cancelled}`);
+        if (command.kind === 'retry') out(`retried ${engine.retry(command.pushId, author()).retried}`);
+        if (command.kind === 'deliveries') {
+          const p = engine.progress(command.pushId);
+          const d = engine.deliveries(command.pushId);
+          if (globals.json)
+            json({
+              pushId: p.pushId,
+              state: p.state,
+              haltReason: p.haltReason,
+              deliveries: deliveriesJson(d),
+            });
+          else out(deliveriesText(d));
+        }
+        await engine.idle();
+        return Exit.ok;
+      }
+    }
+  } finally {
+    await session.close();
+  }
+}
+
+async function push(globals: Globals, command: Extract<Command, { kind: 'push' }>): Promise<ExitCode> {
+  let text: string;
+  try {
+    text = await readFile(command.file, 'utf8');
+  } catch (e) {
+    throw new CliExit(
+      Exit.usage,
+      `cannot read ${command.file}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  const loaded =
+    command.what === 'zone'
+      ? zonePayload(text, command.zone, command.file)
+      : scopePayload(text, command.file);
+  const session = await openSession(globals);
+  try {
+    const { engine } = session.push;
+    const targets = await knownTargets(session, command.to);
+    if (targets.length === 0) {
+      throw new CliExit(Exit.timeout, `no remote matching --to known after ${FLEET_DEADLINE_MS / 1000} s`);
+    }
+    let created;
+    try {
+      created = engine.push({
+        ...loaded,
+        selector: command.to,
+        ...(command.canary === undefined ? {} : { canary: command.canary }),
+        author: author(),
+      });
+    } catch (e) {
+      if (e instanceof PushRefused) throw new CliExit(Exit.usage, e.message);
+      throw e;
+    }
+    const { push: record, unknown } = created;
+    if (unknown.length > 0)
+      process.stderr.write(`smt: not in the fleet, not targeted: ${unknown.join(', ')}\n`);
+    if (!command.wait) {
+      await engine.idle();
+      if (globals.json)
+        json({ pushId: record.id, version: record.version, targets: record.targets, unknown });
+      else out(record.id);
+      return Exit.ok;
+    }
+    const final = await waitSettled(session, record.id, command.timeoutMs);
+    const deliveries = engine.deliveries(record.id);
+    const result = outcome(final, deliveries);
+    if (globals.json) {
+      json({
+        pushId: record.id,
+        version: record.version,
+        targets: record.targets,
+        unknown,
+        state: final.state,
+        haltReason: final.haltReason,
+        counts: final.summary.counts,
+        exitCode: result.code,
+        reason: result.reason,
+        deliveries: deliveriesJson(deliveries),
+      });
+    } else out(record.id);
+    if (result.code !== Exit.ok) throw new CliExit(result.code, result.reason);
+    process.stderr.write(`smt: ${result.reason}\n`);
+    return Exit.ok;
+  } finally {
+    await session.close();
+  }
+}
+
+/** Resolves with the settled progress; a TTY sees one line updated in place. Exit 6 on the deadline. */
+async function waitSettled(session: Session, pushId: string, timeoutMs: number): Promise<PushProgress> {
+  const { engine } = session.push;
+  const tty = process.stderr.isTTY;
+  const show = (p: PushProgress) => {
+    if (tty) process.stderr.write(`\r\x1b[2K${progressLine(p)}`);
+  };
+  let off: () => void = () => undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const settled = await new Promise<PushProgress | undefined>((resolveSettled) => {
+      const check = (p: PushProgress) => {
+        show(p);
+        if (isSettled(p)) resolveSettled(p);
+      };
+      off = engine.onProgress((p) => {
+        if (p.pushId === pushId) check(p);
+      });
+      timer = setTimeout(() => resolveSettled(undefined), timeoutMs);
+      timer.unref();
+      check(engine.progress(pushId));
+    });
+    if (tty) process.stderr.write('\n');
+    if (settled === undefined) throw timedOut(engine.progress(pushId), timeoutMs / 1000);
+    return settled;
+  } finally {
+    clearTimeout(timer);
+    off();
+  }
+}
+
+function author(): string {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry (some containers): the push is still attributed to the CLI.
+  }
+  return `${user} (smt)`;
+}
+
+async function main(argv: string[]): Promise<ExitCode> {
+  let invocation;
+  try {
+    invocation = parseCli(argv);
+  } catch (e) {
+    if (e instanceof CliExit) process.stderr.write(`smt: ${e.message}\n${usage}\n`);
+    else throw e;
+    return e.code;
+  }
+  return run(invocation.globals, invocation.command);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      if (e instanceof CliExit) {
+        process.stderr.write(`smt: ${e.message}\n`);
+        process.exit(e.code);
+      }
+      process.stderr.write(`smt: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(Exit.error);
+    },
+  );
+}

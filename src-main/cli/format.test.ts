@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import type { DeliveryState } from '../../src-shared/push/delivery';
+import { summarize } from '../../src-shared/push/summary';
+import type { PushProgress } from '../core/push/push-engine';
+import { Exit } from './args';
+import { deliveriesJson, isSettled, outcome, progressLine, remotesJson, remotesText } from './format';
+
+const ID = '3f1c2b9e-8a4d-4c1e-9f7a-2b6d5e4c3a21';
+const base = (smtId: string) => ({ smtId, attempt: 1, queuedAt: 0, since: 1 });
+const applied = (smtId: string): DeliveryState => ({ kind: 'applied', ...base(smtId), sha256: 'x' });
+const failed = (smtId: string, reason: string): DeliveryState => ({ kind: 'failed', ...base(smtId), reason });
+const sent = (smtId: string): DeliveryState => ({ kind: 'sent', ...base(smtId), sentAt: 1 });
+
+function progress(
+  targets: string[],
+  deliveries: Map<string, DeliveryState>,
+  state: PushProgress['state'] = 'open',
+  haltReason: string | null = null,
+): PushProgress {
+  return {
+    pushId: ID,
+    state,
+    haltReason,
+    summary: summarize(targets, deliveries, 10),
+    step: { kind: 'wait' },
+  } as PushProgress;
+}
+
+describe('remotes', () => {
+  const remotes = [
+    { id: 'r-0002', hostname: 'b.lab', status: 'offline' as const, capabilities: ['dhcp4'], tags: [] },
+    { id: 'r-0001', hostname: 'a.lab', status: 'online' as const, capabilities: ['dns'], tags: ['site:ams'] },
+  ];
+
+  it('lists them in id order, as JSON and as a table', () => {
+    expect(remotesJson(remotes).map((r) => r.id)).toEqual(['r-0001', 'r-0002']);
+    expect(remotesText(remotes).split('\n')).toEqual([
+      'REMOTE  STATUS   HOSTNAME  CAPABILITIES  TAGS',
+      'r-0001  online   a.lab     dns           site:ams',
+      'r-0002  offline  b.lab     dhcp4',
+    ]);
+  });
+});
+
+describe('push outcome', () => {
+  it('is 0 only when every target applied', () => {
+    const d = new Map([
+      ['r-1', applied('a')],
+      ['r-2', applied('b')],
+    ]);
+    const p = progress(['r-1', 'r-2'], d, 'done');
+    expect(isSettled(p)).toBe(true);
+    expect(outcome(p, d)).toEqual({ code: Exit.ok, reason: 'all 2 applied' });
+  });
+
+  it('is 4 naming the first remote that did not apply, and why', () => {
+    const d = new Map([
+      ['r-1', applied('a')],
+      ['r-2', failed('b', 'named-checkzone: bad SOA')],
+    ]);
+    expect(outcome(progress(['r-1', 'r-2'], d, 'done'), d)).toEqual({
+      code: Exit.failed,
+      reason: '1 of 2 not applied (r-2 failed: named-checkzone: bad SOA)',
+    });
+    expect(deliveriesJson(d)).toEqual([
+      { remote: 'r-1', state: 'applied', smtId: 'a' },
+      { remote: 'r-2', state: 'failed', smtId: 'b', reason: 'named-checkzone: bad SOA' },
+    ]);
+  });
+
+  it('is 5 with the halt reason when a canary halted', () => {
+    const d = new Map([['r-1', failed('a', 'bad')]]);
+    const p = progress(['r-1', 'r-2'], d, 'halted', 'r-1 failed: bad');
+    expect(isSettled(p)).toBe(true);
+    expect(outcome(p, d)).toEqual({ code: Exit.halted, reason: 'canary halted: r-1 failed: bad' });
+  });
+
+  it('is not settled while a remote has not answered, and counts it as waiting', () => {
+    const d = new Map([
+      ['r-1', applied('a')],
+      ['r-2', sent('b')],
+    ]);
+    const p = progress(['r-1', 'r-2', 'r-3'], d);
+    expect(isSettled(p)).toBe(false);
+    expect(progressLine(p)).toBe(`push ${ID}: 1/3 applied, 2 waiting, 0 failed`);
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * `smt` as an operator runs it: a child process on the lab's console profile and its own database,
+ * against real brokers and an in-process simulated fleet (one remote of it refuses every config).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consoleProfilePath, labConsolePassphrase } from '../../lab/lab';
+import { parseFaults } from '../../src-agent/simulate/faults';
+import { startSimulation, type Simulation } from '../../src-agent/simulate/simulation';
+import { startLab, type LabFixture } from '../helpers/lab-fixture';
+import { fleetZoneText } from '../helpers/push-console';
+
+/** r-0900 … r-0909 behave; r-0950 (a DDI remote, so it serves DNS) fails validation. */
+const GOOD_DNS = ['r-0900', 'r-0902', 'r-0903', 'r-0905', 'r-0906', 'r-0908', 'r-0909'];
+const GOOD_DNS_SELECTOR = 'cap:dns+host:*-090?.lab.example';
+
+let lab: LabFixture | undefined;
+let good: Simulation | undefined;
+let faulty: Simulation | undefined;
+let dir = '';
+let passphrase = '';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `smt` asynchronously: the simulated fleet lives in this process and must keep answering. */
+function smt(...args: string[]): Promise<Run> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src-main/cli/cli.ts',
+      '--profile',
+      consoleProfilePath(lab?.opts),
+      '--db',
+      join(dir, 'console.db'),
+      ...args,
+    ],
+    { env: { ...process.env, SMT_PASSPHRASE: passphrase }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+beforeAll(async () => {
+  lab = await startLab();
+  dir = await mkdtemp(join(tmpdir(), 'smt-cli-'));
+  passphrase = await labConsolePassphrase(lab.opts);
+  good = await startSimulation({ remotes: 10, first: 900, lab: lab.opts });
+  faulty = await startSimulation({
+    remotes: 1,
+    first: 950,
+    lab: lab.opts,
+    faults: parseFaults('r-0950:fail-validation'),
+  });
+  await writeFile(join(dir, 'fleet.zone'), `$ORIGIN fleet.test.\n${fleetZoneText(1)}`);
+}, 180_000);
+
+afterAll(async () => {
+  await good?.stop();
+  await faulty?.stop();
+  await lab?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('smt', () => {
+  it('lists the fleet as JSON', async () => {
+    const run = await smt('remotes', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const remotes = JSON.parse(run.stdout) as { id: string; capabilities: string[] }[];
+    expect(remotes.map((r) => r.id)).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => `r-09${String(i).padStart(2, '0')}`),
+      'r-0950',
+    ]);
+  }, 60_000);
+
+  let pushId = '';
+  it('pushes a zone, waits, and exits 0 when every target applied', async () => {
+    const run = await smt(
+      'push',
+      'zone',
+      join(dir, 'fleet.zone'),
+      '--to',
+      GOOD_DNS_SELECTOR,
+      '--wait',
+      '--json',
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout) as {
+      pushId: string;
+      exitCode: number;
+      targets: string[];
+      deliveries: { state: string }[];
+    };
+    expect(out.targets).toEqual(GOOD_DNS);
+    expect(out.exitCode).toBe(0);
+    expect(out.deliveries.map((d) => d.state)).toEqual(GOOD_DNS.map(() => 'applied'));
+    pushId = out.pushId;
+  }, 90_000);
+
+  it('exits 4 with the reason when a remote fails the config', async () => {
+    const run = await smt('push', 'zone', join(dir, 'fleet.zone'), '--to', 'r-0950', '--wait');
+    expect(run.code, run.stderr).toBe(4);
+    expect(run.stderr).toMatch(/r-0950 failed: .+/);
+  }, 90_000);
+
+  it('shows the deliveries of a push per remote', async () => {
+    const run = await smt('deliveries', pushId, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout) as { pushId: string; deliveries: { remote: string; state: string }[] };
+    expect(out.pushId).toBe(pushId);
+    expect(out.deliveries).toEqual(
+      GOOD_DNS.map((remote) => expect.objectContaining({ remote, state: 'applied' })),
+    );
+  }, 60_000);
+});
