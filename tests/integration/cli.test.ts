@@ -13,7 +13,7 @@ import { startSimulation, type Simulation } from '../../src-agent/simulate/simul
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
 import { fleetZoneText } from '../helpers/push-console';
 
-/** r-0900 … r-0909 behave; r-0950 (a DDI remote, so it serves DNS) fails validation. */
+/** r-0900 … r-0909 behave; r-0899 (a DDI remote, so it serves DNS; first in id order, so a canary of one) fails validation. */
 const GOOD_DNS = ['r-0900', 'r-0902', 'r-0903', 'r-0905', 'r-0906', 'r-0908', 'r-0909'];
 const GOOD_DNS_SELECTOR = 'cap:dns+host:*-090?.lab.example';
 
@@ -62,9 +62,9 @@ beforeAll(async () => {
   good = await startSimulation({ remotes: 10, first: 900, lab: lab.opts });
   faulty = await startSimulation({
     remotes: 1,
-    first: 950,
+    first: 899,
     lab: lab.opts,
-    faults: parseFaults('r-0950:fail-validation'),
+    faults: parseFaults('r-0899:fail-validation'),
   });
   await writeFile(join(dir, 'fleet.zone'), `$ORIGIN fleet.test.\n${fleetZoneText(1)}`);
 }, 180_000);
@@ -82,8 +82,8 @@ describe('smt', () => {
     expect(run.code, run.stderr).toBe(0);
     const remotes = JSON.parse(run.stdout) as { id: string; capabilities: string[] }[];
     expect(remotes.map((r) => r.id)).toEqual([
+      'r-0899',
       ...Array.from({ length: 10 }, (_, i) => `r-09${String(i).padStart(2, '0')}`),
-      'r-0950',
     ]);
   }, 60_000);
 
@@ -112,9 +112,27 @@ describe('smt', () => {
   }, 90_000);
 
   it('exits 4 with the reason when a remote fails the config', async () => {
-    const run = await smt('push', 'zone', join(dir, 'fleet.zone'), '--to', 'r-0950', '--wait');
+    const run = await smt('push', 'zone', join(dir, 'fleet.zone'), '--to', 'r-0899', '--wait');
     expect(run.code, run.stderr).toBe(4);
-    expect(run.stderr).toMatch(/r-0950 failed: .+/);
+    expect(run.stderr).toMatch(/r-0899 failed: .+/);
+  }, 90_000);
+
+  it('exits 5 when the canary fails, and holds back the rest', async () => {
+    const run = await smt(
+      'push',
+      'zone',
+      join(dir, 'fleet.zone'),
+      '--to',
+      'r-0899,r-0900',
+      '--canary',
+      '1',
+      '--wait',
+      '--json',
+    );
+    expect(run.code, run.stderr).toBe(5);
+    expect(run.stderr).toMatch(/^smt: canary halted: .+$/m);
+    const out = JSON.parse(run.stdout) as { state: string; counts: { failed: number; held: number } };
+    expect(out).toMatchObject({ state: 'halted', counts: { failed: 1, held: 1 } });
   }, 90_000);
 
   it('shows the deliveries of a push per remote', async () => {
