@@ -83,12 +83,19 @@ describe('failover', () => {
     }
     // The renderer saw it too, batched: every remote in some patch since the console reconnected.
     const reconnectedAt = back.state.kind === 'connected' ? back.state.since : killedAt;
-    const patched = new Set(
-      patches
-        .filter((p) => p.at >= reconnectedAt)
-        .flatMap((p) => p.upserts.filter((u) => (u.statsAt ?? 0) >= reconnectedAt).map((u) => u.id)),
+    // Patches are batched, so the last remote's fresh stats may still be in the patcher's pending batch.
+    const patchedSinceReconnect = (): Set<string> =>
+      new Set(
+        patches
+          .filter((p) => p.at >= reconnectedAt)
+          .flatMap((p) => p.upserts.filter((u) => (u.statsAt ?? 0) >= reconnectedAt).map((u) => u.id)),
+      );
+    await waitFor(
+      'every remote in a fleet patch since the reconnect',
+      () => patchedSinceReconnect().size === N,
+      10_000,
     );
-    expect(patched.size).toBe(N);
+    expect([...patchedSinceReconnect()].sort()).toEqual(s.remotes.map((r) => r.id).sort());
 
     console.log(
       `failover: console back on the secondary after ${consoleBackMs} ms, all ${N} remotes after ${remotesBackMs} ms`,
