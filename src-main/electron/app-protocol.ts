@@ -10,10 +10,14 @@ export const APP_SCHEME = 'app';
 export const APP_HOST = 'console';
 export const rendererUrl = `${APP_SCHEME}://${APP_HOST}/index.html`;
 
-/** Registered before the app is ready: a standard, secure origin (module scripts need one). */
+/**
+ * Registered before the app is ready: a standard, secure origin. Vite's module scripts carry `crossorigin`,
+ * so they are fetched in CORS mode, which Chromium refuses for schemes not marked CORS-enabled. Marking it
+ * lets other origins read app:// too, and there are none here: navigation, frames and webviews are denied.
+ */
 export const appScheme: CustomScheme = {
   scheme: APP_SCHEME,
-  privileges: { standard: true, secure: true },
+  privileges: { standard: true, secure: true, corsEnabled: true },
 };
 
 /** No network at all from the page: in Electron it talks to the core over IPC only. */
