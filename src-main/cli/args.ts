@@ -27,10 +27,10 @@ export class CliExit extends Error {
 
 export const usage = `usage: smt [--profile <file>] [--db <file>] <command>
   remotes [--json]
-  push zone <zone file> --to <selector> [--zone <name>] [--canary N] [--wait] [--timeout S] [--json]
-  push scope <scope.json> --to <selector> [--canary N] [--wait] [--timeout S] [--json]
+  push zone <zone file> --to <selector> [--zone <name>] [--canary N] [--expires D] [--wait] [--timeout S] [--json]
+  push scope <scope.json> --to <selector> [--canary N] [--expires D] [--wait] [--timeout S] [--json]
   deliveries <push-id> [--json]
-  cancel <push-id>
+  cancel <push-id> [--json]
   retry <push-id>
 The passphrase of the console keys comes from $SMT_PASSPHRASE or a prompt (see docs/cli.md).`;
 
@@ -49,6 +49,8 @@ export type Command =
       to: TargetSelector;
       zone?: string;
       canary?: number;
+      /** From the moment of the push: its deadline (docs/push.md). */
+      expiresMs?: number;
       wait: boolean;
       timeoutMs: number;
     }
@@ -69,6 +71,16 @@ const TimeoutS = z.coerce
   .positive('--timeout is above 0 seconds')
   .max(86_400, '--timeout is at most 86400 seconds');
 const DEFAULT_TIMEOUT_S = 300;
+const unitMs = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const MAX_EXPIRES_MS = 30 * unitMs.d;
+const Expires = z
+  .string()
+  .regex(
+    /^[1-9][0-9]{0,6}[smhd]$/,
+    '--expires takes a duration: a whole number and s, m, h or d (90s, 30m, 2h, 1d)',
+  )
+  .transform((v) => Number(v.slice(0, -1)) * unitMs[v.slice(-1) as keyof typeof unitMs])
+  .pipe(z.number().max(MAX_EXPIRES_MS, '--expires is at most 30d'));
 
 const usageError = (message: string) => new CliExit(Exit.usage, message);
 
@@ -92,6 +104,7 @@ export function parseCli(argv: readonly string[]): Invocation {
         to: { type: 'string' },
         zone: { type: 'string' },
         canary: { type: 'string' },
+        expires: { type: 'string' },
         wait: { type: 'boolean', default: false },
         timeout: { type: 'string' },
       },
@@ -107,7 +120,7 @@ export function parseCli(argv: readonly string[]): Invocation {
     json: values.json,
   };
   const [name, ...rest] = positionals;
-  const pushOnly = (['to', 'zone', 'canary', 'wait', 'timeout'] as const).filter(
+  const pushOnly = (['to', 'zone', 'canary', 'expires', 'wait', 'timeout'] as const).filter(
     (k) => values[k] !== undefined && values[k] !== false,
   );
   if (name !== 'push' && pushOnly.length > 0) {
@@ -149,6 +162,7 @@ export function parseCli(argv: readonly string[]): Invocation {
           to,
           ...(values.zone === undefined ? {} : { zone: values.zone }),
           ...(values.canary === undefined ? {} : { canary: check(Canary, values.canary) }),
+          ...(values.expires === undefined ? {} : { expiresMs: check(Expires, values.expires) }),
           wait: values.wait,
           timeoutMs: check(TimeoutS, values.timeout ?? DEFAULT_TIMEOUT_S) * 1000,
         },
