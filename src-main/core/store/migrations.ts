@@ -53,4 +53,8 @@ export const migrations: readonly string[] = [
     detail TEXT
   );
   `,
+  // 2: push deadlines (epoch ms; NULL: no deadline).
+  `
+  ALTER TABLE pushes ADD COLUMN expires_at INTEGER;
+  `,
 ];
