@@ -115,20 +115,22 @@ export class RemoteStore {
     const touches = [...this.touches];
     this.hellos.clear();
     this.touches.clear();
-    this.db.transaction(() => {
-      for (const [id, { hello, at }] of hellos) {
-        this.q.upsert.run({
-          id,
-          hello: JSON.stringify(hello),
-          hostname: hello.host.hostname,
-          tags: JSON.stringify(hello.tags),
-          capabilities: JSON.stringify(hello.capabilities),
-          at,
-        });
-      }
-      // A remote not stored yet (heard before its hello) is skipped: its hello, or a relearn, brings it.
-      for (const [id, at] of touches) this.q.touch.run(at, id);
-    })();
+    this.db
+      .transaction(() => {
+        for (const [id, { hello, at }] of hellos) {
+          this.q.upsert.run({
+            id,
+            hello: JSON.stringify(hello),
+            hostname: hello.host.hostname,
+            tags: JSON.stringify(hello.tags),
+            capabilities: JSON.stringify(hello.capabilities),
+            at,
+          });
+        }
+        // A remote not stored yet (heard before its hello) is skipped: its hello, or a relearn, brings it.
+        for (const [id, at] of touches) this.q.touch.run(at, id);
+      })
+      .immediate();
     return n;
   }
 
