@@ -55,6 +55,10 @@ function smt(...args: string[]): Promise<Run> {
   });
 }
 
+/** `smt push zone` of the fleet zone to `to`, with more flags. */
+const pushZone = (to: string, ...flags: string[]) =>
+  smt('push', 'zone', join(dir, 'fleet.zone'), '--to', to, ...flags);
+
 beforeAll(async () => {
   lab = await startLab();
   dir = await mkdtemp(join(tmpdir(), 'smt-cli-'));
@@ -89,15 +93,7 @@ describe('smt', () => {
 
   let pushId = '';
   it('pushes a zone, waits, and exits 0 when every target applied', async () => {
-    const run = await smt(
-      'push',
-      'zone',
-      join(dir, 'fleet.zone'),
-      '--to',
-      GOOD_DNS_SELECTOR,
-      '--wait',
-      '--json',
-    );
+    const run = await pushZone(GOOD_DNS_SELECTOR, '--wait', '--json');
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout) as {
       pushId: string;
@@ -112,23 +108,13 @@ describe('smt', () => {
   }, 90_000);
 
   it('exits 4 with the reason when a remote fails the config', async () => {
-    const run = await smt('push', 'zone', join(dir, 'fleet.zone'), '--to', 'r-0899', '--wait');
+    const run = await pushZone('r-0899', '--wait');
     expect(run.code, run.stderr).toBe(4);
     expect(run.stderr).toMatch(/r-0899 failed: .+/);
   }, 90_000);
 
   it('exits 5 when the canary fails, and holds back the rest', async () => {
-    const run = await smt(
-      'push',
-      'zone',
-      join(dir, 'fleet.zone'),
-      '--to',
-      'r-0899,r-0900',
-      '--canary',
-      '1',
-      '--wait',
-      '--json',
-    );
+    const run = await pushZone('r-0899,r-0900', '--canary', '1', '--wait', '--json');
     expect(run.code, run.stderr).toBe(5);
     expect(run.stderr).toMatch(/^smt: canary halted: .+$/m);
     const out = JSON.parse(run.stdout) as { state: string; counts: { failed: number; held: number } };
@@ -144,7 +130,7 @@ describe('smt', () => {
       expect(Date.parse(r.lastSeen)).toBeGreaterThan(0);
       expect(r.lastSeenAgeS).toBeGreaterThanOrEqual(0);
     }
-    const run = await smt('push', 'zone', join(dir, 'fleet.zone'), '--to', 'r-0900,r-0902', '--wait');
+    const run = await pushZone('r-0900,r-0902', '--wait');
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).not.toMatch(/waiting for the fleet/);
   }, 90_000);
@@ -155,17 +141,7 @@ describe('smt', () => {
     const taken: string[] = [];
     other.core.onResult((r) => void taken.push(r.body.ref));
     try {
-      const run = await smt(
-        'push',
-        'zone',
-        join(dir, 'fleet.zone'),
-        '--to',
-        GOOD_DNS_SELECTOR,
-        '--wait',
-        '--timeout',
-        '60',
-        '--json',
-      );
+      const run = await pushZone(GOOD_DNS_SELECTOR, '--wait', '--timeout', '60', '--json');
       expect(run.code, run.stderr).toBe(0);
       const out = JSON.parse(run.stdout) as { deliveries: { smtId: string; state: string }[] };
       expect(out.deliveries.map((d) => d.state)).toEqual(GOOD_DNS.map(() => 'applied'));
