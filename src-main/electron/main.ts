@@ -9,6 +9,8 @@ import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'elect
 import { lineLog } from '../../src-node/log';
 import { PASSPHRASE_ENV, passphraseSealer, readPassphrase, type KeySealer } from '../../src-node/secrets';
 import { ConsoleCore } from '../core/console-core';
+import { attachPushEngine, type AttachedPush } from '../core/push/attach';
+import { defaultDatabaseFile } from '../core/store/default-database';
 import { contentSecurityPolicy } from '../host/headers';
 import { registerIpc } from './ipc';
 import { safeStorageSealer } from './safe-storage-sealer';
@@ -90,11 +92,12 @@ async function main(): Promise<void> {
   lockDown();
 
   let core: ConsoleCore;
+  let push: AttachedPush;
   try {
-    core = await ConsoleCore.fromProfileFile(profileFile(), {
-      log: lineLog((line) => process.stderr.write(`[core] ${line}\n`)),
-      sealers: await sealers(),
-    });
+    const coreLog = lineLog((line) => process.stderr.write(`[core] ${line}\n`));
+    core = await ConsoleCore.fromProfileFile(profileFile(), { log: coreLog, sealers: await sealers() });
+    // Every console on the profile shares its result queue: this one must store the results it takes.
+    push = attachPushEngine(core, defaultDatabaseFile(profileFile()), { log: coreLog });
     await core.start();
   } catch (e) {
     dialog.showErrorBox(
@@ -118,6 +121,7 @@ async function main(): Promise<void> {
     event.preventDefault();
     quitting = true;
     unregister();
+    push.close();
     void core.stop().finally(() => app.quit());
   });
 }
