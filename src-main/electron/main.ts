@@ -9,8 +9,6 @@ import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'elect
 import { lineLog } from '../../src-node/log';
 import { PASSPHRASE_ENV, passphraseSealer, readPassphrase, type KeySealer } from '../../src-node/secrets';
 import { ConsoleCore } from '../core/console-core';
-import { attachPushEngine, type AttachedPush } from '../core/push/attach';
-import { defaultDatabaseFile } from '../core/store/default-database';
 import { contentSecurityPolicy } from '../host/headers';
 import { registerIpc } from './ipc';
 import { safeStorageSealer } from './safe-storage-sealer';
@@ -92,12 +90,11 @@ async function main(): Promise<void> {
   lockDown();
 
   let core: ConsoleCore;
-  let push: AttachedPush;
   try {
-    const coreLog = lineLog((line) => process.stderr.write(`[core] ${line}\n`));
-    core = await ConsoleCore.fromProfileFile(profileFile(), { log: coreLog, sealers: await sealers() });
-    // Every console on the profile shares its result queue: this one must store the results it takes.
-    push = attachPushEngine(core, defaultDatabaseFile(profileFile()), { log: coreLog });
+    core = await ConsoleCore.fromProfileFile(profileFile(), {
+      log: lineLog((line) => process.stderr.write(`[core] ${line}\n`)),
+      sealers: await sealers(),
+    });
     await core.start();
   } catch (e) {
     dialog.showErrorBox(
@@ -121,7 +118,6 @@ async function main(): Promise<void> {
     event.preventDefault();
     quitting = true;
     unregister();
-    push.close();
     void core.stop().finally(() => app.quit());
   });
 }
