@@ -73,6 +73,7 @@ type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
  */
 const WITHDRAW_QUIET_MS = 100;
 type ResultListener = (result: Envelope<'result'>) => void;
+type FleetListener = (env: FleetEnvelope, at: number) => void;
 
 /** Topics carry non-persistent samples: the newest wins, nothing to acknowledge. */
 const liveKinds = remoteTopicKinds.filter((k): k is 'stats' | 'presence' | 'usage' => k !== 'log');
@@ -99,6 +100,7 @@ export class ConsoleCore implements SmtBackend {
     connectionChanged: new Set(),
   };
   private readonly resultListeners = new Set<ResultListener>();
+  private readonly fleetListeners = new Set<FleetListener>();
 
   static async fromProfileFile(
     file: string,
@@ -124,10 +126,8 @@ export class ConsoleCore implements SmtBackend {
         now: this.now,
         log: this.log,
         send: (rid, query) => this.sendQuery(rid, query),
-        learn: (rid, hello, reply) => {
-          this.fleet.apply(makeEnvelope('hello', rid, hello, { id: reply.id, ts: reply.ts }), this.now());
-          this.patcher.poke();
-        },
+        learn: (rid, hello, reply) =>
+          this.heard(makeEnvelope('hello', rid, hello, { id: reply.id, ts: reply.ts })),
       },
       opts.relearn,
     );
@@ -237,6 +237,26 @@ export class ConsoleCore implements SmtBackend {
   onResult(listener: ResultListener): () => void {
     this.resultListeners.add(listener);
     return () => void this.resultListeners.delete(listener);
+  }
+
+  /**
+   * Every fleet message the model took (a relearned hello too), with the console time it was taken: what
+   * the console's memory of its fleet (src-main/core/push/remember-fleet.ts) is written from.
+   */
+  onFleetMessage(listener: FleetListener): () => void {
+    this.fleetListeners.add(listener);
+    return () => void this.fleetListeners.delete(listener);
+  }
+
+  /**
+   * Remotes known from before this session (their stored hellos): known and selectable until they speak.
+   * Returns the ids taken (a remote already heard this session keeps what it said).
+   */
+  remember(remotes: Iterable<{ id: string; hello: Body<'hello'>; lastSeen: number }>): string[] {
+    const added: string[] = [];
+    for (const r of remotes) if (this.fleet.remember(r.id, r.hello, r.lastSeen)) added.push(r.id);
+    if (added.length > 0) this.patcher.poke();
+    return added;
   }
 
   /**
@@ -400,8 +420,7 @@ export class ConsoleCore implements SmtBackend {
   ): Promise<void> {
     const env = this.guard.check(m, expected, { from: 'remote' }) as FleetEnvelope | undefined;
     if (env) {
-      this.fleet.apply(env, this.now());
-      this.patcher.poke();
+      this.heard(env);
       if (env.type === 'hello') this.relearn.helloFrom(env.from);
       else if (env.type === 'stats' || (env.type === 'presence' && env.body.state === 'online')) {
         this.relearn.liveFrom(env.from);
@@ -409,6 +428,19 @@ export class ConsoleCore implements SmtBackend {
     }
     // A rejected frame is acknowledged too: it is dropped, not left to be redelivered forever.
     if (ack) await this.ackQuietly(m);
+  }
+
+  private heard(env: FleetEnvelope): void {
+    const at = this.now();
+    this.fleet.apply(env, at);
+    this.patcher.poke();
+    for (const l of this.fleetListeners) {
+      try {
+        l(env, at);
+      } catch (e) {
+        this.log({ level: 'error', msg: 'fleet listener failed', error: String(e) });
+      }
+    }
   }
 
   /** Non-persistent with a short expiry (the query policy): one that finds no remote is asked again later. */

@@ -3,27 +3,9 @@ import type { FleetPatch } from '../../src-shared/ipc/views';
 import { makeEnvelope, type Body } from '../../src-shared/protocol';
 import { FleetModel, type FleetEnvelope } from './fleet-model';
 import { FleetPatcher } from './fleet-patcher';
+import { helloBody } from './testing/hello';
 
-const hello = (from: string, ts = 1): FleetEnvelope =>
-  makeEnvelope(
-    'hello',
-    from,
-    {
-      agent: { version: '0.1.0', mode: 'simulated' },
-      host: {
-        hostname: `dns-${from}.lab.example`,
-        ips: ['10.0.0.1'],
-        serviceTag: 'SIM-1',
-        os: 'Debian GNU/Linux 12',
-        kernel: '6.1.0-21-amd64',
-      },
-      capabilities: ['dns'],
-      tags: ['site:lab'],
-      statsIntervalMs: 5000,
-      presenceIntervalMs: 1000,
-    },
-    { ts },
-  );
+const hello = (from: string, ts = 1): FleetEnvelope => makeEnvelope('hello', from, helloBody(from), { ts });
 const presence = (from: string, state: 'online' | 'offline', ts: number, intervalMs = 1000): FleetEnvelope =>
   makeEnvelope('presence', from, { state, intervalMs, seq: ts }, { ts });
 const statsBody = (seq: number, cpuPct = 10): Body<'stats'> => ({
@@ -153,6 +135,34 @@ describe('FleetModel views', () => {
       },
       { id: 'r2', tags: [], capabilities: [], status: 'online', hostname: '' },
     ]);
+  });
+
+  it('knows a remembered remote at once, as unknown with its old last-seen time, until it speaks', () => {
+    const m = new FleetModel();
+    expect(m.remember('r1', helloBody('r1', { tags: ['site:ams'] }), 500)).toBe(true);
+    expect(m.get('r1')).toMatchObject({
+      status: 'unknown',
+      lastSeen: 500,
+      statsAt: null,
+      hostname: 'dns-r1.lab.example',
+    });
+    expect(m.selectable()).toEqual([
+      {
+        id: 'r1',
+        tags: ['site:ams'],
+        capabilities: ['dns'],
+        status: 'unknown',
+        hostname: 'dns-r1.lab.example',
+      },
+    ]);
+    expect(m.takeChanges().map((v) => v.id)).toEqual(['r1']);
+    m.apply(hello('r1'), 1000);
+    m.apply(presence('r1', 'online', 1000), 1000);
+    expect(m.selectable()[0]).toMatchObject({ tags: ['site:lab'], status: 'online' });
+    expect(m.get('r1')?.lastSeen).toBe(1000);
+    // What this session heard wins over what was remembered.
+    expect(m.remember('r1', helloBody('r1', { tags: ['old'] }), 2000)).toBe(false);
+    expect(m.selectable()[0]?.tags).toEqual(['site:lab']);
   });
 
   it('keeps the newest stats when an older sample arrives late', () => {

@@ -57,4 +57,19 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE pushes ADD COLUMN expires_at INTEGER;
   `,
+  // 3: the fleet the console knows: each remote's last hello and when it was first and last heard, so a
+  // console knows (and can address) its remotes from the start, offline ones included. tags, capabilities
+  // and hostname repeat the hello's for ad-hoc queries; the console reads the hello.
+  `
+  CREATE TABLE remotes (
+    id TEXT PRIMARY KEY,
+    hello TEXT NOT NULL,
+    hostname TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    capabilities TEXT NOT NULL,
+    first_seen INTEGER NOT NULL,
+    hello_at INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL
+  );
+  `,
 ];
