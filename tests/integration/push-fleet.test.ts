@@ -35,6 +35,8 @@ let sim: Simulation | undefined;
 let back: Simulation | undefined;
 let pc: PushConsole | undefined;
 let consoleProcess: ChildProcess | undefined;
+/** Warnings and errors of the simulated remotes' connections, for the failure message. */
+const remoteTrouble: string[] = [];
 let stateDir = '';
 let dbDir = '';
 const timings: string[] = [];
@@ -44,13 +46,34 @@ const zoneText = fleetZoneText;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const engine = () => (pc as PushConsole).engine;
 
-const allApplied = (pushId: string, timeoutMs = 90_000) =>
-  waitFor(
-    `every target of ${pushId} applied`,
-    () => engine().progress(pushId).summary.counts.applied === TARGETS,
-    timeoutMs,
-    50,
-  );
+const allApplied = async (pushId: string, timeoutMs = 90_000) => {
+  try {
+    await waitFor(
+      `every target of ${pushId} applied`,
+      () => engine().progress(pushId).summary.counts.applied === TARGETS,
+      timeoutMs,
+      50,
+    );
+  } catch (e) {
+    // Where the stragglers are tells a lost result from a lost send or a remote that never came back.
+    const counts = engine().progress(pushId).summary.counts;
+    const stragglers = [...engine().deliveries(pushId)].filter(([, d]) => d.kind !== 'applied').slice(0, 3);
+    const ledgers = await Promise.all(
+      stragglers.map(
+        async ([rid, d]) =>
+          `${rid} ${d.kind} ${d.smtId}: ${JSON.stringify(await ledgerLines(stateDir, rid))}`,
+      ),
+    );
+    const seen = new Map<string, number>();
+    for (const t of remoteTrouble)
+      seen.set(t.replace(/r-\d+/g, 'r-N'), (seen.get(t.replace(/r-\d+/g, 'r-N')) ?? 0) + 1);
+    throw new Error(
+      `${e instanceof Error ? e.message : String(e)}; deliveries: ${JSON.stringify(counts)}; ` +
+        `remotes by broker: ${JSON.stringify(sim?.byBroker())}; console: ${pc?.core.connectionStatus().state.kind}; ` +
+        `remote trouble: ${JSON.stringify([...seen].slice(0, 12))}; stragglers: ${ledgers.join(' | ')}`,
+    );
+  }
+};
 
 /**
  * The outbox and the remotes' ledgers agree: every target applied this push's smt-id exactly once, and
@@ -90,6 +113,9 @@ beforeAll(async () => {
     stateDir,
     statsIntervalMs: 60_000,
     presenceIntervalMs: 5_000,
+    log: (e) => {
+      if (e.level === 'error' || e.level === 'warn') remoteTrouble.push(`${e.msg}: ${String(e.error ?? '')}`);
+    },
   });
   await sim.start();
   pc = await startPushConsole(lab.opts, join(dbDir, 'console.db'));
@@ -97,7 +123,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  console.log(`push-fleet: ${timings.join('; ')}`);
+  const refusals = remoteTrouble.filter((t) => t.includes('cannot open a session')).length;
+  console.log(`push-fleet: ${timings.join('; ')}; remote sessions refused by a broker: ${refusals}`);
   if (consoleProcess?.exitCode === null && consoleProcess.signalCode === null) consoleProcess.kill('SIGKILL');
   await back?.stop();
   await sim?.stop();
@@ -238,8 +265,17 @@ describe('push to a fleet', () => {
       () => pc?.core.connectionStatus().state.kind === 'connected',
       60_000,
     );
-    await allApplied(push.id, 110_000);
-    timings.push(`after a primary SIGKILL mid-push, 200 applied in ${Math.round(performance.now() - t0)} ms`);
+    // Applied count every 5 s: a long tail of a few remotes reads differently from a slow crawl.
+    const trail: number[] = [];
+    const sampler = setInterval(() => trail.push(engine().progress(push.id).summary.counts.applied), 5_000);
+    try {
+      await allApplied(push.id, 110_000);
+    } finally {
+      clearInterval(sampler);
+    }
+    timings.push(
+      `after a primary SIGKILL mid-push, 200 applied in ${Math.round(performance.now() - t0)} ms (applied every 5 s: ${trail.join(' ')})`,
+    );
     await expectExactlyOnce(push);
   }, 180_000);
 });
