@@ -122,6 +122,29 @@ const result = (
     ...extra,
   });
 
+describe('PushEngine versions with two consoles on one database', () => {
+  it('moves a version left to it past one another console wrote meanwhile, and refuses a chosen one', async () => {
+    const a = setup(2);
+    const b = setup(2, a.file);
+    const req = {
+      object: zone,
+      payload,
+      selector: { kind: 'ids' as const, ids: ['r-0001'] },
+      author: 'alice',
+    };
+    // Console A read the highest version (0) just before console B wrote version 1.
+    const read = vi.spyOn(a.store, 'maxVersion').mockReturnValueOnce(0);
+    expect(b.engine.push(req).push.version).toBe(1);
+    expect(a.engine.push(req).push.version).toBe(2);
+    expect(read).toHaveBeenCalled();
+    read.mockReturnValueOnce(0);
+    expect(() => a.engine.push({ ...req, version: 2 })).toThrow(
+      new PushRefused('version 2 was pushed meanwhile by another console on this profile'),
+    );
+    expect(a.store.pushes().map((p) => p.version)).toEqual([1, 2]);
+  });
+});
+
 describe('PushEngine', () => {
   it('writes the push and its queued deliveries before the first send, then moves them on', async () => {
     const { engine, port, store } = setup(3);
@@ -286,7 +309,7 @@ describe('PushEngine', () => {
     expect(port.sent).toHaveLength(1000);
     expect(port.maxInFlight).toBeLessThanOrEqual(16);
     expect(engine.progress(push.id).summary.counts.sent).toBe(1000);
-  });
+  }, 30_000);
 
   it('cancels what no remote has, lets remotes that had it win, and retries with new ids', async () => {
     const { engine, port } = setup(3);

@@ -17,7 +17,7 @@ import {
 import { planRollout, type RolloutPlan, type RolloutStep } from '../../../src-shared/push/rollout';
 import { summarize, type PushSummary } from '../../../src-shared/push/summary';
 import { silentLog, type LogSink } from '../../../src-node/log';
-import type { PushRecord, PushStore } from '../store/push-store';
+import { VersionTakenError, type PushRecord, type PushStore } from '../store/push-store';
 
 export const PushRequest = z.object({
   object: ConfigObject,
@@ -212,11 +212,9 @@ export class PushEngine {
     const parsed = PushRequest.safeParse(request);
     if (!parsed.success) throw new PushRefused(`bad push: ${z.prettifyError(parsed.error)}`);
     const req = parsed.data;
-    const { targets, unknown, version } = planPush(
-      req,
-      this.port.remotes(),
-      this.store.maxVersion(req.object),
-    );
+    const fleet = this.port.remotes();
+    let latest = this.store.maxVersion(req.object);
+    const { targets, unknown } = planPush(req, fleet, latest);
     const at = this.now();
     if (req.expiresAt !== undefined && req.expiresAt <= at) {
       throw new PushRefused(
@@ -227,23 +225,41 @@ export class PushEngine {
     const id = crypto.randomUUID();
     const firstStep = planRollout(plan, targets, new Map());
     const first = firstStep.kind === 'send' ? firstStep.remotes : [];
-    const created = this.store.createPush(
-      {
-        id,
-        createdAt: at,
-        author: req.author,
-        object: req.object,
-        version,
-        op: req.op,
-        ...(req.payload === undefined ? {} : { payload: req.payload }),
-        payloadSha256: sha256(JSON.stringify(req.payload ?? null)),
-        selector: req.selector,
-        targets,
-        canary: req.canary ?? null,
-        expiresAt: req.expiresAt ?? null,
-      },
-      first.map((remoteId) => ({ remoteId, state: queued(crypto.randomUUID(), at) })),
-    );
+    const write = (version: number) =>
+      this.store.createPush(
+        {
+          id,
+          createdAt: at,
+          author: req.author,
+          object: req.object,
+          version,
+          op: req.op,
+          ...(req.payload === undefined ? {} : { payload: req.payload }),
+          payloadSha256: sha256(JSON.stringify(req.payload ?? null)),
+          selector: req.selector,
+          targets,
+          canary: req.canary ?? null,
+          expiresAt: req.expiresAt ?? null,
+        },
+        first.map((remoteId) => ({ remoteId, state: queued(crypto.randomUUID(), at) })),
+      );
+    let created: PushRecord | undefined;
+    // Another console on the profile may push this object between our read and our write: a version the
+    // admin left to us moves on to the next free one; a version the admin chose is refused.
+    while (created === undefined) {
+      try {
+        created = write(planPush(req, fleet, latest).version);
+      } catch (e) {
+        if (!(e instanceof VersionTakenError) || req.version !== undefined) {
+          throw e instanceof VersionTakenError
+            ? new PushRefused(
+                `version ${req.version} was pushed meanwhile by another console on this profile`,
+              )
+            : e;
+        }
+        latest = e.latest;
+      }
+    }
     for (const remoteId of first) this.enqueue(id, remoteId);
     if (created.expiresAt !== null) {
       this.due.set(id, created.expiresAt);

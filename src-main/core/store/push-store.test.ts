@@ -72,7 +72,7 @@ describe('console database', () => {
     const store = new PushStore(db);
     expect(store.push(PUSH)).toMatchObject({ id: PUSH, expiresAt: null });
     expect(store.deadlines()).toEqual([]);
-    const later = { ...base, id: '00000000-0000-4000-8000-000000000002', expiresAt: 9_000 };
+    const later = { ...base, id: '00000000-0000-4000-8000-000000000002', version: 4, expiresAt: 9_000 };
     store.createPush(later, []);
     expect(store.push(later.id)?.expiresAt).toBe(9_000);
     expect(store.deadlines()).toEqual([{ pushId: later.id, expiresAt: 9_000 }]);

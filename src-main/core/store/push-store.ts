@@ -54,6 +54,14 @@ export interface AuditEntry {
   detail?: unknown;
 }
 
+/** Another console on the profile wrote a push of this version of the object first. */
+export class VersionTakenError extends Error {
+  override name = 'VersionTakenError';
+  constructor(readonly latest: number) {
+    super(`version ${latest} is already pushed for this object`);
+  }
+}
+
 /** A row that does not read back as what was written: the database was changed behind the console's back. */
 export class StoreCorruptError extends Error {
   override name = 'StoreCorruptError';
@@ -199,36 +207,44 @@ export class PushStore {
     return this.q.maxVersion.get(objectKey(object))?.v ?? 0;
   }
 
-  /** The push, its first deliveries (queued) and the audit entry, all or nothing. */
+  /**
+   * The push, its first deliveries (queued) and the audit entry, all or nothing. The version check and
+   * the insert are one IMMEDIATE transaction, so two consoles on one profile cannot both push version n:
+   * the second gets VersionTakenError with the version now highest.
+   */
   createPush(
     push: Omit<PushRecord, 'seq' | 'state' | 'haltReason'>,
     first: readonly { remoteId: string; state: DeliveryState }[],
   ): PushRecord {
-    this.db.transaction(() => {
-      this.q.insertPush.run({
-        id: push.id,
-        created_at: push.createdAt,
-        author: push.author,
-        object_key: objectKey(push.object),
-        object: JSON.stringify(push.object),
-        version: push.version,
-        op: push.op,
-        payload: push.payload === undefined ? null : JSON.stringify(push.payload),
-        payload_sha256: push.payloadSha256,
-        selector: JSON.stringify(push.selector),
-        targets: JSON.stringify(push.targets),
-        canary: push.canary,
-        expires_at: push.expiresAt,
-      });
-      this.insertDeliveries(push.id, first, push.createdAt);
-      this.audit({
-        at: push.createdAt,
-        actor: push.author,
-        action: 'push',
-        subject: push.id,
-        detail: { object: push.object, version: push.version, targets: push.targets.length },
-      });
-    })();
+    this.db
+      .transaction(() => {
+        const latest = this.maxVersion(push.object);
+        if (push.version <= latest) throw new VersionTakenError(latest);
+        this.q.insertPush.run({
+          id: push.id,
+          created_at: push.createdAt,
+          author: push.author,
+          object_key: objectKey(push.object),
+          object: JSON.stringify(push.object),
+          version: push.version,
+          op: push.op,
+          payload: push.payload === undefined ? null : JSON.stringify(push.payload),
+          payload_sha256: push.payloadSha256,
+          selector: JSON.stringify(push.selector),
+          targets: JSON.stringify(push.targets),
+          canary: push.canary,
+          expires_at: push.expiresAt,
+        });
+        this.insertDeliveries(push.id, first, push.createdAt);
+        this.audit({
+          at: push.createdAt,
+          actor: push.author,
+          action: 'push',
+          subject: push.id,
+          detail: { object: push.object, version: push.version, targets: push.targets.length },
+        });
+      })
+      .immediate();
     return this.push(push.id) as PushRecord;
   }
 
