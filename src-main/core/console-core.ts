@@ -61,6 +61,7 @@ export interface ConsoleCoreOptions {
 
 type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
 type ResultListener = (result: Envelope<'result'>) => void;
+type SampleListener = (sample: Envelope<'stats'> | Envelope<'usage'>) => void;
 
 /** Topics carry non-persistent samples: the newest wins, nothing to acknowledge. */
 const liveKinds = remoteTopicKinds.filter((k): k is 'stats' | 'presence' | 'usage' => k !== 'log');
@@ -86,6 +87,7 @@ export class ConsoleCore implements SmtBackend {
     connectionChanged: new Set(),
   };
   private readonly resultListeners = new Set<ResultListener>();
+  private readonly sampleListeners = new Set<SampleListener>();
 
   static async fromProfileFile(
     file: string,
@@ -217,6 +219,12 @@ export class ConsoleCore implements SmtBackend {
     return () => void this.resultListeners.delete(listener);
   }
 
+  /** Every stats and usage sample that passed the inbound guard (the trend recorder keeps them). */
+  onSample(listener: SampleListener): () => void {
+    this.sampleListeners.add(listener);
+    return () => void this.sampleListeners.delete(listener);
+  }
+
   /**
    * Sends one persistent config message to a remote's queue and resolves once the broker has stored it
    * (its receipt); the queue keeps it for a remote that is offline. The body is signed for this remote
@@ -266,6 +274,16 @@ export class ConsoleCore implements SmtBackend {
     }
   }
 
+  private emitSample(sample: Envelope<'stats'> | Envelope<'usage'>): void {
+    for (const l of this.sampleListeners) {
+      try {
+        l(sample);
+      } catch (e) {
+        this.log({ level: 'error', msg: 'sample listener failed', error: String(e) });
+      }
+    }
+  }
+
   private onState(state: ConnState, previous: ConnState): void {
     this.relearn.setReady(state.kind === 'connected');
     if (state.kind === 'connected') {
@@ -290,6 +308,7 @@ export class ConsoleCore implements SmtBackend {
     if (env) {
       this.fleet.apply(env, this.now());
       this.patcher.poke();
+      if (env.type === 'stats' || env.type === 'usage') this.emitSample(env);
       if (env.type === 'hello') this.relearn.helloFrom(env.from);
       else if (env.type === 'stats' || (env.type === 'presence' && env.body.state === 'online')) {
         this.relearn.liveFrom(env.from);

@@ -53,4 +53,19 @@ export const migrations: readonly string[] = [
     detail TEXT
   );
   `,
+  // 4: service usage and host load over time, one row per finished bucket (src-shared/trends).
+  `
+  CREATE TABLE trend_points (
+    remote_id TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    range TEXT NOT NULL,
+    t INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    avg REAL NOT NULL,
+    min REAL NOT NULL,
+    max REAL NOT NULL,
+    PRIMARY KEY (remote_id, metric, range, t)
+  ) WITHOUT ROWID;
+  CREATE INDEX trend_points_age ON trend_points (range, t);
+  `,
 ];
