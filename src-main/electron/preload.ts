@@ -35,6 +35,7 @@ const api: SmtApi = {
   getFleet: call('getFleet'),
   getConnection: call('getConnection'),
   getRejects: call('getRejects'),
+  getTrend: call('getTrend'),
   onFleetPatch: subscription('fleetPatch'),
   onConnectionChanged: subscription('connectionChanged'),
 };

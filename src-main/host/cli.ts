@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { lineLog } from '../../src-node/log';
 import { passphraseSealer, readPassphrase } from '../../src-node/secrets';
-import { ConsoleCore } from '../core/console-core';
+import { ConsoleService } from '../core/service/console-service';
+import { openProfileSession } from '../core/service/profile-session';
 import { startHost, type RunningHost } from './server';
 
 const Args = z.object({
@@ -56,18 +57,19 @@ async function main(): Promise<void> {
   const args = parseCli(process.argv.slice(2));
   const log = lineLog((line) => process.stderr.write(`[core] ${line}\n`));
   const sealers = [passphraseSealer(await readPassphrase())];
-  const core = await ConsoleCore.fromProfileFile(args.profile, { log, sealers });
-  await core.start();
+  const service = new ConsoleService(await openProfileSession({ profileFile: args.profile, sealers, log }), {
+    log,
+  });
   let host: RunningHost;
   try {
     host = await startHost({
-      backend: core,
+      backend: service,
       port: args.port,
       staticDir,
       log: (line) => process.stderr.write(`[host] ${line}\n`),
     });
   } catch (e) {
-    await core.stop();
+    await service.close();
     throw e;
   }
   process.stdout.write(`Console: ${host.url}\n`);
@@ -84,7 +86,7 @@ async function main(): Promise<void> {
     }, STOP_DEADLINE_MS).unref();
     void host
       .close()
-      .then(() => core.stop())
+      .then(() => service.close())
       .then(
         () => process.exit(0),
         (e: unknown) => {

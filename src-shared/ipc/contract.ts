@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { IpcResult } from './result';
+import { TrendQuery, TrendSeries } from '../trends/trend';
 import { ConnectionStatus, FleetPatch, FleetSnapshot, RejectCounters } from './views';
 
 /**
@@ -8,9 +9,12 @@ import { ConnectionStatus, FleetPatch, FleetSnapshot, RejectCounters } from './v
  * each side validates what it receives.
  */
 export const calls = {
+  // The fleet and the broker link.
   getFleet: { args: z.tuple([]), result: FleetSnapshot },
   getConnection: { args: z.tuple([]), result: ConnectionStatus },
   getRejects: { args: z.tuple([]), result: RejectCounters },
+  // One remote.
+  getTrend: { args: z.tuple([TrendQuery]), result: TrendSeries },
 } as const;
 
 /** Events pushed from the core; the preload exposes each as a named `on<Name>` subscription. */

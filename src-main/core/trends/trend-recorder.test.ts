@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeEnvelope, type Envelope } from '../../../src-shared/protocol';
 import { openDatabase, type Db } from '../store/database';
 import { TrendStore } from '../store/trend-store';
+import { statsEnvelope } from '../testing/fleet-envelopes';
 import { TrendRecorder, trendValues } from './trend-recorder';
 
 const dirs: string[] = [];
@@ -24,18 +25,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const GIB = 1024 ** 3;
-const stats = (rid: string, cpuPct: number, memUsedGib = 2): Envelope<'stats'> =>
-  makeEnvelope('stats', rid, {
-    seq: 1,
-    localTime: '2026-11-25T10:00:00+01:00',
-    uptimeS: 100,
-    load: [0.1, 0.2, 0.3],
-    cpuPct,
-    mem: { usedBytes: memUsedGib * GIB, totalBytes: 8 * GIB },
-    disk: { usedBytes: 0, totalBytes: 0 },
-    processes: [],
-  });
+const stats = (rid: string, cpuPct: number) => statsEnvelope(rid, 1, 1, cpuPct);
 const usage = (rid: string, qps: number): Envelope<'usage'> =>
   makeEnvelope('usage', rid, { windowS: 5, dns: { qps, queries: qps * 5 } });
 
@@ -43,7 +33,10 @@ const T0 = 1_800_000_000_000;
 
 describe('trendValues', () => {
   it('takes CPU, memory and disk shares from stats, leaving out a disk of size 0', () => {
-    expect(trendValues(stats('r-1', 12))).toEqual({ cpu: 12, mem: 25 });
+    expect(trendValues(stats('r-1', 12))).toEqual({ cpu: 12, mem: 25, disk: 75 });
+    const noDisk = stats('r-1', 12);
+    noDisk.body.disk = { usedBytes: 0, totalBytes: 0 };
+    expect(trendValues(noDisk)).toEqual({ cpu: 12, mem: 25 });
   });
   it('takes DNS and DHCP figures from usage only when the remote reports them', () => {
     expect(trendValues(usage('r-1', 40))).toEqual({ dnsQps: 40 });
@@ -102,8 +95,8 @@ describe('TrendRecorder', () => {
     rec.take(stats('r-1', 10));
     now += 10_000;
     rec.flush();
-    // CPU and memory: two finished 10 s buckets wait.
-    expect(rec.counters()).toMatchObject({ writeFailures: 1, unwritten: 2 });
+    // CPU, memory and disk: three finished 10 s buckets wait.
+    expect(rec.counters()).toMatchObject({ writeFailures: 1, unwritten: 3 });
     broken = false;
     rec.flush();
     expect(rec.counters()).toMatchObject({ unwritten: 0 });
