@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  err,
   ok,
   type ConnectionStatus,
   type EventName,
@@ -31,6 +32,7 @@ function fakeApi(snapshot: () => FleetSnapshot) {
       return ok(snapshot());
     },
     getConnection: async () => ok(connection),
+    getTrend: async () => err('not-found', 'sync never asks for trends'),
     getRejects: async () => {
       counts.getRejects++;
       return ok({ total: counts.getRejects, byReason: {}, byRemote: {} });

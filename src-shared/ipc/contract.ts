@@ -37,12 +37,29 @@ export type SubscribeName<E extends EventName> = `on${Capitalize<E>}`;
 export const subscribeName = <E extends EventName>(e: E) =>
   `on${e.charAt(0).toUpperCase()}${e.slice(1)}` as SubscribeName<E>;
 
+export type CallFn<C extends CallName> = (...args: CallArgs<C>) => Promise<IpcResult<CallResult<C>>>;
+export type SubscribeFn<E extends EventName> = (listener: (payload: EventPayload<E>) => void) => () => void;
+
 /** What the renderer sees as `window.smt`: named calls and named subscriptions, nothing generic. */
-export type SmtApi = {
-  [C in CallName]: (...args: CallArgs<C>) => Promise<IpcResult<CallResult<C>>>;
-} & {
-  [E in EventName as SubscribeName<E>]: (listener: (payload: EventPayload<E>) => void) => () => void;
+export type SmtApi = { [C in CallName]: CallFn<C> } & {
+  [E in EventName as SubscribeName<E>]: SubscribeFn<E>;
 };
+
+/**
+ * Builds the named API from one function per call and per event (the preload's ipcRenderer calls, the
+ * bridge's frames), so every call of the contract is exposed under its own name and nothing else is.
+ */
+export function namedApi(
+  call: <C extends CallName>(name: C) => CallFn<C>,
+  subscribe: <E extends EventName>(name: E) => SubscribeFn<E>,
+): SmtApi {
+  // Object.fromEntries loses the per-key types that the mapped SmtApi type states; the keys are exactly
+  // the contract's names, each paired with the function built for that name.
+  return Object.fromEntries([
+    ...callNames.map((name) => [name, call(name)]),
+    ...eventNames.map((name) => [subscribeName(name), subscribe(name)]),
+  ]) as SmtApi;
+}
 
 /** What a host (Electron main, browser host) needs from the core to serve the contract. */
 export interface SmtBackend {
