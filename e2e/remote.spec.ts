@@ -42,6 +42,22 @@ test('charts CPU, memory and DNS queries from the console’s own store', async 
   await remotePage.page.screenshot({ path: test.info().outputPath('remote.png') });
 });
 
+test('reloads and restarts a service, asking before the restart, and lists it in the events', async ({
+  fleetPage,
+  remotePage,
+}) => {
+  // r-0002 runs named and kea-dhcp4 in the simulation.
+  await fleetPage.row('r-0002').getByRole('link', { name: 'r-0002' }).click();
+  await remotePage.command('named', 'Reload');
+  await expect(remotePage.actionResult).toHaveText(/^Reload named: done at \d\d:\d\d:\d\d\.$/);
+  await remotePage.command('named', 'Restart');
+  await expect(remotePage.actionResult).toHaveText(/^Restart named: done at /);
+  await expect(remotePage.events.filter({ hasText: /^.*restart named done, asked by / })).toHaveCount(1);
+  await expect(remotePage.events.filter({ hasText: 'named restarted (pid' })).not.toHaveCount(0);
+  await remotePage.command('kea-dhcp4', 'Reload');
+  await expect(remotePage.actionResult).toHaveText(/^Reload kea-dhcp4: done at /);
+});
+
 test('goes back with Escape and to the fleet with g f, and lists the shortcuts with ?', async ({
   fleetPage,
   remotePage,

@@ -7,6 +7,9 @@ export class RemotePage {
   readonly processes: Locator;
   readonly trends: Locator;
   readonly chart: Locator;
+  readonly actions: Locator;
+  readonly actionResult: Locator;
+  readonly events: Locator;
 
   constructor(readonly page: Page) {
     this.main = page.getByRole('main', { name: /^Remote / });
@@ -14,6 +17,9 @@ export class RemotePage {
     this.processes = page.getByRole('region', { name: 'Processes' });
     this.trends = page.getByRole('region', { name: 'Trends' });
     this.chart = this.trends.getByRole('img');
+    this.actions = page.getByRole('region', { name: 'Actions' });
+    this.actionResult = this.actions.getByRole('status');
+    this.events = page.getByRole('region', { name: 'Recent events' }).getByRole('listitem');
   }
 
   heading(id: string): Locator {
@@ -31,6 +37,15 @@ export class RemotePage {
 
   process(name: string): Locator {
     return this.processes.locator(`tr[data-process="${name}"]`);
+  }
+
+  /** Clicks e.g. Restart for named; a restart is confirmed in its dialog. */
+  async command(service: string, action: 'Reload' | 'Restart' | 'Flush cache'): Promise<void> {
+    await this.actions.getByRole('group', { name: service }).getByRole('button', { name: action }).click();
+    if (action === 'Restart') {
+      const confirm = this.page.getByRole('dialog', { name: `Restart ${service}?` });
+      await confirm.getByRole('button', { name: 'Restart' }).click();
+    }
   }
 
   async showTrend(metric: string, range?: string): Promise<void> {

@@ -51,7 +51,7 @@ export interface ConsoleCoreOptions {
 
 type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
 type ResultListener = (result: Envelope<'result'>) => void;
-type SampleListener = (sample: Envelope<'stats'> | Envelope<'usage'>) => void;
+type FleetMessageListener = (env: FleetEnvelope) => void;
 
 /** Topics carry non-persistent samples: the newest wins, nothing to acknowledge. */
 const liveKinds = remoteTopicKinds.filter((k): k is 'stats' | 'presence' | 'usage' => k !== 'log');
@@ -77,7 +77,7 @@ export class ConsoleCore {
     connectionChanged: new Set(),
   };
   private readonly resultListeners = new Set<ResultListener>();
-  private readonly sampleListeners = new Set<SampleListener>();
+  private readonly fleetMessageListeners = new Set<FleetMessageListener>();
 
   static async fromProfileFile(
     file: string,
@@ -196,10 +196,14 @@ export class ConsoleCore {
     return () => void this.resultListeners.delete(listener);
   }
 
-  /** Every stats and usage sample that passed the inbound guard (the trend recorder keeps them). */
-  onSample(listener: SampleListener): () => void {
-    this.sampleListeners.add(listener);
-    return () => void this.sampleListeners.delete(listener);
+  /**
+   * Every fleet message that passed the inbound guard, after the fleet model took it (the trend recorder
+   * keeps samples, the event store events). Inventory and event messages are acknowledged after the
+   * listeners ran, so what a listener stores synchronously is never lost to a crash.
+   */
+  onFleetMessage(listener: FleetMessageListener): () => void {
+    this.fleetMessageListeners.add(listener);
+    return () => void this.fleetMessageListeners.delete(listener);
   }
 
   /**
@@ -240,12 +244,25 @@ export class ConsoleCore {
     }
   }
 
-  private emitSample(sample: Envelope<'stats'> | Envelope<'usage'>): void {
-    for (const l of this.sampleListeners) {
+  /**
+   * Sends one service command to a remote's queue (persistent, with the command channel's time to
+   * live) and resolves with its smt-id once the broker stored it; the remote's result names that id.
+   */
+  async sendCommand(remoteId: string, body: Body<'command'>): Promise<string> {
+    const rid = RemoteId.parse(remoteId);
+    const conn = this.conn;
+    if (!conn) throw new Error('the console core is not started');
+    const env = makeEnvelope('command', this.consoleId, body, { ts: this.now() });
+    await publish(conn, destinations.remoteQueue(rid, 'command'), env, { receipt: true });
+    return env.id;
+  }
+
+  private emitFleetMessage(env: FleetEnvelope): void {
+    for (const l of this.fleetMessageListeners) {
       try {
-        l(sample);
+        l(env);
       } catch (e) {
-        this.log({ level: 'error', msg: 'sample listener failed', error: String(e) });
+        this.log({ level: 'error', msg: 'fleet message listener failed', error: String(e) });
       }
     }
   }
@@ -274,7 +291,7 @@ export class ConsoleCore {
     if (env) {
       this.fleet.apply(env, this.now());
       this.patcher.poke();
-      if (env.type === 'stats' || env.type === 'usage') this.emitSample(env);
+      this.emitFleetMessage(env);
       if (env.type === 'hello') this.relearn.helloFrom(env.from);
       else if (env.type === 'stats' || (env.type === 'presence' && env.body.state === 'online')) {
         this.relearn.liveFrom(env.from);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   err,
+  namedApi,
   ok,
   type ConnectionStatus,
   type EventName,
@@ -27,12 +28,16 @@ function fakeApi(snapshot: () => FleetSnapshot) {
   };
   const counts = { getFleet: 0, getRejects: 0 };
   const api: SmtApi = {
+    // Sync never calls the screens' calls: they answer not-found, which a test would see.
+    ...namedApi(
+      (name) => async () => err('not-found', `sync does not call ${name}`),
+      () => () => () => undefined,
+    ),
     getFleet: async () => {
       counts.getFleet++;
       return ok(snapshot());
     },
     getConnection: async () => ok(connection),
-    getTrend: async () => err('not-found', 'sync never asks for trends'),
     getRejects: async () => {
       counts.getRejects++;
       return ok({ total: counts.getRejects, byReason: {}, byRemote: {} });

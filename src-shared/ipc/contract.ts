@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { IpcResult } from './result';
 import { TrendQuery, TrendSeries } from '../trends/trend';
+import { CommandOutcome, CommandRequest, RemoteEvent, RemoteEventsQuery } from './remote-views';
 import { ConnectionStatus, FleetPatch, FleetSnapshot, RejectCounters } from './views';
 
 /**
@@ -15,6 +16,9 @@ export const calls = {
   getRejects: { args: z.tuple([]), result: RejectCounters },
   // One remote.
   getTrend: { args: z.tuple([TrendQuery]), result: TrendSeries },
+  getRemoteEvents: { args: z.tuple([RemoteEventsQuery]), result: z.array(RemoteEvent) },
+  /** Resolves once every remote answered or the wait ran out (those are `waiting`). */
+  runCommand: { args: z.tuple([CommandRequest]), result: z.array(CommandOutcome) },
 } as const;
 
 /** Events pushed from the core; the preload exposes each as a named `on<Name>` subscription. */

@@ -4,12 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LogEntry } from '../../../src-node/log';
 import { ConsoleCore } from '../console-core';
-import { attachPushEngine } from '../push/attach';
-import { openDatabase } from '../store/database';
 import { helloEnvelope, statsEnvelope } from '../testing/fleet-envelopes';
-import { attachTrends } from '../trends/attach';
 import { ConsoleService } from './console-service';
-import type { ProfileSession } from './profile-session';
+import { assembleSession, type ProfileSession } from './profile-session';
 
 const dirs: string[] = [];
 const services: ConsoleService[] = [];
@@ -22,7 +19,6 @@ afterEach(async () => {
 function service(): { svc: ConsoleService; session: ProfileSession; logs: LogEntry[] } {
   const dir = mkdtempSync(join(tmpdir(), 'smt-service-'));
   dirs.push(dir);
-  const dbFile = join(dir, 'console.db');
   const core = new ConsoleCore({
     profile: {
       name: 'x',
@@ -31,24 +27,7 @@ function service(): { svc: ConsoleService; session: ProfileSession; logs: LogEnt
       tls: { caFile: 'a', certFile: 'b', keyFile: 'c' },
     },
   });
-  const db = openDatabase(dbFile);
-  const push = attachPushEngine(core, dbFile);
-  const trends = attachTrends(core, db);
-  const session: ProfileSession = {
-    name: 'x',
-    profileFile: join(dir, 'x.json'),
-    dbFile,
-    core,
-    db,
-    push,
-    trends,
-    close: async () => {
-      push.close();
-      trends.close();
-      await core.stop();
-      db.close();
-    },
-  };
+  const session = assembleSession(core, { profileFile: join(dir, 'x.json'), dbFile: join(dir, 'x.db') });
   const logs: LogEntry[] = [];
   const svc = new ConsoleService(session, { log: (e) => void logs.push(e) });
   services.push(svc);
@@ -103,15 +82,16 @@ describe('ConsoleService', () => {
   it('keeps an internal failure’s details in the log, not in the answer', async () => {
     const { svc, session, logs } = service();
     session.core.fleet.apply(helloEnvelope('r-1'), Date.now());
-    session.db.close(); // the trend query now throws inside the store
+    const read = session.trends.recorder.query.bind(session.trends.recorder);
+    session.trends.recorder.query = () => {
+      throw new Error('SQLITE_IOERR: disk I/O error');
+    };
     const r = await svc.handle('getTrend', [{ remoteId: 'r-1', metric: 'cpu', range: '1h' }]);
     expect(r).toEqual({
       ok: false,
       error: { code: 'internal', message: 'getTrend failed inside the console; its log has the details.' },
     });
-    expect(logs.find((l) => l.msg === 'call getTrend failed')?.error).toMatch(
-      /database connection is not open/,
-    );
-    session.db = openDatabase(session.dbFile); // so close() has an open database to close
+    expect(logs.find((l) => l.msg === 'call getTrend failed')?.error).toMatch(/disk I\/O error/);
+    session.trends.recorder.query = read;
   });
 });

@@ -10,9 +10,11 @@ import {
 } from '../../../src-shared/ipc/contract';
 import { err, ok, type IpcResult } from '../../../src-shared/ipc/result';
 import { silentLog, type LogSink } from '../../../src-node/log';
+import { osUser } from '../../../src-node/os-user';
 import { fleetHandlers } from './fleet-handlers';
 import { CallError, type Handler, type Handlers } from './handlers';
 import type { ProfileSession } from './profile-session';
+import { remoteHandlers } from './remote-handlers';
 import { trendHandlers } from './trend-handlers';
 
 type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
@@ -20,6 +22,10 @@ type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
 export interface ConsoleServiceOptions {
   log?: LogSink;
   now?: () => number;
+  /** Who acts through this console, for the audit trail (the OS user by default). */
+  actor?: string;
+  /** How long a command call waits for the remotes' answers. */
+  commandWaitMs?: number;
 }
 
 /**
@@ -46,6 +52,11 @@ export class ConsoleService implements SmtBackend {
     this.handlers = {
       ...fleetHandlers(session, now),
       ...trendHandlers(session),
+      ...remoteHandlers(session, {
+        actor: opts.actor ?? osUser(),
+        now,
+        commandWaitMs: opts.commandWaitMs ?? 15_000,
+      }),
     };
     this.wire();
   }

@@ -1,7 +1,9 @@
 import { basename, extname } from 'node:path';
 import type { LogSink } from '../../../src-node/log';
 import type { KeySealer } from '../../../src-node/secrets';
+import { CommandRunner } from '../commands/command-runner';
 import { ConsoleCore, type ConsoleCoreOptions } from '../console-core';
+import { attachEvents, type AttachedEvents } from '../events/attach';
 import { attachPushEngine, type AttachedPush } from '../push/attach';
 import { openDatabase, type Db } from '../store/database';
 import { defaultDatabaseFile } from '../store/default-database';
@@ -17,6 +19,8 @@ export interface ProfileSession {
   db: Db;
   push: AttachedPush;
   trends: AttachedTrends;
+  events: AttachedEvents;
+  commands: CommandRunner;
   close(): Promise<void>;
 }
 
@@ -27,51 +31,76 @@ export interface OpenSessionOptions {
   sealers: readonly KeySealer[];
   log?: LogSink;
   core?: Omit<ConsoleCoreOptions, 'profile' | 'sealers' | 'log'>;
-  trendFlushIntervalMs?: number;
 }
 
 /**
- * Opens the profile's database, attaches the push engine and the trend recorder to a new core, and
- * starts connecting. The keys are unsealed at start (a wrong passphrase throws here, before anything
- * else opens); whatever was opened is closed again if a later step fails.
+ * Attaches the profile's database and everything that keeps it (push engine, trends, events, commands)
+ * to a core that is not started yet; closing the session closes them all and stops the core.
+ */
+export function assembleSession(
+  core: ConsoleCore,
+  files: { profileFile: string; dbFile: string },
+  log?: LogSink,
+): ProfileSession {
+  const logOpt = log ? { log } : {};
+  const db = openDatabase(files.dbFile);
+  const closers: (() => void)[] = [() => db.close()];
+  const closeAll = () => {
+    for (const c of closers.splice(0).reverse()) c();
+  };
+  try {
+    const trends = attachTrends(core, db, logOpt);
+    closers.push(() => trends.close());
+    const events = attachEvents(core, db, logOpt);
+    closers.push(() => events.close());
+    const push = attachPushEngine(core, files.dbFile, logOpt);
+    closers.push(() => push.close());
+    const commands = new CommandRunner({ send: (rid, body) => core.sendCommand(rid, body) }, logOpt);
+    const offCommands = core.onResult((r) => void commands.takeResult(r));
+    closers.push(() => {
+      offCommands();
+      commands.close();
+    });
+    return {
+      name: basename(files.profileFile, extname(files.profileFile)),
+      ...files,
+      core,
+      db,
+      push,
+      trends,
+      events,
+      commands,
+      close: async () => {
+        await core.stop();
+        closeAll();
+      },
+    };
+  } catch (e) {
+    closeAll();
+    throw e;
+  }
+}
+
+/**
+ * Loads the profile, opens its session and starts connecting. The keys are unsealed at start (a wrong
+ * passphrase throws here); whatever was opened is closed again if a step fails.
  */
 export async function openProfileSession(opts: OpenSessionOptions): Promise<ProfileSession> {
-  const dbFile = opts.dbFile ?? defaultDatabaseFile(opts.profileFile);
   const core = await ConsoleCore.fromProfileFile(opts.profileFile, {
     ...opts.core,
     sealers: opts.sealers,
     ...(opts.log ? { log: opts.log } : {}),
   });
-  const db = openDatabase(dbFile);
-  let push: AttachedPush | undefined;
-  let trends: AttachedTrends | undefined;
+  const session = assembleSession(
+    core,
+    { profileFile: opts.profileFile, dbFile: opts.dbFile ?? defaultDatabaseFile(opts.profileFile) },
+    opts.log,
+  );
   try {
-    trends = attachTrends(core, db, {
-      ...(opts.log ? { log: opts.log } : {}),
-      ...(opts.trendFlushIntervalMs ? { flushIntervalMs: opts.trendFlushIntervalMs } : {}),
-    });
-    push = attachPushEngine(core, dbFile, opts.log ? { log: opts.log } : {});
     await core.start();
   } catch (e) {
-    push?.close();
-    trends?.close();
-    await core.stop();
-    db.close();
+    await session.close();
     throw e;
   }
-  const attached = { push, trends };
-  return {
-    name: basename(opts.profileFile, extname(opts.profileFile)),
-    profileFile: opts.profileFile,
-    dbFile,
-    core,
-    db,
-    ...attached,
-    close: async () => {
-      attached.push.close();
-      attached.trends.close();
-      await core.stop();
-      db.close();
-    },
-  };
+  return session;
 }

@@ -68,4 +68,15 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX trend_points_age ON trend_points (range, t);
   `,
+  // 5: what remotes reported on the event channel, for the Remote screen's recent events.
+  `
+  CREATE TABLE remote_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    remote_id TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    event TEXT NOT NULL
+  );
+  CREATE INDEX remote_events_remote ON remote_events (remote_id, seq);
+  CREATE INDEX remote_events_age ON remote_events (received_at);
+  `,
 ];

@@ -17,7 +17,9 @@ export function attachTrends(
   opts: { log?: LogSink; flushIntervalMs?: number } = {},
 ): AttachedTrends {
   const recorder = new TrendRecorder({ store: new TrendStore(db), ...opts });
-  const off = core.onSample((s) => recorder.take(s));
+  const off = core.onFleetMessage((env) => {
+    if (env.type === 'stats' || env.type === 'usage') recorder.take(env);
+  });
   recorder.start();
   return {
     recorder,

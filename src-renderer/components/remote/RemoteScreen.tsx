@@ -1,6 +1,8 @@
 import { formatRoute, fleetRoute } from '../../nav/route';
 import { formatAge, formatClock, formatDuration } from '../../format';
 import { useSmt } from '../../store/react';
+import { Actions } from './Actions';
+import { Events, useRemoteEvents } from './Events';
 import { Gauges } from './Gauges';
 import { Processes } from './Processes';
 import { SystemInfo } from './SystemInfo';
@@ -11,6 +13,7 @@ export function RemoteScreen({ remoteId }: { remoteId: string }) {
   const remote = useSmt((s) => s.remotes.get(remoteId));
   const loaded = useSmt((s) => s.fleetAt !== null);
   const now = useSmt((s) => s.now);
+  const history = useRemoteEvents(remoteId);
   if (!remote) {
     return (
       <main className="screen" aria-label={`Remote ${remoteId}`}>
@@ -52,10 +55,14 @@ export function RemoteScreen({ remoteId }: { remoteId: string }) {
         <span className="muted">last heard {formatAge(remote.lastSeen, now)}</span>
       </header>
       <div className="remote-grid">
-        <SystemInfo remote={remote} />
+        <div className="remote-side">
+          <SystemInfo remote={remote} />
+          <Actions remote={remote} onDone={history.reload} />
+        </div>
         <div className="remote-side">
           <Gauges remote={remote} stale={stale} />
           <Processes remote={remote} />
+          <Events events={history.events} error={history.error} />
         </div>
       </div>
       <TrendPanel remoteId={remote.id} />
