@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { channelTypes, envelopeSchemas, Envelope } from '../src-shared/protocol';
+import { channelTypes, envelopeSchemas, Envelope, ServedConfig } from '../src-shared/protocol';
 
 const outDir = join(import.meta.dirname, '..', 'docs', 'protocol');
 const check = process.argv.includes('--check');
@@ -15,6 +15,8 @@ const render = (schema: z.ZodType, id: string) =>
 const files = new Map<string, string>([
   ['envelope.schema.json', render(Envelope, 'smt-envelope')],
   ...channelTypes.map((t) => [`${t}.schema.json`, render(envelopeSchemas[t], `smt-${t}`)] as const),
+  // Reply data is free JSON in the envelope; the answers other agents must give get their own schema.
+  ['served-config.schema.json', render(ServedConfig, 'smt-served-config')],
 ]);
 
 if (check) {

@@ -374,6 +374,7 @@ export class RemoteAgent {
           dhcp: this.opts.dhcp,
           hello: () => this.helloBody(),
           uptimeS: () => this.opts.host.uptimeS(Date.now()),
+          lastApplied: (key) => this.opts.ledger.lastApplied(key)?.version,
         },
         env.body,
       );

@@ -1,5 +1,8 @@
-import type { Body, ServiceName } from '../../src-shared/protocol';
-import { NotInstalledError, type DhcpTarget, type DnsTarget } from '../targets/types';
+import { createHash } from 'node:crypto';
+import { renderScope } from '../../src-shared/config/scope-render';
+import type { Body, ServedConfig, ServiceName } from '../../src-shared/protocol';
+import { NotInstalledError, NotServedError, type DhcpTarget, type DnsTarget } from '../targets/types';
+import { objectKey } from './config-apply';
 import type { ServiceControls } from './host-source';
 
 type ReplyBody = Body<'reply'>;
@@ -31,6 +34,37 @@ export interface QueryContext {
   dhcp?: DhcpTarget;
   hello: () => Promise<Body<'hello'>>;
   uptimeS: () => Promise<number>;
+  /** The version last applied for a ledger object key (objectKey), if any. */
+  lastApplied: (objectKey: string) => number | undefined;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * What this remote serves for one zone or scope, in the comparable text form (the zone file as pushed,
+ * a scope as renderScope writes it), with the ledger's version. Not served is an answer, not an error.
+ */
+async function servedConfig(
+  ctx: QueryContext,
+  q: Extract<Body<'query'>, { query: 'config' }>,
+  need: <T>(target: T | undefined, service: ServiceName) => T,
+): Promise<ServedConfig> {
+  const { object } = q;
+  let text: string | undefined;
+  if (object.kind === 'zone') {
+    try {
+      text = await need(ctx.dns, 'named').servedZone(object.name);
+    } catch (e) {
+      if (!(e instanceof NotServedError)) throw e;
+    }
+  } else {
+    const scope = await need(ctx.dhcp, 'kea-dhcp4').servedScope(object.subnet);
+    text = scope === undefined ? undefined : renderScope(scope);
+  }
+  const version = ctx.lastApplied(objectKey(object)) ?? null;
+  if (text === undefined) return { object, served: false, version, text: null, sha256: null };
+  const hash = sha256(text);
+  return { object, served: true, version, text: hash === q.unlessSha256 ? null : text, sha256: hash };
 }
 
 /** A value as JSON would carry it: what a target returns is not trusted to be plain data. */
@@ -53,6 +87,8 @@ export async function answerQuery(ctx: QueryContext, q: Body<'query'>): Promise<
         return plain(await ctx.hello());
       case 'zone':
         return plain({ name: q.name, text: await need(ctx.dns, 'named').servedZone(q.name) });
+      case 'config':
+        return plain(await servedConfig(ctx, q, need));
       case 'kea-config':
         return plain(await need(ctx.dhcp, 'kea-dhcp4').runningConfig());
       case 'leases':

@@ -4,7 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import { digShort, servedSerial, type DnsServer } from './dns-query';
 import { OneAtATime } from './one-at-a-time';
 import { runTool, toolMessage, type ToolResult } from './run-tool';
-import type { ApplyOutcome, DnsTarget } from './types';
+import { NotServedError, type ApplyOutcome, type DnsTarget } from './types';
 
 /** How the agent reaches one BIND 9 (validated by the agent's config schema before it gets here). */
 export interface BindSettings {
@@ -116,7 +116,7 @@ export class BindTarget implements DnsTarget {
     const zone = normalizeZoneName(name);
     if (zone === undefined) throw new Error(`'${name}' is not a valid zone name`);
     const text = await readOrUndefined(this.zoneFile(zone));
-    if (text === undefined) throw new Error(`zone ${zone} is not managed by this agent`);
+    if (text === undefined) throw new NotServedError(`zone ${zone} is not managed by this agent`);
     return text.toString('utf8');
   }
 

@@ -78,6 +78,57 @@ export function subnetMatches(scope: DhcpScope, reported: Record<string, unknown
   );
 }
 
+const ipv4ToInt = (ip: string) => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+const intToIpv4 = (n: number) => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+
+/** A Kea pool, `a-b` (spaces allowed) or a prefix `p/len`, as the model's start and end. */
+function poolRange(pool: string): { start: string; end: string } | undefined {
+  const text = pool.replace(/\s/g, '');
+  const dash = /^([\d.]+)-([\d.]+)$/.exec(text);
+  if (dash) return { start: dash[1] as string, end: dash[2] as string };
+  if (/^[\d.]+\/\d{1,2}$/.test(text)) {
+    const [lo, hi] = cidrRange(text);
+    return { start: intToIpv4(lo), end: intToIpv4(hi) };
+  }
+  return undefined;
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const list = (v: unknown) => (Array.isArray(v) ? (v as Record<string, unknown>[]) : []);
+
+/**
+ * The inverse of keaSubnetOf: a subnet as config-get reports it, read back onto the scope model's
+ * fields. What the model has no field for (Kea's defaults, client classes, reservations by client-id) is
+ * left out; a lifetime equal to the global one is taken as inherited, since keaSubnetOf writes none for
+ * a scope without one and Kea reports the inherited value on the subnet.
+ */
+export function scopeOfKeaSubnet(subnet: Record<string, unknown>, globalValidLifetime: unknown): DhcpScope {
+  const pools = list(subnet.pools).flatMap((p) => {
+    const r = poolRange(str(p.pool) ?? '');
+    return r ? [r] : [];
+  });
+  const options = list(subnet['option-data']).flatMap((o) => {
+    const name = str(o.name) ?? (typeof o.code === 'number' ? String(o.code) : undefined);
+    return name === undefined ? [] : [{ name, data: str(o.data) ?? '' }];
+  });
+  const reservations = list(subnet.reservations).flatMap((r) => {
+    const hwAddress = str(r['hw-address']);
+    const ipAddress = str(r['ip-address']);
+    if (hwAddress === undefined || ipAddress === undefined) return [];
+    const hostname = str(r.hostname);
+    return [{ hwAddress, ipAddress, ...(hostname ? { hostname } : {}) }];
+  });
+  const lifetime = subnet['valid-lifetime'];
+  return {
+    subnet: str(subnet.subnet) ?? '',
+    id: typeof subnet.id === 'number' ? subnet.id : 0,
+    pools: pools.sort((a, b) => ipv4ToInt(a.start) - ipv4ToInt(b.start)),
+    options,
+    reservations,
+    ...(typeof lifetime === 'number' && lifetime !== globalValidLifetime ? { validLifetimeS: lifetime } : {}),
+  };
+}
+
 const overlaps = (a: string, b: string) => {
   const [alo, ahi] = cidrRange(a);
   const [blo, bhi] = cidrRange(b);
@@ -105,6 +156,12 @@ export class KeaTarget implements DhcpTarget {
 
   runningConfig(): Promise<unknown> {
     return this.configGet();
+  }
+
+  async servedScope(subnet: string): Promise<DhcpScope | undefined> {
+    const config = await this.configGet();
+    const found = allSubnets(config).find((s) => s.subnet === subnet);
+    return found === undefined ? undefined : scopeOfKeaSubnet(found, config.Dhcp4['valid-lifetime']);
   }
 
   async leases(subnet: string): Promise<unknown[]> {

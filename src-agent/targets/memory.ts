@@ -3,7 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { DhcpScope, cidrRange } from '../../src-shared/config/scope';
 import { writeFileDurably } from '../agent/durable-file';
-import type { ApplyOutcome, DhcpTarget, DhcpUsage, DnsTarget, DnsUsage } from './types';
+import {
+  NotServedError,
+  type ApplyOutcome,
+  type DhcpTarget,
+  type DhcpUsage,
+  type DnsTarget,
+  type DnsUsage,
+} from './types';
 
 /** Switches a simulated remote's servers obey; mutable, so a running fleet can be changed. */
 export interface ApplyFaults {
@@ -140,7 +147,7 @@ export class MemoryDns implements DnsTarget {
 
   async servedZone(name: string): Promise<string> {
     const text = this.store.zones.get(zoneKey(name));
-    if (text === undefined) throw new Error(`zone ${name} is not served by this remote`);
+    if (text === undefined) throw new NotServedError(`zone ${name} is not served by this remote`);
     return text;
   }
 
@@ -213,6 +220,10 @@ export class MemoryDhcp implements DhcpTarget {
     }
     await this.store.save();
     return { ok: true, sha256: sha256('') };
+  }
+
+  async servedScope(subnet: string): Promise<DhcpScope | undefined> {
+    return this.store.scopes.get(subnet);
   }
 
   async runningConfig(): Promise<unknown> {

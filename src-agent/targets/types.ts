@@ -34,7 +34,10 @@ export interface DnsTarget {
   upsertZone(name: string, zoneText: string): Promise<ApplyOutcome>;
   /** Remove a zone this agent manages; an unknown zone is a failure that says so. */
   deleteZone(name: string): Promise<ApplyOutcome>;
-  /** The zone as served now (AXFR or the installed file), for the console's diff and queries. */
+  /**
+   * The zone as served now: exactly the zone text last applied (the installed file), so a preview of an
+   * unchanged push compares equal. A zone this agent does not serve throws NotServedError.
+   */
   servedZone(name: string): Promise<string>;
   /** A DNS lookup from the remote itself. */
   lookup(name: string, rrtype: string): Promise<string[]>;
@@ -48,12 +51,25 @@ export interface DhcpTarget {
   /** Merge the scope into the running config, config-test, config-set, config-write, confirm with config-get. */
   upsertScope(scope: DhcpScope): Promise<ApplyOutcome>;
   deleteScope(subnet: string): Promise<ApplyOutcome>;
+  /**
+   * The subnet as the server runs it now, projected onto the scope model's fields (what keaSubnetOf
+   * writes, read back); undefined when no such subnet is configured.
+   */
+  servedScope(subnet: string): Promise<DhcpScope | undefined>;
   /** The running configuration (config-get), for queries. */
   runningConfig(): Promise<unknown>;
   /** Current leases of one subnet. */
   leases(subnet: string): Promise<unknown[]>;
   reload(): Promise<void>;
   usage?(): Promise<DhcpUsage | undefined>;
+}
+
+/** The zone or scope asked about is not served here: an answer, not a failure, for the preview. */
+export class NotServedError extends Error {
+  constructor(what: string) {
+    super(what);
+    this.name = 'NotServedError';
+  }
 }
 
 /** A target that the remote does not run: every call fails with a specific reason. */

@@ -80,4 +80,26 @@ describe('parseCli', () => {
     expect(e.code).toBe(Exit.usage);
     expect(e.message).toMatch(why);
   });
+
+  it('reads a preview, whose --timeout is per remote and 5 s by default, and refuses it with --wait or --canary', () => {
+    expect(parseCli(['push', 'scope', 's.json', '--to', 'all', '--preview']).command).toMatchObject({
+      kind: 'push',
+      preview: true,
+      timeoutMs: 5_000,
+    });
+    expect(
+      parseCli(['push', 'zone', 'z', '--to', 'all', '--preview', '--timeout', '2']).command,
+    ).toMatchObject({
+      timeoutMs: 2_000,
+    });
+    expect(parseCli(['push', 'zone', 'z', '--to', 'all']).command).not.toHaveProperty('preview');
+    expect(usageError(['push', 'zone', 'z', '--to', 'all', '--preview', '--wait'])).toEqual({
+      code: Exit.usage,
+      message: '--preview pushes nothing: drop --wait',
+    });
+    expect(usageError(['push', 'zone', 'z', '--to', 'all', '--preview', '--canary', '1']).message).toBe(
+      '--preview pushes nothing: drop --canary',
+    );
+    expect(usageError(['remotes', '--preview']).message).toBe('--preview belongs to `smt push`');
+  });
 });

@@ -11,6 +11,8 @@ export const Exit = {
   failed: 4,
   halted: 5,
   timeout: 6,
+  /** `push --preview`: the preview ran, but some targets could not say what they serve. */
+  incomplete: 7,
 } as const;
 export type ExitCode = (typeof Exit)[keyof typeof Exit];
 
@@ -29,6 +31,7 @@ export const usage = `usage: smt [--profile <file>] [--db <file>] <command>
   remotes [--json]
   push zone <zone file> --to <selector> [--zone <name>] [--canary N] [--wait] [--timeout S] [--json]
   push scope <scope.json> --to <selector> [--canary N] [--wait] [--timeout S] [--json]
+  push zone|scope <file> --to <selector> --preview [--timeout S] [--json]   (shows the diffs, pushes nothing)
   deliveries <push-id> [--json]
   cancel <push-id>
   retry <push-id>
@@ -50,7 +53,10 @@ export type Command =
       zone?: string;
       canary?: number;
       wait: boolean;
+      /** With --wait: the whole push; with --preview: each remote's answer. */
       timeoutMs: number;
+      /** Show what each target serves against the payload; push nothing. */
+      preview?: true;
     }
   | { kind: 'deliveries' | 'cancel' | 'retry'; pushId: string };
 
@@ -69,6 +75,8 @@ const TimeoutS = z.coerce
   .positive('--timeout is above 0 seconds')
   .max(86_400, '--timeout is at most 86400 seconds');
 const DEFAULT_TIMEOUT_S = 300;
+/** A remote that is online answers a query in milliseconds; one that does not in 5 s is taken as unreachable. */
+const DEFAULT_PREVIEW_TIMEOUT_S = 5;
 
 const usageError = (message: string) => new CliExit(Exit.usage, message);
 
@@ -94,6 +102,7 @@ export function parseCli(argv: readonly string[]): Invocation {
         canary: { type: 'string' },
         wait: { type: 'boolean', default: false },
         timeout: { type: 'string' },
+        preview: { type: 'boolean', default: false },
       },
       strict: true,
       allowPositionals: true,
@@ -107,7 +116,7 @@ export function parseCli(argv: readonly string[]): Invocation {
     json: values.json,
   };
   const [name, ...rest] = positionals;
-  const pushOnly = (['to', 'zone', 'canary', 'wait', 'timeout'] as const).filter(
+  const pushOnly = (['to', 'zone', 'canary', 'wait', 'timeout', 'preview'] as const).filter(
     (k) => values[k] !== undefined && values[k] !== false,
   );
   if (name !== 'push' && pushOnly.length > 0) {
@@ -133,6 +142,9 @@ export function parseCli(argv: readonly string[]): Invocation {
       if (values.to === undefined) throw usageError('`smt push` needs --to <selector>');
       if (what === 'scope' && values.zone !== undefined)
         throw usageError('--zone belongs to `smt push zone`');
+      if (values.preview && (values.wait || values.canary !== undefined)) {
+        throw usageError(`--preview pushes nothing: drop --${values.wait ? 'wait' : 'canary'}`);
+      }
       let to: TargetSelector;
       try {
         to = parseSelector(values.to);
@@ -150,7 +162,12 @@ export function parseCli(argv: readonly string[]): Invocation {
           ...(values.zone === undefined ? {} : { zone: values.zone }),
           ...(values.canary === undefined ? {} : { canary: check(Canary, values.canary) }),
           wait: values.wait,
-          timeoutMs: check(TimeoutS, values.timeout ?? DEFAULT_TIMEOUT_S) * 1000,
+          timeoutMs:
+            check(
+              TimeoutS,
+              values.timeout ?? (values.preview ? DEFAULT_PREVIEW_TIMEOUT_S : DEFAULT_TIMEOUT_S),
+            ) * 1000,
+          ...(values.preview ? { preview: true as const } : {}),
         },
       };
     }

@@ -20,6 +20,7 @@ import {
   timedOut,
 } from './format';
 import { scopePayload, zonePayload } from './payload';
+import { runPreview } from './preview';
 import { openSession, until, type Session } from './session';
 
 /** How long the fleet may take to say hello before a command works on what it knows. */
@@ -111,6 +112,13 @@ async function push(globals: Globals, command: Extract<Command, { kind: 'push' }
     const targets = await knownTargets(session, command.to);
     if (targets.length === 0) {
       throw new CliExit(Exit.timeout, `no remote matching --to known after ${FLEET_DEADLINE_MS / 1000} s`);
+    }
+    if (command.preview) {
+      return await runPreview(
+        session,
+        { ...loaded, selector: command.to },
+        { timeoutMs: command.timeoutMs, json: globals.json },
+      );
     }
     let created;
     try {

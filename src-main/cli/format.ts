@@ -82,7 +82,8 @@ export function timedOut(p: PushProgress, seconds: number): CliExit {
   return new CliExit(Exit.timeout, `timed out after ${seconds} s: ${progressLine(p)}`);
 }
 
-function table(rows: string[][]): string {
+/** Columns padded to their widest cell, two spaces apart. */
+export function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   return rows
     .map((r) =>

@@ -137,6 +137,34 @@ describe('ConsoleCore', () => {
     expect(srv.framesOf('SEND')).toHaveLength(1);
   });
 
+  it('correlates a query with its reply, leaving replies to no query of its own to the relearner', async () => {
+    const { srv, core } = await started();
+    const asked = core.query(
+      'r-0003',
+      { query: 'config', object: { kind: 'zone', name: 'example.test' } },
+      { timeoutMs: 10_000 },
+    );
+    const query = await waitFor('the config query', () => srv.framesOf('SEND')[0]);
+    expect(query.headers).toMatchObject({
+      destination: '/queue/smt.remote.r-0003.query',
+      'reply-to': '/queue/smt.console.lab-console.reply',
+    });
+    const reply = (corr: string | undefined) =>
+      JSON.stringify(
+        makeEnvelope('reply', 'r-0003', { ok: true, data: { big: 'x'.repeat(2_000_000) } }, { corr }),
+      );
+    srv.deliver('/queue/smt.console.lab-console.reply', reply(crypto.randomUUID()), { JMSXUserID: 'r-0003' });
+    srv.deliver('/queue/smt.console.lab-console.reply', reply(query.headers['smt-id']), {
+      JMSXUserID: 'r-0003',
+    });
+    // Over the default 1 MiB frame limit: a zone-sized answer passes.
+    expect(await asked).toMatchObject({ ok: true, data: { big: expect.any(String) } });
+    await waitFor('the stray reply counted', () => core.relearn.counters().unmatched === 1);
+    await expect(core.query('r-0003', { query: 'ping' }, { timeoutMs: 50 })).rejects.toThrow(
+      'remote r-0003 did not answer the query within 50 ms',
+    );
+  });
+
   it('sends a config persistent and receipted, as the channel policy says', async () => {
     const { srv, core } = await started();
     const env = await core.sendConfig('r-0001', {

@@ -3,6 +3,7 @@ import type { EventName, EventPayload } from '../../src-shared/ipc/contract';
 import type { ConnectionStatus, RejectCounters } from '../../src-shared/ipc/views';
 import type { ConsoleProfile } from '../../src-shared/profile';
 import {
+  MAX_CONFIG_FRAME_BYTES,
   RemoteId,
   destinations,
   makeEnvelope,
@@ -25,6 +26,7 @@ import type { KeyPolicy, KeySealer } from '../../src-node/secrets';
 import { FleetModel, type FleetEnvelope, type FleetModelOptions } from './fleet-model';
 import { FleetPatcher } from './fleet-patcher';
 import { loadConsoleProfile } from './profile';
+import { PendingQueries } from './queries';
 import { Relearner, type RelearnOptions } from './relearn';
 
 export interface ConsoleCoreOptions {
@@ -64,6 +66,7 @@ export class ConsoleCore {
   readonly fleet: FleetModel;
   readonly guard: InboundGuard;
   readonly relearn: Relearner;
+  private readonly queries: PendingQueries;
   private readonly log: LogSink;
   private readonly now: () => number;
   private readonly patcher: FleetPatcher;
@@ -110,6 +113,12 @@ export class ConsoleCore {
       },
       opts.relearn,
     );
+    this.queries = new PendingQueries({
+      consoleId: opts.profile.consoleId,
+      now: this.now,
+      log: this.log,
+      send: (rid, query) => this.sendQuery(rid, query),
+    });
   }
 
   get consoleId(): string {
@@ -150,9 +159,11 @@ export class ConsoleCore {
     conn.subscribe(destinations.consoleResult(profile.consoleId), { ack: 'client-individual' }, (m) =>
       this.takeResult(m),
     );
-    conn.subscribe(destinations.consoleReply(profile.consoleId), { ack: 'auto' }, (m) => {
-      const env = this.guard.check(m, ['reply'], { from: 'remote' });
-      if (env) this.relearn.reply(env);
+    // A config query's reply may carry a whole zone: the config channel's frame limit, not the default.
+    const replyLimit = { maxBodyBytes: MAX_CONFIG_FRAME_BYTES };
+    conn.subscribe(destinations.consoleReply(profile.consoleId), { ack: 'auto', ...replyLimit }, (m) => {
+      const env = this.guard.check(m, ['reply'], { from: 'remote', maxBytes: MAX_CONFIG_FRAME_BYTES });
+      if (env && !this.queries.take(env)) this.relearn.reply(env);
     });
     this.sweepTimer = setInterval(() => {
       if (this.fleet.sweep(this.now()) > 0) this.patcher.poke();
@@ -163,6 +174,7 @@ export class ConsoleCore {
 
   async stop(): Promise<void> {
     clearInterval(this.sweepTimer);
+    this.queries.close('the console core stopped');
     this.relearn.setReady(false);
     this.patcher.stop();
     const conn = this.conn;
@@ -232,6 +244,17 @@ export class ConsoleCore {
     const env = { ...unsigned, body: signConfig(signer, rid, unsigned.id, unsigned.body) };
     await publish(conn, destinations.remoteQueue(rid, 'config'), env, { receipt: true });
     return env;
+  }
+
+  /**
+   * Asks one remote a query and resolves with its reply (which may say `ok: false` and why). Rejects with
+   * QueryTimeoutError naming the remote when none comes within `timeoutMs` (queries are not kept for an
+   * offline remote), with QueryBusyError when too many queries wait already, or when it cannot be sent.
+   */
+  query(remoteId: string, body: Body<'query'>, opts: { timeoutMs: number }): Promise<Body<'reply'>> {
+    const rid = RemoteId.safeParse(remoteId);
+    if (!rid.success) return Promise.reject(new Error(`"${remoteId}" is not a remote id`));
+    return this.queries.ask(rid.data, body, opts);
   }
 
   private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {

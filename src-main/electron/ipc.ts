@@ -7,7 +7,7 @@ export interface IpcOptions {
   ipcMain: IpcMain;
   backend: SmtBackend;
   window: BrowserWindow;
-  /** file:// URL of the bundled index.html: the only document allowed to call. */
+  /** URL of the bundled index.html (app://console/index.html): the only document allowed to call. */
   rendererUrl: string;
   log: (line: string) => void;
 }

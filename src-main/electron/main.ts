@@ -3,23 +3,21 @@
  * browser host serves. Everything the page can reach goes through ipc.ts; everything else is denied.
  */
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { app, BrowserWindow, dialog, ipcMain, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
 import { lineLog } from '../../src-node/log';
 import { PASSPHRASE_ENV, passphraseSealer, readPassphrase, type KeySealer } from '../../src-node/secrets';
 import { ConsoleService } from '../core/service/console-service';
 import { openProfileSession } from '../core/service/profile-session';
-import { contentSecurityPolicy } from '../host/headers';
+import { StaticFiles } from '../host/static-files';
+import { APP_SCHEME, appScheme, rendererResponder, rendererUrl } from './app-protocol';
+import { guardWebContents, lockDownSession } from './hardening';
 import { registerIpc } from './ipc';
 import { safeStorageSealer } from './safe-storage-sealer';
 
 const root = app.getAppPath();
-const rendererFile = join(root, 'dist', 'renderer', 'index.html');
-const rendererUrl = pathToFileURL(rendererFile).href;
+const rendererDir = join(root, 'dist', 'renderer');
 const preloadFile = join(root, 'dist', 'electron', 'preload.cjs');
-// No network at all from the page: in Electron it talks to the core over IPC only.
-const csp = contentSecurityPolicy("'none'");
 const log = (line: string) => process.stderr.write(`[electron] ${line}\n`);
 
 /** `--profile <file>`, else $SMT_PROFILE, else the profile kept in the app's user data directory. */
@@ -45,21 +43,6 @@ async function sealers(): Promise<KeySealer[]> {
   return list;
 }
 
-function lockDown(): void {
-  const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  ses.setPermissionCheckHandler(() => false);
-  ses.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
-  });
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (e) => e.preventDefault());
-    contents.on('will-redirect', (e) => e.preventDefault());
-    contents.on('will-attach-webview', (e) => e.preventDefault());
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  });
-}
-
 function createWindow(): BrowserWindow {
   return new BrowserWindow({
     width: 1440,
@@ -80,6 +63,8 @@ function createWindow(): BrowserWindow {
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      // A middle click on a link would otherwise ask for a new window (denied anyway, see hardening.ts).
+      disableBlinkFeatures: 'Auxclick',
       devTools: !app.isPackaged,
     },
   });
@@ -87,8 +72,11 @@ function createWindow(): BrowserWindow {
 
 async function main(): Promise<void> {
   app.enableSandbox();
+  protocol.registerSchemesAsPrivileged([appScheme]);
+  guardWebContents(app, log);
   await app.whenReady();
-  lockDown();
+  lockDownSession(session.defaultSession);
+  protocol.handle(APP_SCHEME, rendererResponder(await StaticFiles.open(rendererDir)));
 
   const coreLog = lineLog((line) => process.stderr.write(`[core] ${line}\n`));
   let service: ConsoleService;
@@ -109,7 +97,7 @@ async function main(): Promise<void> {
   const window = createWindow();
   const unregister = registerIpc({ ipcMain, backend: service, window, rendererUrl, log });
   window.once('ready-to-show', () => window.show());
-  await window.loadFile(rendererFile);
+  await window.loadURL(rendererUrl);
 
   let quitting = false;
   app.on('window-all-closed', () => app.quit());

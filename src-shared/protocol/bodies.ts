@@ -19,6 +19,8 @@ export const ConfigObject = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('scope'), subnet: z.cidrv4() }),
 ]);
 
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 hash in lower-case hex');
+
 export const ConfigPayload = z.discriminatedUnion('format', [
   z.object({ format: z.literal('zone-text'), text: Text(4_000_000) }),
   z.object({ format: z.literal('kea-subnet4'), scope: DhcpScope }),
@@ -51,6 +53,12 @@ export const QueryBody = z.discriminatedUnion('query', [
   /** Asks a remote to answer with its hello body: a console that restarted learns the fleet again. */
   z.object({ query: z.literal('hello') }),
   z.object({ query: z.literal('zone'), name: Text(253) }),
+  /**
+   * What the remote serves now for one zone or scope, for a push preview; answered with a ServedConfig.
+   * With `unlessSha256`, a remote whose served text hashes to it leaves the text out: a fleet that
+   * already serves what the console proposes answers with a hash, not with the whole zone.
+   */
+  z.object({ query: z.literal('config'), object: ConfigObject, unlessSha256: Sha256Hex.optional() }),
   z.object({ query: z.literal('kea-config') }),
   z.object({ query: z.literal('leases'), subnet: z.cidrv4() }),
   z.object({
@@ -89,6 +97,22 @@ export const ReplyBody = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), data: z.json() }),
   z.object({ ok: z.literal(false), error: Text(8_000) }),
 ]);
+
+/**
+ * The data of a reply to the `config` query. `text` is the comparable text form of what is served: a
+ * zone's installed zone file as it was pushed, or a scope as renderScope (src-shared/config) writes it.
+ */
+export const ServedConfig = z.object({
+  object: ConfigObject,
+  served: z.boolean(),
+  /** The version last applied for this object, from the remote's ledger (a delete too); null if none. */
+  version: z.number().int().positive().nullable(),
+  /** Null when not served, or when its hash equals the query's `unlessSha256`. */
+  text: Text(4_000_000).nullable(),
+  /** SHA-256 (hex) of the served text; null when not served. */
+  sha256: Sha256Hex.nullable(),
+});
+export type ServedConfig = z.infer<typeof ServedConfig>;
 
 export const HostInfo = z.object({
   hostname: Text(253),

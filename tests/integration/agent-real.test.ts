@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labSignerCertFile, remoteIdentity } from '../../lab/lab';
 import type { DhcpScope } from '../../src-shared/config/scope';
+import { renderScope } from '../../src-shared/config/scope-render';
 import type { Body } from '../../src-shared/protocol';
 import { keaCommand } from '../../src-agent/targets/kea-control';
 import { waitFor } from '../../src-node/smt/testing/wait';
@@ -179,7 +180,8 @@ describe('agent run mode with real BIND and Kea', () => {
 
     const t2 = zoneText(2, '192.0.2.2', 'mail IN A 192.0.2.25\n');
     const started = Date.now();
-    const r2 = await push(zoneBody('agent.test', t2));
+    const body2 = zoneBody('agent.test', t2);
+    const r2 = await push(body2);
     const ms = Date.now() - started;
     expect(r2.state).toBe('applied');
     expect(r2.sha256).toBe(sha256(t2));
@@ -189,6 +191,21 @@ describe('agent run mode with real BIND and Kea', () => {
 
     const served = await (probe as ConsoleProbe).query(RID, { query: 'zone', name: 'agent.test' });
     expect(served.ok).toBe(true);
+    // What a push preview compares against: the text as pushed, and the ledger's version of it.
+    const config = await (probe as ConsoleProbe).query(RID, {
+      query: 'config',
+      object: { kind: 'zone', name: 'agent.test' },
+    });
+    expect(config).toEqual({
+      ok: true,
+      data: {
+        object: { kind: 'zone', name: 'agent.test' },
+        served: true,
+        version: body2.version,
+        text: t2,
+        sha256: sha256(t2),
+      },
+    });
     const lookup = await (probe as ConsoleProbe).query(RID, {
       query: 'lookup',
       name: 'mail.agent.test',
@@ -215,7 +232,8 @@ describe('agent run mode with real BIND and Kea', () => {
       reservations: [{ hwAddress: '52:54:00:12:34:56', ipAddress: '192.0.2.10' }],
     };
     const started = Date.now();
-    const r = await push(scopeBody(scope));
+    const body = scopeBody(scope);
+    const r = await push(body);
     const ms = Date.now() - started;
     expect(r).toMatchObject({ state: 'applied' });
     expect(r.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -246,6 +264,15 @@ describe('agent run mode with real BIND and Kea', () => {
     expect(JSON.stringify(config)).toContain('192.0.2.0/24');
     const leases = await (probe as ConsoleProbe).query(RID, { query: 'leases', subnet: '192.0.2.0/24' });
     expect(leases).toEqual({ ok: true, data: { subnet: '192.0.2.0/24', leases: [] } });
+    // Kea's running subnet, read back onto the model, renders as pushed: a preview says unchanged.
+    const served = await (probe as ConsoleProbe).query(RID, {
+      query: 'config',
+      object: { kind: 'scope', subnet: '192.0.2.0/24' },
+    });
+    expect(served).toMatchObject({
+      ok: true,
+      data: { served: true, version: body.version, text: renderScope(scope) },
+    });
   });
 
   it('runs commands and says exactly why when one cannot be run', async () => {

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NotServedError } from '../../src-agent/targets/types';
 import { BindTarget } from '../../src-agent/targets/bind';
 import { startBind, type BindServer } from '../helpers/bind-server';
 
@@ -109,6 +110,8 @@ describe('BindTarget on a real named', () => {
   it('deletes the zone, then an unknown zone delete fails specifically', async () => {
     expect(await target.deleteZone('example.test')).toMatchObject({ ok: true });
     expect(await dig('www.example.test', 'A')).toBe('');
+    // Not served is an answer the preview needs (new), not an error.
+    await expect(target.servedZone('example.test')).rejects.toBeInstanceOf(NotServedError);
     await expect(target.servedZone('example.test')).rejects.toThrow(/not managed by this agent/);
     expect(await target.deleteZone('example.test')).toEqual({
       ok: false,

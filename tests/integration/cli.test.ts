@@ -111,6 +111,44 @@ describe('smt', () => {
     pushId = out.pushId;
   }, 90_000);
 
+  it('previews the next version: every target changed, one diff shared by all, nothing pushed', async () => {
+    await writeFile(join(dir, 'fleet-v2.zone'), `$ORIGIN fleet.test.\n${fleetZoneText(2)}`);
+    const run = await smt(
+      'push',
+      'zone',
+      join(dir, 'fleet-v2.zone'),
+      '--to',
+      GOOD_DNS_SELECTOR,
+      '--preview',
+      '--json',
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout) as {
+      proposedVersion: number;
+      counts: Record<string, number>;
+      remotes: { remote: string; status: string; servedVersion: number | null }[];
+      diffs: { remotes: string[]; added: number; removed: number }[];
+      exitCode: number;
+    };
+    expect(out).toMatchObject({ proposedVersion: 2, exitCode: 0, counts: { changed: GOOD_DNS.length } });
+    expect(out.remotes.map((r) => [r.remote, r.status, r.servedVersion])).toEqual(
+      GOOD_DNS.map((id) => [id, 'changed', 1]),
+    );
+    expect(out.diffs).toEqual([expect.objectContaining({ remotes: GOOD_DNS, added: 2, removed: 2 })]);
+    // Nothing was pushed: the next real push still takes version 2.
+    const again = await smt(
+      'push',
+      'zone',
+      join(dir, 'fleet-v2.zone'),
+      '--to',
+      GOOD_DNS_SELECTOR,
+      '--preview',
+    );
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^preview: upsert zone fleet.test v2 on 7 remotes: 7 changed$/m);
+    expect(again.stdout.match(/^@@ /gm)).toHaveLength(1);
+  }, 90_000);
+
   it('exits 4 with the reason when a remote fails the config', async () => {
     const run = await smt('push', 'zone', join(dir, 'fleet.zone'), '--to', 'r-0899', '--wait');
     expect(run.code, run.stderr).toBe(4);

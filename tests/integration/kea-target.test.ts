@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DhcpScope } from '../../src-shared/config/scope';
+import { renderScope } from '../../src-shared/config/scope-render';
 import { canonicalJson, KeaTarget } from '../../src-agent/targets/kea';
 import { keaCommand } from '../../src-agent/targets/kea-control';
 import { startKea, type KeaServer } from '../helpers/kea-server';
@@ -81,6 +82,23 @@ describe('KeaTarget on a real kea-dhcp4', () => {
     expect((await fileSubnets())[0]?.pools).toEqual([
       expect.objectContaining({ pool: '192.0.2.100-192.0.2.150' }),
     ]);
+  });
+
+  it('reads back the served scope so an unchanged scope renders as pushed (the preview compares it)', async () => {
+    const served = await target.servedScope('192.0.2.0/24');
+    expect(served && renderScope(served)).toBe(renderScope(scope('192.0.2.254', '192.0.2.150')));
+    // Kea's inherited lifetime, its spacing of option data and its defaults must not look like a change.
+    const bare = DhcpScope.parse({
+      subnet: '198.51.100.0/24',
+      id: 20,
+      pools: [{ start: '198.51.100.10', end: '198.51.100.20' }],
+      options: [{ name: 'domain-name-servers', data: '198.51.100.2, 198.51.100.3' }],
+    });
+    expect(await target.upsertScope(bare)).toMatchObject({ ok: true });
+    const reported = await target.servedScope('198.51.100.0/24');
+    expect(reported && renderScope(reported)).toBe(renderScope(bare));
+    expect(await target.deleteScope('198.51.100.0/24')).toMatchObject({ ok: true });
+    expect(await target.servedScope('198.51.100.0/24')).toBeUndefined();
   });
 
   it("refuses a broken scope with Kea's own text and leaves the running config unchanged", async () => {

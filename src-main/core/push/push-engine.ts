@@ -32,9 +32,48 @@ export const PushRequest = z.object({
 });
 export type PushRequest = z.input<typeof PushRequest>;
 
+/** What a preview takes: a push request without what only sending needs (author, canary). */
+export const PreviewRequest = PushRequest.pick({
+  object: true,
+  version: true,
+  op: true,
+  payload: true,
+  selector: true,
+});
+export type PreviewRequest = z.input<typeof PreviewRequest>;
+
 /** A push that cannot be made: nothing was written or sent. */
 export class PushRefused extends Error {
   override name = 'PushRefused';
+}
+
+/**
+ * The targets and version of a parsed request, or PushRefused saying why there are none: shared by the
+ * push and its preview, so a preview shows exactly the remotes and version the push would take.
+ */
+export function planPush(
+  req: z.output<typeof PushRequest> | z.output<typeof PreviewRequest>,
+  fleet: readonly SelectableRemote[],
+  latestVersion: number,
+): { targets: string[]; unknown: string[]; version: number } {
+  if (req.op === 'upsert' && req.payload === undefined)
+    throw new PushRefused('an upsert push carries a payload');
+  const targets = selectRemotes(req.selector, fleet);
+  const unknown = unknownIds(req.selector, fleet);
+  if (targets.length === 0) {
+    throw new PushRefused(
+      unknown.length > 0
+        ? `no target: the fleet does not know ${unknown.join(', ')}`
+        : 'no remote matches the selection',
+    );
+  }
+  if (req.version !== undefined && req.version <= latestVersion) {
+    throw new PushRefused(
+      `version ${req.version} is not above version ${latestVersion}, already pushed for this ${req.object.kind}; ` +
+        'agents would report it superseded (omit the version to take the next one)',
+    );
+  }
+  return { targets, unknown, version: req.version ?? latestVersion + 1 };
 }
 
 export interface PushCreated {
@@ -113,25 +152,11 @@ export class PushEngine {
     const parsed = PushRequest.safeParse(request);
     if (!parsed.success) throw new PushRefused(`bad push: ${z.prettifyError(parsed.error)}`);
     const req = parsed.data;
-    if (req.op === 'upsert' && req.payload === undefined)
-      throw new PushRefused('an upsert push carries a payload');
-    const fleet = this.port.remotes();
-    const targets = selectRemotes(req.selector, fleet);
-    const unknown = unknownIds(req.selector, fleet);
-    if (targets.length === 0) {
-      throw new PushRefused(
-        unknown.length > 0
-          ? `no target: the fleet does not know ${unknown.join(', ')}`
-          : 'no remote matches the selection',
-      );
-    }
-    const latest = this.store.maxVersion(req.object);
-    if (req.version !== undefined && req.version <= latest) {
-      throw new PushRefused(
-        `version ${req.version} is not above version ${latest}, already pushed for this ${req.object.kind}; ` +
-          'agents would report it superseded (omit the version to take the next one)',
-      );
-    }
+    const { targets, unknown, version } = planPush(
+      req,
+      this.port.remotes(),
+      this.store.maxVersion(req.object),
+    );
     const at = this.now();
     const plan = planOf(req.canary ?? null);
     const id = crypto.randomUUID();
@@ -143,7 +168,7 @@ export class PushEngine {
         createdAt: at,
         author: req.author,
         object: req.object,
-        version: req.version ?? latest + 1,
+        version,
         op: req.op,
         ...(req.payload === undefined ? {} : { payload: req.payload }),
         payloadSha256: sha256(JSON.stringify(req.payload ?? null)),
