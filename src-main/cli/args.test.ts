@@ -52,6 +52,19 @@ describe('parseCli', () => {
     expect(inv.command).toMatchObject({ kind: 'push', what: 'scope', wait: false, timeoutMs: 300_000 });
   });
 
+  it('reads --expires as a duration from the push', () => {
+    for (const [d, ms] of [
+      ['90s', 90_000],
+      ['30m', 1_800_000],
+      ['2h', 7_200_000],
+      ['1d', 86_400_000],
+    ] as const) {
+      expect(parseCli(['push', 'zone', 'z', '--to', 'all', '--expires', d]).command).toMatchObject({
+        expiresMs: ms,
+      });
+    }
+  });
+
   it('takes one push id for deliveries, cancel and retry', () => {
     const id = '3f1c2b9e-8a4d-4c1e-9f7a-2b6d5e4c3a21';
     for (const kind of ['deliveries', 'cancel', 'retry'] as const) {
@@ -72,6 +85,14 @@ describe('parseCli', () => {
     [['push', 'zone', 'z', '--to', 'all', '--canary', '0'], /--canary is at least 1/],
     [['push', 'zone', 'z', '--to', 'all', '--canary', 'x'], /--canary takes a number/],
     [['push', 'zone', 'z', '--to', 'all', '--timeout', '0'], /--timeout is above 0/],
+    [['push', 'zone', 'z', '--to', 'all', '--expires', '90'], /--expires takes a duration/],
+    [['push', 'zone', 'z', '--to', 'all', '--expires', '0s'], /--expires takes a duration/],
+    [['push', 'zone', 'z', '--to', 'all', '--expires', '1.5h'], /--expires takes a duration/],
+    [['push', 'zone', 'z', '--to', 'all', '--expires', '31d'], /--expires is at most 30d/],
+    [
+      ['cancel', '3f1c2b9e-8a4d-4c1e-9f7a-2b6d5e4c3a21', '--expires', '1h'],
+      /--expires belongs to `smt push`/,
+    ],
     [['push', 'scope', 's', '--to', 'all', '--zone', 'a.test'], /--zone belongs to `smt push zone`/],
     [['remotes', '--wait'], /--wait belongs to `smt push`/],
     [['remotes', '--bogus'], /bogus/],

@@ -29,11 +29,11 @@ export class CliExit extends Error {
 
 export const usage = `usage: smt [--profile <file>] [--db <file>] <command>
   remotes [--json]
-  push zone <zone file> --to <selector> [--zone <name>] [--canary N] [--wait] [--timeout S] [--json]
-  push scope <scope.json> --to <selector> [--canary N] [--wait] [--timeout S] [--json]
+  push zone <zone file> --to <selector> [--zone <name>] [--canary N] [--expires D] [--wait] [--timeout S] [--json]
+  push scope <scope.json> --to <selector> [--canary N] [--expires D] [--wait] [--timeout S] [--json]
   push zone|scope <file> --to <selector> --preview [--timeout S] [--json]   (shows the diffs, pushes nothing)
   deliveries <push-id> [--json]
-  cancel <push-id>
+  cancel <push-id> [--json]
   retry <push-id>
 The passphrase of the console keys comes from $SMT_PASSPHRASE or a prompt (see docs/cli.md).`;
 
@@ -52,6 +52,8 @@ export type Command =
       to: TargetSelector;
       zone?: string;
       canary?: number;
+      /** From the moment of the push: its deadline (docs/push.md). */
+      expiresMs?: number;
       wait: boolean;
       /** With --wait: the whole push; with --preview: each remote's answer. */
       timeoutMs: number;
@@ -77,6 +79,16 @@ const TimeoutS = z.coerce
 const DEFAULT_TIMEOUT_S = 300;
 /** A remote that is online answers a query in milliseconds; one that does not in 5 s is taken as unreachable. */
 const DEFAULT_PREVIEW_TIMEOUT_S = 5;
+const unitMs = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const MAX_EXPIRES_MS = 30 * unitMs.d;
+const Expires = z
+  .string()
+  .regex(
+    /^[1-9][0-9]{0,6}[smhd]$/,
+    '--expires takes a duration: a whole number and s, m, h or d (90s, 30m, 2h, 1d)',
+  )
+  .transform((v) => Number(v.slice(0, -1)) * unitMs[v.slice(-1) as keyof typeof unitMs])
+  .pipe(z.number().max(MAX_EXPIRES_MS, '--expires is at most 30d'));
 
 const usageError = (message: string) => new CliExit(Exit.usage, message);
 
@@ -100,6 +112,7 @@ export function parseCli(argv: readonly string[]): Invocation {
         to: { type: 'string' },
         zone: { type: 'string' },
         canary: { type: 'string' },
+        expires: { type: 'string' },
         wait: { type: 'boolean', default: false },
         timeout: { type: 'string' },
         preview: { type: 'boolean', default: false },
@@ -116,7 +129,7 @@ export function parseCli(argv: readonly string[]): Invocation {
     json: values.json,
   };
   const [name, ...rest] = positionals;
-  const pushOnly = (['to', 'zone', 'canary', 'wait', 'timeout', 'preview'] as const).filter(
+  const pushOnly = (['to', 'zone', 'canary', 'expires', 'wait', 'timeout', 'preview'] as const).filter(
     (k) => values[k] !== undefined && values[k] !== false,
   );
   if (name !== 'push' && pushOnly.length > 0) {
@@ -142,8 +155,15 @@ export function parseCli(argv: readonly string[]): Invocation {
       if (values.to === undefined) throw usageError('`smt push` needs --to <selector>');
       if (what === 'scope' && values.zone !== undefined)
         throw usageError('--zone belongs to `smt push zone`');
-      if (values.preview && (values.wait || values.canary !== undefined)) {
-        throw usageError(`--preview pushes nothing: drop --${values.wait ? 'wait' : 'canary'}`);
+      const pushingOnly = values.wait
+        ? 'wait'
+        : values.canary !== undefined
+          ? 'canary'
+          : values.expires !== undefined
+            ? 'expires'
+            : undefined;
+      if (values.preview && pushingOnly !== undefined) {
+        throw usageError(`--preview pushes nothing: drop --${pushingOnly}`);
       }
       let to: TargetSelector;
       try {
@@ -161,6 +181,7 @@ export function parseCli(argv: readonly string[]): Invocation {
           to,
           ...(values.zone === undefined ? {} : { zone: values.zone }),
           ...(values.canary === undefined ? {} : { canary: check(Canary, values.canary) }),
+          ...(values.expires === undefined ? {} : { expiresMs: check(Expires, values.expires) }),
           wait: values.wait,
           timeoutMs:
             check(

@@ -10,6 +10,7 @@ import { selectRemotes, type SelectableRemote, type TargetSelector } from '../..
 import { PushRefused, type PushProgress } from '../core/push/push-engine';
 import { CliExit, Exit, parseCli, usage, type Command, type ExitCode, type Globals } from './args';
 import {
+  cancelText,
   deliveriesJson,
   deliveriesText,
   isSettled,
@@ -69,7 +70,7 @@ async function run(globals: Globals, command: Command): Promise<ExitCode> {
         if (store.push(command.pushId) === undefined) {
           throw new CliExit(Exit.usage, `no push ${command.pushId} in ${session.dbFile}`);
         }
-        if (command.kind === 'cancel') out(`cancelled ${engine.cancel(command.pushId, author()).cancelled}`);
+        if (command.kind === 'cancel') return await cancel(session, command.pushId, globals.json);
         if (command.kind === 'retry') out(`retried ${engine.retry(command.pushId, author()).retried}`);
         if (command.kind === 'deliveries') {
           const p = engine.progress(command.pushId);
@@ -90,6 +91,22 @@ async function run(globals: Globals, command: Command): Promise<ExitCode> {
   } finally {
     await session.close();
   }
+}
+
+/** Exit 0 once everything withdrawable was; 3 when the broker session ended before it could be. */
+async function cancel(session: Session, pushId: string, asJson: boolean): Promise<ExitCode> {
+  const { engine } = session.push;
+  const o = await engine.cancel(pushId, author());
+  if (asJson) json({ pushId, state: engine.progress(pushId).state, ...o });
+  else out(cancelText(o));
+  await engine.idle();
+  if (o.unreachable > 0) {
+    throw new CliExit(
+      Exit.connect,
+      `${o.unreachable} sent deliveries not withdrawn: the broker session ended; run \`smt cancel ${pushId}\` again`,
+    );
+  }
+  return Exit.ok;
 }
 
 async function push(globals: Globals, command: Extract<Command, { kind: 'push' }>): Promise<ExitCode> {
@@ -126,6 +143,7 @@ async function push(globals: Globals, command: Extract<Command, { kind: 'push' }
         ...loaded,
         selector: command.to,
         ...(command.canary === undefined ? {} : { canary: command.canary }),
+        ...(command.expiresMs === undefined ? {} : { expiresAt: Date.now() + command.expiresMs }),
         author: author(),
       });
     } catch (e) {

@@ -3,7 +3,15 @@ import type { DeliveryState } from '../../src-shared/push/delivery';
 import { summarize } from '../../src-shared/push/summary';
 import type { PushProgress } from '../core/push/push-engine';
 import { Exit } from './args';
-import { deliveriesJson, isSettled, outcome, progressLine, remotesJson, remotesText } from './format';
+import {
+  cancelText,
+  deliveriesJson,
+  isSettled,
+  outcome,
+  progressLine,
+  remotesJson,
+  remotesText,
+} from './format';
 
 const ID = '3f1c2b9e-8a4d-4c1e-9f7a-2b6d5e4c3a21';
 const base = (smtId: string) => ({ smtId, attempt: 1, queuedAt: 0, since: 1 });
@@ -83,5 +91,19 @@ describe('push outcome', () => {
     const p = progress(['r-1', 'r-2', 'r-3'], d);
     expect(isSettled(p)).toBe(false);
     expect(progressLine(p)).toBe(`push ${ID}: 1/3 applied, 2 waiting, 0 failed`);
+  });
+});
+
+describe('cancelText', () => {
+  it('says what was withdrawn and what remotes already have', () => {
+    expect(cancelText({ cancelled: 18, withRemote: 2, unreachable: 0 })).toBe(
+      'cancelled 18; 2 already with their remotes (they will apply it)',
+    );
+    expect(cancelText({ cancelled: 0, withRemote: 1, unreachable: 0 })).toBe(
+      'cancelled 0; 1 already with its remote (it will apply it)',
+    );
+    expect(cancelText({ cancelled: 3, withRemote: 0, unreachable: 4 })).toBe(
+      'cancelled 3; 4 not withdrawn: no broker session',
+    );
   });
 });

@@ -1,6 +1,6 @@
 import type { SelectableRemote } from '../../src-shared/config/selector';
 import type { DeliveryState } from '../../src-shared/push/delivery';
-import type { PushProgress } from '../core/push/push-engine';
+import type { CancelOutcome, PushProgress } from '../core/push/push-engine';
 import { CliExit, Exit, type ExitCode } from './args';
 
 /** `smt remotes --json`: one object per remote, in id order. */
@@ -42,6 +42,20 @@ export function deliveriesJson(deliveries: ReadonlyMap<string, DeliveryState>) {
 export function deliveriesText(deliveries: ReadonlyMap<string, DeliveryState>): string {
   const rows = deliveriesJson(deliveries).map((d) => [d.remote, d.state, d.reason ?? '']);
   return table([['REMOTE', 'STATE', 'REASON'], ...rows]);
+}
+
+/** `smt cancel`'s line: what was withdrawn, and what remotes have and will apply. */
+export function cancelText(o: CancelOutcome): string {
+  const parts = [`cancelled ${o.cancelled}`];
+  if (o.withRemote > 0) {
+    parts.push(
+      o.withRemote === 1
+        ? '1 already with its remote (it will apply it)'
+        : `${o.withRemote} already with their remotes (they will apply it)`,
+    );
+  }
+  if (o.unreachable > 0) parts.push(`${o.unreachable} not withdrawn: no broker session`);
+  return parts.join('; ');
 }
 
 /** The `--wait` progress line: applied / waiting / failed of all targets. */

@@ -4,6 +4,7 @@ import type { ConnectionStatus, RejectCounters } from '../../src-shared/ipc/view
 import type { ConsoleProfile } from '../../src-shared/profile';
 import {
   MAX_CONFIG_FRAME_BYTES,
+  MessageId,
   RemoteId,
   destinations,
   makeEnvelope,
@@ -15,6 +16,8 @@ import { silentLog, type LogSink } from '../../src-node/log';
 import {
   InboundGuard,
   SmtConnection,
+  SmtNotConnectedError,
+  SmtSessionLostError,
   brokerUrl,
   publish,
   type InboundMessage,
@@ -52,6 +55,13 @@ export interface ConsoleCoreOptions {
 }
 
 type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
+
+/**
+ * After a withdrawn copy, how long more copies of the same message may take to come: a send retried
+ * after a lost receipt is stored twice under one smt-id (new broker message ids), and a consumer with a
+ * prefetch of 1 gets the next one only after its ack of the last.
+ */
+const WITHDRAW_QUIET_MS = 100;
 type ResultListener = (result: Envelope<'result'>) => void;
 type FleetMessageListener = (env: FleetEnvelope) => void;
 
@@ -227,7 +237,7 @@ export class ConsoleCore {
   async sendConfig(
     remoteId: string,
     body: Body<'config'>,
-    opts: { id?: string } = {},
+    opts: { id?: string; expiresAt?: number } = {},
   ): Promise<Envelope<'config'>> {
     const rid = RemoteId.parse(remoteId);
     const conn = this.conn;
@@ -242,7 +252,10 @@ export class ConsoleCore {
     // Signed after the schema's parse, so the signature covers exactly what the agent's parse yields.
     const unsigned = makeEnvelope('config', this.consoleId, body, { id: opts.id, ts: this.now() });
     const env = { ...unsigned, body: signConfig(signer, rid, unsigned.id, unsigned.body) };
-    await publish(conn, destinations.remoteQueue(rid, 'config'), env, { receipt: true });
+    await publish(conn, destinations.remoteQueue(rid, 'config'), env, {
+      receipt: true,
+      ...(opts.expiresAt === undefined ? {} : { expiresAt: opts.expiresAt }),
+    });
     return env;
   }
 
@@ -255,6 +268,82 @@ export class ConsoleCore {
     const rid = RemoteId.safeParse(remoteId);
     if (!rid.success) return Promise.reject(new Error(`"${remoteId}" is not a remote id`));
     return this.queries.ask(rid.data, body, opts);
+  }
+
+  /**
+   * Takes a config message back out of a remote's queue while it still waits there: a consumer with a
+   * selector on its correlation-id (the smt-id, see stompHeadersFor) gets just that message, and its
+   * acknowledgement, once the broker receipts it, removes it. Resolves true when at least one copy was
+   * withdrawn; false when none came within `timeoutMs`: the remote's consumer has it (dispatched, maybe
+   * not yet acknowledged), or it never reached the broker, or the broker dropped it at its expiry, or it
+   * sits behind more messages than the broker pages in for a selector (maxPageSize, 200 by default).
+   * Rejects when there is no broker session, or the session ends before the withdrawal is over.
+   */
+  withdrawConfig(remoteId: string, smtId: string, timeoutMs: number): Promise<boolean> {
+    const rid = RemoteId.parse(remoteId);
+    const id = MessageId.parse(smtId);
+    const conn = this.conn;
+    if (!conn || conn.state.kind !== 'connected') {
+      return Promise.reject(new SmtNotConnectedError(conn?.state.kind ?? 'idle'));
+    }
+    return new Promise<boolean>((resolve, reject) => {
+      let withdrawn = 0;
+      let finished = false;
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (outcome: () => void) => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        offState();
+        sub.unsubscribe();
+        outcome();
+      };
+      // Without a session nothing can come: saying "not there" would be a guess.
+      const offState = conn.onState((state) => {
+        if (state.kind !== 'connected') {
+          finish(() =>
+            withdrawn > 0
+              ? resolve(true)
+              : reject(new SmtSessionLostError(`the withdrawal of ${id}`, `connection is ${state.kind}`)),
+          );
+        }
+      });
+      // Until the first copy: the whole timeout; after each: a short wait for another copy.
+      const wait = (ms: number) => {
+        clearTimeout(timer);
+        timer = setTimeout(() => finish(() => resolve(withdrawn > 0)), ms);
+      };
+      const sub = conn.subscribe(
+        destinations.remoteQueue(rid, 'config'),
+        {
+          ack: 'client-individual',
+          // One message at a time, so nothing else is held from the remote while this consumer exists.
+          headers: { selector: `JMSCorrelationID = '${id}'`, 'activemq.prefetchSize': '1' },
+        },
+        async (m) => {
+          if (finished) return;
+          if (m.headers['smt-id'] !== id) {
+            // Someone else's message under this correlation-id: not ours to remove. Unsubscribing at
+            // the end gives it back to the queue.
+            this.log({
+              level: 'warn',
+              msg: `withdraw ${id} from ${rid}: a message with smt-id ${m.headers['smt-id'] ?? '(none)'} matched; left in place`,
+            });
+            return;
+          }
+          clearTimeout(timer);
+          try {
+            await m.ack();
+          } catch (e) {
+            finish(() => reject(e instanceof Error ? e : new Error(String(e))));
+            return;
+          }
+          withdrawn++;
+          wait(WITHDRAW_QUIET_MS);
+        },
+      );
+      wait(timeoutMs);
+    });
   }
 
   private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {

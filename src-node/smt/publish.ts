@@ -5,6 +5,8 @@ export interface PublishOptions {
   replyTo?: string;
   /** Wait for the broker's receipt (for persistent channels: the message is stored). */
   receipt?: boolean;
+  /** Absolute epoch ms after which the broker discards the message unconsumed; overrides the channel's TTL. */
+  expiresAt?: number;
 }
 
 /** Sends one envelope with the STOMP headers its channel's policy prescribes. */
@@ -14,7 +16,9 @@ export function publish(
   env: Envelope,
   opts: PublishOptions = {},
 ): Promise<void> {
-  return conn.send(destination, stompHeadersFor(env, opts.replyTo), JSON.stringify(env), {
+  const headers = stompHeadersFor(env, opts.replyTo);
+  if (opts.expiresAt !== undefined) headers.expires = String(opts.expiresAt);
+  return conn.send(destination, headers, JSON.stringify(env), {
     receipt: opts.receipt ?? false,
   });
 }

@@ -26,7 +26,12 @@ export const channelPolicies: Record<ChannelType, ChannelPolicy> = {
   log: { persistent: false, ttlMs: 60_000, ack: 'auto' },
 };
 
-/** STOMP headers for an envelope on its channel. `expires` is absolute epoch ms (lab-facts). */
+/**
+ * STOMP headers for an envelope on its channel. `expires` is absolute epoch ms (lab-facts). A config
+ * message also carries its id as `correlation-id` (JMSCorrelationID): a broker selector can name that, not
+ * the hyphenated `smt-id`, and the console withdraws a config still waiting in a queue by it. The id is a
+ * UUID (MessageId), so it can be quoted in a selector as it is.
+ */
 export function stompHeadersFor(env: Envelope, replyTo?: string): Record<string, string> {
   const policy = channelPolicies[env.type];
   return {
@@ -34,6 +39,7 @@ export function stompHeadersFor(env: Envelope, replyTo?: string): Record<string,
     persistent: String(policy.persistent),
     'smt-type': env.type,
     'smt-id': env.id,
+    ...(env.type === 'config' ? { 'correlation-id': env.id } : {}),
     ...(policy.ttlMs !== undefined ? { expires: String(env.ts + policy.ttlMs) } : {}),
     ...(replyTo ? { 'reply-to': replyTo } : {}),
   };

@@ -102,9 +102,12 @@ describe('stompHeadersFor', () => {
       persistent: 'true',
       'smt-type': 'config',
       'smt-id': config.id,
+      // What a broker selector can name to withdraw it from the queue.
+      'correlation-id': config.id,
     });
     expect(stompHeadersFor(config).expires).toBeUndefined();
     const s = makeEnvelope('stats', 'r-0001', stats as never, { ts: 1000 });
     expect(stompHeadersFor(s)).toMatchObject({ persistent: 'false', expires: '61000' });
+    expect(stompHeadersFor(s)['correlation-id']).toBeUndefined();
   });
 });

@@ -88,13 +88,15 @@ describe('smt', () => {
   }, 60_000);
 
   let pushId = '';
-  it('pushes a zone, waits, and exits 0 when every target applied', async () => {
+  it('pushes a zone with a deadline, waits, and exits 0 when every target applied', async () => {
     const run = await smt(
       'push',
       'zone',
       join(dir, 'fleet.zone'),
       '--to',
       GOOD_DNS_SELECTOR,
+      '--expires',
+      '1h',
       '--wait',
       '--json',
     );
@@ -181,5 +183,20 @@ describe('smt', () => {
     expect(out.deliveries).toEqual(
       GOOD_DNS.map((remote) => expect.objectContaining({ remote, state: 'applied' })),
     );
+  }, 60_000);
+
+  it('cancels: nothing is left to withdraw from a push every target applied', async () => {
+    const run = await smt('cancel', pushId, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      pushId,
+      state: 'done',
+      cancelled: 0,
+      withRemote: 0,
+      unreachable: 0,
+    });
+    const text = await smt('cancel', pushId);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toBe('cancelled 0\n');
   }, 60_000);
 });

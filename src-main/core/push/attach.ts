@@ -11,6 +11,13 @@ export interface AttachedPush {
 }
 
 /**
+ * How long a withdrawal waits for the broker to hand over a message still in a remote's queue before it
+ * concludes the remote has it: a waiting message comes within milliseconds, so this is mostly margin
+ * for a busy broker on a loaded machine.
+ */
+export const DEFAULT_WITHDRAW_TIMEOUT_MS = 1_000;
+
+/**
  * Opens the profile's database and hooks a push engine to the core: results move deliveries on (stored
  * before the core acknowledges the result, as the listener is synchronous), and every time the core's
  * session opens (first connect, reconnect, failover) what is still queued is sent again. An engine
@@ -19,7 +26,10 @@ export interface AttachedPush {
 export function attachPushEngine(
   core: ConsoleCore,
   dbFile: string,
-  opts: Omit<PushEngineOptions, 'store' | 'port'> = {},
+  {
+    withdrawTimeoutMs = DEFAULT_WITHDRAW_TIMEOUT_MS,
+    ...opts
+  }: Omit<PushEngineOptions, 'store' | 'port'> & { withdrawTimeoutMs?: number } = {},
 ): AttachedPush {
   const db = openDatabase(dbFile);
   const store = new PushStore(db);
@@ -27,7 +37,9 @@ export function attachPushEngine(
     ...opts,
     store,
     port: {
-      send: async (remoteId, body, smtId) => void (await core.sendConfig(remoteId, body, { id: smtId })),
+      send: async (remoteId, body, smtId, sendOpts = {}) =>
+        void (await core.sendConfig(remoteId, body, { ...sendOpts, id: smtId })),
+      withdraw: (remoteId, smtId) => core.withdrawConfig(remoteId, smtId, withdrawTimeoutMs),
       remotes: () => core.fleet.selectable(),
     },
   });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SelectableRemote } from '../../../src-shared/config/selector';
 import { makeEnvelope, type Body } from '../../../src-shared/protocol';
 import { waitFor } from '../../../src-node/smt/testing/wait';
@@ -13,6 +13,7 @@ const dirs: string[] = [];
 const dbs: Db[] = [];
 const engines: PushEngine[] = [];
 afterEach(() => {
+  vi.useRealTimers();
   for (const e of engines.splice(0)) e.close();
   for (const db of dbs.splice(0)) db.close();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -38,18 +39,25 @@ interface Sent {
   body: Body<'config'>;
 }
 
-/** A broker stand-in: receipts at once unless told to fail, or holds them until released. */
+/**
+ * A broker stand-in: receipts at once unless told to fail, or holds them until released. What it
+ * receipted waits in `queue` until the remote takes it (`take`) or a withdrawal removes it.
+ */
 class FakePort implements PushPort {
   sent: Sent[] = [];
   failing = false;
+  failFor = new Set<string>();
+  connected = true;
   hold = false;
+  queue = new Map<string, { remoteId: string; expiresAt?: number }>();
+  withdrawals: string[] = [];
   maxInFlight = 0;
   private inFlight = 0;
   private held: (() => void)[] = [];
   onSend: (s: Sent) => void = () => undefined;
   constructor(private readonly fleet: SelectableRemote[]) {}
   remotes = () => this.fleet;
-  send = async (remoteId: string, body: Body<'config'>, smtId: string) => {
+  send = async (remoteId: string, body: Body<'config'>, smtId: string, opts: { expiresAt?: number } = {}) => {
     const s = { remoteId, smtId, body };
     this.onSend(s);
     this.inFlight++;
@@ -57,19 +65,37 @@ class FakePort implements PushPort {
     try {
       if (this.hold) await new Promise<void>((r) => this.held.push(r));
       else await Promise.resolve();
-      if (this.failing) throw new Error('not connected');
+      if (this.failing || this.failFor.has(remoteId)) throw new Error('not connected');
       this.sent.push(s);
+      this.queue.set(smtId, { remoteId, ...opts });
     } finally {
       this.inFlight--;
     }
   };
+  withdraw = async (remoteId: string, smtId: string) => {
+    await Promise.resolve();
+    if (!this.connected) throw new Error('not connected to a broker (connection is backoff)');
+    this.withdrawals.push(smtId);
+    const m = this.queue.get(smtId);
+    if (m?.remoteId !== remoteId) return false;
+    this.queue.delete(smtId);
+    return true;
+  };
+  /** The remote's consumer takes what waits for it: it can no longer be withdrawn. */
+  take(remoteId: string) {
+    for (const [id, m] of this.queue) if (m.remoteId === remoteId) this.queue.delete(id);
+  }
   release() {
     this.hold = false;
     for (const r of this.held.splice(0)) r();
   }
 }
 
-function setup(n = 3, file = newFile(), opts: { concurrency?: number } = {}) {
+function setup(
+  n = 3,
+  file = newFile(),
+  opts: { concurrency?: number; now?: () => number; brokerExpiryGraceMs?: number } = {},
+) {
   const db = openDatabase(file);
   dbs.push(db);
   const store = new PushStore(db);
@@ -273,7 +299,7 @@ describe('PushEngine', () => {
     await engine.idle();
     const [s1, s2] = port.sent as [Sent, Sent];
     engine.takeResult(result('r-0001', s1.smtId, 'applied'));
-    expect(engine.cancel(push.id, 'bob')).toEqual({ cancelled: 2 });
+    expect(await engine.cancel(push.id, 'bob')).toEqual({ cancelled: 2, withRemote: 0, unreachable: 0 });
     expect(engine.progress(push.id)).toMatchObject({
       state: 'cancelled',
       summary: { counts: { applied: 1, cancelled: 2 } },
@@ -336,5 +362,178 @@ describe('PushEngine', () => {
     await waitFor('a halted progress event', () =>
       progress.find((p) => p.pushId === failing.id && p.state === 'halted'),
     );
+  });
+});
+
+describe('PushEngine cancel', () => {
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => `r-${String(i + 1).padStart(4, '0')}`);
+  const pushTo = (engine: PushEngine, n: number, extra: { canary?: number; expiresAt?: number } = {}) =>
+    engine.push({ object: zone, payload, selector: { kind: 'ids', ids: ids(n) }, author: 'a', ...extra })
+      .push;
+
+  it('withdraws queued and sent deliveries from the broker, and leaves what a remote took as sent', async () => {
+    const { engine, port, store } = setup(4);
+    port.failFor.add('r-0004');
+    const push = pushTo(engine, 4);
+    await engine.idle();
+    port.take('r-0003');
+    expect(await engine.cancel(push.id, 'bob')).toEqual({ cancelled: 3, withRemote: 1, unreachable: 0 });
+    // Nothing of the push is left in the broker: r-0004's unreceipted send was looked for too.
+    expect(port.queue.size).toBe(0);
+    expect(port.withdrawals).toHaveLength(4);
+    const d = engine.deliveries(push.id);
+    expect([...d].map(([r, s]) => [r, s.kind])).toEqual([
+      ['r-0001', 'cancelled'],
+      ['r-0002', 'cancelled'],
+      ['r-0003', 'sent'],
+      ['r-0004', 'cancelled'],
+    ]);
+    expect(engine.progress(push.id).state).toBe('cancelled');
+    expect(store.auditTrail().at(-1)).toMatchObject({
+      actor: 'bob',
+      action: 'cancel',
+      detail: { cancelled: 3, withRemote: 1, unreachable: 0 },
+    });
+    // The remote that had it applies it; its report stands.
+    engine.takeResult(result('r-0003', (d.get('r-0003') as { smtId: string }).smtId, 'applied'));
+    expect(engine.deliveries(push.id).get('r-0003')?.kind).toBe('applied');
+  });
+
+  it('says what it could not withdraw without a broker session, and withdraws it when asked again', async () => {
+    const { engine, port } = setup(3);
+    port.failFor.add('r-0003');
+    const push = pushTo(engine, 3);
+    await engine.idle();
+    port.connected = false;
+    // Queued ones never reached the broker as far as anyone knows: cancelled. Sent ones stay sent.
+    expect(await engine.cancel(push.id, 'bob')).toEqual({ cancelled: 1, withRemote: 0, unreachable: 2 });
+    expect(engine.progress(push.id).summary.counts).toMatchObject({ sent: 2, cancelled: 1 });
+    port.connected = true;
+    expect(await engine.cancel(push.id, 'bob')).toEqual({ cancelled: 2, withRemote: 0, unreachable: 0 });
+    expect(port.queue.size).toBe(0);
+  });
+
+  it('lets a send under way settle, then withdraws it; unsent ones never go out', async () => {
+    const { engine, port } = setup(3, newFile(), { concurrency: 1 });
+    port.hold = true;
+    const push = pushTo(engine, 3);
+    const cancelling = engine.cancel(push.id, 'bob');
+    // Marked at once: nothing new starts while the withdrawal runs.
+    expect(engine.progress(push.id).state).toBe('cancelled');
+    port.release();
+    expect(await cancelling).toEqual({ cancelled: 3, withRemote: 0, unreachable: 0 });
+    await engine.idle();
+    expect(port.sent.map((s) => s.remoteId)).toEqual(['r-0001']);
+    expect(port.queue.size).toBe(0);
+    // The two never handed to the broker are not looked for.
+    expect(port.withdrawals).toHaveLength(1);
+    engine.resendQueued();
+    await engine.idle();
+    expect(port.sent).toHaveLength(1);
+  });
+
+  it('starts no canary stage once cancelled, even when the canary applies', async () => {
+    const { engine, port } = setup(3);
+    const push = pushTo(engine, 3, { canary: 1 });
+    await engine.idle();
+    port.take('r-0001');
+    expect(await engine.cancel(push.id, 'bob')).toEqual({ cancelled: 0, withRemote: 1, unreachable: 0 });
+    engine.takeResult(result('r-0001', (port.sent[0] as Sent).smtId, 'applied'));
+    await engine.idle();
+    expect(port.sent).toHaveLength(1);
+    expect(engine.progress(push.id)).toMatchObject({ state: 'cancelled', summary: { counts: { held: 2 } } });
+  });
+});
+
+describe('PushEngine deadlines', () => {
+  const GRACE = 30_000;
+  const T0 = 1_700_000_000_000;
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => `r-${String(i + 1).padStart(4, '0')}`);
+  const clocked = (n: number, file = newFile()) => {
+    vi.useFakeTimers({ now: T0, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    return setup(n, file, { now: () => Date.now(), brokerExpiryGraceMs: GRACE });
+  };
+  const pushTo = (engine: PushEngine, n: number, extra: { canary?: number; expiresAt?: number } = {}) =>
+    engine.push({ object: zone, payload, selector: { kind: 'ids', ids: ids(n) }, author: 'a', ...extra })
+      .push;
+  const kinds = (engine: PushEngine, pushId: string) =>
+    [...engine.deliveries(pushId)].map(([r, s]) => `${r}:${s.kind}`);
+
+  it('refuses a deadline that is not in the future, and a retry past the deadline', async () => {
+    const { engine } = clocked(2);
+    expect(() => pushTo(engine, 1, { expiresAt: T0 })).toThrow(/not in the future/);
+    const push = pushTo(engine, 1, { expiresAt: T0 + 1_000 });
+    expect(push.expiresAt).toBe(T0 + 1_000);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await vi.waitFor(() => expect(kinds(engine, push.id)).toEqual(['r-0001:expired']));
+    expect(() => engine.retry(push.id, 'a')).toThrow(/passed its deadline/);
+  });
+
+  it('sends with the broker expiry, withdraws what waits at the deadline, and expires the rest after the grace', async () => {
+    const { engine, port, store } = clocked(3);
+    const expiresAt = T0 + 5_000;
+    const push = pushTo(engine, 3, { expiresAt });
+    await engine.idle();
+    expect([...port.queue.values()].map((m) => m.expiresAt)).toEqual([
+      expiresAt + GRACE,
+      expiresAt + GRACE,
+      expiresAt + GRACE,
+    ]);
+    port.take('r-0002');
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(kinds(engine, push.id)).toEqual(['r-0001:sent', 'r-0002:sent', 'r-0003:sent']);
+    await vi.advanceTimersByTimeAsync(1);
+    await vi.waitFor(() =>
+      expect(kinds(engine, push.id)).toEqual(['r-0001:expired', 'r-0002:sent', 'r-0003:expired']),
+    );
+    expect(port.queue.size).toBe(0);
+    expect(engine.progress(push.id).state).toBe('open');
+    // r-0002's remote took it and then said nothing: once the broker's copy is gone too, it expires.
+    await vi.advanceTimersByTimeAsync(GRACE);
+    await vi.waitFor(() => expect(engine.progress(push.id).state).toBe('done'));
+    expect(kinds(engine, push.id)).toEqual(['r-0001:expired', 'r-0002:expired', 'r-0003:expired']);
+    expect(store.auditTrail().filter((a) => a.action === 'expire')).toMatchObject([
+      { actor: 'deadline', detail: { ended: 2, withRemote: 1, unreachable: 0 } },
+      { actor: 'deadline', detail: { ended: 1, withRemote: 0, unreachable: 0 } },
+    ]);
+    // A report of the remote that had it still wins.
+    const s2 = port.sent.find((s) => s.remoteId === 'r-0002') as Sent;
+    engine.takeResult(result('r-0002', s2.smtId, 'applied'));
+    expect(engine.deliveries(push.id).get('r-0002')?.kind).toBe('applied');
+  });
+
+  it('keeps the deadline of a push in the database: a new engine on it expires it on time', async () => {
+    const first = clocked(2);
+    first.port.hold = true;
+    const push = pushTo(first.engine, 2, { expiresAt: T0 + 5_000 });
+    first.engine.close();
+    first.port.release();
+    const second = setup(2, first.file, { now: () => Date.now(), brokerExpiryGraceMs: GRACE });
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(kinds(second.engine, push.id)).toEqual(['r-0001:queued', 'r-0002:queued']);
+    await vi.advanceTimersByTimeAsync(1);
+    await vi.waitFor(() => expect(second.engine.progress(push.id).state).toBe('done'));
+    expect(kinds(second.engine, push.id)).toEqual(['r-0001:expired', 'r-0002:expired']);
+    // Queued before this engine started: the first one may have stored them, so they were looked for.
+    expect(second.port.withdrawals).toHaveLength(2);
+    second.engine.resendQueued();
+    await second.engine.idle();
+    expect(second.port.sent).toEqual([]);
+  });
+
+  it('starts no canary stage past the deadline: the held targets end expired', async () => {
+    const { engine, port } = clocked(3);
+    const push = pushTo(engine, 3, { canary: 1, expiresAt: T0 + 5_000 });
+    await engine.idle();
+    port.take('r-0001');
+    await vi.advanceTimersByTimeAsync(5_000);
+    await vi.waitFor(() =>
+      expect(engine.progress(push.id).summary.counts).toMatchObject({ sent: 1, held: 2 }),
+    );
+    engine.takeResult(result('r-0001', (port.sent[0] as Sent).smtId, 'applied'));
+    await engine.idle();
+    expect(port.sent).toHaveLength(1);
+    expect(kinds(engine, push.id)).toEqual(['r-0001:applied', 'r-0002:expired', 'r-0003:expired']);
+    expect(engine.progress(push.id)).toMatchObject({ state: 'done', summary: { isComplete: true } });
   });
 });

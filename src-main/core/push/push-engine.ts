@@ -28,6 +28,11 @@ export const PushRequest = z.object({
   selector: TargetSelector,
   /** Send to the first `canary` targets first, and to the rest only when they all applied. */
   canary: z.number().int().positive().optional(),
+  /**
+   * A deadline (epoch ms, in the future): what has not reached a remote by then is withdrawn from the
+   * broker and ends `expired`, and the broker itself drops its copies soon after (docs/push.md).
+   */
+  expiresAt: z.number().int().positive().optional(),
   author: z.string().min(1, 'a push names its author').max(256),
 });
 export type PushRequest = z.input<typeof PushRequest>;
@@ -90,10 +95,35 @@ export interface PushProgress {
   step: RolloutStep;
 }
 
-/** What the engine needs from the console: the signed, receipted send, and the fleet to select from. */
+/** What cancel and expiry did to the deliveries they found queued or sent. */
+export interface WithdrawOutcome {
+  /** Now cancelled (or expired): withdrawn from the broker, or never receipted by it. */
+  ended: number;
+  /** Sent, and not in the broker's queue any more: the remote has it and will apply it (its report wins). */
+  withRemote: number;
+  /** Sent, but the console had no broker session to withdraw them: they stay sent. */
+  unreachable: number;
+}
+
+export interface CancelOutcome {
+  cancelled: number;
+  withRemote: number;
+  unreachable: number;
+}
+
+/** What the engine needs from the console: the signed, receipted send, withdrawal, and the fleet. */
 export interface PushPort {
-  /** Resolves when the broker receipted the message (persisted in the remote's queue); rejects if not. */
-  send(remoteId: string, body: Body<'config'>, smtId: string): Promise<void>;
+  /**
+   * Resolves when the broker receipted the message (persisted in the remote's queue); rejects if not.
+   * `expiresAt`: the broker discards it unconsumed after this (epoch ms).
+   */
+  send(remoteId: string, body: Body<'config'>, smtId: string, opts?: { expiresAt?: number }): Promise<void>;
+  /**
+   * Takes the message with this smt-id out of the remote's queue if it still waits there: true when it
+   * did, false when it is not there (the remote has it, or it never reached the broker); rejects without
+   * a broker session.
+   */
+  withdraw(remoteId: string, smtId: string): Promise<boolean>;
   remotes(): readonly SelectableRemote[];
 }
 
@@ -106,7 +136,18 @@ export interface PushEngineOptions {
   concurrency?: number;
   /** Progress events per push at most this often. */
   progressIntervalMs?: number;
+  /** Withdrawals under way at once (each is a consumer on one remote's queue). */
+  withdrawConcurrency?: number;
+  /**
+   * The broker drops a push's messages this long after its deadline, not at it: at the deadline the
+   * engine withdraws what still waits in the broker, which it could not find once the broker had dropped
+   * it. After this grace a delivery still `sent` is expired (the remote's report, if it had it, wins).
+   */
+  brokerExpiryGraceMs?: number;
 }
+
+/** setTimeout's longest delay; a farther deadline is re-armed when this one fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 type ProgressListener = (p: PushProgress) => void;
 
@@ -127,7 +168,20 @@ export class PushEngine {
   private readonly progressIntervalMs: number;
   /** Deliveries to send, by smt-id, in the order they were queued. */
   private readonly pending = new Map<string, { pushId: string; remoteId: string }>();
-  private readonly inFlight = new Set<string>();
+  /** Sends awaiting their receipt, by smt-id, each settling (never rejecting) when it is over. */
+  private readonly inFlight = new Map<string, { pushId: string; settled: Promise<void> }>();
+  /**
+   * Queued smt-ids this engine handed to the broker without a receipt: such a message may be stored after
+   * all, so cancel and expiry look for it. A queued delivery created since this engine started and never
+   * handed over cannot be in the broker, and is ended without waiting for a withdrawal that finds nothing.
+   */
+  private readonly attempted = new Set<string>();
+  private readonly startedAt: number;
+  private readonly withdrawConcurrency: number;
+  private readonly graceMs: number;
+  /** When each push with a deadline is due for its next expiry pass. */
+  private readonly due = new Map<string, number>();
+  private deadlineTimer: NodeJS.Timeout | undefined;
   private readonly records = new Map<string, PushRecord>();
   private readonly listeners = new Set<ProgressListener>();
   private readonly dirty = new Set<string>();
@@ -142,6 +196,12 @@ export class PushEngine {
     this.log = opts.log ?? silentLog;
     this.concurrency = opts.concurrency ?? 64;
     this.progressIntervalMs = opts.progressIntervalMs ?? 200;
+    this.withdrawConcurrency = opts.withdrawConcurrency ?? 16;
+    this.graceMs = opts.brokerExpiryGraceMs ?? 30_000;
+    this.startedAt = this.now();
+    // An engine on an existing database keeps the deadlines of pushes still under way.
+    for (const d of this.store.deadlines()) this.due.set(d.pushId, d.expiresAt);
+    this.armDeadline();
   }
 
   /**
@@ -158,6 +218,11 @@ export class PushEngine {
       this.store.maxVersion(req.object),
     );
     const at = this.now();
+    if (req.expiresAt !== undefined && req.expiresAt <= at) {
+      throw new PushRefused(
+        `the deadline ${new Date(req.expiresAt).toISOString()} is not in the future (now ${new Date(at).toISOString()})`,
+      );
+    }
     const plan = planOf(req.canary ?? null);
     const id = crypto.randomUUID();
     const firstStep = planRollout(plan, targets, new Map());
@@ -175,34 +240,46 @@ export class PushEngine {
         selector: req.selector,
         targets,
         canary: req.canary ?? null,
+        expiresAt: req.expiresAt ?? null,
       },
       first.map((remoteId) => ({ remoteId, state: queued(crypto.randomUUID(), at) })),
     );
     for (const remoteId of first) this.enqueue(id, remoteId);
+    if (created.expiresAt !== null) {
+      this.due.set(id, created.expiresAt);
+      this.armDeadline();
+    }
     this.changed(id);
     return { push: created, unknown };
   }
 
-  /** Withdraws what no remote has yet (queued and sent become cancelled); remotes that have it win. */
-  cancel(pushId: string, author: string): { cancelled: number } {
+  /**
+   * Withdraws what no remote has yet. The push is marked cancelled first (no canary stage starts after
+   * this), unsent deliveries are dropped and sends under way are awaited; then each queued or sent
+   * delivery is looked for in the remote's queue: taken out (or never receipted) → cancelled; sent but not
+   * there → the remote has it and will apply it, so it stays sent (`withRemote`); no broker session →
+   * it stays sent (`unreachable`: cancel again once connected). A remote's later report still wins.
+   */
+  async cancel(pushId: string, author: string): Promise<CancelOutcome> {
     const push = this.mustGet(pushId);
-    const at = this.now();
-    let cancelled = 0;
-    for (const [remoteId, s] of this.store.deliveries(pushId)) {
-      if (s.kind !== 'queued' && s.kind !== 'sent') continue;
-      if (this.store.apply(pushId, remoteId, { type: 'cancel', at })) cancelled++;
-      this.pending.delete(s.smtId);
-    }
-    this.store.setPushState(pushId, 'cancelled');
-    this.store.audit({ at, actor: author, action: 'cancel', subject: push.id, detail: { cancelled } });
+    // A push every target is done with has nothing to withdraw; it stays done.
+    if (push.state !== 'done') this.store.setPushState(pushId, 'cancelled');
+    const f = await this.withdrawAll(pushId, 'cancel', false);
+    const outcome = { cancelled: f.ended, withRemote: f.withRemote, unreachable: f.unreachable };
+    this.store.audit({ at: this.now(), actor: author, action: 'cancel', subject: push.id, detail: outcome });
     this.changed(pushId);
-    return { cancelled };
+    return outcome;
   }
 
   /** A new attempt (new smt-id) for every failed, rolled-back, expired or cancelled delivery. */
   retry(pushId: string, author: string): { retried: number } {
     const push = this.mustGet(pushId);
     const at = this.now();
+    if (push.expiresAt !== null && push.expiresAt <= at) {
+      throw new PushRefused(
+        `push ${pushId} passed its deadline (${new Date(push.expiresAt).toISOString()}): push it again with a new one`,
+      );
+    }
     const again: string[] = [];
     for (const [remoteId, s] of this.store.deliveries(pushId)) {
       if (!isRetryable(s)) continue;
@@ -284,6 +361,8 @@ export class PushEngine {
     this.pending.clear();
     clearTimeout(this.progressTimer);
     this.progressTimer = undefined;
+    clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
     this.wakeIdle();
   }
 
@@ -336,6 +415,12 @@ export class PushEngine {
           step.remotes.map((remoteId) => ({ remoteId, state: queued(crypto.randomUUID(), at) })),
           at,
         );
+        if (push.expiresAt !== null && push.expiresAt <= at) {
+          // Past its deadline a rollout starts no new stage: the stage's targets end expired unsent.
+          for (const remoteId of step.remotes) this.store.apply(pushId, remoteId, { type: 'expire', at });
+          this.advance(pushId);
+          return;
+        }
         for (const remoteId of step.remotes) this.enqueue(pushId, remoteId);
         if (push.state !== 'open') this.store.setPushState(pushId, 'open');
         return;
@@ -370,12 +455,12 @@ export class PushEngine {
         { pushId: string; remoteId: string },
       ];
       this.pending.delete(smtId);
-      this.inFlight.add(smtId);
-      void this.sendOne(smtId, d.pushId, d.remoteId).finally(() => {
+      const settled = this.sendOne(smtId, d.pushId, d.remoteId).finally(() => {
         this.inFlight.delete(smtId);
         this.pump();
         this.wakeIdle();
       });
+      this.inFlight.set(smtId, { pushId: d.pushId, settled });
     }
   }
 
@@ -384,6 +469,9 @@ export class PushEngine {
     const state = this.store.delivery(pushId, remoteId);
     // Moved on meanwhile (a result overtook, a cancel, a retry with a new id): nothing to send.
     if (!push || state?.kind !== 'queued' || state.smtId !== smtId) return;
+    // Being cancelled, or past its deadline (the expiry pass ends it): nothing new goes out.
+    if (this.store.pushState(pushId)?.state === 'cancelled') return;
+    if (push.expiresAt !== null && push.expiresAt <= this.now()) return;
     const body: Body<'config'> = {
       pushId,
       object: push.object,
@@ -391,15 +479,112 @@ export class PushEngine {
       op: push.op,
       ...(push.payload === undefined ? {} : { payload: push.payload }),
     };
+    this.attempted.add(smtId);
     try {
-      await this.port.send(remoteId, body, smtId);
+      await this.port.send(
+        remoteId,
+        body,
+        smtId,
+        push.expiresAt === null ? {} : { expiresAt: push.expiresAt + this.graceMs },
+      );
     } catch (e) {
       // Stays queued: the next (re)connect sends it again with the same smt-id.
       this.log({ level: 'debug', msg: `config for ${remoteId} not receipted yet`, smtId, error: String(e) });
       return;
     }
+    this.attempted.delete(smtId);
     if (this.closed) return;
     this.step(pushId, remoteId, { type: 'sendReceipted', smtId, at: this.now() });
+  }
+
+  /**
+   * Cancel's and expiry's common part: no more sends for the push, the ones under way settled, then each
+   * queued or sent delivery withdrawn from the broker where it can be. `endSent`: a sent one the broker
+   * no longer has ends too (expiry after the broker's own expiry: it dropped it, or the remote has it).
+   */
+  private async withdrawAll(
+    pushId: string,
+    type: 'cancel' | 'expire',
+    endSent: boolean,
+  ): Promise<WithdrawOutcome> {
+    for (const [smtId, d] of this.pending) if (d.pushId === pushId) this.pending.delete(smtId);
+    await Promise.all([...this.inFlight.values()].filter((f) => f.pushId === pushId).map((f) => f.settled));
+    const open = [...this.store.deliveries(pushId)].filter(
+      ([, s]) => s.kind === 'queued' || s.kind === 'sent',
+    );
+    const outcome: WithdrawOutcome = { ended: 0, withRemote: 0, unreachable: 0 };
+    await eachLimited(open, this.withdrawConcurrency, async ([remoteId, s]) => {
+      let found: boolean | undefined = false;
+      const mayBeInBroker = s.kind === 'sent' || this.attempted.has(s.smtId) || s.queuedAt <= this.startedAt;
+      if (mayBeInBroker) {
+        try {
+          found = await this.port.withdraw(remoteId, s.smtId);
+        } catch (e) {
+          found = undefined;
+          this.log({
+            level: 'debug',
+            msg: `cannot withdraw from ${remoteId}`,
+            smtId: s.smtId,
+            error: String(e),
+          });
+        }
+      }
+      // A queued one was never receipted: if a copy reached the remote after all, its report wins.
+      const end = found === true || s.kind === 'queued' || endSent;
+      if (end && this.store.apply(pushId, remoteId, { type, at: this.now() })) {
+        this.attempted.delete(s.smtId);
+        outcome.ended++;
+      } else if (found === undefined && !end) outcome.unreachable++;
+      // Not found, or the remote reported while it was looked for.
+      else outcome.withRemote++;
+    });
+    return outcome;
+  }
+
+  /** The nearest deadline pass, on one timer. */
+  private armDeadline(): void {
+    clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
+    if (this.closed || this.due.size === 0) return;
+    const next = Math.min(...this.due.values());
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, next - this.now()));
+    this.deadlineTimer = setTimeout(() => this.onDeadline(), delay);
+    // A deadline alone does not keep a process (the CLI) alive.
+    this.deadlineTimer.unref();
+  }
+
+  private onDeadline(): void {
+    this.deadlineTimer = undefined;
+    const now = this.now();
+    for (const [pushId, at] of this.due) {
+      if (at > now) continue;
+      this.due.delete(pushId);
+      void this.expirePass(pushId).catch((e: unknown) =>
+        this.log({ level: 'error', msg: `expiry of push ${pushId} failed`, error: String(e) }),
+      );
+    }
+    this.armDeadline();
+  }
+
+  /**
+   * At the deadline: what still waits in the broker is withdrawn, what was never receipted ends, both
+   * `expired`; what a remote has stays sent (its report decides), and is looked at again once the broker
+   * has dropped its own copies (deadline + grace), when whatever is still sent expires.
+   */
+  private async expirePass(pushId: string): Promise<void> {
+    const rec = this.record(pushId);
+    const state = this.store.pushState(pushId)?.state;
+    if (!rec || rec.expiresAt === null || (state !== 'open' && state !== 'halted') || this.closed) return;
+    const brokerDropsAt = rec.expiresAt + this.graceMs;
+    const f = await this.withdrawAll(pushId, 'expire', this.now() >= brokerDropsAt);
+    if (this.closed) return;
+    this.store.audit({ at: this.now(), actor: 'deadline', action: 'expire', subject: pushId, detail: f });
+    if (f.withRemote + f.unreachable > 0 && this.store.undone(pushId) > 0) {
+      this.due.set(pushId, brokerDropsAt);
+      this.armDeadline();
+    }
+    this.advance(pushId);
+    this.changed(pushId);
   }
 
   private changed(pushId: string): void {
@@ -430,6 +615,22 @@ export class PushEngine {
     this.idleWaiters = [];
     for (const w of waiters) w();
   }
+}
+
+/** Runs `fn` over `items`, at most `limit` at once. */
+async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 const planOf = (canary: number | null): RolloutPlan =>

@@ -53,7 +53,11 @@ export const migrations: readonly string[] = [
     detail TEXT
   );
   `,
-  // 4: service usage and host load over time, one row per finished bucket (src-shared/trends).
+  // 2: push deadlines (epoch ms; NULL: no deadline).
+  `
+  ALTER TABLE pushes ADD COLUMN expires_at INTEGER;
+  `,
+  // 3: service usage and host load over time, one row per finished bucket (src-shared/trends).
   `
   CREATE TABLE trend_points (
     remote_id TEXT NOT NULL,
@@ -68,7 +72,7 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX trend_points_age ON trend_points (range, t);
   `,
-  // 5: what remotes reported on the event channel, for the Remote screen's recent events.
+  // 4: what remotes reported on the event channel, for the Remote screen's recent events.
   `
   CREATE TABLE remote_events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queued } from '../../../src-shared/push/delivery';
 import { openDatabase, schemaVersion } from './database';
@@ -32,6 +33,7 @@ const base = {
   selector: { kind: 'ids' as const, ids: ['r-0001', 'r-0002'] },
   targets: ['r-0001', 'r-0002'],
   canary: null,
+  expiresAt: null,
 };
 
 describe('console database', () => {
@@ -44,6 +46,37 @@ describe('console database', () => {
     const again = openDatabase(file);
     expect(schemaVersion(again)).toBe(migrations.length);
     again.close();
+  });
+
+  it('upgrades a version-1 database to push deadlines, keeping its pushes (no deadline)', () => {
+    const file = tempDb();
+    const v1 = new Database(file);
+    v1.exec(migrations[0] as string);
+    v1.pragma('user_version = 1');
+    v1.prepare(
+      `INSERT INTO pushes (id, created_at, author, object_key, object, version, op, payload, payload_sha256,
+         selector, targets, canary, state, halt_reason)
+       VALUES (?, 1000, 'alice', 'zone:example.test', ?, 3, 'upsert', NULL, ?, ?, ?, NULL, 'open', NULL)`,
+    ).run(
+      PUSH,
+      JSON.stringify(base.object),
+      'a'.repeat(64),
+      JSON.stringify(base.selector),
+      JSON.stringify(base.targets),
+    );
+    v1.close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBeGreaterThanOrEqual(2);
+    const store = new PushStore(db);
+    expect(store.push(PUSH)).toMatchObject({ id: PUSH, expiresAt: null });
+    expect(store.deadlines()).toEqual([]);
+    const later = { ...base, id: '00000000-0000-4000-8000-000000000002', expiresAt: 9_000 };
+    store.createPush(later, []);
+    expect(store.push(later.id)?.expiresAt).toBe(9_000);
+    expect(store.deadlines()).toEqual([{ pushId: later.id, expiresAt: 9_000 }]);
+    store.setPushState(later.id, 'done');
+    expect(store.deadlines()).toEqual([]);
+    db.close();
   });
 
   it('refuses a database from a newer console', () => {

@@ -23,6 +23,8 @@ export const PushRecord = z.object({
   /** In id order; a canary is the first `canary` of them. */
   targets: z.array(RemoteId),
   canary: z.number().int().positive().nullable(),
+  /** The push's deadline (epoch ms): what no remote has by then is withdrawn and expired. */
+  expiresAt: z.number().int().positive().nullable(),
   state: PushState,
   haltReason: z.string().nullable(),
 });
@@ -70,6 +72,7 @@ interface PushRow {
   selector: string;
   targets: string;
   canary: number | null;
+  expires_at: number | null;
   state: string;
   halt_reason: string | null;
 }
@@ -94,6 +97,7 @@ function readPush(row: PushRow): PushRecord {
     selector: JSON.parse(row.selector),
     targets: JSON.parse(row.targets),
     canary: row.canary,
+    expiresAt: row.expires_at,
     state: row.state,
     haltReason: row.halt_reason,
   });
@@ -121,9 +125,9 @@ export class PushStore {
     this.q = {
       insertPush: db.prepare(
         `INSERT INTO pushes (id, created_at, author, object_key, object, version, op, payload, payload_sha256,
-           selector, targets, canary, state, halt_reason)
+           selector, targets, canary, expires_at, state, halt_reason)
          VALUES (@id, @created_at, @author, @object_key, @object, @version, @op, @payload, @payload_sha256,
-           @selector, @targets, @canary, 'open', NULL)`,
+           @selector, @targets, @canary, @expires_at, 'open', NULL)`,
       ),
       push: db.prepare<[string], PushRow>('SELECT * FROM pushes WHERE id = ?'),
       pushState: db.prepare<[string], { state: string; halt_reason: string | null }>(
@@ -131,6 +135,10 @@ export class PushStore {
       ),
       pushes: db.prepare<[], PushRow>('SELECT * FROM pushes ORDER BY seq'),
       pushesIn: db.prepare<[string], PushRow>('SELECT * FROM pushes WHERE state = ? ORDER BY seq'),
+      deadlines: db.prepare<[], { id: string; expires_at: number }>(
+        `SELECT id, expires_at FROM pushes
+         WHERE expires_at IS NOT NULL AND state IN ('open', 'halted') ORDER BY expires_at`,
+      ),
       maxVersion: db.prepare<[string], { v: number | null }>(
         'SELECT MAX(version) AS v FROM pushes WHERE object_key = ?',
       ),
@@ -210,6 +218,7 @@ export class PushStore {
         selector: JSON.stringify(push.selector),
         targets: JSON.stringify(push.targets),
         canary: push.canary,
+        expires_at: push.expiresAt,
       });
       this.insertDeliveries(push.id, first, push.createdAt);
       this.audit({
@@ -248,6 +257,11 @@ export class PushStore {
 
   pushes(state?: PushState): PushRecord[] {
     return (state ? this.q.pushesIn.all(state) : this.q.pushes.all()).map(readPush);
+  }
+
+  /** Pushes still under way that have a deadline, the nearest first. */
+  deadlines(): { pushId: string; expiresAt: number }[] {
+    return this.q.deadlines.all().map((r) => ({ pushId: r.id, expiresAt: r.expires_at }));
   }
 
   setPushState(id: string, state: PushState, haltReason: string | null = null): void {
