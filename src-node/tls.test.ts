@@ -1,41 +1,17 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedCert } from './testing/self-signed';
 import { TlsMaterialError, loadTlsMaterial } from './tls';
 
 let dir = '';
 const p = (f: string) => join(dir, f);
 
-function selfSigned(name: string, cn: string) {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${cn}/OU=remotes/O=SMT Lab`,
-      '-keyout',
-      p(`${name}.key`),
-      '-out',
-      p(`${name}.crt`),
-    ],
-    { stdio: 'ignore' },
-  );
-}
-
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'smt-tls-'));
-  selfSigned('a', 'r-0001');
-  selfSigned('b', 'r-0002');
+  await selfSignedCert(dir, 'a', { subject: '/CN=r-0001/OU=remotes/O=SMT Lab' });
+  await selfSignedCert(dir, 'b', { subject: '/CN=r-0002/OU=remotes/O=SMT Lab' });
   writeFileSync(p('junk.crt'), 'hello\n');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeEnvelope, type Body, type Envelope } from '../../src-shared/protocol';
 import {
@@ -11,6 +9,7 @@ import {
   signConfig,
   type ConfigSigner,
 } from '../../src-node/crypto/config-signature';
+import { selfSignedCert } from '../../src-node/testing/self-signed';
 import { MemoryDhcp, MemoryDns, MemoryStore, noFaults } from '../targets/memory';
 import { ConfigApplier } from './config-apply';
 import { Ledger } from './ledger';
@@ -27,24 +26,7 @@ let results: Body<'result'>[];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'smt-verifier-'));
-  const files = { certFile: join(dir, 'signer.crt'), keyFile: join(dir, 'signer.key') };
-  await promisify(execFile)('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=signer',
-    '-keyout',
-    files.keyFile,
-    '-out',
-    files.certFile,
-  ]);
+  const files = await selfSignedCert(dir, 'signer');
   signer = await loadConfigSigner(files);
   verifier = new SignatureVerifier(RID, await loadTrustedSigners([files.certFile]));
 });

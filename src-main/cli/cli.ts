@@ -22,34 +22,40 @@ import {
 } from './format';
 import { scopePayload, zonePayload } from './payload';
 import { runPreview } from './preview';
+import { SelectionWait, needsLiveStatus } from './selection-wait';
 import { openSession, until, type Session } from './session';
 
 /** How long the fleet may take to say hello before a command works on what it knows. */
 const FLEET_DEADLINE_MS = 10_000;
 /** The selection is taken as known once it stopped growing for this long. */
 const FLEET_SETTLE_MS = 1_000;
+/** How often `--wait` reads the outbox for results another console on the profile took. */
+const PROGRESS_POLL_MS = 500;
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
 const json = (value: unknown) => out(JSON.stringify(value, null, 2));
 
-/** Waits (bounded) until the fleet knows the remotes the selector names; resolves with them. */
-async function knownTargets(session: Session, selector: TargetSelector): Promise<SelectableRemote[]> {
+/**
+ * The remotes the selector picks, once the fleet knows them: at once when the remembered fleet answers,
+ * else after a bounded wait for hellos and, when the selection needs it, for live status (SelectionWait).
+ */
+async function knownTargets(
+  session: Session,
+  selector: TargetSelector,
+  live = needsLiveStatus(selector),
+): Promise<SelectableRemote[]> {
   const fleet = () => session.core.fleet.selectable();
-  const ids = selector.kind === 'ids' ? selector.ids : undefined;
-  let last = -1;
-  let stableSince = Date.now();
-  process.stderr.write('smt: waiting for the fleet to report…\n');
-  await until(() => {
-    const selected = selectRemotes(selector, fleet()).length;
-    if (ids !== undefined) return selected === ids.length;
-    if (selected !== last) {
-      last = selected;
-      stableSince = Date.now();
-    }
-    return selected > 0 && Date.now() - stableSince >= FLEET_SETTLE_MS;
-  }, FLEET_DEADLINE_MS);
-  const ids2 = new Set(selectRemotes(selector, fleet()));
-  return fleet().filter((r) => ids2.has(r.id));
+  const wait = new SelectionWait(selector, {
+    live,
+    remembered: session.push.fleet.remembered,
+    settleMs: FLEET_SETTLE_MS,
+  });
+  if (!wait.ready(fleet(), Date.now())) {
+    process.stderr.write('smt: waiting for the fleet to report…\n');
+    await until(() => wait.ready(fleet(), Date.now()), FLEET_DEADLINE_MS);
+  }
+  const selected = new Set(selectRemotes(selector, fleet()));
+  return fleet().filter((r) => selected.has(r.id));
 }
 
 async function run(globals: Globals, command: Command): Promise<ExitCode> {
@@ -59,9 +65,11 @@ async function run(globals: Globals, command: Command): Promise<ExitCode> {
     const { engine, store } = session.push;
     switch (command.kind) {
       case 'remotes': {
-        const remotes = await knownTargets(session, { kind: 'filter', status: 'any' });
-        if (globals.json) json(remotesJson(remotes));
-        else out(remotesText(remotes));
+        // The listing shows status: worth the brief wait for this session's presence.
+        const remotes = await knownTargets(session, { kind: 'filter', status: 'any' }, true);
+        const rows = remotes.map((r) => ({ ...r, lastSeen: session.core.fleet.get(r.id)?.lastSeen ?? null }));
+        if (globals.json) json(remotesJson(rows, Date.now()));
+        else out(remotesText(rows, Date.now()));
         return Exit.ok;
       }
       case 'deliveries':
@@ -185,7 +193,12 @@ async function push(globals: Globals, command: Extract<Command, { kind: 'push' }
   }
 }
 
-/** Resolves with the settled progress; a TTY sees one line updated in place. Exit 6 on the deadline. */
+/**
+ * Resolves with the settled progress; a TTY sees one line updated in place. Exit 6 on the deadline.
+ * Besides this engine's events, the outbox is read every PROGRESS_POLL_MS: another console on the profile
+ * (the desktop app, the browser host) shares the result queue, may take the results and writes them to
+ * the same database, and this process then hears of them only there.
+ */
 async function waitSettled(session: Session, pushId: string, timeoutMs: number): Promise<PushProgress> {
   const { engine } = session.push;
   const tty = process.stderr.isTTY;
@@ -194,6 +207,7 @@ async function waitSettled(session: Session, pushId: string, timeoutMs: number):
   };
   let off: () => void = () => undefined;
   let timer: NodeJS.Timeout | undefined;
+  let poll: NodeJS.Timeout | undefined;
   try {
     const settled = await new Promise<PushProgress | undefined>((resolveSettled) => {
       const check = (p: PushProgress) => {
@@ -205,6 +219,7 @@ async function waitSettled(session: Session, pushId: string, timeoutMs: number):
       });
       timer = setTimeout(() => resolveSettled(undefined), timeoutMs);
       timer.unref();
+      poll = setInterval(() => check(engine.progress(pushId)), PROGRESS_POLL_MS);
       check(engine.progress(pushId));
     });
     if (tty) process.stderr.write('\n');
@@ -212,6 +227,7 @@ async function waitSettled(session: Session, pushId: string, timeoutMs: number):
     return settled;
   } finally {
     clearTimeout(timer);
+    clearInterval(poll);
     off();
   }
 }

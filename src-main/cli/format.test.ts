@@ -35,17 +35,45 @@ function progress(
 }
 
 describe('remotes', () => {
+  const now = Date.parse('2026-01-01T12:00:00Z');
   const remotes = [
-    { id: 'r-0002', hostname: 'b.lab', status: 'offline' as const, capabilities: ['dhcp4'], tags: [] },
-    { id: 'r-0001', hostname: 'a.lab', status: 'online' as const, capabilities: ['dns'], tags: ['site:ams'] },
+    {
+      id: 'r-0002',
+      hostname: 'b.lab',
+      status: 'unknown' as const,
+      capabilities: ['dhcp4'],
+      tags: [],
+      lastSeen: now - 3 * 86_400_000,
+    },
+    {
+      id: 'r-0001',
+      hostname: 'a.lab',
+      status: 'online' as const,
+      capabilities: ['dns'],
+      tags: ['site:ams'],
+      lastSeen: now - 4_500,
+    },
+    {
+      id: 'r-0003',
+      hostname: 'c.lab',
+      status: 'offline' as const,
+      capabilities: [],
+      tags: [],
+      lastSeen: null,
+    },
   ];
 
-  it('lists them in id order, as JSON and as a table', () => {
-    expect(remotesJson(remotes).map((r) => r.id)).toEqual(['r-0001', 'r-0002']);
-    expect(remotesText(remotes).split('\n')).toEqual([
-      'REMOTE  STATUS   HOSTNAME  CAPABILITIES  TAGS',
-      'r-0001  online   a.lab     dns           site:ams',
-      'r-0002  offline  b.lab     dhcp4',
+  it('lists them in id order with when each was last heard, as JSON and as a table', () => {
+    expect(remotesJson(remotes, now)).toEqual([
+      expect.objectContaining({ id: 'r-0001', lastSeen: '2026-01-01T11:59:55.500Z', lastSeenAgeS: 4 }),
+      expect.objectContaining({ id: 'r-0002', status: 'unknown', lastSeenAgeS: 259_200 }),
+      expect.objectContaining({ id: 'r-0003', lastSeen: null, lastSeenAgeS: null }),
+    ]);
+    expect(remotesText(remotes, now).split('\n')).toEqual([
+      'REMOTE  STATUS   LAST SEEN  HOSTNAME  CAPABILITIES  TAGS',
+      'r-0001  online   4 s ago    a.lab     dns           site:ams',
+      'r-0002  unknown  3 d ago    b.lab     dhcp4',
+      'r-0003  offline  never      c.lab',
     ]);
   });
 });

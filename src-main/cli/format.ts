@@ -1,10 +1,14 @@
+import { formatAge } from '../../src-shared/duration';
 import type { SelectableRemote } from '../../src-shared/config/selector';
 import type { DeliveryState } from '../../src-shared/push/delivery';
 import type { CancelOutcome, PushProgress } from '../core/push/push-engine';
 import { CliExit, Exit, type ExitCode } from './args';
 
-/** `smt remotes --json`: one object per remote, in id order. */
-export function remotesJson(remotes: readonly SelectableRemote[]) {
+/** A remote as `smt remotes` lists it: its selection facts, and when the console last heard it. */
+export type ListedRemote = SelectableRemote & { lastSeen: number | null };
+
+/** `smt remotes --json`: one object per remote, in id order (docs/cli.md). */
+export function remotesJson(remotes: readonly ListedRemote[], now: number) {
   return [...remotes]
     .sort((a, b) => a.id.localeCompare(b.id))
     .map((r) => ({
@@ -13,18 +17,21 @@ export function remotesJson(remotes: readonly SelectableRemote[]) {
       status: r.status,
       capabilities: [...r.capabilities],
       tags: [...r.tags],
+      lastSeen: r.lastSeen === null ? null : new Date(r.lastSeen).toISOString(),
+      lastSeenAgeS: r.lastSeen === null ? null : Math.max(0, Math.floor((now - r.lastSeen) / 1000)),
     }));
 }
 
-export function remotesText(remotes: readonly SelectableRemote[]): string {
-  const rows = remotesJson(remotes).map((r) => [
+export function remotesText(remotes: readonly ListedRemote[], now: number): string {
+  const rows = remotesJson(remotes, now).map((r) => [
     r.id,
     r.status,
+    r.lastSeen === null ? 'never' : formatAge(Date.parse(r.lastSeen), now),
     r.hostname,
     r.capabilities.join(','),
     r.tags.join(','),
   ]);
-  return table([['REMOTE', 'STATUS', 'HOSTNAME', 'CAPABILITIES', 'TAGS'], ...rows]);
+  return table([['REMOTE', 'STATUS', 'LAST SEEN', 'HOSTNAME', 'CAPABILITIES', 'TAGS'], ...rows]);
 }
 
 /** `smt deliveries --json` rows, and the per-remote part of `smt push --json`. */

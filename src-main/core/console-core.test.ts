@@ -1,50 +1,17 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConnectionStatus, FleetPatch } from '../../src-shared/ipc/views';
 import { makeEnvelope } from '../../src-shared/protocol';
-import { FakeStompServer, plainTransport } from '../../src-node/smt/testing/fake-stomp-server';
 import { waitFor } from '../../src-node/smt/testing/wait';
-import type { ConfigSigner } from '../../src-node/crypto/config-signature';
-import { ConsoleCore } from './console-core';
+import { startFakeCore } from './testing/fake-core';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** A signing key with a made-up certificate fingerprint: the fake broker checks nothing. */
-const testSigner = (): ConfigSigner => ({
-  alg: 'ES256',
-  signer: 'ab'.repeat(32),
-  key: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
-});
-
-async function started(opts: { signer?: ConfigSigner } = { signer: testSigner() }) {
-  const srv = await new FakeStompServer({ heartbeatMs: 500 }).listen();
-  const core = new ConsoleCore({
-    signer: opts.signer,
-    profile: {
-      name: 'Fake',
-      consoleId: 'lab-console',
-      brokers: [srv.endpoint('primary')],
-      tls: { caFile: 'unused', certFile: 'unused', keyFile: 'unused' },
-    },
-    tls: { ca: '', cert: '', key: '', subjectCn: 'lab-console', notAfter: new Date(0) },
-    connection: { transport: plainTransport },
-    patchIntervalMs: 50,
-    relearn: { helloGraceMs: 0 },
-  });
-  cleanups.push(
-    () => srv.close(),
-    () => core.stop(),
-  );
-  const patches: FleetPatch[] = [];
-  const states: ConnectionStatus[] = [];
-  core.subscribe('fleetPatch', (p) => void patches.push(p));
-  core.subscribe('connectionChanged', (s) => void states.push(s));
-  await core.start();
-  await waitFor('connected', () => core.connectionStatus().state.kind === 'connected');
-  return { srv, core, patches, states };
+async function started(opts?: Parameters<typeof startFakeCore>[0]) {
+  const fake = await startFakeCore(opts);
+  cleanups.push(fake.stop);
+  return fake;
 }
 
 describe('ConsoleCore', () => {

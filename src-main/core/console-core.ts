@@ -63,7 +63,7 @@ type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
  */
 const WITHDRAW_QUIET_MS = 100;
 type ResultListener = (result: Envelope<'result'>) => void;
-type FleetMessageListener = (env: FleetEnvelope) => void;
+type FleetListener = (env: FleetEnvelope, at: number) => void;
 
 /** Topics carry non-persistent samples: the newest wins, nothing to acknowledge. */
 const liveKinds = remoteTopicKinds.filter((k): k is 'stats' | 'presence' | 'usage' => k !== 'log');
@@ -90,7 +90,7 @@ export class ConsoleCore {
     connectionChanged: new Set(),
   };
   private readonly resultListeners = new Set<ResultListener>();
-  private readonly fleetMessageListeners = new Set<FleetMessageListener>();
+  private readonly fleetListeners = new Set<FleetListener>();
 
   static async fromProfileFile(
     file: string,
@@ -116,10 +116,8 @@ export class ConsoleCore {
         now: this.now,
         log: this.log,
         send: (rid, query) => this.sendQuery(rid, query),
-        learn: (rid, hello, reply) => {
-          this.fleet.apply(makeEnvelope('hello', rid, hello, { id: reply.id, ts: reply.ts }), this.now());
-          this.patcher.poke();
-        },
+        learn: (rid, hello, reply) =>
+          this.heard(makeEnvelope('hello', rid, hello, { id: reply.id, ts: reply.ts })),
       },
       opts.relearn,
     );
@@ -219,13 +217,25 @@ export class ConsoleCore {
   }
 
   /**
-   * Every fleet message that passed the inbound guard, after the fleet model took it (the trend recorder
-   * keeps samples, the event store events). Inventory and event messages are acknowledged after the
-   * listeners ran, so what a listener stores synchronously is never lost to a crash.
+   * Every fleet message the model took (a relearned hello too), with the console time it was taken: what
+   * the console's memory of its fleet (push/remember-fleet.ts), the trend recorder and the event store are
+   * written from. Inventory and event messages are acknowledged after the listeners ran, so what a
+   * listener stores synchronously is never lost to a crash.
    */
-  onFleetMessage(listener: FleetMessageListener): () => void {
-    this.fleetMessageListeners.add(listener);
-    return () => void this.fleetMessageListeners.delete(listener);
+  onFleetMessage(listener: FleetListener): () => void {
+    this.fleetListeners.add(listener);
+    return () => void this.fleetListeners.delete(listener);
+  }
+
+  /**
+   * Remotes known from before this session (their stored hellos): known and selectable until they speak.
+   * Returns the ids taken (a remote already heard this session keeps what it said).
+   */
+  remember(remotes: Iterable<{ id: string; hello: Body<'hello'>; lastSeen: number }>): string[] {
+    const added: string[] = [];
+    for (const r of remotes) if (this.fleet.remember(r.id, r.hello, r.lastSeen)) added.push(r.id);
+    if (added.length > 0) this.patcher.poke();
+    return added;
   }
 
   /**
@@ -346,16 +356,6 @@ export class ConsoleCore {
     });
   }
 
-  private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
-    for (const l of this.listeners[event] as Set<Listener<E>>) {
-      try {
-        l(payload);
-      } catch (e) {
-        this.log({ level: 'error', msg: `${event} listener failed`, error: String(e) });
-      }
-    }
-  }
-
   /**
    * Sends one service command to a remote's queue (persistent, with the command channel's time to
    * live) and resolves with its smt-id once the broker stored it; the remote's result names that id.
@@ -369,12 +369,12 @@ export class ConsoleCore {
     return env.id;
   }
 
-  private emitFleetMessage(env: FleetEnvelope): void {
-    for (const l of this.fleetMessageListeners) {
+  private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    for (const l of this.listeners[event] as Set<Listener<E>>) {
       try {
-        l(env);
+        l(payload);
       } catch (e) {
-        this.log({ level: 'error', msg: 'fleet message listener failed', error: String(e) });
+        this.log({ level: 'error', msg: `${event} listener failed`, error: String(e) });
       }
     }
   }
@@ -401,9 +401,7 @@ export class ConsoleCore {
   ): Promise<void> {
     const env = this.guard.check(m, expected, { from: 'remote' }) as FleetEnvelope | undefined;
     if (env) {
-      this.fleet.apply(env, this.now());
-      this.patcher.poke();
-      this.emitFleetMessage(env);
+      this.heard(env);
       if (env.type === 'hello') this.relearn.helloFrom(env.from);
       else if (env.type === 'stats' || (env.type === 'presence' && env.body.state === 'online')) {
         this.relearn.liveFrom(env.from);
@@ -411,6 +409,19 @@ export class ConsoleCore {
     }
     // A rejected frame is acknowledged too: it is dropped, not left to be redelivered forever.
     if (ack) await this.ackQuietly(m);
+  }
+
+  private heard(env: FleetEnvelope): void {
+    const at = this.now();
+    this.fleet.apply(env, at);
+    this.patcher.poke();
+    for (const l of this.fleetListeners) {
+      try {
+        l(env, at);
+      } catch (e) {
+        this.log({ level: 'error', msg: 'fleet listener failed', error: String(e) });
+      }
+    }
   }
 
   /** Non-persistent with a short expiry (the query policy): one that finds no remote is asked again later. */

@@ -4,6 +4,7 @@ import { makeEnvelope } from '../../src-shared/protocol';
 import { FleetModel, type FleetEnvelope } from './fleet-model';
 import { FleetPatcher } from './fleet-patcher';
 import { helloEnvelope, statsEnvelope } from './testing/fleet-envelopes';
+import { helloBody } from './testing/hello';
 
 const hello = helloEnvelope;
 const presence = (from: string, state: 'online' | 'offline', ts: number, intervalMs = 1000): FleetEnvelope =>
@@ -124,6 +125,34 @@ describe('FleetModel views', () => {
       },
       { id: 'r2', tags: [], capabilities: [], status: 'online', hostname: '' },
     ]);
+  });
+
+  it('knows a remembered remote at once, as unknown with its old last-seen time, until it speaks', () => {
+    const m = new FleetModel();
+    expect(m.remember('r1', helloBody('r1', { tags: ['site:ams'] }), 500)).toBe(true);
+    expect(m.get('r1')).toMatchObject({
+      status: 'unknown',
+      lastSeen: 500,
+      statsAt: null,
+      hostname: 'dns-r1.lab.example',
+    });
+    expect(m.selectable()).toEqual([
+      {
+        id: 'r1',
+        tags: ['site:ams'],
+        capabilities: ['dns'],
+        status: 'unknown',
+        hostname: 'dns-r1.lab.example',
+      },
+    ]);
+    expect(m.takeChanges().map((v) => v.id)).toEqual(['r1']);
+    m.apply(hello('r1'), 1000);
+    m.apply(presence('r1', 'online', 1000), 1000);
+    expect(m.selectable()[0]).toMatchObject({ tags: ['site:lab'], status: 'online' });
+    expect(m.get('r1')?.lastSeen).toBe(1000);
+    // What this session heard wins over what was remembered.
+    expect(m.remember('r1', helloBody('r1', { tags: ['old'] }), 2000)).toBe(false);
+    expect(m.selectable()[0]?.tags).toEqual(['site:lab']);
   });
 
   it('keeps the newest stats when an older sample arrives late', () => {

@@ -1,6 +1,6 @@
 import type { SelectableRemote } from '../../src-shared/config/selector';
 import type { FleetSnapshot, RemoteView } from '../../src-shared/ipc/views';
-import type { Envelope } from '../../src-shared/protocol';
+import type { Body, Envelope } from '../../src-shared/protocol';
 
 /** The channels that feed the fleet view. */
 export const fleetChannels = ['hello', 'stats', 'presence', 'usage', 'event'] as const;
@@ -68,23 +68,9 @@ export class FleetModel {
     const r = this.track(env.from);
     r.view.lastSeen = now;
     switch (env.type) {
-      case 'hello': {
-        const b = env.body;
-        Object.assign(r.view, {
-          hostname: b.host.hostname,
-          ips: b.host.ips,
-          serviceTag: b.host.serviceTag,
-          os: b.host.os,
-          kernel: b.host.kernel,
-          agentVersion: b.agent.version,
-          mode: b.agent.mode,
-          staleAfterMs: this.opts.staleIntervals * b.statsIntervalMs,
-        });
-        r.presenceIntervalMs = b.presenceIntervalMs;
-        r.tags = b.tags;
-        r.capabilities = b.capabilities;
+      case 'hello':
+        this.learn(r, env.body);
         break;
-      }
       case 'presence':
         if (env.ts < r.presenceTs) break;
         r.presenceTs = env.ts;
@@ -114,6 +100,20 @@ export class FleetModel {
         break;
     }
     this.dirty.add(env.from);
+  }
+
+  /**
+   * A remote the console knew before this session (its stored hello and when it was last heard): known and
+   * selectable at once, with status `unknown` until it speaks, and its last-seen time from then, so its age
+   * shows how stale it is. A remote already heard this session keeps what it said.
+   */
+  remember(id: string, hello: Body<'hello'>, lastSeen: number): boolean {
+    if (this.remotes.has(id)) return false;
+    const r = this.track(id);
+    this.learn(r, hello);
+    r.view.lastSeen = lastSeen;
+    this.dirty.add(id);
+    return true;
   }
 
   /** Marks offline every remote whose presence lapsed; returns how many changed. */
@@ -154,6 +154,22 @@ export class FleetModel {
     }
     this.dirty.clear();
     return out;
+  }
+
+  private learn(r: Tracked, b: Body<'hello'>): void {
+    Object.assign(r.view, {
+      hostname: b.host.hostname,
+      ips: b.host.ips,
+      serviceTag: b.host.serviceTag,
+      os: b.host.os,
+      kernel: b.host.kernel,
+      agentVersion: b.agent.version,
+      mode: b.agent.mode,
+      staleAfterMs: this.opts.staleIntervals * b.statsIntervalMs,
+    });
+    r.presenceIntervalMs = b.presenceIntervalMs;
+    r.tags = b.tags;
+    r.capabilities = b.capabilities;
   }
 
   private track(id: string): Tracked {

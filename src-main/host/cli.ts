@@ -9,9 +9,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { lineLog } from '../../src-node/log';
 import { passphraseSealer, readPassphrase } from '../../src-node/secrets';
-import { ConsoleService } from '../core/service/console-service';
-import { openProfileSession } from '../core/service/profile-session';
-import { startHost, type RunningHost } from './server';
+import { startConsoleHost } from './console-host';
 
 const Args = z.object({
   profile: z
@@ -57,22 +55,15 @@ async function main(): Promise<void> {
   const args = parseCli(process.argv.slice(2));
   const log = lineLog((line) => process.stderr.write(`[core] ${line}\n`));
   const sealers = [passphraseSealer(await readPassphrase())];
-  const service = new ConsoleService(await openProfileSession({ profileFile: args.profile, sealers, log }), {
+  const running = await startConsoleHost({
+    profileFile: args.profile,
+    sealers,
+    port: args.port,
+    staticDir,
     log,
+    hostLog: (line) => process.stderr.write(`[host] ${line}\n`),
   });
-  let host: RunningHost;
-  try {
-    host = await startHost({
-      backend: service,
-      port: args.port,
-      staticDir,
-      log: (line) => process.stderr.write(`[host] ${line}\n`),
-    });
-  } catch (e) {
-    await service.close();
-    throw e;
-  }
-  process.stdout.write(`Console: ${host.url}\n`);
+  process.stdout.write(`Console: ${running.host.url}\n`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -84,16 +75,13 @@ async function main(): Promise<void> {
       process.stderr.write('[host] did not stop in time; exiting\n');
       process.exit(1);
     }, STOP_DEADLINE_MS).unref();
-    void host
-      .close()
-      .then(() => service.close())
-      .then(
-        () => process.exit(0),
-        (e: unknown) => {
-          process.stderr.write(`[host] stop failed: ${e instanceof Error ? e.message : String(e)}\n`);
-          process.exit(1);
-        },
-      );
+    void running.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        process.stderr.write(`[host] stop failed: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

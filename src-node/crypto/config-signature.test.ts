@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnvelope, type Body, type Envelope } from '../../src-shared/protocol';
 import {
@@ -16,29 +14,9 @@ import {
   type ConfigSigner,
   type TrustedSigner,
 } from './config-signature';
+import { selfSignedCert } from '../testing/self-signed';
 
-const run = promisify(execFile);
 let dir = '';
-
-/** A self-signed signer certificate made by the openssl CLI, as an operator would make one. */
-async function makeSigner(name: string, keyArgs: string[]): Promise<{ certFile: string; keyFile: string }> {
-  const files = { certFile: join(dir, `${name}.crt`), keyFile: join(dir, `${name}.key`) };
-  await run('openssl', [
-    'req',
-    '-x509',
-    ...keyArgs,
-    '-nodes',
-    '-days',
-    '30',
-    '-subj',
-    `/CN=${name}`,
-    '-keyout',
-    files.keyFile,
-    '-out',
-    files.certFile,
-  ]);
-  return files;
-}
 
 let es: ConfigSigner;
 let ed: ConfigSigner;
@@ -61,11 +39,10 @@ const signedEnv = (signer: ConfigSigner, rid = RID): Envelope<'config'> => {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'smt-signature-'));
-  const p256 = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-sha256'];
   const [esFiles, edFiles, otherFiles] = await Promise.all([
-    makeSigner('signer-es', p256),
-    makeSigner('signer-ed', ['-newkey', 'ed25519']),
-    makeSigner('signer-other', p256),
+    selfSignedCert(dir, 'signer-es'),
+    selfSignedCert(dir, 'signer-ed', { key: 'ed25519' }),
+    selfSignedCert(dir, 'signer-other'),
   ]);
   [es, ed, other] = await Promise.all([
     loadConfigSigner(esFiles),

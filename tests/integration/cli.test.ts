@@ -11,7 +11,7 @@ import { consoleProfilePath, labConsolePassphrase } from '../../lab/lab';
 import { parseFaults } from '../../src-agent/simulate/faults';
 import { startSimulation, type Simulation } from '../../src-agent/simulate/simulation';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
-import { fleetZoneText } from '../helpers/push-console';
+import { fleetZoneText, startPushConsole } from '../helpers/push-console';
 
 /** r-0900 … r-0909 behave; r-0899 (a DDI remote, so it serves DNS; first in id order, so a canary of one) fails validation. */
 const GOOD_DNS = ['r-0900', 'r-0902', 'r-0903', 'r-0905', 'r-0906', 'r-0908', 'r-0909'];
@@ -55,6 +55,10 @@ function smt(...args: string[]): Promise<Run> {
   });
 }
 
+/** `smt push zone` of the fleet zone to `to`, with more flags. */
+const pushZone = (to: string, ...flags: string[]) =>
+  smt('push', 'zone', join(dir, 'fleet.zone'), '--to', to, ...flags);
+
 beforeAll(async () => {
   lab = await startLab();
   dir = await mkdtemp(join(tmpdir(), 'smt-cli-'));
@@ -89,17 +93,7 @@ describe('smt', () => {
 
   let pushId = '';
   it('pushes a zone with a deadline, waits, and exits 0 when every target applied', async () => {
-    const run = await smt(
-      'push',
-      'zone',
-      join(dir, 'fleet.zone'),
-      '--to',
-      GOOD_DNS_SELECTOR,
-      '--expires',
-      '1h',
-      '--wait',
-      '--json',
-    );
+    const run = await pushZone(GOOD_DNS_SELECTOR, '--expires', '1h', '--wait', '--json');
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout) as {
       pushId: string;
@@ -152,28 +146,50 @@ describe('smt', () => {
   }, 90_000);
 
   it('exits 4 with the reason when a remote fails the config', async () => {
-    const run = await smt('push', 'zone', join(dir, 'fleet.zone'), '--to', 'r-0899', '--wait');
+    const run = await pushZone('r-0899', '--wait');
     expect(run.code, run.stderr).toBe(4);
     expect(run.stderr).toMatch(/r-0899 failed: .+/);
   }, 90_000);
 
   it('exits 5 when the canary fails, and holds back the rest', async () => {
-    const run = await smt(
-      'push',
-      'zone',
-      join(dir, 'fleet.zone'),
-      '--to',
-      'r-0899,r-0900',
-      '--canary',
-      '1',
-      '--wait',
-      '--json',
-    );
+    const run = await pushZone('r-0899,r-0900', '--canary', '1', '--wait', '--json');
     expect(run.code, run.stderr).toBe(5);
     expect(run.stderr).toMatch(/^smt: canary halted: .+$/m);
     const out = JSON.parse(run.stdout) as { state: string; counts: { failed: number; held: number } };
     expect(out).toMatchObject({ state: 'halted', counts: { failed: 1, held: 1 } });
   }, 90_000);
+
+  it('remembers the fleet: the next run lists when each remote was last heard and selects ids at once', async () => {
+    const listed = await smt('remotes', '--json');
+    expect(listed.code, listed.stderr).toBe(0);
+    const remotes = JSON.parse(listed.stdout) as { id: string; lastSeen: string; lastSeenAgeS: number }[];
+    expect(remotes).toHaveLength(11);
+    for (const r of remotes) {
+      expect(Date.parse(r.lastSeen)).toBeGreaterThan(0);
+      expect(r.lastSeenAgeS).toBeGreaterThanOrEqual(0);
+    }
+    const run = await pushZone('r-0900,r-0902', '--wait');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).not.toMatch(/waiting for the fleet/);
+  }, 90_000);
+
+  it('completes --wait while another console on the profile takes the results', async () => {
+    if (!lab) throw new Error('the lab did not start');
+    const other = await startPushConsole(lab.opts, join(dir, 'console.db'));
+    const taken: string[] = [];
+    other.core.onResult((r) => void taken.push(r.body.ref));
+    try {
+      const run = await pushZone(GOOD_DNS_SELECTOR, '--wait', '--timeout', '60', '--json');
+      expect(run.code, run.stderr).toBe(0);
+      const out = JSON.parse(run.stdout) as { deliveries: { smtId: string; state: string }[] };
+      expect(out.deliveries.map((d) => d.state)).toEqual(GOOD_DNS.map(() => 'applied'));
+      // The other console took results of this very push: this run learnt of them from the database only.
+      const ids = new Set(out.deliveries.map((d) => d.smtId));
+      expect(taken.filter((ref) => ids.has(ref)).length).toBeGreaterThan(0);
+    } finally {
+      await other.stop();
+    }
+  }, 120_000);
 
   it('shows the deliveries of a push per remote', async () => {
     const run = await smt('deliveries', pushId, '--json');

@@ -2,10 +2,13 @@ import type { ConsoleCore } from '../console-core';
 import { openDatabase } from '../store/database';
 import { PushStore } from '../store/push-store';
 import { PushEngine, type PushEngineOptions } from './push-engine';
+import { rememberFleet, type FleetMemory, type FleetMemoryOptions } from './remember-fleet';
 
 export interface AttachedPush {
   engine: PushEngine;
   store: PushStore;
+  /** The fleet this profile's consoles know (the core was seeded with it). */
+  fleet: FleetMemory;
   /** Unhooks the engine from the core and closes the database; the outbox keeps what is not sent. */
   close(): void;
 }
@@ -22,6 +25,8 @@ export const DEFAULT_WITHDRAW_TIMEOUT_MS = 1_000;
  * before the core acknowledges the result, as the listener is synchronous), and every time the core's
  * session opens (first connect, reconnect, failover) what is still queued is sent again. An engine
  * attached on an existing database picks up where the last console stopped once the core connects.
+ * The core is first seeded with the fleet the database remembers (rememberFleet), so a push can address a
+ * remote that has not spoken yet this session; attach before `core.start()` for it to know them at once.
  */
 export function attachPushEngine(
   core: ConsoleCore,
@@ -29,12 +34,21 @@ export function attachPushEngine(
   {
     withdrawTimeoutMs = DEFAULT_WITHDRAW_TIMEOUT_MS,
     ...opts
-  }: Omit<PushEngineOptions, 'store' | 'port'> & { withdrawTimeoutMs?: number } = {},
+  }: Omit<PushEngineOptions, 'store' | 'port'> & {
+    withdrawTimeoutMs?: number;
+    fleet?: Omit<FleetMemoryOptions, 'log' | 'now'>;
+  } = {},
 ): AttachedPush {
+  const { fleet: fleetOpts, ...engineOpts } = opts;
   const db = openDatabase(dbFile);
+  const fleet = rememberFleet(core, db, {
+    ...fleetOpts,
+    ...(opts.log === undefined ? {} : { log: opts.log }),
+    ...(opts.now === undefined ? {} : { now: opts.now }),
+  });
   const store = new PushStore(db);
   const engine = new PushEngine({
-    ...opts,
+    ...engineOpts,
     store,
     port: {
       send: async (remoteId, body, smtId, sendOpts = {}) =>
@@ -51,10 +65,12 @@ export function attachPushEngine(
   return {
     engine,
     store,
+    fleet,
     close: () => {
       offResult();
       offConn();
       engine.close();
+      fleet.close();
       db.close();
     },
   };

@@ -57,7 +57,22 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE pushes ADD COLUMN expires_at INTEGER;
   `,
-  // 3: service usage and host load over time, one row per finished bucket (src-shared/trends).
+  // 3: the fleet the console knows: each remote's last hello and when it was first and last heard, so a
+  // console knows (and can address) its remotes from the start, offline ones included. tags, capabilities
+  // and hostname repeat the hello's for ad-hoc queries; the console reads the hello.
+  `
+  CREATE TABLE remotes (
+    id TEXT PRIMARY KEY,
+    hello TEXT NOT NULL,
+    hostname TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    capabilities TEXT NOT NULL,
+    first_seen INTEGER NOT NULL,
+    hello_at INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL
+  );
+  `,
+  // 4: service usage and host load over time, one row per finished bucket (src-shared/trends).
   `
   CREATE TABLE trend_points (
     remote_id TEXT NOT NULL,
@@ -72,7 +87,7 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX trend_points_age ON trend_points (range, t);
   `,
-  // 4: what remotes reported on the event channel, for the Remote screen's recent events.
+  // 5: what remotes reported on the event channel, for the Remote screen's recent events.
   `
   CREATE TABLE remote_events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -1,7 +1,9 @@
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queued } from '../../../src-shared/push/delivery';
 import { openDatabase, schemaVersion } from './database';
@@ -138,6 +140,28 @@ describe('PushStore', () => {
     ]);
     expect(store.undone(PUSH)).toBe(0);
     expect(store.queued()).toEqual([]);
+    db.close();
+  });
+
+  it('waits for a console in another process that holds the write lock, instead of losing the transition', async () => {
+    const file = tempDb();
+    const db = openDatabase(file);
+    const store = new PushStore(db);
+    store.createPush(base, [{ remoteId: 'r-0001', state: queued(ID1, 1000) }]);
+    // Another console on the profile: it takes the write lock, writes, and commits a moment later.
+    const other = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+      const db = new (require('better-sqlite3'))(workerData);
+      db.exec('BEGIN IMMEDIATE');
+      db.prepare("INSERT INTO audit (at, actor, action, subject) VALUES (1, 'other', 'retry', 'x')").run();
+      parentPort.postMessage('locked');
+      setTimeout(() => { db.exec('COMMIT'); db.close(); }, 300);`,
+      { eval: true, workerData: file },
+    );
+    await once(other, 'message');
+    expect(store.apply(PUSH, 'r-0001', { type: 'sendReceipted', smtId: ID1, at: 1100 })).toBeDefined();
+    expect(store.delivery(PUSH, 'r-0001')?.kind).toBe('sent');
+    await once(other, 'exit');
     db.close();
   });
 

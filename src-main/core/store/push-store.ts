@@ -302,30 +302,34 @@ export class PushStore {
   /**
    * Runs the delivery machine on the stored state and stores the new state with its event row in one
    * transaction. Returns both states when it moved, undefined when the event changed nothing (nothing
-   * is written) or there is no such delivery.
+   * is written) or there is no such delivery. IMMEDIATE: the write lock is taken before the read, so a
+   * console in another process writing at the same moment is waited for (busy_timeout); a deferred
+   * transaction that read first fails at once with SQLITE_BUSY instead, and the result would be lost.
    */
   apply(
     pushId: string,
     remoteId: string,
     event: DeliveryEvent,
   ): { from: DeliveryState; to: DeliveryState } | undefined {
-    return this.db.transaction(() => {
-      const from = this.delivery(pushId, remoteId);
-      if (!from) return undefined;
-      const to = transition(from, event);
-      if (to === from) return undefined;
-      this.q.updateDelivery.run(
-        to.smtId,
-        to.attempt,
-        to.kind,
-        JSON.stringify(to),
-        event.at,
-        pushId,
-        remoteId,
-      );
-      this.q.insertEvent.run(pushId, remoteId, event.at, JSON.stringify(event), from.kind, to.kind);
-      return { from, to };
-    })();
+    return this.db
+      .transaction(() => {
+        const from = this.delivery(pushId, remoteId);
+        if (!from) return undefined;
+        const to = transition(from, event);
+        if (to === from) return undefined;
+        this.q.updateDelivery.run(
+          to.smtId,
+          to.attempt,
+          to.kind,
+          JSON.stringify(to),
+          event.at,
+          pushId,
+          remoteId,
+        );
+        this.q.insertEvent.run(pushId, remoteId, event.at, JSON.stringify(event), from.kind, to.kind);
+        return { from, to };
+      })
+      .immediate();
   }
 
   events(pushId: string): StoredEvent[] {

@@ -1,26 +1,9 @@
 /** Envelopes as remotes send them, for the core's unit tests. */
 import { makeEnvelope, type Body, type Envelope } from '../../../src-shared/protocol';
+import { helloBody } from './hello';
 
 export const helloEnvelope = (from: string, ts = 1): Envelope<'hello'> =>
-  makeEnvelope(
-    'hello',
-    from,
-    {
-      agent: { version: '0.1.0', mode: 'simulated' },
-      host: {
-        hostname: `dns-${from}.lab.example`,
-        ips: ['10.0.0.1'],
-        serviceTag: 'SIM-1',
-        os: 'Debian GNU/Linux 12',
-        kernel: '6.1.0-21-amd64',
-      },
-      capabilities: ['dns'],
-      tags: ['site:lab'],
-      statsIntervalMs: 5000,
-      presenceIntervalMs: 1000,
-    },
-    { ts },
-  );
+  makeEnvelope('hello', from, helloBody(from), { ts });
 
 /** Memory 25 % and disk 75 % used. */
 export const statsBody = (seq: number, cpuPct = 10): Body<'stats'> => ({
