@@ -1,5 +1,5 @@
 /**
- * Writes docs/screenshots/fleet.png (light) and fleet-dark.png from a real lab, fleet and browser host:
+ * Writes docs/screenshots/fleet.png and remote.png (light), fleet-dark.png and remote-dark.png from a real lab, fleet and browser host:
  * `npm run screenshots`. Two remotes run in their own processes and are killed first, so the picture shows
  * what an admin sees when remotes drop off, not only a sea of green.
  */
@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, expect } from '@playwright/test';
 import { FleetPage } from './pages/fleet-page';
+import { RemotePage } from './pages/remote-page';
 import { chromiumArgs, chromiumPath } from './support/chromium';
 import { startFleetEnv } from './support/fleet-env';
 import { screenshotsDir } from './support/paths';
@@ -42,6 +43,13 @@ try {
     await page.waitForTimeout(1500);
     await page.screenshot({ path: join(screenshotsDir, file) });
     process.stdout.write(`wrote ${join(screenshotsDir, file)}\n`);
+    // The Remote screen once its charts have a few buckets.
+    const remote = new RemotePage(page);
+    await fleet.row('r-0005').getByRole('link', { name: 'r-0005' }).click();
+    await expect(remote.chart).toHaveAttribute('data-points', /^([3-9]|\d\d+)$/, { timeout: 60_000 });
+    const remoteFile = file.replace('fleet', 'remote');
+    await page.screenshot({ path: join(screenshotsDir, remoteFile) });
+    process.stdout.write(`wrote ${join(screenshotsDir, remoteFile)}\n`);
     await page.close();
   }
 } finally {

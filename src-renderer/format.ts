@@ -13,3 +13,15 @@ export function formatClock(at: number): string {
     hour12: false,
   });
 }
+
+/** "512 MiB", "1.4 GiB": memory as `free -h` shows it. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 || v >= 10 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
+}

@@ -1,15 +1,18 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { openApi } from './api';
+import { ApiContext } from './api/context';
 import { App } from './components/App';
 import { createSmtStore } from './store';
 import { StoreContext } from './store/react';
 import { startSync } from './store/sync';
+import { startRouting } from './nav/routing';
 import './styles.css';
 
 const store = createSmtStore();
 const { api, link } = openApi();
 startSync(api, link, store);
+startRouting(store);
 
 // A background tab still tells the admin that remotes went offline.
 store.subscribe(
@@ -24,7 +27,9 @@ if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
     <StoreContext.Provider value={store}>
-      <App />
+      <ApiContext.Provider value={api}>
+        <App />
+      </ApiContext.Provider>
     </StoreContext.Provider>
   </StrictMode>,
 );

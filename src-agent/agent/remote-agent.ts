@@ -24,6 +24,7 @@ import type { DhcpTarget, DnsTarget } from '../targets/types';
 import { ConfigApplier, type ConfigVerifier } from './config-apply';
 import type { HostSource, ServiceControls } from './host-source';
 import type { Ledger, LedgerEntry } from './ledger';
+import { EventOutbox, processEvents } from './events';
 import { answerQuery, runCommand } from './requests';
 import { UsageMeter } from './usage';
 
@@ -77,6 +78,9 @@ export class RemoteAgent {
   private usageTimer: NodeJS.Timeout | undefined;
   private statsSeq = 0;
   private presenceSeq = 0;
+  private readonly events = new EventOutbox();
+  private lastProcesses: Body<'stats'>['processes'] | undefined;
+  private flushing: Promise<void> | undefined;
   private stopping = false;
   private lastRejection: Rejection | undefined;
   /** Config and command messages are handled one at a time, in queue order. */
@@ -192,6 +196,7 @@ export class RemoteAgent {
     if (this.stopping) return;
     const hello = await this.helloBody();
     await publish(this.conn, destinations.inventory(), this.envelope('hello', hello), { receipt: true });
+    this.flushEvents();
     this.sendPresence();
     void this.sendStats();
     this.schedule();
@@ -235,6 +240,8 @@ export class RemoteAgent {
     try {
       const sample = await this.opts.host.sample(Date.now());
       this.sendLive(this.envelope('stats', { seq: ++this.statsSeq, ...sample }), 'stats');
+      this.report(...processEvents(this.lastProcesses, sample.processes, Date.now()));
+      this.lastProcesses = sample.processes;
     } catch (e) {
       this.log({ level: 'warn', msg: `remote ${this.id}: stats sample failed`, error: String(e) });
     }
@@ -246,6 +253,32 @@ export class RemoteAgent {
       this.log({ level: 'warn', msg: `remote ${this.id}: ${what} usage unavailable`, error: String(e) }),
     );
     if (body) this.sendLive(this.envelope('usage', body), 'usage');
+  }
+
+  /** Events are persistent: sent now when a session is up, else when the next one opens. */
+  private report(...events: Body<'event'>[]): void {
+    if (events.length === 0) return;
+    this.events.add(...events);
+    this.flushEvents();
+  }
+
+  private flushEvents(): void {
+    if (this.flushing || this.conn.state.kind !== 'connected') return;
+    this.flushing = this.events
+      .flush(
+        (e) => publish(this.conn, destinations.events(), this.envelope('event', e), { receipt: true }),
+        Date.now(),
+      )
+      .catch((e: unknown) => {
+        this.log({
+          level: 'debug',
+          msg: `remote ${this.id}: events kept for the next session`,
+          error: String(e),
+        });
+      })
+      .finally(() => {
+        this.flushing = undefined;
+      });
   }
 
   private async sendResult(to: string, result: Body<'result'>): Promise<void> {
@@ -297,6 +330,24 @@ export class RemoteAgent {
     const env = this.check(m, ['command']);
     if (!env) return this.refuse(m, 'command');
     const outcome = await runCommand(this.opts.services, env.body);
+    const what = `${env.body.action} ${env.body.service}`;
+    this.report(
+      outcome.ok
+        ? {
+            severity: 'info',
+            code: 'command',
+            service: env.body.service,
+            at: Date.now(),
+            message: `${what} done, asked by ${env.from}`,
+          }
+        : {
+            severity: 'warning',
+            code: 'command-failed',
+            service: env.body.service,
+            at: Date.now(),
+            message: `${what} asked by ${env.from} failed: ${outcome.reason}`,
+          },
+    );
     await this.sendResult(
       env.from,
       outcome.ok

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeEnvelope } from '../../src-shared/protocol';
 import { waitFor } from '../../src-node/smt/testing/wait';
-import { ConsoleCore } from './console-core';
 import { startFakeCore } from './testing/fake-core';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -16,30 +15,6 @@ async function started(opts?: Parameters<typeof startFakeCore>[0]) {
 }
 
 describe('ConsoleCore', () => {
-  it('validates calls against the contract', async () => {
-    const core = new ConsoleCore({
-      profile: {
-        name: 'x',
-        consoleId: 'c1',
-        brokers: [{ name: 'primary', host: '127.0.0.1', port: 1 }],
-        tls: { caFile: 'a', certFile: 'b', keyFile: 'c' },
-      },
-    });
-    expect(await core.handle('getFleet', [])).toMatchObject({ ok: true, value: { remotes: [] } });
-    expect(await core.handle('getConnection', [])).toMatchObject({
-      ok: true,
-      value: { consoleId: 'c1', state: { kind: 'idle' }, brokers: [{ url: 'stomp+ssl://127.0.0.1:1' }] },
-    });
-    expect(await core.handle('getFleet', [1] as unknown as [])).toMatchObject({
-      ok: false,
-      error: { code: 'bad-request' },
-    });
-    expect(await core.handle('reboot' as 'getFleet', [])).toMatchObject({
-      ok: false,
-      error: { code: 'bad-request' },
-    });
-  });
-
   it('subscribes the fleet channels, builds the view, batches patches and acks the inventory', async () => {
     const { srv, core, patches, states } = await started();
     expect(srv.framesOf('SUBSCRIBE').map((f) => [f.headers.destination, f.headers.ack])).toEqual([

@@ -1,15 +1,5 @@
-import type { z } from 'zod';
 import type { ConnState } from '../../src-shared/connection/machine';
-import {
-  calls,
-  type CallArgs,
-  type CallName,
-  type CallResult,
-  type EventName,
-  type EventPayload,
-  type SmtBackend,
-} from '../../src-shared/ipc/contract';
-import { err, ok, type IpcResult } from '../../src-shared/ipc/result';
+import type { EventName, EventPayload } from '../../src-shared/ipc/contract';
 import type { ConnectionStatus, RejectCounters } from '../../src-shared/ipc/views';
 import type { ConsoleProfile } from '../../src-shared/profile';
 import {
@@ -79,10 +69,10 @@ type FleetListener = (env: FleetEnvelope, at: number) => void;
 const liveKinds = remoteTopicKinds.filter((k): k is 'stats' | 'presence' | 'usage' => k !== 'log');
 
 /**
- * The console's core under plain Node: one SMT connection, the fleet model fed from it, and the IPC
- * contract served over both (SmtBackend) for the Electron main process and the browser host.
+ * The console's core under plain Node: one SMT connection and the fleet model fed from it. The IPC
+ * contract is served over it, the profile's database and the rest by the ConsoleService (service/).
  */
-export class ConsoleCore implements SmtBackend {
+export class ConsoleCore {
   readonly fleet: FleetModel;
   readonly guard: InboundGuard;
   readonly relearn: Relearner;
@@ -213,19 +203,6 @@ export class ConsoleCore implements SmtBackend {
     return this.guard.counters();
   }
 
-  async handle<C extends CallName>(call: C, args: CallArgs<C>): Promise<IpcResult<CallResult<C>>> {
-    const spec = (calls as Record<string, (typeof calls)[CallName] | undefined>)[call];
-    if (!spec) return err('bad-request', `unknown call "${String(call)}"`);
-    const parsed = (spec.args as z.ZodType).safeParse(args);
-    if (!parsed.success) return err('bad-request', `bad arguments for ${call}: ${parsed.error.message}`);
-    try {
-      return ok(this.answer(call)) as IpcResult<CallResult<C>>;
-    } catch (e) {
-      this.log({ level: 'error', msg: `call ${call} failed`, error: String(e) });
-      return err('internal', `${call} failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-
   subscribe<E extends EventName>(event: E, listener: Listener<E>): () => void {
     const set = this.listeners[event] as Set<Listener<E>> | undefined;
     if (!set) throw new Error(`unknown event "${String(event)}"`);
@@ -241,7 +218,9 @@ export class ConsoleCore implements SmtBackend {
 
   /**
    * Every fleet message the model took (a relearned hello too), with the console time it was taken: what
-   * the console's memory of its fleet (src-main/core/push/remember-fleet.ts) is written from.
+   * the console's memory of its fleet (push/remember-fleet.ts), the trend recorder and the event store are
+   * written from. Inventory and event messages are acknowledged after the listeners ran, so what a
+   * listener stores synchronously is never lost to a crash.
    */
   onFleetMessage(listener: FleetListener): () => void {
     this.fleetListeners.add(listener);
@@ -377,15 +356,17 @@ export class ConsoleCore implements SmtBackend {
     });
   }
 
-  private answer(call: CallName): CallResult<CallName> {
-    switch (call) {
-      case 'getFleet':
-        return this.fleet.snapshot(this.now());
-      case 'getConnection':
-        return this.connectionStatus();
-      case 'getRejects':
-        return this.rejects();
-    }
+  /**
+   * Sends one service command to a remote's queue (persistent, with the command channel's time to
+   * live) and resolves with its smt-id once the broker stored it; the remote's result names that id.
+   */
+  async sendCommand(remoteId: string, body: Body<'command'>): Promise<string> {
+    const rid = RemoteId.parse(remoteId);
+    const conn = this.conn;
+    if (!conn) throw new Error('the console core is not started');
+    const env = makeEnvelope('command', this.consoleId, body, { ts: this.now() });
+    await publish(conn, destinations.remoteQueue(rid, 'command'), env, { receipt: true });
+    return env.id;
   }
 
   private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {

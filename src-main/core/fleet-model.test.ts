@@ -1,25 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FleetPatch } from '../../src-shared/ipc/views';
-import { makeEnvelope, type Body } from '../../src-shared/protocol';
+import { makeEnvelope } from '../../src-shared/protocol';
 import { FleetModel, type FleetEnvelope } from './fleet-model';
 import { FleetPatcher } from './fleet-patcher';
+import { helloEnvelope, statsEnvelope } from './testing/fleet-envelopes';
 import { helloBody } from './testing/hello';
 
-const hello = (from: string, ts = 1): FleetEnvelope => makeEnvelope('hello', from, helloBody(from), { ts });
+const hello = helloEnvelope;
 const presence = (from: string, state: 'online' | 'offline', ts: number, intervalMs = 1000): FleetEnvelope =>
   makeEnvelope('presence', from, { state, intervalMs, seq: ts }, { ts });
-const statsBody = (seq: number, cpuPct = 10): Body<'stats'> => ({
-  seq,
-  localTime: '2025-01-01T00:00:00+00:00',
-  uptimeS: 100 + seq,
-  load: [0.1, 0.2, 0.3],
-  cpuPct,
-  mem: { usedBytes: 1, totalBytes: 4 },
-  disk: { usedBytes: 3, totalBytes: 4 },
-  processes: [{ name: 'named', running: true, pid: 10, uptimeS: 50 }],
-});
-const stats = (from: string, seq: number, ts: number, cpuPct?: number): FleetEnvelope =>
-  makeEnvelope('stats', from, statsBody(seq, cpuPct), { ts });
+const stats = statsEnvelope;
 
 type Step = [at: number, input: FleetEnvelope | 'sweep'];
 

@@ -95,23 +95,24 @@ const shell = vi.hoisted(() => {
 });
 
 vi.mock('electron', () => shell.electron);
-vi.mock('../core/console-core', async () => {
+vi.mock('../core/service/profile-session', () => ({
+  // The session opens its core already started; the mocked service below takes it as it is.
+  openProfileSession: async (opts: { sealers: readonly KeySealer[] }) => {
+    const record = { sealers: opts.sealers, started: true, stopped: false };
+    shell.state.core = record;
+    return record;
+  },
+}));
+vi.mock('../core/service/console-service', async () => {
   const { FakeBackend: Fake } = await import('../host/testing/fake-backend');
   return {
-    ConsoleCore: {
-      fromProfileFile: async (_file: string, opts: { sealers: readonly KeySealer[] }) => {
-        const core = Object.assign(new Fake(), {
-          start: async () => {
-            record.started = true;
-          },
-          stop: async () => {
-            record.stopped = true;
-          },
-        });
-        const record = { sealers: opts.sealers, started: false, stopped: false };
-        shell.state.core = record;
-        return core;
-      },
+    ConsoleService: class extends Fake {
+      constructor(private readonly record: { stopped: boolean }) {
+        super();
+      }
+      async close(): Promise<void> {
+        this.record.stopped = true;
+      }
     },
   };
 });

@@ -1,5 +1,5 @@
 /**
- * The Electron shell: one sandboxed window showing the renderer bundle, wired to the same ConsoleCore the
+ * The Electron shell: one sandboxed window showing the renderer bundle, wired to the same ConsoleService the
  * browser host serves. Everything the page can reach goes through ipc.ts; everything else is denied.
  */
 import { join } from 'node:path';
@@ -7,7 +7,8 @@ import { parseArgs } from 'node:util';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
 import { lineLog } from '../../src-node/log';
 import { PASSPHRASE_ENV, passphraseSealer, readPassphrase, type KeySealer } from '../../src-node/secrets';
-import { ConsoleCore } from '../core/console-core';
+import { ConsoleService } from '../core/service/console-service';
+import { openProfileSession } from '../core/service/profile-session';
 import { StaticFiles } from '../host/static-files';
 import { APP_SCHEME, appScheme, rendererResponder, rendererUrl } from './app-protocol';
 import { guardWebContents, lockDownSession } from './hardening';
@@ -77,13 +78,13 @@ async function main(): Promise<void> {
   lockDownSession(session.defaultSession);
   protocol.handle(APP_SCHEME, rendererResponder(await StaticFiles.open(rendererDir)));
 
-  let core: ConsoleCore;
+  const coreLog = lineLog((line) => process.stderr.write(`[core] ${line}\n`));
+  let service: ConsoleService;
   try {
-    core = await ConsoleCore.fromProfileFile(profileFile(), {
-      log: lineLog((line) => process.stderr.write(`[core] ${line}\n`)),
-      sealers: await sealers(),
-    });
-    await core.start();
+    service = new ConsoleService(
+      await openProfileSession({ profileFile: profileFile(), sealers: await sealers(), log: coreLog }),
+      { log: coreLog },
+    );
   } catch (e) {
     dialog.showErrorBox(
       'SMT Console cannot start',
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
   }
 
   const window = createWindow();
-  const unregister = registerIpc({ ipcMain, backend: core, window, rendererUrl, log });
+  const unregister = registerIpc({ ipcMain, backend: service, window, rendererUrl, log });
   window.once('ready-to-show', () => window.show());
   await window.loadURL(rendererUrl);
 
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
     event.preventDefault();
     quitting = true;
     unregister();
-    void core.stop().finally(() => app.quit());
+    void service.close().finally(() => app.quit());
   });
 }
 

@@ -4,14 +4,15 @@
  * nothing the contract does not offer. Runs sandboxed: bundle it (CommonJS) with channels.ts inlined.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type {
-  CallArgs,
-  CallName,
-  CallResult,
-  EventName,
-  EventPayload,
-  IpcResult,
-  SmtApi,
+import {
+  namedApi,
+  type CallArgs,
+  type CallName,
+  type CallResult,
+  type EventName,
+  type EventPayload,
+  type IpcResult,
+  type SmtApi,
 } from '../../src-shared/ipc';
 import { callChannel, eventChannel } from './channels';
 
@@ -31,12 +32,6 @@ const subscription =
     };
   };
 
-const api: SmtApi = {
-  getFleet: call('getFleet'),
-  getConnection: call('getConnection'),
-  getRejects: call('getRejects'),
-  onFleetPatch: subscription('fleetPatch'),
-  onConnectionChanged: subscription('connectionChanged'),
-};
+const api: SmtApi = namedApi(call, subscription);
 
 contextBridge.exposeInMainWorld('smt', api);

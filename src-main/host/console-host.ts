@@ -1,8 +1,7 @@
 import type { LogSink } from '../../src-node/log';
 import type { KeySealer } from '../../src-node/secrets';
-import { ConsoleCore } from '../core/console-core';
-import { attachPushEngine, type AttachedPush } from '../core/push/attach';
-import { defaultDatabaseFile } from '../core/store/default-database';
+import { ConsoleService } from '../core/service/console-service';
+import { openProfileSession, type ProfileSession } from '../core/service/profile-session';
 import { startHost, type RunningHost } from './server';
 
 export interface ConsoleHostOptions {
@@ -18,45 +17,45 @@ export interface ConsoleHostOptions {
 }
 
 export interface ConsoleHost {
-  core: ConsoleCore;
-  push: AttachedPush;
+  service: ConsoleService;
+  session: ProfileSession;
   host: RunningHost;
-  /** Stops serving, closes the database (the outbox keeps what is not sent), then disconnects. */
+  /** Stops serving, then closes the session (the outbox keeps what is not sent) and disconnects. */
   close(): Promise<void>;
 }
 
 /**
- * The browser host's console: the core of the profile with its push engine and fleet memory on the
- * profile's database, like every console on the profile, so pushes another console queued (the `smt` CLI
- * while no broker answered) are sent from here too, and results this console takes move them on.
+ * The browser host's console: the profile's session (core, push engine, fleet memory, trends, events on
+ * the profile's database, like every console on the profile, so pushes another console queued are sent
+ * from here too) behind the ConsoleService, served to the renderer over the WebSocket bridge.
  */
 export async function startConsoleHost(opts: ConsoleHostOptions): Promise<ConsoleHost> {
-  const core = await ConsoleCore.fromProfileFile(opts.profileFile, { log: opts.log, sealers: opts.sealers });
-  const push = attachPushEngine(core, opts.dbFile ?? defaultDatabaseFile(opts.profileFile), {
+  const session = await openProfileSession({
+    profileFile: opts.profileFile,
+    ...(opts.dbFile === undefined ? {} : { dbFile: opts.dbFile }),
+    sealers: opts.sealers,
     log: opts.log,
   });
+  const service = new ConsoleService(session, { log: opts.log });
   let host: RunningHost;
   try {
-    await core.start();
     host = await startHost({
-      backend: core,
+      backend: service,
       ...(opts.port === undefined ? {} : { port: opts.port }),
       staticDir: opts.staticDir,
       log: opts.hostLog,
     });
   } catch (e) {
-    push.close();
-    await core.stop();
+    await service.close();
     throw e;
   }
   return {
-    core,
-    push,
+    service,
+    session,
     host,
     close: async () => {
       await host.close();
-      push.close();
-      await core.stop();
+      await service.close();
     },
   };
 }

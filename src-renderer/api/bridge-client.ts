@@ -5,6 +5,7 @@ import {
   err,
   events,
   ipcResultOf,
+  namedApi,
   type CallArgs,
   type CallName,
   type CallResult,
@@ -185,13 +186,12 @@ export function connectBridge(opts: BridgeClientOptions): BridgeClient {
       };
     };
 
-  const api: SmtApi = {
-    getFleet: () => invoke('getFleet', []),
-    getConnection: () => invoke('getConnection', []),
-    getRejects: () => invoke('getRejects', []),
-    onFleetPatch: on('fleetPatch'),
-    onConnectionChanged: on('connectionChanged'),
-  };
+  const api: SmtApi = namedApi(
+    (name) =>
+      (...args) =>
+        invoke(name, args),
+    on,
+  );
 
   connect(1);
 

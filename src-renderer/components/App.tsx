@@ -1,17 +1,33 @@
+import { useShortcuts } from '../nav/use-shortcuts';
+import { useSmt } from '../store/react';
 import { ConnectionBar } from './ConnectionBar';
-import { FleetTable } from './FleetTable';
-import { FleetToolbar } from './FleetToolbar';
+import { FleetScreen } from './FleetScreen';
+import { NavRail } from './NavRail';
 import { Notices } from './Notices';
+import { RemoteScreen } from './remote/RemoteScreen';
+import { ShortcutHelp } from './ShortcutHelp';
+
+function Screen() {
+  const route = useSmt((s) => s.route);
+  switch (route.screen) {
+    case 'fleet':
+      return <FleetScreen />;
+    case 'remote':
+      return <RemoteScreen key={route.remoteId} remoteId={route.remoteId} />;
+  }
+}
 
 export function App() {
+  useShortcuts();
   return (
     <div className="app">
       <ConnectionBar />
       <Notices />
-      <main className="fleet" aria-label="Fleet">
-        <FleetToolbar />
-        <FleetTable />
-      </main>
+      <div className="workspace">
+        <NavRail />
+        <Screen />
+      </div>
+      <ShortcutHelp />
     </div>
   );
 }

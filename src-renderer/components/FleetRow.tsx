@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { RemoteView } from '../../src-shared/ipc';
 import { formatAge, formatClock, formatDuration, formatPercent } from '../format';
+import { formatRoute } from '../nav/route';
 
 /** The services an IPAM admin watches, in the order the column shows them, with a compact label. */
 const services: { name: RemoteView['processes'][number]['name']; short: string }[] = [
@@ -80,7 +81,9 @@ export const FleetRow = memo(function FleetRow({ remote: r, now, rowIndex, top }
       style={{ transform: `translateY(${top}px)` }}
     >
       <div role="cell" className="td id mono">
-        {r.id}
+        <a href={formatRoute({ screen: 'remote', remoteId: r.id })} title={`Open ${r.id}`}>
+          {r.id}
+        </a>
       </div>
       <div
         role="cell"

@@ -3,6 +3,7 @@ import { createStore } from 'zustand/vanilla';
 import { createClockSlice } from './clock-slice';
 import { createConnectionSlice } from './connection-slice';
 import { createFleetSlice } from './fleet-slice';
+import { createNavSlice } from './nav-slice';
 import type { SmtState } from './slice';
 
 export type { SmtState } from './slice';
@@ -13,6 +14,7 @@ export const createSmtStore = () =>
       ...createConnectionSlice(...a),
       ...createFleetSlice(...a),
       ...createClockSlice(...a),
+      ...createNavSlice(...a),
     })),
   );
 

@@ -2,9 +2,10 @@ import type { StateCreator } from 'zustand';
 import type { ClockSlice } from './clock-slice';
 import type { ConnectionSlice } from './connection-slice';
 import type { FleetSlice } from './fleet-slice';
+import type { NavSlice } from './nav-slice';
 
 /** The whole store: one slice per domain, combined once in store/index.ts. */
-export type SmtState = ConnectionSlice & FleetSlice & ClockSlice;
+export type SmtState = ConnectionSlice & FleetSlice & ClockSlice & NavSlice;
 
 /** Middleware is applied to the combined store only; every slice is typed against that. */
 export type SliceCreator<Slice> = StateCreator<

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  err,
+  namedApi,
   ok,
   type ConnectionStatus,
   type EventName,
@@ -26,6 +28,11 @@ function fakeApi(snapshot: () => FleetSnapshot) {
   };
   const counts = { getFleet: 0, getRejects: 0 };
   const api: SmtApi = {
+    // Sync never calls the screens' calls: they answer not-found, which a test would see.
+    ...namedApi(
+      (name) => async () => err('not-found', `sync does not call ${name}`),
+      () => () => () => undefined,
+    ),
     getFleet: async () => {
       counts.getFleet++;
       return ok(snapshot());

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { IpcResult } from './result';
+import { TrendQuery, TrendSeries } from '../trends/trend';
+import { CommandOutcome, CommandRequest, RemoteEvent, RemoteEventsQuery } from './remote-views';
 import { ConnectionStatus, FleetPatch, FleetSnapshot, RejectCounters } from './views';
 
 /**
@@ -8,9 +10,15 @@ import { ConnectionStatus, FleetPatch, FleetSnapshot, RejectCounters } from './v
  * each side validates what it receives.
  */
 export const calls = {
+  // The fleet and the broker link.
   getFleet: { args: z.tuple([]), result: FleetSnapshot },
   getConnection: { args: z.tuple([]), result: ConnectionStatus },
   getRejects: { args: z.tuple([]), result: RejectCounters },
+  // One remote.
+  getTrend: { args: z.tuple([TrendQuery]), result: TrendSeries },
+  getRemoteEvents: { args: z.tuple([RemoteEventsQuery]), result: z.array(RemoteEvent) },
+  /** Resolves once every remote answered or the wait ran out (those are `waiting`). */
+  runCommand: { args: z.tuple([CommandRequest]), result: z.array(CommandOutcome) },
 } as const;
 
 /** Events pushed from the core; the preload exposes each as a named `on<Name>` subscription. */
@@ -33,12 +41,29 @@ export type SubscribeName<E extends EventName> = `on${Capitalize<E>}`;
 export const subscribeName = <E extends EventName>(e: E) =>
   `on${e.charAt(0).toUpperCase()}${e.slice(1)}` as SubscribeName<E>;
 
+export type CallFn<C extends CallName> = (...args: CallArgs<C>) => Promise<IpcResult<CallResult<C>>>;
+export type SubscribeFn<E extends EventName> = (listener: (payload: EventPayload<E>) => void) => () => void;
+
 /** What the renderer sees as `window.smt`: named calls and named subscriptions, nothing generic. */
-export type SmtApi = {
-  [C in CallName]: (...args: CallArgs<C>) => Promise<IpcResult<CallResult<C>>>;
-} & {
-  [E in EventName as SubscribeName<E>]: (listener: (payload: EventPayload<E>) => void) => () => void;
+export type SmtApi = { [C in CallName]: CallFn<C> } & {
+  [E in EventName as SubscribeName<E>]: SubscribeFn<E>;
 };
+
+/**
+ * Builds the named API from one function per call and per event (the preload's ipcRenderer calls, the
+ * bridge's frames), so every call of the contract is exposed under its own name and nothing else is.
+ */
+export function namedApi(
+  call: <C extends CallName>(name: C) => CallFn<C>,
+  subscribe: <E extends EventName>(name: E) => SubscribeFn<E>,
+): SmtApi {
+  // Object.fromEntries loses the per-key types that the mapped SmtApi type states; the keys are exactly
+  // the contract's names, each paired with the function built for that name.
+  return Object.fromEntries([
+    ...callNames.map((name) => [name, call(name)]),
+    ...eventNames.map((name) => [subscribeName(name), subscribe(name)]),
+  ]) as SmtApi;
+}
 
 /** What a host (Electron main, browser host) needs from the core to serve the contract. */
 export interface SmtBackend {

@@ -54,9 +54,9 @@ describe('failover', () => {
 
     const back = await waitFor(
       'the console on the secondary',
-      async () => {
-        const r = await c.handle('getConnection', []);
-        return r.ok && r.value.state.kind === 'connected' && r.value.state.broker === 1 ? r.value : undefined;
+      () => {
+        const s = c.connectionStatus();
+        return s.state.kind === 'connected' && s.state.broker === 1 ? s : undefined;
       },
       60_000,
     );
@@ -73,13 +73,9 @@ describe('failover', () => {
       () => s.remotes.every((r) => (c.fleet.statsSeq(r.id) ?? -1) > (seqAtKill.get(r.id) ?? 0) + 1),
       30_000,
     );
-    const fleet = await c.handle('getFleet', []);
-    expect(fleet.ok).toBe(true);
-    if (fleet.ok) {
-      for (const v of fleet.value.remotes) {
-        expect(v.status).toBe('online');
-        expect(v.statsAt).toBeGreaterThan(killedAt);
-      }
+    for (const v of c.fleet.snapshot(Date.now()).remotes) {
+      expect(v.status).toBe('online');
+      expect(v.statsAt).toBeGreaterThan(killedAt);
     }
     // The renderer saw it too, batched: every remote in some patch since the console reconnected.
     const reconnectedAt = back.state.kind === 'connected' ? back.state.since : killedAt;

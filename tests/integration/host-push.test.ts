@@ -77,7 +77,7 @@ describe('browser host', () => {
       log: silentLog,
       hostLog: () => undefined,
     });
-    const engine = host.push.engine;
+    const engine = host.session.push.engine;
     await waitFor(
       'the host to send the queued push',
       () => engine.progress(push.id).summary.counts.sent === REMOTES.length,

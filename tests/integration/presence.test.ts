@@ -23,8 +23,7 @@ function agent(first: number, presenceMs: number, statsMs: number, direct: boole
 }
 
 async function view(id: string): Promise<RemoteView | undefined> {
-  const r = await (core as ConsoleCore).handle('getFleet', []);
-  return r.ok ? r.value.remotes.find((v) => v.id === id) : undefined;
+  return (core as ConsoleCore).fleet.get(id);
 }
 
 async function online(a: AgentProcess, id: string): Promise<void> {

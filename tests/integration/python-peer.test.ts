@@ -95,8 +95,7 @@ async function startPeer(rid: string, ip: string, extra: string[] = []): Promise
 }
 
 async function view(id: string): Promise<RemoteView | undefined> {
-  const r = await (core as ConsoleCore).handle('getFleet', []);
-  return r.ok ? r.value.remotes.find((v) => v.id === id) : undefined;
+  return (core as ConsoleCore).fleet.get(id);
 }
 
 /** Stops the peer by its PID as an operator would (SIGTERM): it says goodbye and exits 0. */

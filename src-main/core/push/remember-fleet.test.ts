@@ -51,8 +51,7 @@ describe('rememberFleet', () => {
     expect(selectRemotes({ kind: 'ids', ids: ['r-0002'] }, fleet)).toEqual(['r-0002']);
     expect(selectRemotes({ kind: 'tags', any: ['site:ams'] }, fleet)).toEqual(['r-0001']);
     expect(selectRemotes({ kind: 'filter', status: 'online' }, fleet)).toEqual([]);
-    const snapshot = await core.handle('getFleet', []);
-    expect(snapshot.ok && snapshot.value.remotes.map((r) => [r.id, r.status])).toEqual([
+    expect(core.fleet.snapshot(0).remotes.map((r) => [r.id, r.status])).toEqual([
       ['r-0001', 'unknown'],
       ['r-0002', 'unknown'],
     ]);

@@ -72,4 +72,30 @@ export const migrations: readonly string[] = [
     last_seen INTEGER NOT NULL
   );
   `,
+  // 4: service usage and host load over time, one row per finished bucket (src-shared/trends).
+  `
+  CREATE TABLE trend_points (
+    remote_id TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    range TEXT NOT NULL,
+    t INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    avg REAL NOT NULL,
+    min REAL NOT NULL,
+    max REAL NOT NULL,
+    PRIMARY KEY (remote_id, metric, range, t)
+  ) WITHOUT ROWID;
+  CREATE INDEX trend_points_age ON trend_points (range, t);
+  `,
+  // 5: what remotes reported on the event channel, for the Remote screen's recent events.
+  `
+  CREATE TABLE remote_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    remote_id TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    event TEXT NOT NULL
+  );
+  CREATE INDEX remote_events_remote ON remote_events (remote_id, seq);
+  CREATE INDEX remote_events_age ON remote_events (received_at);
+  `,
 ];

@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LogEntry } from '../../../src-node/log';
+import { ConsoleCore } from '../console-core';
+import { helloEnvelope, statsEnvelope } from '../testing/fleet-envelopes';
+import { ConsoleService } from './console-service';
+import { assembleSession, type ProfileSession } from './profile-session';
+
+const dirs: string[] = [];
+const services: ConsoleService[] = [];
+afterEach(async () => {
+  for (const s of services.splice(0)) await s.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A session on an unstarted core: what the service does with calls needs no broker. */
+function service(): { svc: ConsoleService; session: ProfileSession; logs: LogEntry[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'smt-service-'));
+  dirs.push(dir);
+  const core = new ConsoleCore({
+    profile: {
+      name: 'x',
+      consoleId: 'c1',
+      brokers: [{ name: 'primary', host: '127.0.0.1', port: 1 }],
+      tls: { caFile: 'a', certFile: 'b', keyFile: 'c' },
+    },
+  });
+  const session = assembleSession(core, { profileFile: join(dir, 'x.json'), dbFile: join(dir, 'x.db') });
+  const logs: LogEntry[] = [];
+  const svc = new ConsoleService(session, { log: (e) => void logs.push(e) });
+  services.push(svc);
+  return { svc, session, logs };
+}
+
+describe('ConsoleService', () => {
+  it('answers the fleet calls from the session’s core', async () => {
+    const { svc } = service();
+    expect(await svc.handle('getFleet', [])).toMatchObject({ ok: true, value: { remotes: [] } });
+    expect(await svc.handle('getConnection', [])).toMatchObject({
+      ok: true,
+      value: { consoleId: 'c1', state: { kind: 'idle' }, brokers: [{ url: 'stomp+ssl://127.0.0.1:1' }] },
+    });
+    expect(await svc.handle('getRejects', [])).toEqual({
+      ok: true,
+      value: { total: 0, byReason: {}, byRemote: {} },
+    });
+  });
+
+  it('refuses what the contract does not allow before any handler runs', async () => {
+    const { svc } = service();
+    expect(await svc.handle('getFleet', [1] as unknown as [])).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request' },
+    });
+    expect(await svc.handle('reboot' as 'getFleet', [])).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request', message: 'unknown call "reboot"' },
+    });
+    const bad = await svc.handle('getTrend', [{ remoteId: 'r-1', metric: 'cpu', range: '1y' }] as never);
+    expect(bad).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(!bad.ok && bad.error.message).toMatch(/range/);
+  });
+
+  it('charts a remote the fleet knows and says what to do about one it does not', async () => {
+    const { svc, session } = service();
+    const now = Date.now();
+    session.core.fleet.apply(helloEnvelope('r-1'), now);
+    session.trends.recorder.take(statsEnvelope('r-1', 1, now, 42));
+    const series = await svc.handle('getTrend', [{ remoteId: 'r-1', metric: 'cpu', range: '1h' }]);
+    expect(series).toMatchObject({ ok: true, value: { remoteId: 'r-1', stepMs: 10_000, avg: [42] } });
+    expect(await svc.handle('getTrend', [{ remoteId: 'r-9', metric: 'cpu', range: '1h' }])).toEqual({
+      ok: false,
+      error: {
+        code: 'not-found',
+        message: "No remote r-9 in this profile's fleet: pick one from the fleet table.",
+      },
+    });
+  });
+
+  it('keeps an internal failure’s details in the log, not in the answer', async () => {
+    const { svc, session, logs } = service();
+    session.core.fleet.apply(helloEnvelope('r-1'), Date.now());
+    const read = session.trends.recorder.query.bind(session.trends.recorder);
+    session.trends.recorder.query = () => {
+      throw new Error('SQLITE_IOERR: disk I/O error');
+    };
+    const r = await svc.handle('getTrend', [{ remoteId: 'r-1', metric: 'cpu', range: '1h' }]);
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'getTrend failed inside the console; its log has the details.' },
+    });
+    expect(logs.find((l) => l.msg === 'call getTrend failed')?.error).toMatch(/disk I\/O error/);
+    session.trends.recorder.query = read;
+  });
+});

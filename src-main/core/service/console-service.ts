@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import {
+  calls,
+  type CallArgs,
+  type CallName,
+  type CallResult,
+  type EventName,
+  type EventPayload,
+  type SmtBackend,
+} from '../../../src-shared/ipc/contract';
+import { err, ok, type IpcResult } from '../../../src-shared/ipc/result';
+import { silentLog, type LogSink } from '../../../src-node/log';
+import { osUser } from '../../../src-node/os-user';
+import { fleetHandlers } from './fleet-handlers';
+import { CallError, type Handler, type Handlers } from './handlers';
+import type { ProfileSession } from './profile-session';
+import { remoteHandlers } from './remote-handlers';
+import { trendHandlers } from './trend-handlers';
+
+type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
+
+export interface ConsoleServiceOptions {
+  log?: LogSink;
+  now?: () => number;
+  /** Who acts through this console, for the audit trail (the OS user by default). */
+  actor?: string;
+  /** How long a command call waits for the remotes' answers. */
+  commandWaitMs?: number;
+}
+
+/**
+ * The console as the renderer sees it (the contract's one backend, for Electron's main process and the
+ * browser host): every call validated against the contract and answered by its domain's handler over
+ * the current profile session; events forwarded from that session.
+ */
+export class ConsoleService implements SmtBackend {
+  private readonly log: LogSink;
+  private readonly handlers: Handlers;
+  private readonly listeners: { [E in EventName]: Set<Listener<E>> } = {
+    fleetPatch: new Set(),
+    connectionChanged: new Set(),
+  };
+  private unwire: () => void = () => undefined;
+
+  constructor(
+    private current: ProfileSession,
+    opts: ConsoleServiceOptions = {},
+  ) {
+    this.log = opts.log ?? silentLog;
+    const now = opts.now ?? Date.now;
+    const session = () => this.current;
+    this.handlers = {
+      ...fleetHandlers(session, now),
+      ...trendHandlers(session),
+      ...remoteHandlers(session, {
+        actor: opts.actor ?? osUser(),
+        now,
+        commandWaitMs: opts.commandWaitMs ?? 15_000,
+      }),
+    };
+    this.wire();
+  }
+
+  get session(): ProfileSession {
+    return this.current;
+  }
+
+  async handle<C extends CallName>(call: C, args: CallArgs<C>): Promise<IpcResult<CallResult<C>>> {
+    const spec = (calls as Record<string, (typeof calls)[CallName] | undefined>)[call];
+    const handler = (this.handlers as Record<string, Handler<C> | undefined>)[call];
+    if (!spec || !handler) return err('bad-request', `unknown call "${String(call)}"`);
+    const parsed = (spec.args as z.ZodType).safeParse(args);
+    if (!parsed.success)
+      return err('bad-request', `bad arguments for ${call}: ${z.prettifyError(parsed.error)}`);
+    try {
+      return ok(await handler(...(parsed.data as CallArgs<C>)));
+    } catch (e) {
+      if (e instanceof CallError) return err(e.code, e.message);
+      this.log({ level: 'error', msg: `call ${call} failed`, error: String(e) });
+      return err('internal', `${call} failed inside the console; its log has the details.`);
+    }
+  }
+
+  subscribe<E extends EventName>(event: E, listener: Listener<E>): () => void {
+    const set = this.listeners[event] as Set<Listener<E>> | undefined;
+    if (!set) throw new Error(`unknown event "${String(event)}"`);
+    set.add(listener);
+    return () => void set.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.unwire();
+    await this.current.close();
+  }
+
+  private wire(): void {
+    const core = this.current.core;
+    const offs = [
+      core.subscribe('fleetPatch', (p) => this.emit('fleetPatch', p)),
+      core.subscribe('connectionChanged', (c) => this.emit('connectionChanged', c)),
+    ];
+    this.unwire = () => offs.forEach((off) => off());
+  }
+
+  private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    for (const l of this.listeners[event] as Set<Listener<E>>) {
+      try {
+        l(payload);
+      } catch (e) {
+        this.log({ level: 'error', msg: `${event} listener failed`, error: String(e) });
+      }
+    }
+  }
+}

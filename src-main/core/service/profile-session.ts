@@ -1,0 +1,106 @@
+import { basename, extname } from 'node:path';
+import type { LogSink } from '../../../src-node/log';
+import type { KeySealer } from '../../../src-node/secrets';
+import { CommandRunner } from '../commands/command-runner';
+import { ConsoleCore, type ConsoleCoreOptions } from '../console-core';
+import { attachEvents, type AttachedEvents } from '../events/attach';
+import { attachPushEngine, type AttachedPush } from '../push/attach';
+import { openDatabase, type Db } from '../store/database';
+import { defaultDatabaseFile } from '../store/default-database';
+import { attachTrends, type AttachedTrends } from '../trends/attach';
+
+/** Everything one IPAM profile runs on: its broker link, its database and what keeps that database. */
+export interface ProfileSession {
+  /** The profile file's name without extension: what the admin picks a profile by. */
+  name: string;
+  profileFile: string;
+  dbFile: string;
+  core: ConsoleCore;
+  db: Db;
+  push: AttachedPush;
+  trends: AttachedTrends;
+  events: AttachedEvents;
+  commands: CommandRunner;
+  close(): Promise<void>;
+}
+
+export interface OpenSessionOptions {
+  profileFile: string;
+  /** Defaults to the profile's own database beside it. */
+  dbFile?: string;
+  sealers: readonly KeySealer[];
+  log?: LogSink;
+  core?: Omit<ConsoleCoreOptions, 'profile' | 'sealers' | 'log'>;
+}
+
+/**
+ * Attaches the profile's database and everything that keeps it (push engine, trends, events, commands)
+ * to a core that is not started yet; closing the session closes them all and stops the core.
+ */
+export function assembleSession(
+  core: ConsoleCore,
+  files: { profileFile: string; dbFile: string },
+  log?: LogSink,
+): ProfileSession {
+  const logOpt = log ? { log } : {};
+  const db = openDatabase(files.dbFile);
+  const closers: (() => void)[] = [() => db.close()];
+  const closeAll = () => {
+    for (const c of closers.splice(0).reverse()) c();
+  };
+  try {
+    const trends = attachTrends(core, db, logOpt);
+    closers.push(() => trends.close());
+    const events = attachEvents(core, db, logOpt);
+    closers.push(() => events.close());
+    const push = attachPushEngine(core, files.dbFile, logOpt);
+    closers.push(() => push.close());
+    const commands = new CommandRunner({ send: (rid, body) => core.sendCommand(rid, body) }, logOpt);
+    const offCommands = core.onResult((r) => void commands.takeResult(r));
+    closers.push(() => {
+      offCommands();
+      commands.close();
+    });
+    return {
+      name: basename(files.profileFile, extname(files.profileFile)),
+      ...files,
+      core,
+      db,
+      push,
+      trends,
+      events,
+      commands,
+      close: async () => {
+        await core.stop();
+        closeAll();
+      },
+    };
+  } catch (e) {
+    closeAll();
+    throw e;
+  }
+}
+
+/**
+ * Loads the profile, opens its session and starts connecting. The keys are unsealed at start (a wrong
+ * passphrase throws here); whatever was opened is closed again if a step fails.
+ */
+export async function openProfileSession(opts: OpenSessionOptions): Promise<ProfileSession> {
+  const core = await ConsoleCore.fromProfileFile(opts.profileFile, {
+    ...opts.core,
+    sealers: opts.sealers,
+    ...(opts.log ? { log: opts.log } : {}),
+  });
+  const session = assembleSession(
+    core,
+    { profileFile: opts.profileFile, dbFile: opts.dbFile ?? defaultDatabaseFile(opts.profileFile) },
+    opts.log,
+  );
+  try {
+    await core.start();
+  } catch (e) {
+    await session.close();
+    throw e;
+  }
+  return session;
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { SEQUENCE_MS, idleKeys, pressKey, type KeyState, type ShortcutAction } from './shortcuts';
+
+function typeKeys(keys: [string, number][]): (ShortcutAction | undefined)[] {
+  let state: KeyState = idleKeys;
+  return keys.map(([key, at]) => {
+    const r = pressKey(state, key, at);
+    state = r.state;
+    return r.action;
+  });
+}
+
+describe('shortcuts', () => {
+  it.each<[string, [string, number][], (ShortcutAction | undefined)[]]>([
+    [
+      'a sequence',
+      [
+        ['g', 0],
+        ['f', 100],
+      ],
+      [undefined, 'go-fleet'],
+    ],
+    [
+      'a sequence too slow',
+      [
+        ['g', 0],
+        ['f', SEQUENCE_MS + 1],
+      ],
+      [undefined, undefined],
+    ],
+    [
+      'single keys',
+      [
+        ['/', 0],
+        ['?', 10],
+        ['Escape', 20],
+      ],
+      ['focus-search', 'help', 'back'],
+    ],
+    [
+      'an unknown second key resets',
+      [
+        ['g', 0],
+        ['x', 10],
+        ['f', 20],
+      ],
+      [undefined, undefined, undefined],
+    ],
+    ['a key with no meaning', [['q', 0]], [undefined]],
+  ])('%s', (_name, keys, actions) => {
+    expect(typeKeys(keys)).toEqual(actions);
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * Keyboard shortcuts as an admin who lives in the console expects them: two-key "go to" sequences
+ * (g then f), single keys for the current screen, never while typing in a field.
+ */
+export type ShortcutAction = 'go-fleet' | 'focus-search' | 'help' | 'back';
+
+export interface Shortcut {
+  keys: string;
+  action: ShortcutAction;
+  label: string;
+}
+
+export const shortcuts: readonly Shortcut[] = [
+  { keys: 'g f', action: 'go-fleet', label: 'Go to the fleet' },
+  { keys: '/', action: 'focus-search', label: 'Search the fleet' },
+  { keys: 'Escape', action: 'back', label: 'Back to the fleet from a remote' },
+  { keys: '?', action: 'help', label: 'Show these shortcuts' },
+];
+
+/** A sequence's first key waits this long for the second. */
+export const SEQUENCE_MS = 1200;
+
+export interface KeyState {
+  pending: string | null;
+  at: number;
+}
+
+export const idleKeys: KeyState = { pending: null, at: 0 };
+
+/** Pure: the next state and the action (if any) for one key press. */
+export function pressKey(
+  state: KeyState,
+  key: string,
+  at: number,
+): { state: KeyState; action?: ShortcutAction } {
+  const pending = state.pending !== null && at - state.at <= SEQUENCE_MS ? state.pending : null;
+  const typed = pending === null ? key : `${pending} ${key}`;
+  const hit = shortcuts.find((s) => s.keys === typed);
+  if (hit) return { state: idleKeys, action: hit.action };
+  if (pending === null && shortcuts.some((s) => s.keys.startsWith(`${key} `))) {
+    return { state: { pending: key, at } };
+  }
+  return { state: idleKeys };
+}
+
+/** Typing in a field is not a shortcut (except Escape, which leaves the field's screen as usual). */
+export function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}

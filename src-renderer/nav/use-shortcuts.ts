@@ -1,0 +1,44 @@
+import { useContext, useEffect } from 'react';
+import { StoreContext } from '../store/react';
+import { fleetRoute } from './route';
+import { idleKeys, isTyping, pressKey, type KeyState } from './shortcuts';
+
+/** Listens on the document once; actions go through the store like any click. */
+export function useShortcuts(): void {
+  const store = useContext(StoreContext);
+  useEffect(() => {
+    if (!store) return;
+    let state: KeyState = idleKeys;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      if (isTyping(e.target) && e.key !== 'Escape') return;
+      const r = pressKey(state, e.key, e.timeStamp);
+      state = r.state;
+      const s = store.getState();
+      switch (r.action) {
+        case 'go-fleet':
+          s.navigate(fleetRoute);
+          break;
+        case 'focus-search': {
+          s.navigate(fleetRoute);
+          // The search field exists once the fleet screen rendered.
+          requestAnimationFrame(() =>
+            document.querySelector<HTMLInputElement>('input[type="search"]')?.focus(),
+          );
+          e.preventDefault();
+          break;
+        }
+        case 'help':
+          s.setHelpOpen(true);
+          break;
+        case 'back':
+          if (s.route.screen === 'remote' && !s.helpOpen) s.navigate(fleetRoute);
+          break;
+        case undefined:
+          break;
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [store]);
+}
