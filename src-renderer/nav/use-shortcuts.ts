@@ -1,6 +1,6 @@
 import { useContext, useEffect } from 'react';
 import { StoreContext } from '../store/react';
-import { fleetRoute } from './route';
+import { auditRoute, brokerRoute, fleetRoute } from './route';
 import { idleKeys, isTyping, pressKey, type KeyState } from './shortcuts';
 
 /** Listens on the document once; actions go through the store like any click. */
@@ -18,6 +18,12 @@ export function useShortcuts(): void {
       switch (r.action) {
         case 'go-fleet':
           s.navigate(fleetRoute);
+          break;
+        case 'go-audit':
+          s.navigate(auditRoute);
+          break;
+        case 'go-broker':
+          s.navigate(brokerRoute);
           break;
         case 'focus-search': {
           s.navigate(fleetRoute);
