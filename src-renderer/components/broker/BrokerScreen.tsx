@@ -77,21 +77,21 @@ function Brokers({ view, now }: { view: BrokerPathView; now: number }) {
               <td className="mono">{b.url}</td>
               <td>
                 {b.active ? (
-                  <span className="badge status-online">
-                    <span className="dot" aria-hidden="true" />
+                  <span className="state-line">
+                    <span className="dot tone-ok" aria-hidden="true" />
                     in use
                     {view.active
                       ? ` since ${formatClock(view.active.since)} (${formatAge(view.active.since, now)})`
                       : ''}
                   </span>
                 ) : b.reachable ? (
-                  <span className="badge status-unknown">
-                    <span className="dot" aria-hidden="true" />
+                  <span className="state-line">
+                    <span className="dot tone-idle" aria-hidden="true" />
                     reachable, not in use
                   </span>
                 ) : (
-                  <span className="badge status-offline" title={b.error}>
-                    <span className="dot" aria-hidden="true" />
+                  <span className="state-line muted">
+                    <span className="dot tone-bad" aria-hidden="true" />
                     not accepting connections{b.error ? `: ${b.error}` : ''}
                   </span>
                 )}
