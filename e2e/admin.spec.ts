@@ -36,6 +36,8 @@ test('a command done in the console is in the audit trail, searchable and export
   await expect(entry).toContainText('console-profile');
   await expect(entry).toContainText('remotes 1, applied 1');
 
+  await page.keyboard.press('/');
+  await expect(audit.search).toBeFocused();
   await audit.search.fill('no such thing anywhere');
   await expect(audit.empty).toHaveText(/Nothing matches/);
   await audit.search.fill('RELOAD');

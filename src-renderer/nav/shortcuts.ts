@@ -14,7 +14,7 @@ export const shortcuts: readonly Shortcut[] = [
   { keys: 'g f', action: 'go-fleet', label: 'Go to the fleet' },
   { keys: 'g a', action: 'go-audit', label: 'Go to the audit trail' },
   { keys: 'g b', action: 'go-broker', label: 'Go to the broker path' },
-  { keys: '/', action: 'focus-search', label: 'Search the fleet' },
+  { keys: '/', action: 'focus-search', label: 'Search the fleet (or the audit trail, on its screen)' },
   { keys: 'Escape', action: 'back', label: 'Back to the fleet from a remote' },
   { keys: '?', action: 'help', label: 'Show these shortcuts' },
 ];

@@ -26,7 +26,8 @@ export function useShortcuts(): void {
           s.navigate(brokerRoute);
           break;
         case 'focus-search': {
-          s.navigate(fleetRoute);
+          // The audit trail has a search of its own; elsewhere "/" searches the fleet.
+          if (s.route.screen !== 'audit') s.navigate(fleetRoute);
           // The search field exists once the fleet screen rendered.
           requestAnimationFrame(() =>
             document.querySelector<HTMLInputElement>('input[type="search"]')?.focus(),
