@@ -20,7 +20,7 @@ export const app = {
 export const protocol = { registerSchemesAsPrivileged: noop, handle: noop };
 export const session = { defaultSession: {
   setPermissionRequestHandler: noop, setPermissionCheckHandler: noop, setDevicePermissionHandler: noop,
-  webRequest: { onHeadersReceived: noop },
+  webRequest: { onHeadersReceived: noop }, on: noop,
 } };
 export const ipcMain = { handle: noop, removeHandler: noop };
 export const dialog = { showErrorBox: (title, text) => console.log(\`dialog: \${title}: \${text}\`) };

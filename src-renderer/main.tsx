@@ -7,7 +7,11 @@ import { createSmtStore } from './store';
 import { StoreContext } from './store/react';
 import { startSync } from './store/sync';
 import { startRouting } from './nav/routing';
+import { applyTheme, storedTheme } from './theme';
 import './styles.css';
+
+// Before the first render, so the app never flashes in the other scheme.
+applyTheme(storedTheme());
 
 const store = createSmtStore();
 const { api, link } = openApi();

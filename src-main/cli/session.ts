@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { lineLog } from '../../src-node/log';
 import { PassphraseError, passphraseSealer, readPassphrase, PASSPHRASE_ENV } from '../../src-node/secrets';
 import { ConsoleCore } from '../core/console-core';
@@ -64,7 +64,8 @@ export async function openSession(globals: Globals): Promise<Session> {
   } catch (e) {
     throw new CliExit(Exit.usage, `profile ${profile}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const push = attachPushEngine(core, dbFile);
+  // Audited under the profile's name, as the desktop console names it.
+  const push = attachPushEngine(core, dbFile, { profile: basename(profile, extname(profile)) });
   const close = async () => {
     // A broker that never answers must not keep the command alive past the deadline.
     const timer = setTimeout(() => {

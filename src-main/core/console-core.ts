@@ -133,6 +133,16 @@ export class ConsoleCore {
     return this.opts.profile.consoleId;
   }
 
+  /** The profile's brokers, primary first. */
+  get brokers(): ConsoleProfile['brokers'] {
+    return this.opts.profile.brokers;
+  }
+
+  /** The broker session, for side requests outside the SMT protocol (broker-stats.ts); none before start. */
+  get connection(): SmtConnection | undefined {
+    return this.conn;
+  }
+
   /**
    * Loads the TLS material (a bad file throws TlsMaterialError here) and the signing key (SignerError),
    * both keys unsealed in memory (SealedKeyError),

@@ -1,7 +1,7 @@
 import type { App, WebContents } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { shellCsp } from './app-protocol';
-import { guardContents, guardWebContents, lockDownSession } from './hardening';
+import { guardContents, guardDownloads, guardWebContents, lockDownSession } from './hardening';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -105,5 +105,41 @@ describe('webContents guard', () => {
       'will-redirect',
     ]);
     expect(denied).toBe(true);
+  });
+});
+
+describe('downloads', () => {
+  function download(url: string, filename: string) {
+    let listener: Listener | null = null;
+    const logs: string[] = [];
+    guardDownloads({ on: (_name: string, l: Listener) => (listener = l) } as never, (l) => logs.push(l));
+    let prevented = false;
+    let dialog: unknown = null;
+    const item = {
+      getURL: () => url,
+      getFilename: () => filename,
+      setSaveDialogOptions: (o: unknown) => (dialog = o),
+    };
+    (listener as Listener | null)?.({ preventDefault: () => (prevented = true) }, item);
+    return { prevented, dialog, logs };
+  }
+
+  it('lets the renderer save its own CSV, through the save dialog', () => {
+    const d = download('blob:app://console/2f1c…', 'smt-audit-lab-20261125T070000Z.csv');
+    expect(d.prevented).toBe(false);
+    expect(d.dialog).toMatchObject({ filters: [{ extensions: ['csv'] }] });
+  });
+
+  it('refuses any other download and says so', () => {
+    for (const [url, name] of [
+      ['https://example.com/x.csv', 'x.csv'],
+      ['blob:app://console/abc', 'run.sh'],
+      ['blob:https://evil.example/abc', 'x.csv'],
+      ['app://console/index.html', 'index.csv'],
+    ] as const) {
+      const d = download(url, name);
+      expect(d.prevented, url).toBe(true);
+      expect(d.logs[0]).toMatch(/^refused a download/);
+    }
   });
 });

@@ -1,4 +1,5 @@
-import type { App, Session, WebContents } from 'electron';
+import type { App, DownloadItem, Session, WebContents } from 'electron';
+import { APP_HOST, APP_SCHEME } from './app-protocol';
 
 type SessionLike = Pick<
   Session,
@@ -49,5 +50,36 @@ export function guardContents(contents: ContentsLike, log: (line: string) => voi
   contents.setWindowOpenHandler(({ url }) => {
     log(`refused a new window to ${url}`);
     return { action: 'deny' };
+  });
+}
+
+type DownloadSession = {
+  on(
+    event: 'will-download',
+    listener: (event: { preventDefault(): void }, item: DownloadItem) => void,
+  ): unknown;
+};
+
+/** The one download the console makes: the audit trail's CSV, built in the renderer as a blob: URL. */
+const allowedDownload = new RegExp(`^blob:${APP_SCHEME}://${APP_HOST}/`);
+
+/**
+ * Downloads are refused but for the renderer's own blob: CSV (the audit export, docs/audit.md): a page
+ * that somehow navigated elsewhere, or a link to a remote file, cannot drop files on the admin's disk.
+ * The allowed one still goes through the save dialog, limited to .csv, so the admin picks where it goes.
+ */
+export function guardDownloads(ses: DownloadSession, log: (line: string) => void): void {
+  ses.on('will-download', (event, item) => {
+    const url = item.getURL();
+    if (allowedDownload.test(url) && item.getFilename().toLowerCase().endsWith('.csv')) {
+      item.setSaveDialogOptions({
+        title: 'Save the audit export',
+        defaultPath: item.getFilename(),
+        filters: [{ name: 'CSV', extensions: ['csv'] }],
+      });
+      return;
+    }
+    event.preventDefault();
+    log(`refused a download of ${item.getFilename()} from ${url.slice(0, 200)}`);
   });
 }

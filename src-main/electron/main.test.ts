@@ -63,6 +63,7 @@ const shell = vi.hoisted(() => {
         setPermissionCheckHandler: (l: Listener) => (session.check = l),
         setDevicePermissionHandler: (l: Listener) => (session.device = l),
         webRequest: { onHeadersReceived: (l: Listener) => (session.headers = l) },
+        on: (event: string, l: Listener) => (session[event] = l),
       },
     },
     ipcMain: {
@@ -168,6 +169,8 @@ describe('Electron main process (on recorded Electron objects)', () => {
     let headers: unknown = null;
     state.session.headers?.({ responseHeaders: {} }, (r: unknown) => (headers = r));
     expect(headers).toEqual({ responseHeaders: { 'Content-Security-Policy': [shellCsp] } });
+    // Downloads are guarded too (hardening.test.ts has the rules).
+    expect(state.session['will-download']).toBeTypeOf('function');
   });
 
   it('serves the renderer bundle of the app directory on app://console', async () => {

@@ -11,7 +11,7 @@ import { ConsoleService } from '../core/service/console-service';
 import { openProfileSession } from '../core/service/profile-session';
 import { StaticFiles } from '../host/static-files';
 import { APP_SCHEME, appScheme, rendererResponder, rendererUrl } from './app-protocol';
-import { guardWebContents, lockDownSession } from './hardening';
+import { guardDownloads, guardWebContents, lockDownSession } from './hardening';
 import { registerIpc } from './ipc';
 import { safeStorageSealer } from './safe-storage-sealer';
 
@@ -76,6 +76,7 @@ async function main(): Promise<void> {
   guardWebContents(app, log);
   await app.whenReady();
   lockDownSession(session.defaultSession);
+  guardDownloads(session.defaultSession, log);
   protocol.handle(APP_SCHEME, rendererResponder(await StaticFiles.open(rendererDir)));
 
   const coreLog = lineLog((line) => process.stderr.write(`[core] ${line}\n`));

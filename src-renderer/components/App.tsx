@@ -1,5 +1,7 @@
 import { useShortcuts } from '../nav/use-shortcuts';
 import { useSmt } from '../store/react';
+import { AuditScreen } from './audit/AuditScreen';
+import { BrokerScreen } from './broker/BrokerScreen';
 import { ConnectionBar } from './ConnectionBar';
 import { FleetScreen } from './FleetScreen';
 import { NavRail } from './NavRail';
@@ -14,6 +16,10 @@ function Screen() {
       return <FleetScreen />;
     case 'remote':
       return <RemoteScreen key={route.remoteId} remoteId={route.remoteId} />;
+    case 'audit':
+      return <AuditScreen />;
+    case 'broker':
+      return <BrokerScreen />;
   }
 }
 

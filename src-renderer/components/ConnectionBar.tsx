@@ -2,6 +2,7 @@ import { formatClock, formatDuration } from '../format';
 import { useSmt } from '../store/react';
 import { summarizeBroker } from './broker-state';
 import { Logo } from './Logo';
+import { ThemeSwitch } from './ThemeSwitch';
 
 function RejectedFrames() {
   const rejects = useSmt((s) => s.rejects);
@@ -94,6 +95,7 @@ export function ConnectionBar() {
       <div className="bar-spacer" />
       <FleetCounts />
       <RejectedFrames />
+      <ThemeSwitch />
     </header>
   );
 }

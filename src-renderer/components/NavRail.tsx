@@ -1,4 +1,4 @@
-import { fleetRoute, formatRoute, type Route, type Screen } from '../nav/route';
+import { auditRoute, brokerRoute, fleetRoute, formatRoute, type Route, type Screen } from '../nav/route';
 import { useSmt } from '../store/react';
 
 const items: { screen: Screen; route: Route; label: string; keys: string; icon: string }[] = [
@@ -8,6 +8,20 @@ const items: { screen: Screen; route: Route; label: string; keys: string; icon: 
     label: 'Fleet',
     keys: 'g f',
     icon: 'M2 3h12v3H2zM2 7h12v3H2zM2 11h12v3H2z',
+  },
+  {
+    screen: 'broker',
+    route: brokerRoute,
+    label: 'Broker',
+    keys: 'g b',
+    icon: 'M1 6h4v4H1zM11 1h4v4h-4zM11 11h4v4h-4zM5 7.5h3V3h3v1.5H9.5v7H11V13H8V8.5H5z',
+  },
+  {
+    screen: 'audit',
+    route: auditRoute,
+    label: 'Audit',
+    keys: 'g a',
+    icon: 'M3 1h7l3 3v11H3zM5 6h6v1.5H5zM5 9h6v1.5H5zM5 12h4v1.5H5z',
   },
 ];
 

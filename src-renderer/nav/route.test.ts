@@ -12,12 +12,20 @@ describe('routes', () => {
     ['#/remote/Upper.Case', { screen: 'fleet' }],
     ['#/remote/r-1/extra', { screen: 'fleet' }],
     ['#/nowhere', { screen: 'fleet' }],
+    ['#/audit', { screen: 'audit' }],
+    ['#/broker', { screen: 'broker' }],
+    ['#/audit/x', { screen: 'fleet' }],
   ])('%s → %o', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
   });
 
   it('reads back what it writes', () => {
-    for (const r of [{ screen: 'fleet' }, { screen: 'remote', remoteId: 'dns-01-lab' }] as Route[]) {
+    for (const r of [
+      { screen: 'fleet' },
+      { screen: 'remote', remoteId: 'dns-01-lab' },
+      { screen: 'audit' },
+      { screen: 'broker' },
+    ] as Route[]) {
       expect(parseRoute(formatRoute(r))).toEqual(r);
     }
   });

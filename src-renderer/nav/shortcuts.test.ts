@@ -21,6 +21,16 @@ describe('shortcuts', () => {
       [undefined, 'go-fleet'],
     ],
     [
+      'the audit and broker screens',
+      [
+        ['g', 0],
+        ['a', 100],
+        ['g', 200],
+        ['b', 300],
+      ],
+      [undefined, 'go-audit', undefined, 'go-broker'],
+    ],
+    [
       'a sequence too slow',
       [
         ['g', 0],

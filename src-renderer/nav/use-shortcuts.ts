@@ -1,6 +1,6 @@
 import { useContext, useEffect } from 'react';
 import { StoreContext } from '../store/react';
-import { fleetRoute } from './route';
+import { auditRoute, brokerRoute, fleetRoute } from './route';
 import { idleKeys, isTyping, pressKey, type KeyState } from './shortcuts';
 
 /** Listens on the document once; actions go through the store like any click. */
@@ -19,8 +19,15 @@ export function useShortcuts(): void {
         case 'go-fleet':
           s.navigate(fleetRoute);
           break;
+        case 'go-audit':
+          s.navigate(auditRoute);
+          break;
+        case 'go-broker':
+          s.navigate(brokerRoute);
+          break;
         case 'focus-search': {
-          s.navigate(fleetRoute);
+          // The audit trail has a search of its own; elsewhere "/" searches the fleet.
+          if (s.route.screen !== 'audit') s.navigate(fleetRoute);
           // The search field exists once the fleet screen rendered.
           requestAnimationFrame(() =>
             document.querySelector<HTMLInputElement>('input[type="search"]')?.focus(),

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { IpcResult } from './result';
 import { TrendQuery, TrendSeries } from '../trends/trend';
+import { AuditCsv, AuditPage, AuditQuery } from './audit-views';
+import { BrokerPathView } from './broker-views';
+import { RemoteDeliveries, RemoteDeliveriesQuery } from './delivery-views';
 import { CommandOutcome, CommandRequest, RemoteEvent, RemoteEventsQuery } from './remote-views';
 import { ConnectionStatus, FleetPatch, FleetSnapshot, RejectCounters } from './views';
 
@@ -19,6 +22,13 @@ export const calls = {
   getRemoteEvents: { args: z.tuple([RemoteEventsQuery]), result: z.array(RemoteEvent) },
   /** Resolves once every remote answered or the wait ran out (those are `waiting`). */
   runCommand: { args: z.tuple([CommandRequest]), result: z.array(CommandOutcome) },
+  /** This remote's recent deliveries and what still waits to reach it, from the outbox. */
+  getRemoteDeliveries: { args: z.tuple([RemoteDeliveriesQuery]), result: RemoteDeliveries },
+  // The audit trail (docs/audit.md): search, and the same search as CSV.
+  queryAudit: { args: z.tuple([AuditQuery]), result: AuditPage },
+  exportAuditCsv: { args: z.tuple([AuditQuery]), result: AuditCsv },
+  // The broker path (docs/broker.md): the brokers, and each remote's queues as the broker counts them.
+  getBrokerPath: { args: z.tuple([]), result: BrokerPathView },
 } as const;
 
 /** Events pushed from the core; the preload exposes each as a named `on<Name>` subscription. */

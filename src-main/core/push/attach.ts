@@ -36,17 +36,19 @@ export function attachPushEngine(
     ...opts
   }: Omit<PushEngineOptions, 'store' | 'port'> & {
     withdrawTimeoutMs?: number;
+    /** The IPAM profile's name, stamped on its audit entries. */
+    profile?: string;
     fleet?: Omit<FleetMemoryOptions, 'log' | 'now'>;
   } = {},
 ): AttachedPush {
-  const { fleet: fleetOpts, ...engineOpts } = opts;
+  const { fleet: fleetOpts, profile, ...engineOpts } = opts;
   const db = openDatabase(dbFile);
   const fleet = rememberFleet(core, db, {
     ...fleetOpts,
     ...(opts.log === undefined ? {} : { log: opts.log }),
     ...(opts.now === undefined ? {} : { now: opts.now }),
   });
-  const store = new PushStore(db);
+  const store = new PushStore(db, profile === undefined ? {} : { profile });
   const engine = new PushEngine({
     ...engineOpts,
     store,

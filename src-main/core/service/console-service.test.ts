@@ -79,6 +79,34 @@ describe('ConsoleService', () => {
     });
   });
 
+  it('searches and exports the profile’s audit trail, and answers the broker path without a session', async () => {
+    const { svc, session } = service();
+    session.push.store.audit({ at: 1_000, actor: 'alice', action: 'command', subject: 'reload named' });
+    session.push.store.audit({ at: 2_000, actor: 'bob', action: 'push', subject: 'p-1' });
+    expect(await svc.handle('queryAudit', [{ text: 'alice', offset: 0, limit: 100 }])).toMatchObject({
+      ok: true,
+      value: { total: 1, entries: [{ actor: 'alice', profile: 'x', subject: 'reload named' }] },
+    });
+    const csv = await svc.handle('exportAuditCsv', [{ action: 'push', offset: 0, limit: 100 }]);
+    expect(csv.ok && csv.value.filename).toMatch(/^smt-audit-x-\d{8}T\d{6}Z\.csv$/);
+    expect(csv.ok && csv.value.csv.split('\r\n')[1]).toBe('1970-01-01T00:00:02.000Z,x,bob,push,p-1,');
+    expect(await svc.handle('getRemoteDeliveries', [{ remoteId: 'r-1', limit: 20 }])).toEqual({
+      ok: true,
+      value: { remoteId: 'r-1', deliveries: [], backlog: { queued: 0, sent: 0, oldestQueuedAt: null } },
+    });
+    const path = await svc.handle('getBrokerPath', []);
+    expect(path).toMatchObject({
+      ok: true,
+      value: {
+        active: null,
+        connection: 'idle',
+        remotes: [],
+        brokers: [{ name: 'primary', active: false, reachable: false }],
+      },
+    });
+    expect(path.ok && path.value.statsProblem).toMatch(/no broker session/);
+  });
+
   it('keeps an internal failure’s details in the log, not in the answer', async () => {
     const { svc, session, logs } = service();
     session.core.fleet.apply(helloEnvelope('r-1'), Date.now());

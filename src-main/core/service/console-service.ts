@@ -11,6 +11,9 @@ import {
 import { err, ok, type IpcResult } from '../../../src-shared/ipc/result';
 import { silentLog, type LogSink } from '../../../src-node/log';
 import { osUser } from '../../../src-node/os-user';
+import { auditHandlers } from './audit-handlers';
+import { brokerHandlers } from './broker-handlers';
+import { deliveryHandlers } from './delivery-handlers';
 import { fleetHandlers } from './fleet-handlers';
 import { CallError, type Handler, type Handlers } from './handlers';
 import type { ProfileSession } from './profile-session';
@@ -57,6 +60,9 @@ export class ConsoleService implements SmtBackend {
         now,
         commandWaitMs: opts.commandWaitMs ?? 15_000,
       }),
+      ...deliveryHandlers(session),
+      ...auditHandlers(session, now),
+      ...brokerHandlers(session, { now, log: this.log }),
     };
     this.wire();
   }

@@ -53,7 +53,8 @@ export function assembleSession(
     closers.push(() => trends.close());
     const events = attachEvents(core, db, logOpt);
     closers.push(() => events.close());
-    const push = attachPushEngine(core, files.dbFile, logOpt);
+    const name = basename(files.profileFile, extname(files.profileFile));
+    const push = attachPushEngine(core, files.dbFile, { ...logOpt, profile: name });
     closers.push(() => push.close());
     const commands = new CommandRunner({ send: (rid, body) => core.sendCommand(rid, body) }, logOpt);
     const offCommands = core.onResult((r) => void commands.takeResult(r));
@@ -62,7 +63,7 @@ export function assembleSession(
       commands.close();
     });
     return {
-      name: basename(files.profileFile, extname(files.profileFile)),
+      name,
       ...files,
       core,
       db,

@@ -98,4 +98,11 @@ export const migrations: readonly string[] = [
   CREATE INDEX remote_events_remote ON remote_events (remote_id, seq);
   CREATE INDEX remote_events_age ON remote_events (received_at);
   `,
+  // 6: which IPAM profile each audit entry was made for (older entries: unknown, ''), searchable by time;
+  // and a remote's deliveries, newest first, for the Remote screen.
+  `
+  ALTER TABLE audit ADD COLUMN profile TEXT NOT NULL DEFAULT '';
+  CREATE INDEX audit_at ON audit (at);
+  CREATE INDEX deliveries_remote ON deliveries (remote_id, updated_at);
+  `,
 ];

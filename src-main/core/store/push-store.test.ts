@@ -165,6 +165,43 @@ describe('PushStore', () => {
     db.close();
   });
 
+  it('lists one remote’s deliveries, the latest changed first, and what still waits to reach it', () => {
+    const db = openDatabase(tempDb());
+    const store = new PushStore(db, { profile: 'lab' });
+    const PUSH2 = '00000000-0000-4000-8000-000000000002';
+    const ID3 = '00000000-0000-4000-8000-0000000000a3';
+    store.createPush(base, [
+      { remoteId: 'r-0001', state: queued(ID1, 1000) },
+      { remoteId: 'r-0002', state: queued(ID2, 1000) },
+    ]);
+    store.createPush({ ...base, id: PUSH2, createdAt: 2000, version: 4 }, [
+      { remoteId: 'r-0001', state: queued(ID3, 2000) },
+    ]);
+    store.apply(PUSH, 'r-0001', { type: 'sendReceipted', smtId: ID1, at: 2500 });
+    store.apply(PUSH, 'r-0001', { type: 'result', ref: ID1, at: 3000, state: 'failed', reason: 'bad SOA' });
+    expect(store.deliveriesOf('r-0001', 10)).toMatchObject([
+      {
+        pushId: PUSH,
+        version: 3,
+        object: { kind: 'zone', name: 'example.test' },
+        state: { kind: 'failed', reason: 'bad SOA' },
+      },
+      { pushId: PUSH2, version: 4, state: { kind: 'queued', since: 2000 } },
+    ]);
+    expect(store.deliveriesOf('r-0001', 1)).toHaveLength(1);
+    expect(store.waitingOf('r-0001').map((s) => [s.kind, s.queuedAt])).toEqual([['queued', 2000]]);
+    expect(store.waitingOf('r-0009')).toEqual([]);
+    expect(store.auditTrail().map((a) => a.profile)).toEqual(['lab', 'lab']);
+    // The remote's deliveries are found by index, not by reading every delivery.
+    const plan = db
+      .prepare<[string], { detail: string }>(
+        'EXPLAIN QUERY PLAN SELECT * FROM deliveries WHERE remote_id = ? ORDER BY updated_at DESC',
+      )
+      .all('r-0001');
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX deliveries_remote/);
+    db.close();
+  });
+
   it('says which row is damaged when one does not read back', () => {
     const db = openDatabase(tempDb());
     const store = new PushStore(db);

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { TargetSelector } from '../../../src-shared/config/selector';
 import { ConfigObject, ConfigPayload, MessageId, RemoteId } from '../../../src-shared/protocol';
 import { DeliveryState, transition, type DeliveryEvent } from '../../../src-shared/push/delivery';
+import { AuditStore, type AuditEntry } from './audit-store';
 import type { Db } from './database';
+
+export type { AuditEntry } from './audit-store';
 
 /** open: under way; halted: a canary stopped it; cancelled: the admin withdrew it; done: every target done. */
 export const PushState = z.enum(['open', 'halted', 'cancelled', 'done']);
@@ -46,12 +49,12 @@ export interface StoredEvent {
   to: DeliveryState['kind'];
 }
 
-export interface AuditEntry {
-  at: number;
-  actor: string;
-  action: string;
-  subject: string;
-  detail?: unknown;
+/** One of a remote's deliveries with what the Remote screen shows of its push. */
+export interface RemoteDeliveryRow {
+  pushId: string;
+  object: ObjectRef;
+  version: number;
+  state: DeliveryState;
 }
 
 /** Another console on the profile wrote a push of this version of the object first. */
@@ -128,8 +131,15 @@ function readState(pushId: string, remoteId: string, json: string): DeliveryStat
  */
 export class PushStore {
   private readonly q;
+  /** The profile's audit trail, in the same database so a push and its entry are written together. */
+  readonly auditLog: AuditStore;
 
-  constructor(private readonly db: Db) {
+  /** `profile`: the IPAM profile this database belongs to, stamped on its audit entries. */
+  constructor(
+    private readonly db: Db,
+    opts: { profile?: string } = {},
+  ) {
+    this.auditLog = new AuditStore(db, opts.profile ?? '');
     this.q = {
       insertPush: db.prepare(
         `INSERT INTO pushes (id, created_at, author, object_key, object, version, op, payload, payload_sha256,
@@ -192,13 +202,16 @@ export class PushStore {
           to_state: string;
         }
       >('SELECT * FROM delivery_events WHERE push_id = ? ORDER BY seq'),
-      insertAudit: db.prepare(
-        'INSERT INTO audit (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)',
+      ofRemote: db.prepare<
+        [string, number],
+        { push_id: string; object: string; version: number; state: string }
+      >(
+        `SELECT d.push_id, p.object, p.version, d.state FROM deliveries d JOIN pushes p ON p.id = d.push_id
+         WHERE d.remote_id = ? ORDER BY d.updated_at DESC, p.seq DESC LIMIT ?`,
       ),
-      audit: db.prepare<
-        [],
-        { at: number; actor: string; action: string; subject: string; detail: string | null }
-      >('SELECT at, actor, action, subject, detail FROM audit ORDER BY seq'),
+      waitingOf: db.prepare<[string], { push_id: string; state: string }>(
+        `SELECT push_id, state FROM deliveries WHERE remote_id = ? AND kind IN ('queued', 'sent')`,
+      ),
     };
   }
 
@@ -361,23 +374,30 @@ export class PushStore {
   }
 
   audit(entry: AuditEntry): void {
-    this.q.insertAudit.run(
-      entry.at,
-      entry.actor,
-      entry.action,
-      entry.subject,
-      entry.detail === undefined ? null : JSON.stringify(entry.detail),
-    );
+    this.auditLog.record(entry);
   }
 
   auditTrail(): AuditEntry[] {
-    return this.q.audit.all().map((r) => ({
-      at: r.at,
-      actor: r.actor,
-      action: r.action,
-      subject: r.subject,
-      ...(r.detail === null ? {} : { detail: JSON.parse(r.detail) as unknown }),
-    }));
+    return this.auditLog.trail();
+  }
+
+  /** A remote's deliveries, the most recently changed first. */
+  deliveriesOf(remoteId: string, limit: number): RemoteDeliveryRow[] {
+    return this.q.ofRemote.all(remoteId, limit).map((r) => {
+      const object = ConfigObject.safeParse(JSON.parse(r.object));
+      if (!object.success) throw new StoreCorruptError(`push ${r.push_id} has an unreadable object`);
+      return {
+        pushId: r.push_id,
+        object: object.data,
+        version: r.version,
+        state: readState(r.push_id, remoteId, r.state),
+      };
+    });
+  }
+
+  /** A remote's deliveries still on their way to it (queued or sent, not yet received). */
+  waitingOf(remoteId: string): DeliveryState[] {
+    return this.q.waitingOf.all(remoteId).map((r) => readState(r.push_id, remoteId, r.state));
   }
 
   private insertDeliveries(

@@ -2,6 +2,7 @@ import { formatRoute, fleetRoute } from '../../nav/route';
 import { formatAge, formatClock, formatDuration } from '../../format';
 import { useSmt } from '../../store/react';
 import { Actions } from './Actions';
+import { Deliveries } from './Deliveries';
 import { Events, useRemoteEvents } from './Events';
 import { Gauges } from './Gauges';
 import { Processes } from './Processes';
@@ -58,6 +59,7 @@ export function RemoteScreen({ remoteId }: { remoteId: string }) {
         <div className="remote-side">
           <SystemInfo remote={remote} />
           <Actions remote={remote} onDone={history.reload} />
+          <Deliveries remoteId={remote.id} />
         </div>
         <div className="remote-side">
           <Gauges remote={remote} stale={stale} />

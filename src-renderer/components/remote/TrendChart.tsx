@@ -2,8 +2,20 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { trendUnits, type TrendSeries } from '../../../src-shared/trends/trend';
+import { currentScheme, onSchemeChange } from '../../theme';
 
-const cssVar = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+/**
+ * A colour variable as the canvas needs it: the variables hold light-dark(…), which only an element's
+ * computed colour resolves for the scheme in effect.
+ */
+function cssVar(name: string): string {
+  const probe = document.createElement('span');
+  probe.style.color = `var(${name})`;
+  document.body.appendChild(probe);
+  const color = getComputedStyle(probe).color;
+  probe.remove();
+  return color;
+}
 
 /** `span` gives the latest series' [from, to): the chart always spans the whole range, data or not. */
 function options(series: TrendSeries, width: number, span: () => [number, number]): uPlot.Options {
@@ -53,10 +65,8 @@ function options(series: TrendSeries, width: number, span: () => [number, number
 
 const dataOf = (s: TrendSeries): uPlot.AlignedData => [s.t.map((t) => t / 1000), s.avg, s.max];
 
-const darkScheme = () => window.matchMedia('(prefers-color-scheme: dark)');
-
 /**
- * One uPlot chart: created once per metric and colour scheme (its units, scale and colours), fed new
+ * One uPlot chart: created once per metric and colour scheme (the admin's pick or the system's) (its units, scale and colours), fed new
  * data in place, resized with its panel.
  */
 export function TrendChart({ series, label }: { series: TrendSeries; label: string }) {
@@ -65,14 +75,9 @@ export function TrendChart({ series, label }: { series: TrendSeries; label: stri
   const latest = useRef(series);
   latest.current = series;
   const metric = series.metric;
-  const [scheme, setScheme] = useState(() => (darkScheme().matches ? 'dark' : 'light'));
+  const [scheme, setScheme] = useState(currentScheme);
 
-  useEffect(() => {
-    const mq = darkScheme();
-    const onChange = () => setScheme(mq.matches ? 'dark' : 'light');
-    mq.addEventListener('change', onChange);
-    return () => mq.removeEventListener('change', onChange);
-  }, []);
+  useEffect(() => onSchemeChange(() => setScheme(currentScheme())), []);
 
   useEffect(() => {
     const el = box.current;
