@@ -11,10 +11,12 @@ import {
 import { err, ok, type IpcResult } from '../../../src-shared/ipc/result';
 import { silentLog, type LogSink } from '../../../src-node/log';
 import { osUser } from '../../../src-node/os-user';
+import { draftHandlers } from './draft-handlers';
 import { fleetHandlers } from './fleet-handlers';
 import { CallError, type Handler, type Handlers } from './handlers';
 import type { ProfileSession } from './profile-session';
 import { remoteHandlers } from './remote-handlers';
+import { servedHandlers } from './served-handlers';
 import { trendHandlers } from './trend-handlers';
 
 type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
@@ -26,6 +28,8 @@ export interface ConsoleServiceOptions {
   actor?: string;
   /** How long a command call waits for the remotes' answers. */
   commandWaitMs?: number;
+  /** How long a remote has to answer a query (served view, draft check). */
+  queryTimeoutMs?: number;
 }
 
 /**
@@ -56,6 +60,12 @@ export class ConsoleService implements SmtBackend {
         actor: opts.actor ?? osUser(),
         now,
         commandWaitMs: opts.commandWaitMs ?? 15_000,
+      }),
+      ...servedHandlers(session, { queryTimeoutMs: opts.queryTimeoutMs ?? 8_000 }),
+      ...draftHandlers(session, {
+        actor: opts.actor ?? osUser(),
+        now,
+        checkTimeoutMs: opts.queryTimeoutMs ?? 8_000,
       }),
     };
     this.wire();

@@ -98,4 +98,19 @@ export const migrations: readonly string[] = [
   CREATE INDEX remote_events_remote ON remote_events (remote_id, seq);
   CREATE INDEX remote_events_age ON remote_events (received_at);
   `,
+  // 6: drafts of zones and scopes, written with or without a broker (docs/drafts.md).
+  `
+  CREATE TABLE drafts (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    object TEXT NOT NULL,
+    content TEXT NOT NULL,
+    targets TEXT NOT NULL,
+    base TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    author TEXT NOT NULL
+  );
+  CREATE INDEX drafts_updated ON drafts (updated_at);
+  `,
 ];
