@@ -12,12 +12,21 @@ describe('routes', () => {
     ['#/remote/Upper.Case', { screen: 'fleet' }],
     ['#/remote/r-1/extra', { screen: 'fleet' }],
     ['#/nowhere', { screen: 'fleet' }],
+    ['#/drafts', { screen: 'drafts' }],
+    ['#/drafts/new', { screen: 'drafts', draftId: 'new' }],
+    ['#/drafts/d-lx2k9a3f01', { screen: 'drafts', draftId: 'd-lx2k9a3f01' }],
+    ['#/drafts/../etc', { screen: 'fleet' }],
   ])('%s → %o', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
   });
 
   it('reads back what it writes', () => {
-    for (const r of [{ screen: 'fleet' }, { screen: 'remote', remoteId: 'dns-01-lab' }] as Route[]) {
+    for (const r of [
+      { screen: 'fleet' },
+      { screen: 'remote', remoteId: 'dns-01-lab' },
+      { screen: 'drafts' },
+      { screen: 'drafts', draftId: 'd-lx2k9a3f01' },
+    ] as Route[]) {
       expect(parseRoute(formatRoute(r))).toEqual(r);
     }
   });

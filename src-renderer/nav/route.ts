@@ -1,13 +1,19 @@
+import { DraftId } from '../../src-shared/ipc/draft-views';
 import { RemoteId } from '../../src-shared/protocol';
 
 /**
  * Where the admin is, kept in the URL's hash (#/remote/r-0001) so a reload, the back button and a bookmark
  * land on the same screen. Hash changes never leave the page, which the Electron shell requires.
  */
-export type Route = { screen: 'fleet' } | { screen: 'remote'; remoteId: string };
+export type Route =
+  | { screen: 'fleet' }
+  | { screen: 'remote'; remoteId: string }
+  /** The drafts list, with one draft open (`new` for one not saved yet) or none. */
+  | { screen: 'drafts'; draftId?: string };
 export type Screen = Route['screen'];
 
 export const fleetRoute: Route = { screen: 'fleet' };
+export const draftsRoute: Route = { screen: 'drafts' };
 
 /** Anything that is not a known route is the fleet: a stale bookmark must not show a blank page. */
 export function parseRoute(hash: string): Route {
@@ -15,6 +21,12 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'remote' && parts.length === 2) {
     const id = RemoteId.safeParse(parts[1]);
     if (id.success) return { screen: 'remote', remoteId: id.data };
+  }
+  if (parts[0] === 'drafts' && parts.length === 1) return draftsRoute;
+  if (parts[0] === 'drafts' && parts.length === 2) {
+    if (parts[1] === 'new') return { screen: 'drafts', draftId: 'new' };
+    const id = DraftId.safeParse(parts[1]);
+    if (id.success) return { screen: 'drafts', draftId: id.data };
   }
   return fleetRoute;
 }
@@ -25,6 +37,8 @@ export function formatRoute(route: Route): string {
       return '#/fleet';
     case 'remote':
       return `#/remote/${encodeURIComponent(route.remoteId)}`;
+    case 'drafts':
+      return route.draftId === undefined ? '#/drafts' : `#/drafts/${encodeURIComponent(route.draftId)}`;
   }
 }
 

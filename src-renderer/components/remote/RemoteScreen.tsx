@@ -5,6 +5,7 @@ import { Actions } from './Actions';
 import { Events, useRemoteEvents } from './Events';
 import { Gauges } from './Gauges';
 import { Processes } from './Processes';
+import { Served } from './Served';
 import { SystemInfo } from './SystemInfo';
 import { TrendPanel } from './TrendPanel';
 
@@ -66,6 +67,7 @@ export function RemoteScreen({ remoteId }: { remoteId: string }) {
         </div>
       </div>
       <TrendPanel remoteId={remote.id} />
+      <Served remote={remote} />
     </main>
   );
 }
