@@ -88,7 +88,7 @@ describe('checkDraft', () => {
       ['r-5', 'current', 4],
     ]);
     const conflict = check.remotes[1] as (typeof check.remotes)[number];
-    expect(conflict?.reason).toBe('it serves version 3; the draft was based on version 2');
+    expect(conflict?.reason).toBe('the draft was based on version 2');
     const changed = (d: typeof conflict.sinceBase) =>
       d?.hunks.flatMap((h) => h.lines.filter((l) => l.op !== ' ').map((l) => `${l.op}${l.text}`));
     expect(changed(conflict?.sinceBase ?? null), 'what changed on the remote since the base').toEqual([

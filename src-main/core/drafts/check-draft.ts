@@ -76,7 +76,7 @@ export async function checkDraft(
     return {
       ...base,
       status: 'conflict',
-      reason: `it serves version ${e.servedVersion}; the draft was based on ${draft.base.version === 0 ? 'no pushed version' : `version ${draft.base.version}`}`,
+      reason: `the draft was based on ${draft.base.version === 0 ? 'no pushed version' : `version ${draft.base.version}`}`,
       sinceBase: draft.base.text !== null && served !== null ? diffOf(draft.base.text, served) : null,
       overwrite: d ? { hunks: d.hunks, added: d.added, removed: d.removed, exact: d.exact } : null,
     };

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { draftProblems } from '../../../src-shared/drafts/draft-content';
 import type { Draft, DraftCheck, DraftContent } from '../../../src-shared/ipc/draft-views';
 import { ConfigObject } from '../../../src-shared/protocol';
@@ -77,16 +77,33 @@ export function DraftEditor({ draftId, onSaved }: { draftId: string; onSaved: ()
   const [check, setCheck] = useState<DraftCheck | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const isNew = draftId === 'new';
+  /** A new draft's id once saved: the route moves to it, and what is on screen is already that draft. */
+  const justCreated = useRef<string | null>(null);
+
+  /** The draft whose content is on screen: a link that drops and comes back must not reload over edits. */
+  const loadedFor = useRef<string | null>(null);
+  const linkOpen = useSmt((st) => st.link.kind === 'open');
 
   useEffect(() => {
+    if (justCreated.current === draftId) {
+      justCreated.current = null;
+      loadedFor.current = draftId;
+      return;
+    }
+    if (loadedFor.current === draftId) return;
     setCheck(null);
+    setLoadError(null);
     setMessage(null);
     setConfirmDelete(false);
     if (isNew) {
+      loadedFor.current = draftId;
       setDraft(null);
       setS(blank);
       return;
     }
+    // A page just (re)loaded asks once its link to the console is up.
+    if (!linkOpen) return;
+    loadedFor.current = draftId;
     let live = true;
     void api.getDraft({ id: draftId }).then((r) => {
       if (!live) return;
@@ -98,7 +115,7 @@ export function DraftEditor({ draftId, onSaved }: { draftId: string; onSaved: ()
     return () => {
       live = false;
     };
-  }, [api, draftId, isNew]);
+  }, [api, draftId, isNew, linkOpen]);
 
   const object = useMemo(
     () =>
@@ -148,7 +165,10 @@ export function DraftEditor({ draftId, onSaved }: { draftId: string; onSaved: ()
       tone: n === 0 ? 'ok' : 'warn',
     });
     onSaved();
-    if (isNew) navigate({ screen: 'drafts', draftId: r.value.id });
+    if (isNew) {
+      justCreated.current = r.value.id;
+      navigate({ screen: 'drafts', draftId: r.value.id });
+    }
     return r.value;
   };
 
@@ -157,6 +177,7 @@ export function DraftEditor({ draftId, onSaved }: { draftId: string; onSaved: ()
     if (!saved) return;
     setBusy('Asking the targets what they serve…');
     setCheck(null);
+    setLoadError(null);
     const r = await api.checkDraft({ id: saved.id });
     setBusy(null);
     if (!r.ok) return setMessage({ text: r.error.message, tone: 'bad' });
@@ -235,7 +256,16 @@ export function DraftEditor({ draftId, onSaved }: { draftId: string; onSaved: ()
                   isNew ? undefined : 'A draft stays with its zone or subnet; start a new draft for another.'
                 }
                 placeholder={s.kind === 'zone' ? 'example.com' : '10.0.0.0/24'}
-                onChange={(e) => set({ object: e.target.value })}
+                onChange={(e) =>
+                  // A new zone's contact follows its name until the admin sets one.
+                  set({
+                    object: e.target.value,
+                    zone: {
+                      ...s.zone,
+                      soa: { ...s.zone.soa, rname: `hostmaster@${e.target.value.trim().replace(/\.$/, '')}` },
+                    },
+                  })
+                }
               />
               {s.object !== '' && objectError && <span className="field-error">{objectError}</span>}
             </span>

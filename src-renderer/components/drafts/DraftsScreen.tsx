@@ -19,14 +19,17 @@ export function DraftsScreen({ draftId }: { draftId: string | undefined }) {
   const [corrupt, setCorrupt] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
 
+  const linkOpen = useSmt((s) => s.link.kind === 'open');
   const reload = useCallback(() => {
+    // A page just (re)loaded asks once its link to the console is up.
+    if (!linkOpen) return;
     void api.listDrafts().then((r) => {
       if (!r.ok) return setError(r.error.message);
       setError(null);
       setDrafts(r.value.drafts);
       setCorrupt(r.value.corrupt);
     });
-  }, [api]);
+  }, [api, linkOpen]);
   useEffect(reload, [reload]);
 
   return (
@@ -100,7 +103,7 @@ export function DraftsScreen({ draftId }: { draftId: string | undefined }) {
             <p className="empty">Pick a draft on the left, or start a new one.</p>
           </section>
         ) : (
-          <DraftEditor key={draftId} draftId={draftId} onSaved={reload} />
+          <DraftEditor draftId={draftId} onSaved={reload} />
         )}
       </div>
     </main>

@@ -83,11 +83,11 @@ export function RecordsEditor({
         </label>
         <label>
           Primary server
-          <Field {...soa('mname')} />
+          <Field {...soa('mname')} className="wide" />
         </label>
         <label>
           Contact
-          <Field {...soa('rname')} />
+          <Field {...soa('rname')} className="wide" />
         </label>
         <label>
           Serial

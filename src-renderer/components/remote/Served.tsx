@@ -25,7 +25,9 @@ export function Served({ remote }: { remote: RemoteView }) {
   const [served, setServed] = useState<{ at: number; config: ServedConfig } | null>(null);
   const [leases, setLeases] = useState<{ at: number; view: LeasesView } | null>(null);
 
+  const linkOpen = useSmt((s) => s.link.kind === 'open');
   useEffect(() => {
+    if (!linkOpen) return;
     let live = true;
     void api.listPushedObjects().then((r) => {
       if (!live || !r.ok) return;
@@ -37,7 +39,7 @@ export function Served({ remote }: { remote: RemoteView }) {
     return () => {
       live = false;
     };
-  }, [api]);
+  }, [api, linkOpen]);
 
   const show = async () => {
     setBusy(true);
@@ -112,7 +114,7 @@ export function Served({ remote }: { remote: RemoteView }) {
         <div aria-label="Served zone">
           <p className="muted" role="status">
             {served.config.served
-              ? `${remote.id} serves ${zone}${served.config.version === null ? ' (not pushed by a console)' : ` at version ${served.config.version}`}; asked ${formatAge(served.at, now)} (${formatClock(served.at)}).`
+              ? `${remote.id} serves ${served.config.object.kind === 'zone' ? served.config.object.name : ''}${served.config.version === null ? ' (not pushed by a console)' : ` at version ${served.config.version}`}; asked ${formatAge(served.at, now)} (${formatClock(served.at)}).`
               : `${remote.id} does not serve this zone; push it from a draft or the Push screen.`}
           </p>
           {served.config.text !== null && (
