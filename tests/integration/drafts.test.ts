@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleProfilePath, labConsoleSealers } from '../../lab/lab';
+import { consoleProfilePath, killBroker, labConsoleSealers } from '../../lab/lab';
 import { createSimulation, type Simulation } from '../../src-agent/simulate/simulation';
 import { ConsoleService } from '../../src-main/core/service/console-service';
 import { openProfileSession } from '../../src-main/core/service/profile-session';
@@ -128,4 +128,28 @@ describe('drafts with real brokers', () => {
     expect(served).toMatchObject({ ok: true, value: { served: true, version: 2, text: fleetZoneText(2) } });
     expect(await service.handle('listPushedObjects', [])).toEqual({ ok: true, value: [object] });
   }, 180_000);
+
+  it('opens a profile and keeps drafts while no broker answers', async () => {
+    for (const name of ['secondary', 'primary'] as const) await killBroker(name, lab?.opts);
+    const started = performance.now();
+    // What the browser host and the desktop app do at start: the connection is made in the background.
+    const session = await openProfileSession({
+      profileFile: consoleProfilePath(lab?.opts),
+      dbFile: join(dbDir, 'offline.db'),
+      sealers: await labConsoleSealers(lab?.opts),
+    });
+    const offline = new ConsoleService(session, { actor: 'drafts test' });
+    try {
+      expect(performance.now() - started).toBeLessThan(10_000);
+      expect(session.core.connectionStatus().state.kind).not.toBe('connected');
+      const saved = await offline.handle('saveDraft', [
+        { name: 'offline', object, content: { format: 'zone-text', text: fleetZoneText(5) }, targets: 'all' },
+      ]);
+      expect(saved).toMatchObject({ ok: true, value: { problems: [] } });
+      const check = await offline.handle('checkDraft', [{ id: saved.ok ? saved.value.id : '' }]);
+      expect(check).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    } finally {
+      await offline.close();
+    }
+  }, 120_000);
 });
