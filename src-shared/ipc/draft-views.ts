@@ -68,7 +68,7 @@ export const DraftInput = z.object({
   name: z.string().trim().min(1, 'give the draft a name').max(200, 'a draft name is at most 200 characters'),
   object: ConfigObject,
   content: DraftContent,
-  /** A selector such as `all`, `r-1,r-2` or `site:ams`; empty until the admin picks targets. */
+  /** A selector such as `all`, `r-1,r-2` or `tag:site=ams`; empty until the admin picks targets. */
   targets: z.string().max(10_000),
 });
 export type DraftInput = z.input<typeof DraftInput>;

@@ -276,7 +276,7 @@ export function DraftEditor({ draftId, onSaved }: { draftId: string; onSaved: ()
               aria-label="Targets"
               className="mono"
               value={s.targets}
-              placeholder="all, r-0001,r-0002 or site:ams"
+              placeholder="all, r-0001,r-0002 or tag:site=ams"
               onChange={(e) => set({ targets: e.target.value })}
             />
           </label>
