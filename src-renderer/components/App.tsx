@@ -6,6 +6,7 @@ import { ConnectionBar } from './ConnectionBar';
 import { FleetScreen } from './FleetScreen';
 import { NavRail } from './NavRail';
 import { Notices } from './Notices';
+import { DraftsScreen } from './drafts/DraftsScreen';
 import { RemoteScreen } from './remote/RemoteScreen';
 import { ShortcutHelp } from './ShortcutHelp';
 
@@ -16,6 +17,8 @@ function Screen() {
       return <FleetScreen />;
     case 'remote':
       return <RemoteScreen key={route.remoteId} remoteId={route.remoteId} />;
+    case 'drafts':
+      return <DraftsScreen draftId={route.draftId} />;
     case 'audit':
       return <AuditScreen />;
     case 'broker':

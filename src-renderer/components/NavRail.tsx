@@ -1,4 +1,12 @@
-import { auditRoute, brokerRoute, fleetRoute, formatRoute, type Route, type Screen } from '../nav/route';
+import {
+  auditRoute,
+  brokerRoute,
+  draftsRoute,
+  fleetRoute,
+  formatRoute,
+  type Route,
+  type Screen,
+} from '../nav/route';
 import { useSmt } from '../store/react';
 
 const items: { screen: Screen; route: Route; label: string; keys: string; icon: string }[] = [
@@ -8,6 +16,13 @@ const items: { screen: Screen; route: Route; label: string; keys: string; icon: 
     label: 'Fleet',
     keys: 'g f',
     icon: 'M2 3h12v3H2zM2 7h12v3H2zM2 11h12v3H2z',
+  },
+  {
+    screen: 'drafts',
+    route: draftsRoute,
+    label: 'Drafts',
+    keys: 'g d',
+    icon: 'M3 1h7l3 3v11H3zM5 7h6v1.5H5zM5 10h6v1.5H5z',
   },
   {
     screen: 'broker',
@@ -44,7 +59,7 @@ export function NavRail() {
             className="rail-item"
           >
             <svg viewBox="0 0 16 16" width="18" height="18" aria-hidden="true">
-              <path d={item.icon} />
+              <path d={item.icon} fillRule="evenodd" />
             </svg>
             <span>{item.label}</span>
             {item.screen === 'fleet' && offline > 0 && (

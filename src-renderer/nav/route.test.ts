@@ -15,6 +15,10 @@ describe('routes', () => {
     ['#/audit', { screen: 'audit' }],
     ['#/broker', { screen: 'broker' }],
     ['#/audit/x', { screen: 'fleet' }],
+    ['#/drafts', { screen: 'drafts' }],
+    ['#/drafts/new', { screen: 'drafts', draftId: 'new' }],
+    ['#/drafts/d-lx2k9a3f01', { screen: 'drafts', draftId: 'd-lx2k9a3f01' }],
+    ['#/drafts/../etc', { screen: 'fleet' }],
   ])('%s → %o', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
   });
@@ -25,6 +29,8 @@ describe('routes', () => {
       { screen: 'remote', remoteId: 'dns-01-lab' },
       { screen: 'audit' },
       { screen: 'broker' },
+      { screen: 'drafts' },
+      { screen: 'drafts', draftId: 'd-lx2k9a3f01' },
     ] as Route[]) {
       expect(parseRoute(formatRoute(r))).toEqual(r);
     }

@@ -1,3 +1,4 @@
+import { DraftId } from '../../src-shared/ipc/draft-views';
 import { RemoteId } from '../../src-shared/protocol';
 
 /**
@@ -5,10 +6,16 @@ import { RemoteId } from '../../src-shared/protocol';
  * land on the same screen. Hash changes never leave the page, which the Electron shell requires.
  */
 export type Route =
-  { screen: 'fleet' } | { screen: 'remote'; remoteId: string } | { screen: 'audit' } | { screen: 'broker' };
+  | { screen: 'fleet' }
+  | { screen: 'remote'; remoteId: string }
+  /** The drafts list, with one draft open (`new` for one not saved yet) or none. */
+  | { screen: 'drafts'; draftId?: string }
+  | { screen: 'audit' }
+  | { screen: 'broker' };
 export type Screen = Route['screen'];
 
 export const fleetRoute: Route = { screen: 'fleet' };
+export const draftsRoute: Route = { screen: 'drafts' };
 export const auditRoute: Route = { screen: 'audit' };
 export const brokerRoute: Route = { screen: 'broker' };
 
@@ -21,6 +28,12 @@ export function parseRoute(hash: string): Route {
   }
   if (parts.length === 1 && parts[0] === 'audit') return auditRoute;
   if (parts.length === 1 && parts[0] === 'broker') return brokerRoute;
+  if (parts[0] === 'drafts' && parts.length === 1) return draftsRoute;
+  if (parts[0] === 'drafts' && parts.length === 2) {
+    if (parts[1] === 'new') return { screen: 'drafts', draftId: 'new' };
+    const id = DraftId.safeParse(parts[1]);
+    if (id.success) return { screen: 'drafts', draftId: id.data };
+  }
   return fleetRoute;
 }
 
@@ -34,6 +47,8 @@ export function formatRoute(route: Route): string {
       return '#/audit';
     case 'broker':
       return '#/broker';
+    case 'drafts':
+      return route.draftId === undefined ? '#/drafts' : `#/drafts/${encodeURIComponent(route.draftId)}`;
   }
 }
 

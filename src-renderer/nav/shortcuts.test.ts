@@ -21,6 +21,14 @@ describe('shortcuts', () => {
       [undefined, 'go-fleet'],
     ],
     [
+      'g d to the drafts',
+      [
+        ['g', 0],
+        ['d', 100],
+      ],
+      [undefined, 'go-drafts'],
+    ],
+    [
       'the audit and broker screens',
       [
         ['g', 0],

@@ -2,7 +2,8 @@
  * Keyboard shortcuts as an admin who lives in the console expects them: two-key "go to" sequences
  * (g then f), single keys for the current screen, never while typing in a field.
  */
-export type ShortcutAction = 'go-fleet' | 'go-audit' | 'go-broker' | 'focus-search' | 'help' | 'back';
+export type ShortcutAction =
+  'go-fleet' | 'go-drafts' | 'go-audit' | 'go-broker' | 'focus-search' | 'help' | 'back';
 
 export interface Shortcut {
   keys: string;
@@ -12,6 +13,7 @@ export interface Shortcut {
 
 export const shortcuts: readonly Shortcut[] = [
   { keys: 'g f', action: 'go-fleet', label: 'Go to the fleet' },
+  { keys: 'g d', action: 'go-drafts', label: 'Go to the drafts' },
   { keys: 'g a', action: 'go-audit', label: 'Go to the audit trail' },
   { keys: 'g b', action: 'go-broker', label: 'Go to the broker path' },
   { keys: '/', action: 'focus-search', label: 'Search the fleet (or the audit trail, on its screen)' },

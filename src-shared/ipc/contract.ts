@@ -5,6 +5,18 @@ import { AuditCsv, AuditPage, AuditQuery } from './audit-views';
 import { BrokerPathView } from './broker-views';
 import { RemoteDeliveries, RemoteDeliveriesQuery } from './delivery-views';
 import { CommandOutcome, CommandRequest, RemoteEvent, RemoteEventsQuery } from './remote-views';
+import {
+  Draft,
+  DraftCheck,
+  DraftId,
+  DraftInput,
+  DraftSummary,
+  LeasesQuery,
+  LeasesView,
+  ServedQuery,
+  ServedView,
+} from './draft-views';
+import { ConfigObject } from '../protocol';
 import { ConnectionStatus, FleetPatch, FleetSnapshot, RejectCounters } from './views';
 
 /**
@@ -22,6 +34,23 @@ export const calls = {
   getRemoteEvents: { args: z.tuple([RemoteEventsQuery]), result: z.array(RemoteEvent) },
   /** Resolves once every remote answered or the wait ran out (those are `waiting`). */
   runCommand: { args: z.tuple([CommandRequest]), result: z.array(CommandOutcome) },
+  // What a remote serves, asked of the remote itself (it must be online).
+  getServed: { args: z.tuple([ServedQuery]), result: ServedView },
+  getLeases: { args: z.tuple([LeasesQuery]), result: LeasesView },
+  /** Zones and scopes this profile has pushed: the choices the served view offers. */
+  listPushedObjects: { args: z.tuple([]), result: z.array(ConfigObject) },
+  // Drafts (docs/drafts.md): all but checkDraft work with no broker.
+  listDrafts: {
+    args: z.tuple([]),
+    /** `corrupt` says which stored drafts do not read back (left out of `drafts`). */
+    result: z.object({ drafts: z.array(DraftSummary), corrupt: z.array(z.string()) }),
+  },
+  getDraft: { args: z.tuple([z.object({ id: DraftId })]), result: Draft },
+  /** Saved even with problems; the answer lists them. */
+  saveDraft: { args: z.tuple([DraftInput]), result: Draft },
+  deleteDraft: { args: z.tuple([z.object({ id: DraftId })]), result: z.object({ deleted: DraftId }) },
+  /** Asks the draft's targets what they serve now; conflicts where a version moved past the base. */
+  checkDraft: { args: z.tuple([z.object({ id: DraftId })]), result: DraftCheck },
   /** This remote's recent deliveries and what still waits to reach it, from the outbox. */
   getRemoteDeliveries: { args: z.tuple([RemoteDeliveriesQuery]), result: RemoteDeliveries },
   // The audit trail (docs/audit.md): search, and the same search as CSV.

@@ -14,10 +14,12 @@ import { osUser } from '../../../src-node/os-user';
 import { auditHandlers } from './audit-handlers';
 import { brokerHandlers } from './broker-handlers';
 import { deliveryHandlers } from './delivery-handlers';
+import { draftHandlers } from './draft-handlers';
 import { fleetHandlers } from './fleet-handlers';
 import { CallError, type Handler, type Handlers } from './handlers';
 import type { ProfileSession } from './profile-session';
 import { remoteHandlers } from './remote-handlers';
+import { servedHandlers } from './served-handlers';
 import { trendHandlers } from './trend-handlers';
 
 type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
@@ -29,6 +31,8 @@ export interface ConsoleServiceOptions {
   actor?: string;
   /** How long a command call waits for the remotes' answers. */
   commandWaitMs?: number;
+  /** How long a remote has to answer a query (served view, draft check). */
+  queryTimeoutMs?: number;
 }
 
 /**
@@ -63,6 +67,12 @@ export class ConsoleService implements SmtBackend {
       ...deliveryHandlers(session),
       ...auditHandlers(session, now),
       ...brokerHandlers(session, { now, log: this.log }),
+      ...servedHandlers(session, { queryTimeoutMs: opts.queryTimeoutMs ?? 8_000 }),
+      ...draftHandlers(session, {
+        actor: opts.actor ?? osUser(),
+        now,
+        checkTimeoutMs: opts.queryTimeoutMs ?? 8_000,
+      }),
     };
     this.wire();
   }

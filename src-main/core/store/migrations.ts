@@ -105,4 +105,19 @@ export const migrations: readonly string[] = [
   CREATE INDEX audit_at ON audit (at);
   CREATE INDEX deliveries_remote ON deliveries (remote_id, updated_at);
   `,
+  // 7: drafts of zones and scopes, written with or without a broker (docs/drafts.md).
+  `
+  CREATE TABLE drafts (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    object TEXT NOT NULL,
+    content TEXT NOT NULL,
+    targets TEXT NOT NULL,
+    base TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    author TEXT NOT NULL
+  );
+  CREATE INDEX drafts_updated ON drafts (updated_at);
+  `,
 ];

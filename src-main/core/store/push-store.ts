@@ -160,6 +160,12 @@ export class PushStore {
       maxVersion: db.prepare<[string], { v: number | null }>(
         'SELECT MAX(version) AS v FROM pushes WHERE object_key = ?',
       ),
+      pushAt: db.prepare<[string, number], PushRow>(
+        'SELECT * FROM pushes WHERE object_key = ? AND version = ? ORDER BY seq DESC LIMIT 1',
+      ),
+      objects: db.prepare<[], { object: string }>(
+        'SELECT object FROM pushes GROUP BY object_key ORDER BY MAX(seq) DESC',
+      ),
       setState: db.prepare('UPDATE pushes SET state = ?, halt_reason = ? WHERE id = ?'),
       insertDelivery: db.prepare(
         `INSERT INTO deliveries (push_id, remote_id, smt_id, attempt, kind, state, updated_at)
@@ -218,6 +224,20 @@ export class PushStore {
   /** The highest version ever pushed for this object, 0 when none. */
   maxVersion(object: ObjectRef): number {
     return this.q.maxVersion.get(objectKey(object))?.v ?? 0;
+  }
+
+  /** The push that carried this version of the object (a draft's base, a served version), if this profile made it. */
+  pushAt(object: ObjectRef, version: number): PushRecord | undefined {
+    const row = this.q.pushAt.get(objectKey(object), version);
+    return row ? readPush(row) : undefined;
+  }
+
+  /** Every zone and scope this profile has pushed, most recently pushed first. */
+  objects(): ObjectRef[] {
+    return this.q.objects.all().flatMap(({ object }) => {
+      const parsed = ConfigObject.safeParse(JSON.parse(object));
+      return parsed.success ? [parsed.data] : [];
+    });
   }
 
   /**

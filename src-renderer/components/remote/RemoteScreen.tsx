@@ -6,6 +6,7 @@ import { Deliveries } from './Deliveries';
 import { Events, useRemoteEvents } from './Events';
 import { Gauges } from './Gauges';
 import { Processes } from './Processes';
+import { Served } from './Served';
 import { SystemInfo } from './SystemInfo';
 import { TrendPanel } from './TrendPanel';
 
@@ -68,6 +69,7 @@ export function RemoteScreen({ remoteId }: { remoteId: string }) {
         </div>
       </div>
       <TrendPanel remoteId={remote.id} />
+      <Served remote={remote} />
     </main>
   );
 }

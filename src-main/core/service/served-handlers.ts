@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { ServedConfig } from '../../../src-shared/protocol';
+import type { Lease } from '../../../src-shared/ipc/draft-views';
+import { QueryTimeoutError } from '../queries';
+import { CallError, type HandlersOf } from './handlers';
+import type { ProfileSession } from './profile-session';
+
+/** The fields of a Kea lease4 an admin reads (Kea's own names); the rest is not shown. */
+const KeaLease = z.object({
+  'ip-address': z.string(),
+  'hw-address': z.string().optional(),
+  hostname: z.string().optional(),
+  cltt: z.number().optional(),
+  'valid-lft': z.number().optional(),
+  state: z.number().optional(),
+});
+const LEASE_STATES: Record<number, string> = { 0: 'default', 1: 'declined', 2: 'expired-reclaimed' };
+
+export function readLeases(raw: unknown): { leases: Lease[]; unreadable: number } {
+  const list = z.object({ leases: z.array(z.unknown()) }).safeParse(raw);
+  if (!list.success) return { leases: [], unreadable: 1 };
+  const leases: Lease[] = [];
+  let unreadable = 0;
+  for (const item of list.data.leases) {
+    const l = KeaLease.safeParse(item);
+    if (!l.success) {
+      unreadable++;
+      continue;
+    }
+    const d = l.data;
+    leases.push({
+      ipAddress: d['ip-address'],
+      hwAddress: d['hw-address'] || null,
+      hostname: d.hostname || null,
+      expiresAt:
+        d.cltt !== undefined && d['valid-lft'] !== undefined ? (d.cltt + d['valid-lft']) * 1000 : null,
+      state: LEASE_STATES[d.state ?? 0] ?? `state ${d.state}`,
+    });
+  }
+  return { leases, unreadable };
+}
+
+/**
+ * The Remote screen's "served configuration": asks the remote itself (a query, so it must be online) what
+ * it serves for one zone or scope, and which leases it holds in a subnet. Objects this profile has pushed
+ * are offered as choices; any other name can be asked for too.
+ */
+export const servedHandlers = (
+  session: () => ProfileSession,
+  opts: { queryTimeoutMs: number },
+): HandlersOf<'getServed' | 'getLeases' | 'listPushedObjects'> => {
+  const ask = async (remoteId: string, body: Parameters<ProfileSession['core']['query']>[1]) => {
+    const s = session();
+    const remote = s.core.fleet.get(remoteId);
+    if (!remote) {
+      throw new CallError(
+        'not-found',
+        `No remote ${remoteId} in this profile's fleet: pick one from the fleet table.`,
+      );
+    }
+    const link = s.core.connectionStatus().state.kind;
+    if (link !== 'connected') {
+      throw new CallError(
+        'unavailable',
+        `No broker is connected (${link}): the remote must be online to answer. Try again when the connection bar shows connected.`,
+      );
+    }
+    let reply;
+    try {
+      reply = await s.core.query(remoteId, body, { timeoutMs: opts.queryTimeoutMs });
+    } catch (e) {
+      if (e instanceof QueryTimeoutError) {
+        throw new CallError(
+          'unavailable',
+          `${remoteId} did not answer within ${Math.round(opts.queryTimeoutMs / 1000)} s: the remote must be online to answer. Check its status in the fleet, then try again.`,
+        );
+      }
+      throw e;
+    }
+    if (!reply.ok) throw new CallError('unavailable', `${remoteId} answered: ${reply.error}`);
+    return reply.data;
+  };
+  return {
+    getServed: async ({ remoteId, object }) => {
+      const served = ServedConfig.safeParse(await ask(remoteId, { query: 'config', object }));
+      if (!served.success) {
+        throw new CallError(
+          'unavailable',
+          `${remoteId} answered with something that is not a served configuration; update its agent.`,
+        );
+      }
+      return served.data;
+    },
+    getLeases: async ({ remoteId, subnet }) => ({
+      subnet,
+      ...readLeases(await ask(remoteId, { query: 'leases', subnet })),
+    }),
+    listPushedObjects: () => session().push.store.objects(),
+  };
+};
