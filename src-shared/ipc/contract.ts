@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import type { IpcResult } from './result';
 import { TrendQuery, TrendSeries } from '../trends/trend';
+import { MessageId } from '../protocol';
+import { PushPreview } from '../push/preview';
+import { PreviewRequest } from '../push/request';
+import {
+  CancelPushOutcome,
+  PushDetail,
+  PushListItem,
+  PushProgressEvent,
+  StartPushRequest,
+  StartedPush,
+} from './push-views';
 import { CommandOutcome, CommandRequest, RemoteEvent, RemoteEventsQuery } from './remote-views';
 import { ConnectionStatus, FleetPatch, FleetSnapshot, RejectCounters } from './views';
 
@@ -19,12 +30,23 @@ export const calls = {
   getRemoteEvents: { args: z.tuple([RemoteEventsQuery]), result: z.array(RemoteEvent) },
   /** Resolves once every remote answered or the wait ran out (those are `waiting`). */
   runCommand: { args: z.tuple([CommandRequest]), result: z.array(CommandOutcome) },
+  // Pushes: preview, start, follow, cancel and retry (docs/push.md, "The Push screen").
+  /** Asks every target what it serves now; nothing is written or sent but queries. */
+  previewPush: { args: z.tuple([PreviewRequest]), result: PushPreview },
+  /** Resolves once the outbox holds the push, before anything is sent. */
+  startPush: { args: z.tuple([StartPushRequest]), result: StartedPush },
+  /** The most recent pushes first. */
+  listPushes: { args: z.tuple([]), result: z.array(PushListItem) },
+  getPush: { args: z.tuple([MessageId]), result: PushDetail },
+  cancelPush: { args: z.tuple([MessageId]), result: CancelPushOutcome },
+  retryPush: { args: z.tuple([MessageId]), result: z.object({ retried: z.number().int() }) },
 } as const;
 
 /** Events pushed from the core; the preload exposes each as a named `on<Name>` subscription. */
 export const events = {
   fleetPatch: FleetPatch,
   connectionChanged: ConnectionStatus,
+  pushProgress: PushProgressEvent,
 } as const;
 
 export type CallName = keyof typeof calls;

@@ -11,9 +11,11 @@ import {
 import { err, ok, type IpcResult } from '../../../src-shared/ipc/result';
 import { silentLog, type LogSink } from '../../../src-node/log';
 import { osUser } from '../../../src-node/os-user';
+import { toProgressEvent } from '../push/push-views';
 import { fleetHandlers } from './fleet-handlers';
 import { CallError, type Handler, type Handlers } from './handlers';
 import type { ProfileSession } from './profile-session';
+import { pushHandlers } from './push-handlers';
 import { remoteHandlers } from './remote-handlers';
 import { trendHandlers } from './trend-handlers';
 
@@ -36,9 +38,11 @@ export interface ConsoleServiceOptions {
 export class ConsoleService implements SmtBackend {
   private readonly log: LogSink;
   private readonly handlers: Handlers;
+  private readonly now: () => number;
   private readonly listeners: { [E in EventName]: Set<Listener<E>> } = {
     fleetPatch: new Set(),
     connectionChanged: new Set(),
+    pushProgress: new Set(),
   };
   private unwire: () => void = () => undefined;
 
@@ -49,14 +53,17 @@ export class ConsoleService implements SmtBackend {
     this.log = opts.log ?? silentLog;
     const now = opts.now ?? Date.now;
     const session = () => this.current;
+    const actor = opts.actor ?? osUser();
+    this.now = now;
     this.handlers = {
       ...fleetHandlers(session, now),
       ...trendHandlers(session),
       ...remoteHandlers(session, {
-        actor: opts.actor ?? osUser(),
+        actor,
         now,
         commandWaitMs: opts.commandWaitMs ?? 15_000,
       }),
+      ...pushHandlers(session, { actor, now }),
     };
     this.wire();
   }
@@ -98,6 +105,7 @@ export class ConsoleService implements SmtBackend {
     const offs = [
       core.subscribe('fleetPatch', (p) => this.emit('fleetPatch', p)),
       core.subscribe('connectionChanged', (c) => this.emit('connectionChanged', c)),
+      this.current.push.engine.onProgress((p) => this.emit('pushProgress', toProgressEvent(p, this.now()))),
     ];
     this.unwire = () => offs.forEach((off) => off());
   }
