@@ -4,6 +4,7 @@ import { ConnectionBar } from './ConnectionBar';
 import { FleetScreen } from './FleetScreen';
 import { NavRail } from './NavRail';
 import { Notices } from './Notices';
+import { PushScreen } from './push/PushScreen';
 import { RemoteScreen } from './remote/RemoteScreen';
 import { ShortcutHelp } from './ShortcutHelp';
 
@@ -14,6 +15,8 @@ function Screen() {
       return <FleetScreen />;
     case 'remote':
       return <RemoteScreen key={route.remoteId} remoteId={route.remoteId} />;
+    case 'push':
+      return <PushScreen pushId={route.pushId} />;
   }
 }
 

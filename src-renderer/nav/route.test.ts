@@ -12,12 +12,23 @@ describe('routes', () => {
     ['#/remote/Upper.Case', { screen: 'fleet' }],
     ['#/remote/r-1/extra', { screen: 'fleet' }],
     ['#/nowhere', { screen: 'fleet' }],
+    ['#/push', { screen: 'push', pushId: null }],
+    [
+      '#/push/8a1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+      { screen: 'push', pushId: '8a1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' },
+    ],
+    ['#/push/not-a-push', { screen: 'fleet' }],
   ])('%s → %o', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
   });
 
   it('reads back what it writes', () => {
-    for (const r of [{ screen: 'fleet' }, { screen: 'remote', remoteId: 'dns-01-lab' }] as Route[]) {
+    for (const r of [
+      { screen: 'fleet' },
+      { screen: 'remote', remoteId: 'dns-01-lab' },
+      { screen: 'push', pushId: null },
+      { screen: 'push', pushId: '8a1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' },
+    ] as Route[]) {
       expect(parseRoute(formatRoute(r))).toEqual(r);
     }
   });

@@ -1,13 +1,18 @@
-import { RemoteId } from '../../src-shared/protocol';
+import { MessageId, RemoteId } from '../../src-shared/protocol';
 
 /**
  * Where the admin is, kept in the URL's hash (#/remote/r-0001) so a reload, the back button and a bookmark
  * land on the same screen. Hash changes never leave the page, which the Electron shell requires.
  */
-export type Route = { screen: 'fleet' } | { screen: 'remote'; remoteId: string };
+export type Route =
+  | { screen: 'fleet' }
+  | { screen: 'remote'; remoteId: string }
+  /** `pushId`: one push's live progress; null: compose a push and the recent pushes. */
+  | { screen: 'push'; pushId: string | null };
 export type Screen = Route['screen'];
 
 export const fleetRoute: Route = { screen: 'fleet' };
+export const pushRoute: Route = { screen: 'push', pushId: null };
 
 /** Anything that is not a known route is the fleet: a stale bookmark must not show a blank page. */
 export function parseRoute(hash: string): Route {
@@ -15,6 +20,11 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'remote' && parts.length === 2) {
     const id = RemoteId.safeParse(parts[1]);
     if (id.success) return { screen: 'remote', remoteId: id.data };
+  }
+  if (parts[0] === 'push' && parts.length === 1) return pushRoute;
+  if (parts[0] === 'push' && parts.length === 2) {
+    const id = MessageId.safeParse(parts[1]);
+    if (id.success) return { screen: 'push', pushId: id.data };
   }
   return fleetRoute;
 }
@@ -25,6 +35,8 @@ export function formatRoute(route: Route): string {
       return '#/fleet';
     case 'remote':
       return `#/remote/${encodeURIComponent(route.remoteId)}`;
+    case 'push':
+      return route.pushId === null ? '#/push' : `#/push/${route.pushId}`;
   }
 }
 

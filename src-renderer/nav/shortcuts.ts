@@ -2,7 +2,7 @@
  * Keyboard shortcuts as an admin who lives in the console expects them: two-key "go to" sequences
  * (g then f), single keys for the current screen, never while typing in a field.
  */
-export type ShortcutAction = 'go-fleet' | 'focus-search' | 'help' | 'back';
+export type ShortcutAction = 'go-fleet' | 'go-push' | 'focus-search' | 'help' | 'back';
 
 export interface Shortcut {
   keys: string;
@@ -12,8 +12,9 @@ export interface Shortcut {
 
 export const shortcuts: readonly Shortcut[] = [
   { keys: 'g f', action: 'go-fleet', label: 'Go to the fleet' },
+  { keys: 'g p', action: 'go-push', label: 'Go to Push (compose, preview, follow pushes)' },
   { keys: '/', action: 'focus-search', label: 'Search the fleet' },
-  { keys: 'Escape', action: 'back', label: 'Back to the fleet from a remote' },
+  { keys: 'Escape', action: 'back', label: 'Back to the fleet from a remote, or to Push from a push' },
   { keys: '?', action: 'help', label: 'Show these shortcuts' },
 ];
 
