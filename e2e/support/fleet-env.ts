@@ -8,6 +8,8 @@ export interface SimGroup {
   remotes: number;
   /** Number of the first remote: r-<first> onwards. */
   first: number;
+  /** More `simulate` arguments for this group only, e.g. ['--faults', 'r-0031:fail-validation']. */
+  args?: string[];
 }
 
 export interface FleetEnvOptions {
@@ -61,6 +63,7 @@ export async function startFleetEnv(opts: FleetEnvOptions): Promise<FleetEnv> {
         String(opts.statsIntervalMs ?? 1000),
         '--presence-interval-ms',
         String(opts.presenceIntervalMs ?? 1000),
+        ...(g.args ?? []),
       ]);
       cleanup.push(() => sim.stop());
       sims.push(sim);

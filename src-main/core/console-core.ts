@@ -54,6 +54,8 @@ export interface ConsoleCoreOptions {
   >;
 }
 
+/** The contract's events the core itself emits; push progress comes from the push engine beside it. */
+export type CoreEventName = Exclude<EventName, 'pushProgress'>;
 type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
 
 /**
@@ -85,7 +87,7 @@ export class ConsoleCore {
   private sweepTimer: NodeJS.Timeout | undefined;
   private lastBroker: number | undefined;
   private lastFailoverAt: number | null = null;
-  private readonly listeners: { [E in EventName]: Set<Listener<E>> } = {
+  private readonly listeners: { [E in CoreEventName]: Set<Listener<E>> } = {
     fleetPatch: new Set(),
     connectionChanged: new Set(),
   };
@@ -213,7 +215,7 @@ export class ConsoleCore {
     return this.guard.counters();
   }
 
-  subscribe<E extends EventName>(event: E, listener: Listener<E>): () => void {
+  subscribe<E extends CoreEventName>(event: E, listener: Listener<E>): () => void {
     const set = this.listeners[event] as Set<Listener<E>> | undefined;
     if (!set) throw new Error(`unknown event "${String(event)}"`);
     set.add(listener);
@@ -379,7 +381,7 @@ export class ConsoleCore {
     return env.id;
   }
 
-  private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+  private emit<E extends CoreEventName>(event: E, payload: EventPayload<E>): void {
     for (const l of this.listeners[event] as Set<Listener<E>>) {
       try {
         l(payload);

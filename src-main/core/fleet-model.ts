@@ -31,8 +31,7 @@ interface Tracked {
   presenceTs: number;
   statsTs: number;
   statsSeq: number | null;
-  /** From the hello, for selecting push targets; the view does not show them. */
-  tags: readonly string[];
+  /** From the hello, for selecting push targets. */
   capabilities: readonly string[];
 }
 
@@ -138,7 +137,7 @@ export class FleetModel {
   selectable(): SelectableRemote[] {
     return [...this.remotes.values()].map((r) => ({
       id: r.view.id,
-      tags: r.tags,
+      tags: r.view.tags,
       capabilities: r.capabilities,
       status: r.view.status,
       hostname: r.view.hostname,
@@ -165,10 +164,10 @@ export class FleetModel {
       kernel: b.host.kernel,
       agentVersion: b.agent.version,
       mode: b.agent.mode,
+      tags: b.tags,
       staleAfterMs: this.opts.staleIntervals * b.statsIntervalMs,
     });
     r.presenceIntervalMs = b.presenceIntervalMs;
-    r.tags = b.tags;
     r.capabilities = b.capabilities;
   }
 
@@ -185,6 +184,7 @@ export class FleetModel {
           kernel: '',
           agentVersion: '',
           mode: 'real',
+          tags: [],
           status: 'unknown',
           lastSeen: null,
           statsAt: null,
@@ -202,7 +202,6 @@ export class FleetModel {
         presenceTs: 0,
         statsTs: 0,
         statsSeq: null,
-        tags: [],
         capabilities: [],
       };
       this.remotes.set(id, r);

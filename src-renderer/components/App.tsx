@@ -7,6 +7,7 @@ import { FleetScreen } from './FleetScreen';
 import { NavRail } from './NavRail';
 import { Notices } from './Notices';
 import { DraftsScreen } from './drafts/DraftsScreen';
+import { PushScreen } from './push/PushScreen';
 import { RemoteScreen } from './remote/RemoteScreen';
 import { ShortcutHelp } from './ShortcutHelp';
 
@@ -17,6 +18,8 @@ function Screen() {
       return <FleetScreen />;
     case 'remote':
       return <RemoteScreen key={route.remoteId} remoteId={route.remoteId} />;
+    case 'push':
+      return <PushScreen pushId={route.pushId} />;
     case 'drafts':
       return <DraftsScreen draftId={route.draftId} />;
     case 'audit':

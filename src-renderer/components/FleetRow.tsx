@@ -58,6 +58,9 @@ function Processes({ processes }: { processes: RemoteView['processes'] }) {
 
 interface RowProps {
   remote: RemoteView;
+  selected: boolean;
+  /** Stable (the store's action), so a row re-renders only when its own remote or checkbox changes. */
+  onToggle: (id: string) => void;
   now: number;
   /** 1-based position among all rows, the header being 1 (aria-rowindex). */
   rowIndex: number;
@@ -65,7 +68,14 @@ interface RowProps {
 }
 
 /** One remote. Stats older than the remote's own staleness bound are dimmed and labelled with their age. */
-export const FleetRow = memo(function FleetRow({ remote: r, now, rowIndex, top }: RowProps) {
+export const FleetRow = memo(function FleetRow({
+  remote: r,
+  selected,
+  onToggle,
+  now,
+  rowIndex,
+  top,
+}: RowProps) {
   const statsAge = r.statsAt === null ? null : now - r.statsAt;
   const stale = statsAge !== null && (statsAge > r.staleAfterMs || r.status === 'offline');
   const [ip, ...moreIps] = r.ips;
@@ -74,13 +84,21 @@ export const FleetRow = memo(function FleetRow({ remote: r, now, rowIndex, top }
       role="row"
       aria-label={r.id}
       aria-rowindex={rowIndex}
+      aria-selected={selected}
       data-remote-id={r.id}
       data-status={r.status}
       data-stale={stale ? 'true' : 'false'}
-      className={`tr status-${r.status}${stale ? ' stale' : ''}`}
+      className={`tr status-${r.status}${stale ? ' stale' : ''}${selected ? ' selected' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
     >
       <div role="cell" className="td id mono">
+        <input
+          type="checkbox"
+          className="pick"
+          aria-label={`Select ${r.id}`}
+          checked={selected}
+          onChange={() => onToggle(r.id)}
+        />
         <a href={formatRoute({ screen: 'remote', remoteId: r.id })} title={`Open ${r.id}`}>
           {r.id}
         </a>

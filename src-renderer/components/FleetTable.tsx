@@ -1,5 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
+import type { RemoteView } from '../../src-shared/ipc';
 import type { SortKey } from '../store/fleet-slice';
 import { useSmt } from '../store/react';
 import { visibleRemotes } from '../store/visible-remotes';
@@ -20,7 +21,35 @@ const columns: { key: SortKey; label: string; numeric?: boolean }[] = [
   { key: 'lastSeen', label: 'Last seen', numeric: true },
 ];
 
-function HeaderRow() {
+/** Selects (or, when all of them are selected, unselects) every row the filters show, in one update. */
+function SelectVisible({ rows }: { rows: readonly RemoteView[] }) {
+  const selected = useSmt((s) => s.selected);
+  const setSelected = useSmt((s) => s.setSelected);
+  const picked = useMemo(() => rows.reduce((n, r) => n + (selected.has(r.id) ? 1 : 0), 0), [rows, selected]);
+  const all = rows.length > 0 && picked === rows.length;
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (ref.current) ref.current.indeterminate = picked > 0 && !all;
+  }, [picked, all]);
+  return (
+    <input
+      ref={ref}
+      className="pick"
+      type="checkbox"
+      aria-label={`Select all ${rows.length} shown`}
+      checked={all}
+      disabled={rows.length === 0}
+      onChange={() =>
+        setSelected(
+          rows.map((r) => r.id),
+          !all,
+        )
+      }
+    />
+  );
+}
+
+function HeaderRow({ rows }: { rows: readonly RemoteView[] }) {
   const sort = useSmt((s) => s.sort);
   const sortBy = useSmt((s) => s.sortBy);
   return (
@@ -33,8 +62,9 @@ function HeaderRow() {
               key={c.key}
               role="columnheader"
               aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
-              className={`th${c.numeric ? ' numeric' : ''}${active ? ' sorted' : ''}`}
+              className={`th${c.numeric ? ' numeric' : ''}${active ? ' sorted' : ''}${c.key === 'id' ? ' id' : ''}`}
             >
+              {c.key === 'id' && <SelectVisible rows={rows} />}
               <button type="button" onClick={() => sortBy(c.key)} title={`Sort by ${c.label.toLowerCase()}`}>
                 {c.label}
                 <span className="sort-arrow" aria-hidden="true">
@@ -51,7 +81,7 @@ function HeaderRow() {
 
 function EmptyState({ loaded, filtered }: { loaded: boolean; filtered: boolean }) {
   let text = 'Loading the fleet…';
-  if (loaded && filtered) text = 'No remote matches the search or the status filter.';
+  if (loaded && filtered) text = 'No remote matches the search and the filters: clear one to see more.';
   else if (loaded) text = 'No remote has reported yet. Remotes appear here as soon as their agents connect.';
   return (
     <div className="empty" role="status">
@@ -69,11 +99,15 @@ export function FleetTable() {
   const query = useSmt((s) => s.query);
   const statusFilter = useSmt((s) => s.statusFilter);
   const sort = useSmt((s) => s.sort);
+  const tag = useSmt((s) => s.tagFilter);
+  const down = useSmt((s) => s.downFilter);
+  const selected = useSmt((s) => s.selected);
+  const toggle = useSmt((s) => s.toggleSelected);
   const loaded = useSmt((s) => s.fleetAt !== null);
   const now = useSmt((s) => s.now);
   const rows = useMemo(
-    () => visibleRemotes(remotes, query, statusFilter, sort),
-    [remotes, query, statusFilter, sort],
+    () => visibleRemotes(remotes, query, statusFilter, sort, { tag, down }),
+    [remotes, query, statusFilter, sort, tag, down],
   );
   const scrollRef = useRef<HTMLDivElement>(null);
 
@@ -95,7 +129,7 @@ export function FleetTable() {
       className="fleet-table"
       data-testid="fleet-table"
     >
-      <HeaderRow />
+      <HeaderRow rows={rows} />
       <div role="rowgroup" className="tbody" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => {
           const remote = rows[item.index];
@@ -103,6 +137,8 @@ export function FleetTable() {
             <FleetRow
               key={remote.id}
               remote={remote}
+              selected={selected.has(remote.id)}
+              onToggle={toggle}
               now={now}
               rowIndex={item.index + 2}
               top={item.start - HEADER_HEIGHT}

@@ -4,6 +4,7 @@ import {
   draftsRoute,
   fleetRoute,
   formatRoute,
+  pushRoute,
   type Route,
   type Screen,
 } from '../nav/route';
@@ -16,6 +17,13 @@ const items: { screen: Screen; route: Route; label: string; keys: string; icon: 
     label: 'Fleet',
     keys: 'g f',
     icon: 'M2 3h12v3H2zM2 7h12v3H2zM2 11h12v3H2z',
+  },
+  {
+    screen: 'push',
+    route: pushRoute,
+    label: 'Push',
+    keys: 'g p',
+    icon: 'M8 1l5 5h-3v5H6V6H3zM2 13h12v2H2z',
   },
   {
     screen: 'drafts',

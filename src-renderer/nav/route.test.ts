@@ -19,6 +19,12 @@ describe('routes', () => {
     ['#/drafts/new', { screen: 'drafts', draftId: 'new' }],
     ['#/drafts/d-lx2k9a3f01', { screen: 'drafts', draftId: 'd-lx2k9a3f01' }],
     ['#/drafts/../etc', { screen: 'fleet' }],
+    ['#/push', { screen: 'push', pushId: null }],
+    [
+      '#/push/8a1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+      { screen: 'push', pushId: '8a1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' },
+    ],
+    ['#/push/not-a-push', { screen: 'fleet' }],
   ])('%s → %o', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
   });
@@ -31,6 +37,8 @@ describe('routes', () => {
       { screen: 'broker' },
       { screen: 'drafts' },
       { screen: 'drafts', draftId: 'd-lx2k9a3f01' },
+      { screen: 'push', pushId: null },
+      { screen: 'push', pushId: '8a1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' },
     ] as Route[]) {
       expect(parseRoute(formatRoute(r))).toEqual(r);
     }

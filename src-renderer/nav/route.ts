@@ -1,5 +1,5 @@
 import { DraftId } from '../../src-shared/ipc/draft-views';
-import { RemoteId } from '../../src-shared/protocol';
+import { MessageId, RemoteId } from '../../src-shared/protocol';
 
 /**
  * Where the admin is, kept in the URL's hash (#/remote/r-0001) so a reload, the back button and a bookmark
@@ -8,6 +8,8 @@ import { RemoteId } from '../../src-shared/protocol';
 export type Route =
   | { screen: 'fleet' }
   | { screen: 'remote'; remoteId: string }
+  /** `pushId`: one push's live progress; null: compose a push and the recent pushes. */
+  | { screen: 'push'; pushId: string | null }
   /** The drafts list, with one draft open (`new` for one not saved yet) or none. */
   | { screen: 'drafts'; draftId?: string }
   | { screen: 'audit' }
@@ -15,6 +17,7 @@ export type Route =
 export type Screen = Route['screen'];
 
 export const fleetRoute: Route = { screen: 'fleet' };
+export const pushRoute: Route = { screen: 'push', pushId: null };
 export const draftsRoute: Route = { screen: 'drafts' };
 export const auditRoute: Route = { screen: 'audit' };
 export const brokerRoute: Route = { screen: 'broker' };
@@ -25,6 +28,11 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'remote' && parts.length === 2) {
     const id = RemoteId.safeParse(parts[1]);
     if (id.success) return { screen: 'remote', remoteId: id.data };
+  }
+  if (parts[0] === 'push' && parts.length === 1) return pushRoute;
+  if (parts[0] === 'push' && parts.length === 2) {
+    const id = MessageId.safeParse(parts[1]);
+    if (id.success) return { screen: 'push', pushId: id.data };
   }
   if (parts.length === 1 && parts[0] === 'audit') return auditRoute;
   if (parts.length === 1 && parts[0] === 'broker') return brokerRoute;
@@ -43,6 +51,8 @@ export function formatRoute(route: Route): string {
       return '#/fleet';
     case 'remote':
       return `#/remote/${encodeURIComponent(route.remoteId)}`;
+    case 'push':
+      return route.pushId === null ? '#/push' : `#/push/${route.pushId}`;
     case 'audit':
       return '#/audit';
     case 'broker':

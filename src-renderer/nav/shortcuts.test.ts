@@ -21,6 +21,14 @@ describe('shortcuts', () => {
       [undefined, 'go-fleet'],
     ],
     [
+      'the push screen',
+      [
+        ['g', 0],
+        ['p', 100],
+      ],
+      [undefined, 'go-push'],
+    ],
+    [
       'g d to the drafts',
       [
         ['g', 0],

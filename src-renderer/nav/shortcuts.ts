@@ -3,7 +3,7 @@
  * (g then f), single keys for the current screen, never while typing in a field.
  */
 export type ShortcutAction =
-  'go-fleet' | 'go-drafts' | 'go-audit' | 'go-broker' | 'focus-search' | 'help' | 'back';
+  'go-fleet' | 'go-push' | 'go-drafts' | 'go-audit' | 'go-broker' | 'focus-search' | 'help' | 'back';
 
 export interface Shortcut {
   keys: string;
@@ -13,11 +13,12 @@ export interface Shortcut {
 
 export const shortcuts: readonly Shortcut[] = [
   { keys: 'g f', action: 'go-fleet', label: 'Go to the fleet' },
+  { keys: 'g p', action: 'go-push', label: 'Go to Push (compose, preview, follow pushes)' },
   { keys: 'g d', action: 'go-drafts', label: 'Go to the drafts' },
   { keys: 'g a', action: 'go-audit', label: 'Go to the audit trail' },
   { keys: 'g b', action: 'go-broker', label: 'Go to the broker path' },
   { keys: '/', action: 'focus-search', label: 'Search the fleet (or the audit trail, on its screen)' },
-  { keys: 'Escape', action: 'back', label: 'Back to the fleet from a remote' },
+  { keys: 'Escape', action: 'back', label: 'Back to the fleet from a remote, or to Push from a push' },
   { keys: '?', action: 'help', label: 'Show these shortcuts' },
 ];
 

@@ -1,6 +1,6 @@
 import { useContext, useEffect } from 'react';
 import { StoreContext } from '../store/react';
-import { auditRoute, brokerRoute, draftsRoute, fleetRoute } from './route';
+import { auditRoute, brokerRoute, draftsRoute, fleetRoute, pushRoute } from './route';
 import { idleKeys, isTyping, pressKey, type KeyState } from './shortcuts';
 
 /** Listens on the document once; actions go through the store like any click. */
@@ -18,6 +18,9 @@ export function useShortcuts(): void {
       switch (r.action) {
         case 'go-fleet':
           s.navigate(fleetRoute);
+          break;
+        case 'go-push':
+          s.navigate(pushRoute);
           break;
         case 'go-drafts':
           s.navigate(draftsRoute);
@@ -42,7 +45,9 @@ export function useShortcuts(): void {
           s.setHelpOpen(true);
           break;
         case 'back':
-          if (s.route.screen === 'remote' && !s.helpOpen) s.navigate(fleetRoute);
+          if (s.helpOpen) break;
+          if (s.route.screen === 'remote') s.navigate(fleetRoute);
+          else if (s.route.screen === 'push' && s.route.pushId !== null) s.navigate(pushRoute);
           break;
         case undefined:
           break;

@@ -75,3 +75,23 @@ describe('fleet reducers', () => {
     expect(store.getState().counts).toEqual({ online: 0, offline: 1, unknown: 0 });
   });
 });
+
+describe('fleet selection', () => {
+  it('toggles one remote and selects or clears many in one update', () => {
+    const store = createSmtStore();
+    const seen: ReadonlySet<string>[] = [];
+    store.subscribe(
+      (s) => s.selected,
+      (sel) => void seen.push(sel),
+    );
+    store.getState().toggleSelected('r-1');
+    store.getState().setSelected(['r-1', 'r-2', 'r-3'], true);
+    expect([...store.getState().selected].sort()).toEqual(['r-1', 'r-2', 'r-3']);
+    store.getState().toggleSelected('r-2');
+    store.getState().setSelected(['r-3'], false);
+    expect([...store.getState().selected]).toEqual(['r-1']);
+    expect(seen).toHaveLength(4);
+    store.getState().clearSelection();
+    expect(store.getState().selected.size).toBe(0);
+  });
+});

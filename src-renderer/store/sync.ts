@@ -1,4 +1,4 @@
-import type { FleetPatch, IpcResult, SmtApi } from '../../src-shared/ipc';
+import type { FleetPatch, IpcResult, PushProgressEvent, SmtApi } from '../../src-shared/ipc';
 import type { LinkSource } from '../api/link';
 import type { SmtStore } from './index';
 
@@ -75,6 +75,18 @@ export function startSync(
     flushTimer ??= setTimeout(flush, batchMs);
   });
   const offConnection = api.onConnectionChanged((c) => s().setConnection(c));
+  // The engine sends at most one event per push every 200 ms; many pushes at once still cost one update.
+  let progress: PushProgressEvent[] = [];
+  let progressTimer: ReturnType<typeof setTimeout> | null = null;
+  const offProgress = api.onPushProgress((p) => {
+    progress.push(p);
+    progressTimer ??= setTimeout(() => {
+      progressTimer = null;
+      const batch = progress;
+      progress = [];
+      s().takePushProgress(batch);
+    }, batchMs);
+  });
   const offLink = link.onChange((state) => {
     const was = s().link.kind;
     s().setLink(state, link.rejectedFrames());
@@ -94,9 +106,11 @@ export function startSync(
   return () => {
     offPatch();
     offConnection();
+    offProgress();
     offLink();
     clearInterval(clock);
     clearInterval(rejects);
     if (flushTimer) clearTimeout(flushTimer);
+    if (progressTimer) clearTimeout(progressTimer);
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { remote } from '../testing/remote';
-import { visibleRemotes } from './visible-remotes';
+import { fleetTags, visibleRemotes } from './visible-remotes';
 
 const fleet = new Map(
   [
@@ -88,5 +88,20 @@ describe('visibleRemotes', () => {
     expect(rows).toHaveLength(10_000);
     expect(rows[0]?.cpuPct).toBe(99);
     expect(performance.now() - t0).toBeLessThan(250);
+  });
+
+  it('filters by a tag and by a service that is down', () => {
+    const tagged = new Map([
+      ...fleet,
+      [
+        'r-0009',
+        remote('r-0009', 100, { tags: ['site:fra'], processes: [{ name: 'named', running: true }] }),
+      ],
+    ]);
+    const asc = { key: 'id', dir: 'asc' } as const;
+    expect(ids(visibleRemotes(tagged, '', 'all', asc, { tag: 'site:fra' }))).toEqual(['r-0009']);
+    expect(ids(visibleRemotes(tagged, '', 'all', asc, { down: 'named' }))).toEqual(['r-0002']);
+    expect(ids(visibleRemotes(tagged, '', 'all', asc, { down: 'kea-dhcp4' }))).toEqual([]);
+    expect(fleetTags(tagged)).toEqual(['role:dns', 'site:ams', 'site:fra']);
   });
 });

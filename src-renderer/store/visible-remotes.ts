@@ -1,5 +1,5 @@
 import type { RemoteView } from '../../src-shared/ipc';
-import type { SortKey, SortOrder, StatusFilter } from './fleet-slice';
+import type { DownFilter, SortKey, SortOrder, StatusFilter } from './fleet-slice';
 
 const statusRank: Record<RemoteView['status'], number> = { online: 0, unknown: 1, offline: 2 };
 
@@ -51,20 +51,33 @@ export function matchesQuery(r: RemoteView, terms: readonly string[]): boolean {
 
 export const queryTerms = (query: string) => query.toLowerCase().split(/\s+/).filter(Boolean);
 
+export interface ExtraFilters {
+  tag?: string | null;
+  down?: DownFilter;
+}
+
+/** A remote that runs the service and has it stopped (one without it is not "named down"). */
+const isDown = (r: RemoteView, service: NonNullable<DownFilter>) =>
+  r.processes.some((p) => p.name === service && !p.running);
+
 /**
- * The rows the table shows: filtered by the search terms (each must match the id, hostname or an IP) and
- * the status, sorted by one column with the id as tie-break. Rows without a value sort last either way.
+ * The rows the table shows: filtered by the search terms (each must match the id, hostname or an IP), the
+ * status, a tag and a service that is down, sorted by one column with the id as tie-break. Rows without a
+ * value sort last either way.
  */
 export function visibleRemotes(
   remotes: ReadonlyMap<string, RemoteView>,
   query: string,
   status: StatusFilter,
   sort: SortOrder,
+  { tag = null, down = null }: ExtraFilters = {},
 ): RemoteView[] {
   const terms = queryTerms(query);
   const rows: { r: RemoteView; v: string | number | null }[] = [];
   for (const r of remotes.values()) {
     if (status !== 'all' && r.status !== status) continue;
+    if (tag !== null && !r.tags.includes(tag)) continue;
+    if (down !== null && !isDown(r, down)) continue;
     if (terms.length > 0 && !matchesQuery(r, terms)) continue;
     rows.push({ r, v: sortValue(r, sort.key) });
   }
@@ -79,4 +92,11 @@ export function visibleRemotes(
     return x.r.id < y.r.id ? -1 : x.r.id > y.r.id ? 1 : 0;
   });
   return rows.map((x) => x.r);
+}
+
+/** Every tag the fleet announces, sorted, for the tag filter's choices. */
+export function fleetTags(remotes: ReadonlyMap<string, RemoteView>): string[] {
+  const tags = new Set<string>();
+  for (const r of remotes.values()) for (const t of r.tags) tags.add(t);
+  return [...tags].sort();
 }

@@ -11,6 +11,7 @@ export function remote(id: string, at: number, overrides: Partial<RemoteView> = 
     kernel: '6.1.0',
     agentVersion: '0.1.0',
     mode: 'simulated',
+    tags: ['site:ams', 'role:dns'],
     status: 'online',
     lastSeen: at,
     statsAt: at,

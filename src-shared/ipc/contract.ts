@@ -4,6 +4,17 @@ import { TrendQuery, TrendSeries } from '../trends/trend';
 import { AuditCsv, AuditPage, AuditQuery } from './audit-views';
 import { BrokerPathView } from './broker-views';
 import { RemoteDeliveries, RemoteDeliveriesQuery } from './delivery-views';
+import { MessageId } from '../protocol';
+import { PushPreview } from '../push/preview';
+import { PreviewRequest } from '../push/request';
+import {
+  CancelPushOutcome,
+  PushDetail,
+  PushListItem,
+  PushProgressEvent,
+  StartPushRequest,
+  StartedPush,
+} from './push-views';
 import { CommandOutcome, CommandRequest, RemoteEvent, RemoteEventsQuery } from './remote-views';
 import {
   Draft,
@@ -58,12 +69,23 @@ export const calls = {
   exportAuditCsv: { args: z.tuple([AuditQuery]), result: AuditCsv },
   // The broker path (docs/broker.md): the brokers, and each remote's queues as the broker counts them.
   getBrokerPath: { args: z.tuple([]), result: BrokerPathView },
+  // Pushes: preview, start, follow, cancel and retry (docs/push.md, "The Push screen").
+  /** Asks every target what it serves now; nothing is written or sent but queries. */
+  previewPush: { args: z.tuple([PreviewRequest]), result: PushPreview },
+  /** Resolves once the outbox holds the push, before anything is sent. */
+  startPush: { args: z.tuple([StartPushRequest]), result: StartedPush },
+  /** The most recent pushes first. */
+  listPushes: { args: z.tuple([]), result: z.array(PushListItem) },
+  getPush: { args: z.tuple([MessageId]), result: PushDetail },
+  cancelPush: { args: z.tuple([MessageId]), result: CancelPushOutcome },
+  retryPush: { args: z.tuple([MessageId]), result: z.object({ retried: z.number().int() }) },
 } as const;
 
 /** Events pushed from the core; the preload exposes each as a named `on<Name>` subscription. */
 export const events = {
   fleetPatch: FleetPatch,
   connectionChanged: ConnectionStatus,
+  pushProgress: PushProgressEvent,
 } as const;
 
 export type CallName = keyof typeof calls;

@@ -12,6 +12,8 @@ export const RemoteView = z.object({
   kernel: z.string(),
   agentVersion: z.string(),
   mode: z.enum(['real', 'simulated']),
+  /** The agent's labels (`site:ams`, `role:dns`): the fleet filters by them and a push can target them. */
+  tags: z.array(z.string()),
   /** unknown: seen on the inventory but no presence yet since the console started. */
   status: z.enum(['online', 'offline', 'unknown']),
   /** Console clock (ms) of the last message of any kind from this remote. */

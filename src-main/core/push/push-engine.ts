@@ -1,12 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import {
-  TargetSelector,
-  selectRemotes,
-  unknownIds,
-  type SelectableRemote,
-} from '../../../src-shared/config/selector';
-import { ConfigObject, ConfigPayload, type Body, type Envelope } from '../../../src-shared/protocol';
+import { selectRemotes, unknownIds, type SelectableRemote } from '../../../src-shared/config/selector';
+import type { Body, Envelope } from '../../../src-shared/protocol';
 import {
   isRetryable,
   queued,
@@ -15,37 +10,12 @@ import {
   type DeliveryState,
 } from '../../../src-shared/push/delivery';
 import { planRollout, type RolloutPlan, type RolloutStep } from '../../../src-shared/push/rollout';
+import { PushRequest, type PreviewRequest } from '../../../src-shared/push/request';
 import { summarize, type PushSummary } from '../../../src-shared/push/summary';
 import { silentLog, type LogSink } from '../../../src-node/log';
 import { VersionTakenError, type PushRecord, type PushStore } from '../store/push-store';
 
-export const PushRequest = z.object({
-  object: ConfigObject,
-  /** Omitted: one above the highest version ever pushed for this object. */
-  version: z.number().int().positive().optional(),
-  op: z.enum(['upsert', 'delete']).default('upsert'),
-  payload: ConfigPayload.optional(),
-  selector: TargetSelector,
-  /** Send to the first `canary` targets first, and to the rest only when they all applied. */
-  canary: z.number().int().positive().optional(),
-  /**
-   * A deadline (epoch ms, in the future): what has not reached a remote by then is withdrawn from the
-   * broker and ends `expired`, and the broker itself drops its copies soon after (docs/push.md).
-   */
-  expiresAt: z.number().int().positive().optional(),
-  author: z.string().min(1, 'a push names its author').max(256),
-});
-export type PushRequest = z.input<typeof PushRequest>;
-
-/** What a preview takes: a push request without what only sending needs (author, canary). */
-export const PreviewRequest = PushRequest.pick({
-  object: true,
-  version: true,
-  op: true,
-  payload: true,
-  selector: true,
-});
-export type PreviewRequest = z.input<typeof PreviewRequest>;
+export { PushRequest, PreviewRequest } from '../../../src-shared/push/request';
 
 /** A push that cannot be made: nothing was written or sent. */
 export class PushRefused extends Error {

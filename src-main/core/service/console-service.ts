@@ -15,9 +15,11 @@ import { auditHandlers } from './audit-handlers';
 import { brokerHandlers } from './broker-handlers';
 import { deliveryHandlers } from './delivery-handlers';
 import { draftHandlers } from './draft-handlers';
+import { toProgressEvent } from '../push/push-views';
 import { fleetHandlers } from './fleet-handlers';
 import { CallError, type Handler, type Handlers } from './handlers';
 import type { ProfileSession } from './profile-session';
+import { pushHandlers } from './push-handlers';
 import { remoteHandlers } from './remote-handlers';
 import { servedHandlers } from './served-handlers';
 import { trendHandlers } from './trend-handlers';
@@ -43,9 +45,11 @@ export interface ConsoleServiceOptions {
 export class ConsoleService implements SmtBackend {
   private readonly log: LogSink;
   private readonly handlers: Handlers;
+  private readonly now: () => number;
   private readonly listeners: { [E in EventName]: Set<Listener<E>> } = {
     fleetPatch: new Set(),
     connectionChanged: new Set(),
+    pushProgress: new Set(),
   };
   private unwire: () => void = () => undefined;
 
@@ -56,11 +60,13 @@ export class ConsoleService implements SmtBackend {
     this.log = opts.log ?? silentLog;
     const now = opts.now ?? Date.now;
     const session = () => this.current;
+    const actor = opts.actor ?? osUser();
+    this.now = now;
     this.handlers = {
       ...fleetHandlers(session, now),
       ...trendHandlers(session),
       ...remoteHandlers(session, {
-        actor: opts.actor ?? osUser(),
+        actor,
         now,
         commandWaitMs: opts.commandWaitMs ?? 15_000,
       }),
@@ -73,6 +79,7 @@ export class ConsoleService implements SmtBackend {
         now,
         checkTimeoutMs: opts.queryTimeoutMs ?? 8_000,
       }),
+      ...pushHandlers(session, { actor, now }),
     };
     this.wire();
   }
@@ -114,6 +121,7 @@ export class ConsoleService implements SmtBackend {
     const offs = [
       core.subscribe('fleetPatch', (p) => this.emit('fleetPatch', p)),
       core.subscribe('connectionChanged', (c) => this.emit('connectionChanged', c)),
+      this.current.push.engine.onProgress((p) => this.emit('pushProgress', toProgressEvent(p, this.now()))),
     ];
     this.unwire = () => offs.forEach((off) => off());
   }

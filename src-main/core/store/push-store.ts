@@ -2,14 +2,12 @@ import { z } from 'zod';
 import { TargetSelector } from '../../../src-shared/config/selector';
 import { ConfigObject, ConfigPayload, MessageId, RemoteId } from '../../../src-shared/protocol';
 import { DeliveryState, transition, type DeliveryEvent } from '../../../src-shared/push/delivery';
+import { PushState } from '../../../src-shared/ipc/push-views';
 import { AuditStore, type AuditEntry } from './audit-store';
 import type { Db } from './database';
 
 export type { AuditEntry } from './audit-store';
-
-/** open: under way; halted: a canary stopped it; cancelled: the admin withdrew it; done: every target done. */
-export const PushState = z.enum(['open', 'halted', 'cancelled', 'done']);
-export type PushState = z.infer<typeof PushState>;
+export { PushState } from '../../../src-shared/ipc/push-views';
 
 export const PushRecord = z.object({
   /** Creation order: pushes are sent, and resent, in this order. */

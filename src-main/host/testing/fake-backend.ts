@@ -25,6 +25,7 @@ export function remoteView(id: string, overrides: Partial<RemoteView> = {}): Rem
     kernel: '6.1.0-18-amd64',
     agentVersion: '0.1.0',
     mode: 'simulated',
+    tags: ['site:ams', 'role:dns'],
     status: 'online',
     lastSeen: now,
     statsAt: now,
