@@ -54,7 +54,9 @@ export interface ConsoleCoreOptions {
   >;
 }
 
-type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
+/** What one core emits; `profileChanged` belongs to the ConsoleService, which swaps cores. */
+type CoreEventName = Exclude<EventName, 'profileChanged'>;
+type Listener<E extends CoreEventName> = (payload: EventPayload<E>) => void;
 
 /**
  * After a withdrawn copy, how long more copies of the same message may take to come: a send retried
@@ -85,7 +87,7 @@ export class ConsoleCore {
   private sweepTimer: NodeJS.Timeout | undefined;
   private lastBroker: number | undefined;
   private lastFailoverAt: number | null = null;
-  private readonly listeners: { [E in EventName]: Set<Listener<E>> } = {
+  private readonly listeners: { [E in CoreEventName]: Set<Listener<E>> } = {
     fleetPatch: new Set(),
     connectionChanged: new Set(),
   };
@@ -203,7 +205,7 @@ export class ConsoleCore {
     return this.guard.counters();
   }
 
-  subscribe<E extends EventName>(event: E, listener: Listener<E>): () => void {
+  subscribe<E extends CoreEventName>(event: E, listener: Listener<E>): () => void {
     const set = this.listeners[event] as Set<Listener<E>> | undefined;
     if (!set) throw new Error(`unknown event "${String(event)}"`);
     set.add(listener);
@@ -369,7 +371,7 @@ export class ConsoleCore {
     return env.id;
   }
 
-  private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+  private emit<E extends CoreEventName>(event: E, payload: EventPayload<E>): void {
     for (const l of this.listeners[event] as Set<Listener<E>>) {
       try {
         l(payload);

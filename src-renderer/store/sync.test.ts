@@ -25,6 +25,7 @@ function fakeApi(snapshot: () => FleetSnapshot) {
   const listeners: { [E in EventName]: ((p: EventPayload<E>) => void)[] } = {
     fleetPatch: [],
     connectionChanged: [],
+    profileChanged: [],
   };
   const counts = { getFleet: 0, getRejects: 0 };
   const api: SmtApi = {

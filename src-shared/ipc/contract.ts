@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { IpcResult } from './result';
 import { TrendQuery, TrendSeries } from '../trends/trend';
+import { ProfileImportForm, ProfileSummary, SwitchProfileRequest } from './profile-views';
 import { CommandOutcome, CommandRequest, RemoteEvent, RemoteEventsQuery } from './remote-views';
 import { ConnectionStatus, FleetPatch, FleetSnapshot, RejectCounters } from './views';
 
@@ -19,12 +20,20 @@ export const calls = {
   getRemoteEvents: { args: z.tuple([RemoteEventsQuery]), result: z.array(RemoteEvent) },
   /** Resolves once every remote answered or the wait ran out (those are `waiting`). */
   runCommand: { args: z.tuple([CommandRequest]), result: z.array(CommandOutcome) },
+  // IPAM profiles (docs/profiles.md): the list, switching without a restart, importing a bundle.
+  listProfiles: { args: z.tuple([]), result: z.array(ProfileSummary) },
+  /** Resolves with the new active profile once its session is open; `profileChanged` follows. */
+  switchProfile: { args: z.tuple([SwitchProfileRequest]), result: ProfileSummary },
+  /** Keys are sealed at rest before this resolves and never come back over the contract. */
+  importProfile: { args: z.tuple([ProfileImportForm]), result: ProfileSummary },
 } as const;
 
 /** Events pushed from the core; the preload exposes each as a named `on<Name>` subscription. */
 export const events = {
   fleetPatch: FleetPatch,
   connectionChanged: ConnectionStatus,
+  /** Another profile is active: everything fleet-, connection- and remote-specific is to be loaded again. */
+  profileChanged: ProfileSummary,
 } as const;
 
 export type CallName = keyof typeof calls;

@@ -13,6 +13,8 @@ import { silentLog, type LogSink } from '../../../src-node/log';
 import { osUser } from '../../../src-node/os-user';
 import { fleetHandlers } from './fleet-handlers';
 import { CallError, type Handler, type Handlers } from './handlers';
+import { describeProfile, type ProfileEntry } from '../profiles/registry';
+import { profileHandlers, type ProfileSwitching } from './profile-handlers';
 import type { ProfileSession } from './profile-session';
 import { remoteHandlers } from './remote-handlers';
 import { trendHandlers } from './trend-handlers';
@@ -26,6 +28,8 @@ export interface ConsoleServiceOptions {
   actor?: string;
   /** How long a command call waits for the remotes' answers. */
   commandWaitMs?: number;
+  /** Several profiles to list, switch to and import into; without it the console lists only its own. */
+  profiles?: ProfileSwitching;
 }
 
 /**
@@ -39,8 +43,13 @@ export class ConsoleService implements SmtBackend {
   private readonly listeners: { [E in EventName]: Set<Listener<E>> } = {
     fleetPatch: new Set(),
     connectionChanged: new Set(),
+    profileChanged: new Set(),
   };
   private unwire: () => void = () => undefined;
+  /** A switch under way: a second one is refused rather than queued behind it. */
+  private switching: Promise<void> | undefined;
+  private readonly actor: string;
+  private readonly now: () => number;
 
   constructor(
     private current: ProfileSession,
@@ -48,14 +57,22 @@ export class ConsoleService implements SmtBackend {
   ) {
     this.log = opts.log ?? silentLog;
     const now = opts.now ?? Date.now;
+    this.now = now;
+    this.actor = opts.actor ?? osUser();
     const session = () => this.current;
     this.handlers = {
       ...fleetHandlers(session, now),
       ...trendHandlers(session),
       ...remoteHandlers(session, {
-        actor: opts.actor ?? osUser(),
+        actor: this.actor,
         now,
         commandWaitMs: opts.commandWaitMs ?? 15_000,
+      }),
+      ...profileHandlers(session, {
+        switching: opts.profiles,
+        actor: this.actor,
+        now,
+        switchTo: (entry) => this.switchTo(entry, opts.profiles),
       }),
     };
     this.wire();
@@ -89,8 +106,64 @@ export class ConsoleService implements SmtBackend {
   }
 
   async close(): Promise<void> {
+    await this.switching?.catch(() => undefined);
     this.unwire();
     await this.current.close();
+  }
+
+  /**
+   * Opens `entry` beside the current session and only then swaps: a profile that cannot be opened (keys
+   * that do not unseal, unreadable files) leaves the current one running and says why. The old session
+   * is closed (its broker connection with it) once the new one carries the events.
+   */
+  private switchTo(entry: ProfileEntry, switching: ProfileSwitching | undefined): Promise<void> {
+    if (!switching)
+      return Promise.reject(new CallError('unavailable', 'This console has no profiles to switch to.'));
+    if (this.switching) {
+      return Promise.reject(
+        new CallError('unavailable', 'Another profile switch is under way: try again once it is done.'),
+      );
+    }
+    const run = async () => {
+      const previous = this.current;
+      if (entry.file === previous.profileFile) {
+        throw new CallError('bad-request', `"${entry.name}" is the profile in use already.`);
+      }
+      let next: ProfileSession;
+      try {
+        next = await switching.open(entry);
+      } catch (e) {
+        this.log({ level: 'warn', msg: `profile ${entry.name} could not be opened`, error: String(e) });
+        throw new CallError(
+          'unavailable',
+          `Profile "${entry.name}" could not be opened: ${e instanceof Error ? e.message : String(e)}. Still using "${previous.name}".`,
+        );
+      }
+      this.unwire();
+      this.current = next;
+      this.wire();
+      const record = (subject: string, detail: Record<string, string>) => ({
+        at: this.now(),
+        actor: this.actor,
+        action: 'profile-switch',
+        subject,
+        detail,
+      });
+      previous.push.store.audit(record(entry.name, { from: previous.name, to: entry.name }));
+      next.push.store.audit(record(entry.name, { from: previous.name, to: entry.name }));
+      await previous
+        .close()
+        .catch((e: unknown) =>
+          this.log({ level: 'error', msg: `closing profile ${previous.name} failed`, error: String(e) }),
+        );
+      this.log({ level: 'info', msg: `switched profile ${previous.name} -> ${entry.name}` });
+      this.emit('profileChanged', await describeProfile(entry, next.profileFile));
+      this.emit('connectionChanged', next.core.connectionStatus());
+    };
+    this.switching = run().finally(() => {
+      this.switching = undefined;
+    });
+    return this.switching;
   }
 
   private wire(): void {

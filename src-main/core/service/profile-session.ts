@@ -26,6 +26,8 @@ export interface ProfileSession {
 
 export interface OpenSessionOptions {
   profileFile: string;
+  /** What the admin picks the profile by; the file's name without extension unless given. */
+  name?: string;
   /** Defaults to the profile's own database beside it. */
   dbFile?: string;
   sealers: readonly KeySealer[];
@@ -39,7 +41,7 @@ export interface OpenSessionOptions {
  */
 export function assembleSession(
   core: ConsoleCore,
-  files: { profileFile: string; dbFile: string },
+  files: { profileFile: string; dbFile: string; name?: string },
   log?: LogSink,
 ): ProfileSession {
   const logOpt = log ? { log } : {};
@@ -62,8 +64,9 @@ export function assembleSession(
       commands.close();
     });
     return {
-      name: basename(files.profileFile, extname(files.profileFile)),
-      ...files,
+      name: files.name ?? basename(files.profileFile, extname(files.profileFile)),
+      profileFile: files.profileFile,
+      dbFile: files.dbFile,
       core,
       db,
       push,
@@ -93,7 +96,11 @@ export async function openProfileSession(opts: OpenSessionOptions): Promise<Prof
   });
   const session = assembleSession(
     core,
-    { profileFile: opts.profileFile, dbFile: opts.dbFile ?? defaultDatabaseFile(opts.profileFile) },
+    {
+      profileFile: opts.profileFile,
+      dbFile: opts.dbFile ?? defaultDatabaseFile(opts.profileFile),
+      ...(opts.name === undefined ? {} : { name: opts.name }),
+    },
     opts.log,
   );
   try {
