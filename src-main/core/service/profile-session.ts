@@ -4,6 +4,7 @@ import type { KeySealer } from '../../../src-node/secrets';
 import { CommandRunner } from '../commands/command-runner';
 import { ConsoleCore, type ConsoleCoreOptions } from '../console-core';
 import { attachEvents, type AttachedEvents } from '../events/attach';
+import { loadConsoleProfile } from '../profile';
 import { attachPushEngine, type AttachedPush } from '../push/attach';
 import { openDatabase, type Db } from '../store/database';
 import { defaultDatabaseFile } from '../store/default-database';
@@ -26,7 +27,7 @@ export interface ProfileSession {
 
 export interface OpenSessionOptions {
   profileFile: string;
-  /** What the admin picks the profile by; the file's name without extension unless given. */
+  /** What the admin picks the profile by; the profile's own `name` unless given. */
   name?: string;
   /** Defaults to the profile's own database beside it. */
   dbFile?: string;
@@ -89,8 +90,10 @@ export function assembleSession(
  * passphrase throws here); whatever was opened is closed again if a step fails.
  */
 export async function openProfileSession(opts: OpenSessionOptions): Promise<ProfileSession> {
-  const core = await ConsoleCore.fromProfileFile(opts.profileFile, {
+  const profile = await loadConsoleProfile(opts.profileFile);
+  const core = new ConsoleCore({
     ...opts.core,
+    profile,
     sealers: opts.sealers,
     ...(opts.log ? { log: opts.log } : {}),
   });
@@ -99,7 +102,7 @@ export async function openProfileSession(opts: OpenSessionOptions): Promise<Prof
     {
       profileFile: opts.profileFile,
       dbFile: opts.dbFile ?? defaultDatabaseFile(opts.profileFile),
-      ...(opts.name === undefined ? {} : { name: opts.name }),
+      name: opts.name ?? profile.name,
     },
     opts.log,
   );
