@@ -3,6 +3,7 @@ import { useSmt } from '../store/react';
 import { ConnectionBar } from './ConnectionBar';
 import { FleetScreen } from './FleetScreen';
 import { NavRail } from './NavRail';
+import { ProfilesScreen } from './profiles/ProfilesScreen';
 import { Notices } from './Notices';
 import { RemoteScreen } from './remote/RemoteScreen';
 import { ShortcutHelp } from './ShortcutHelp';
@@ -14,6 +15,8 @@ function Screen() {
       return <FleetScreen />;
     case 'remote':
       return <RemoteScreen key={route.remoteId} remoteId={route.remoteId} />;
+    case 'profiles':
+      return <ProfilesScreen />;
   }
 }
 

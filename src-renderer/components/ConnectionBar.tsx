@@ -2,6 +2,7 @@ import { formatClock, formatDuration } from '../format';
 import { useSmt } from '../store/react';
 import { summarizeBroker } from './broker-state';
 import { Logo } from './Logo';
+import { ProfileSwitcher } from './profiles/ProfileSwitcher';
 
 function RejectedFrames() {
   const rejects = useSmt((s) => s.rejects);
@@ -70,6 +71,7 @@ export function ConnectionBar() {
         <span className="brand-name">SMT Console</span>
         {connection && <span className="brand-sub">{connection.consoleId}</span>}
       </div>
+      <ProfileSwitcher />
       <section
         className="bar-item broker"
         aria-label="Broker connection"

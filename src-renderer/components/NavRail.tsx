@@ -1,4 +1,4 @@
-import { fleetRoute, formatRoute, type Route, type Screen } from '../nav/route';
+import { fleetRoute, formatRoute, profilesRoute, type Route, type Screen } from '../nav/route';
 import { useSmt } from '../store/react';
 
 const items: { screen: Screen; route: Route; label: string; keys: string; icon: string }[] = [
@@ -8,6 +8,14 @@ const items: { screen: Screen; route: Route; label: string; keys: string; icon: 
     label: 'Fleet',
     keys: 'g f',
     icon: 'M2 3h12v3H2zM2 7h12v3H2zM2 11h12v3H2z',
+  },
+  {
+    screen: 'profiles',
+    route: profilesRoute,
+    label: 'Profiles',
+    keys: 'g i',
+    // A key: the IPAMs' certificates.
+    icon: 'M5 4a3 3 0 1 1 0 6 3 3 0 0 1 0-6zm0 2a1 1 0 1 0 0 2 1 1 0 0 0 0-2zm3 1h7v2h-1v2h-2V9h-1v1H9V9H8z',
   },
 ];
 

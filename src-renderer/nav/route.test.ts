@@ -11,13 +11,19 @@ describe('routes', () => {
     ['#/remote/has%20space', { screen: 'fleet' }],
     ['#/remote/Upper.Case', { screen: 'fleet' }],
     ['#/remote/r-1/extra', { screen: 'fleet' }],
+    ['#/profiles', { screen: 'profiles' }],
+    ['#/profiles/x', { screen: 'fleet' }],
     ['#/nowhere', { screen: 'fleet' }],
   ])('%s → %o', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
   });
 
   it('reads back what it writes', () => {
-    for (const r of [{ screen: 'fleet' }, { screen: 'remote', remoteId: 'dns-01-lab' }] as Route[]) {
+    for (const r of [
+      { screen: 'fleet' },
+      { screen: 'remote', remoteId: 'dns-01-lab' },
+      { screen: 'profiles' },
+    ] as Route[]) {
       expect(parseRoute(formatRoute(r))).toEqual(r);
     }
   });

@@ -4,10 +4,11 @@ import { RemoteId } from '../../src-shared/protocol';
  * Where the admin is, kept in the URL's hash (#/remote/r-0001) so a reload, the back button and a bookmark
  * land on the same screen. Hash changes never leave the page, which the Electron shell requires.
  */
-export type Route = { screen: 'fleet' } | { screen: 'remote'; remoteId: string };
+export type Route = { screen: 'fleet' } | { screen: 'remote'; remoteId: string } | { screen: 'profiles' };
 export type Screen = Route['screen'];
 
 export const fleetRoute: Route = { screen: 'fleet' };
+export const profilesRoute: Route = { screen: 'profiles' };
 
 /** Anything that is not a known route is the fleet: a stale bookmark must not show a blank page. */
 export function parseRoute(hash: string): Route {
@@ -16,6 +17,7 @@ export function parseRoute(hash: string): Route {
     const id = RemoteId.safeParse(parts[1]);
     if (id.success) return { screen: 'remote', remoteId: id.data };
   }
+  if (parts[0] === 'profiles' && parts.length === 1) return profilesRoute;
   return fleetRoute;
 }
 
@@ -25,6 +27,8 @@ export function formatRoute(route: Route): string {
       return '#/fleet';
     case 'remote':
       return `#/remote/${encodeURIComponent(route.remoteId)}`;
+    case 'profiles':
+      return '#/profiles';
   }
 }
 

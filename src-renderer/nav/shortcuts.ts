@@ -2,7 +2,7 @@
  * Keyboard shortcuts as an admin who lives in the console expects them: two-key "go to" sequences
  * (g then f), single keys for the current screen, never while typing in a field.
  */
-export type ShortcutAction = 'go-fleet' | 'focus-search' | 'help' | 'back';
+export type ShortcutAction = 'go-fleet' | 'go-profiles' | 'focus-search' | 'help' | 'back';
 
 export interface Shortcut {
   keys: string;
@@ -12,6 +12,7 @@ export interface Shortcut {
 
 export const shortcuts: readonly Shortcut[] = [
   { keys: 'g f', action: 'go-fleet', label: 'Go to the fleet' },
+  { keys: 'g i', action: 'go-profiles', label: 'Go to the IPAM profiles' },
   { keys: '/', action: 'focus-search', label: 'Search the fleet' },
   { keys: 'Escape', action: 'back', label: 'Back to the fleet from a remote' },
   { keys: '?', action: 'help', label: 'Show these shortcuts' },

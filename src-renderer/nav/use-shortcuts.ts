@@ -1,6 +1,6 @@
 import { useContext, useEffect } from 'react';
 import { StoreContext } from '../store/react';
-import { fleetRoute } from './route';
+import { fleetRoute, profilesRoute } from './route';
 import { idleKeys, isTyping, pressKey, type KeyState } from './shortcuts';
 
 /** Listens on the document once; actions go through the store like any click. */
@@ -18,6 +18,9 @@ export function useShortcuts(): void {
       switch (r.action) {
         case 'go-fleet':
           s.navigate(fleetRoute);
+          break;
+        case 'go-profiles':
+          s.navigate(profilesRoute);
           break;
         case 'focus-search': {
           s.navigate(fleetRoute);

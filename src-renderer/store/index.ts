@@ -4,6 +4,7 @@ import { createClockSlice } from './clock-slice';
 import { createConnectionSlice } from './connection-slice';
 import { createFleetSlice } from './fleet-slice';
 import { createNavSlice } from './nav-slice';
+import { createProfilesSlice } from './profiles-slice';
 import type { SmtState } from './slice';
 
 export type { SmtState } from './slice';
@@ -15,6 +16,7 @@ export const createSmtStore = () =>
       ...createFleetSlice(...a),
       ...createClockSlice(...a),
       ...createNavSlice(...a),
+      ...createProfilesSlice(...a),
     })),
   );
 
