@@ -8,24 +8,15 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  consoleProfilePath,
-  consoleTlsFiles,
-  labConsoleId,
-  labConsoleKeys,
-  labConsoleSealers,
-  labConsoleTls,
-  labSignerFiles,
-} from '../../lab/lab';
+import { consoleProfilePath, labConsoleId, labConsoleSealers, labConsoleTls } from '../../lab/lab';
 import { startSimulation, type Simulation } from '../../src-agent/simulate/simulation';
-import { openPrivateKey } from '../../src-node/secrets';
 import { waitFor } from '../../src-node/smt/testing/wait';
-import { loadConsoleProfile } from '../../src-main/core/profile';
 import { ProfileRegistry } from '../../src-main/core/profiles/registry';
 import { ConsoleService } from '../../src-main/core/service/console-service';
 import { openProfileSession, type ProfileSession } from '../../src-main/core/service/profile-session';
 import type { ProfileSummary } from '../../src-shared/ipc/profile-views';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
+import { labImportForm } from '../helpers/lab-import-form';
 import { StompProbe } from '../helpers/stomp-probe';
 
 const labs: LabFixture[] = [];
@@ -107,26 +98,8 @@ async function resultConsumers(lab: LabFixture): Promise<number> {
 
 describe('IPAM profiles', () => {
   it('imports the second IPAM from its PEM bundle, keys sealed at once', async () => {
-    const b = labs[1] as LabFixture;
-    const keys = await labConsoleKeys(b.opts);
-    const tls = await labConsoleTls(b.opts);
-    const signer = labSignerFiles(b.opts);
-    const signerKey = await openPrivateKey(
-      await readFile(signer.keyFile, 'utf8'),
-      signer.keyFile,
-      'signing',
-      keys,
-    );
     const imported = await value(
-      service().handle('importProfile', [
-        {
-          name: 'IPAM B',
-          brokers: (await loadConsoleProfile(consoleProfilePath(b.opts))).brokers,
-          ca: await readFile(consoleTlsFiles(b.opts).caFile, 'utf8'),
-          client: { format: 'pem', cert: tls.cert, key: tls.key },
-          signing: { cert: await readFile(signer.certFile, 'utf8'), key: signerKey },
-        },
-      ]),
+      service().handle('importProfile', [await labImportForm(labs[1] as LabFixture, 'IPAM B')]),
     );
     expect(imported).toMatchObject({ name: 'IPAM B', consoleId: labConsoleId, active: false });
     expect(imported.client?.issuer).toContain('SMT Lab CA');

@@ -179,7 +179,7 @@ export function ImportForm() {
         </fieldset>
         {format === 'pkcs12' ? (
           <>
-            <FileField label="PKCS#12 bundle" accept=".p12,.pfx" onPick={pick('p12')} />
+            <FileField label="Bundle file (.p12 or .pfx)" accept=".p12,.pfx" onPick={pick('p12')} />
             <div className="field">
               <label htmlFor={ids.pass}>Bundle passphrase</label>
               <input
