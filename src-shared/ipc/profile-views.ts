@@ -37,7 +37,8 @@ export const ProfileSummary = z.object({
 });
 export type ProfileSummary = z.infer<typeof ProfileSummary>;
 
-const Pem = z.string().min(1).max(65_536);
+/** Sizes keep a whole form well under the bridge's frame limit (256 KiB); real bundles are a few KiB. */
+const Pem = z.string().min(1).max(32_768);
 /** A passphrase reaches openssl as one line on a pipe, so a line break cannot be part of it. */
 const Passphrase = z
   .string()
@@ -47,7 +48,7 @@ const Passphrase = z
 /** The client identity: PEM certificate and key, or a PKCS#12 bundle (base64) with its passphrase. */
 export const ClientBundle = z.discriminatedUnion('format', [
   z.object({ format: z.literal('pem'), cert: Pem, key: Pem }),
-  z.object({ format: z.literal('pkcs12'), data: z.base64().min(1).max(262_144), passphrase: Passphrase }),
+  z.object({ format: z.literal('pkcs12'), data: z.base64().min(1).max(65_536), passphrase: Passphrase }),
 ]);
 export type ClientBundle = z.infer<typeof ClientBundle>;
 
