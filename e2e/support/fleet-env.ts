@@ -1,6 +1,10 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { consoleProfilePath, labConsolePassphrase } from '../../lab/lab';
 import { startLab, type LabFixture } from '../../tests/helpers/lab-fixture';
+import { passphraseSealer } from '../../src-node/secrets';
+import { ProfileRegistry } from '../../src-main/core/profiles/registry';
+import { labImportForm } from '../../tests/helpers/lab-import-form';
 import { rendererIndex } from './paths';
 import { NodeProcess } from './processes';
 
@@ -17,10 +21,16 @@ export interface FleetEnvOptions {
   groups: SimGroup[];
   statsIntervalMs?: number;
   presenceIntervalMs?: number;
+  /** A second IPAM: its own lab and fleet, imported into the host's profiles directory under `name`. */
+  secondIpam?: { name: string; groups: SimGroup[] };
 }
 
 export interface FleetEnv {
   lab: LabFixture;
+  /** The second IPAM's lab, when asked for. */
+  lab2?: LabFixture;
+  /** The host's profiles directory (inside the first lab's temp dir). */
+  profilesDir: string;
   sims: NodeProcess[];
   host: NodeProcess;
   /** The tokened URL the host printed. */
@@ -50,7 +60,7 @@ export async function startFleetEnv(opts: FleetEnvOptions): Promise<FleetEnv> {
     cleanup.push(() => lab.stop());
 
     const sims: NodeProcess[] = [];
-    for (const g of opts.groups) {
+    const simulate = async (g: SimGroup, labDir: string) => {
       const sim = new NodeProcess(`simulate r-${g.first}…`, 'src-agent/cli.ts', [
         'simulate',
         '--remotes',
@@ -58,7 +68,7 @@ export async function startFleetEnv(opts: FleetEnvOptions): Promise<FleetEnv> {
         '--first',
         String(g.first),
         '--lab-dir',
-        lab.dir,
+        labDir,
         '--stats-interval-ms',
         String(opts.statsIntervalMs ?? 1000),
         '--presence-interval-ms',
@@ -71,12 +81,27 @@ export async function startFleetEnv(opts: FleetEnvOptions): Promise<FleetEnv> {
         new RegExp(`^Simulating ${g.remotes} remotes \\(${g.remotes} connected\\)`),
         120_000,
       );
+    };
+    for (const g of opts.groups) await simulate(g, lab.dir);
+
+    const profilesDir = join(lab.dir, 'profiles');
+    let lab2: LabFixture | undefined;
+    if (opts.secondIpam) {
+      const second = await startLab({ heapMb: 256 });
+      lab2 = second;
+      cleanup.push(() => second.stop());
+      for (const g of opts.secondIpam.groups) await simulate(g, second.dir);
+      // Sealed with the passphrase the host starts with, as the host's own Import would.
+      await new ProfileRegistry(profilesDir).importBundle(
+        await labImportForm(second, opts.secondIpam.name),
+        passphraseSealer(await labConsolePassphrase(lab.opts)),
+      );
     }
 
     const host = new NodeProcess(
       'host',
       'src-main/host/cli.ts',
-      ['--profile', consoleProfilePath(lab.opts)],
+      ['--profile', consoleProfilePath(lab.opts), '--profiles-dir', profilesDir],
       {
         env: { SMT_PASSPHRASE: await labConsolePassphrase(lab.opts) },
       },
@@ -84,7 +109,17 @@ export async function startFleetEnv(opts: FleetEnvOptions): Promise<FleetEnv> {
     cleanup.push(() => host.stop());
     const [, origin, , token] = await host.waitForLine(CONSOLE_LINE, 60_000);
     if (!origin || !token) throw new Error(`unexpected host output:\n${host.output()}`);
-    return { lab, sims, host, url: `${origin}/?token=${token}`, origin, token, stop };
+    return {
+      lab,
+      ...(lab2 ? { lab2 } : {}),
+      profilesDir,
+      sims,
+      host,
+      url: `${origin}/?token=${token}`,
+      origin,
+      token,
+      stop,
+    };
   } catch (e) {
     await stop();
     throw e;

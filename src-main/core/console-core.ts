@@ -54,9 +54,12 @@ export interface ConsoleCoreOptions {
   >;
 }
 
-/** The contract's events the core itself emits; push progress comes from the push engine beside it. */
-export type CoreEventName = Exclude<EventName, 'pushProgress'>;
-type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
+/**
+ * The contract's events the core itself emits: push progress comes from the push engine beside it, and
+ * `profileChanged` from the ConsoleService, which swaps cores.
+ */
+export type CoreEventName = Exclude<EventName, 'pushProgress' | 'profileChanged'>;
+type Listener<E extends CoreEventName> = (payload: EventPayload<E>) => void;
 
 /**
  * After a withdrawn copy, how long more copies of the same message may take to come: a send retried

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
 import { lineLog } from '../../src-node/log';
 import { PASSPHRASE_ENV, passphraseSealer, readPassphrase, type KeySealer } from '../../src-node/secrets';
+import { PROFILES_DIR_ENV, ProfileRegistry } from '../core/profiles/registry';
 import { ConsoleService } from '../core/service/console-service';
 import { openProfileSession } from '../core/service/profile-session';
 import { StaticFiles } from '../host/static-files';
@@ -20,25 +21,35 @@ const rendererDir = join(root, 'dist', 'renderer');
 const preloadFile = join(root, 'dist', 'electron', 'preload.cjs');
 const log = (line: string) => process.stderr.write(`[electron] ${line}\n`);
 
-/** `--profile <file>`, else $SMT_PROFILE, else the profile kept in the app's user data directory. */
-function profileFile(): string {
-  const { values } = parseArgs({
+function cliValues() {
+  return parseArgs({
     args: process.argv.slice(app.isPackaged ? 1 : 2),
-    options: { profile: { type: 'string' } },
+    options: { profile: { type: 'string' }, 'profiles-dir': { type: 'string' } },
     strict: false,
     allowPositionals: true,
-  });
-  const fromArgs = values.profile;
+  }).values;
+}
+
+/** `--profile <file>`, else $SMT_PROFILE, else the profile kept in the app's user data directory. */
+function profileFile(): string {
+  const fromArgs = cliValues().profile;
   if (typeof fromArgs === 'string' && fromArgs.length > 0) return fromArgs;
   return process.env.SMT_PROFILE ?? join(app.getPath('userData'), 'console-profile.json');
+}
+
+/** `--profiles-dir <dir>`, else $SMT_PROFILES_DIR, else `profiles` in the app's user data directory. */
+function profilesDir(): string {
+  const fromArgs = cliValues()['profiles-dir'];
+  if (typeof fromArgs === 'string' && fromArgs.length > 0) return fromArgs;
+  return process.env[PROFILES_DIR_ENV] ?? join(app.getPath('userData'), 'profiles');
 }
 
 /**
  * Keys sealed with the OS keyring open without a question; passphrase-sealed ones (the lab's) need
  * $SMT_PASSPHRASE, as the app has no passphrase dialog yet.
  */
-async function sealers(): Promise<KeySealer[]> {
-  const list: KeySealer[] = [safeStorageSealer(safeStorage)];
+async function sealers(): Promise<[KeySealer, ...KeySealer[]]> {
+  const list: [KeySealer, ...KeySealer[]] = [safeStorageSealer(safeStorage)];
   if (process.env[PASSPHRASE_ENV] !== undefined) list.push(passphraseSealer(await readPassphrase()));
   return list;
 }
@@ -82,10 +93,21 @@ async function main(): Promise<void> {
   const coreLog = lineLog((line) => process.stderr.write(`[core] ${line}\n`));
   let service: ConsoleService;
   try {
-    service = new ConsoleService(
-      await openProfileSession({ profileFile: profileFile(), sealers: await sealers(), log: coreLog }),
-      { log: coreLog },
-    );
+    const keySealers = await sealers();
+    const open = (entry: { name?: string; file: string }) =>
+      openProfileSession({
+        profileFile: entry.file,
+        ...(entry.name === undefined ? {} : { name: entry.name }),
+        sealers: keySealers,
+        log: coreLog,
+      });
+    const first = await open({ file: profileFile() });
+    const start = { name: first.name, file: first.profileFile };
+    service = new ConsoleService(first, {
+      log: coreLog,
+      // Imported keys are sealed with the OS keyring (the first sealer), as the app's own are.
+      profiles: { registry: new ProfileRegistry(profilesDir(), [start]), open, sealer: keySealers[0] },
+    });
   } catch (e) {
     dialog.showErrorBox(
       'SMT Console cannot start',

@@ -1,5 +1,5 @@
 /**
- * `npm run host -- --profile <console profile json> [--port N]`: the console core and the browser host in
+ * `npm run host -- --profile <console profile json> [--profiles-dir <dir>] [--port N]`: the console core and the browser host in
  * one process. Stdout carries exactly one line, `Console: <url>`, which tests and the demo read; every
  * log line goes to stderr. The console's keys are sealed: the passphrase is read once, from $SMT_PASSPHRASE
  * (automation) or else typed at a prompt on the terminal (docs/security.md, "Secrets at rest").
@@ -9,12 +9,14 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { lineLog } from '../../src-node/log';
 import { passphraseSealer, readPassphrase } from '../../src-node/secrets';
+import { defaultProfilesDir } from '../core/profiles/registry';
 import { startConsoleHost } from './console-host';
 
 const Args = z.object({
   profile: z
     .string()
     .min(1, '--profile <file> is required: the console profile (lab: .lab/console-profile.json)'),
+  'profiles-dir': z.string().min(1, '--profiles-dir takes a directory').optional(),
   port: z.coerce
     .number('--port takes a number')
     .int()
@@ -24,8 +26,9 @@ const Args = z.object({
 });
 
 const usage =
-  'usage: [SMT_PASSPHRASE=…] npm run host -- --profile <console-profile.json> [--port N]\n' +
-  '(without SMT_PASSPHRASE the passphrase of the console keys is asked on the terminal)';
+  'usage: [SMT_PASSPHRASE=…] npm run host -- --profile <console-profile.json> [--profiles-dir <dir>] [--port N]\n' +
+  '(without SMT_PASSPHRASE the passphrase of the console keys is asked on the terminal;\n' +
+  ' the profiles to switch to are in --profiles-dir, else $SMT_PROFILES_DIR, else ~/.config/smt-console/profiles)';
 const staticDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 const STOP_DEADLINE_MS = 10_000;
 
@@ -39,7 +42,7 @@ function parseCli(argv: string[]): z.infer<typeof Args> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { profile: { type: 'string' }, port: { type: 'string' } },
+      options: { profile: { type: 'string' }, 'profiles-dir': { type: 'string' }, port: { type: 'string' } },
       strict: true,
       allowPositionals: false,
     }));
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
   const sealers = [passphraseSealer(await readPassphrase())];
   const running = await startConsoleHost({
     profileFile: args.profile,
+    profilesDir: args['profiles-dir'] ?? defaultProfilesDir(),
     sealers,
     port: args.port,
     staticDir,

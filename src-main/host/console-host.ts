@@ -1,11 +1,15 @@
 import type { LogSink } from '../../src-node/log';
 import type { KeySealer } from '../../src-node/secrets';
+import { ProfileRegistry } from '../core/profiles/registry';
 import { ConsoleService } from '../core/service/console-service';
 import { openProfileSession, type ProfileSession } from '../core/service/profile-session';
 import { startHost, type RunningHost } from './server';
 
 export interface ConsoleHostOptions {
+  /** The profile to start with; listed among the registry's under its own name. */
   profileFile: string;
+  /** The profiles registry (docs/profiles.md) the admin can switch to and import into. */
+  profilesDir?: string;
   sealers: readonly KeySealer[];
   /** The renderer bundle (dist/renderer). */
   staticDir: string;
@@ -36,7 +40,26 @@ export async function startConsoleHost(opts: ConsoleHostOptions): Promise<Consol
     sealers: opts.sealers,
     log: opts.log,
   });
-  const service = new ConsoleService(session, { log: opts.log });
+  const start = { name: session.name, file: session.profileFile };
+  const [sealer] = opts.sealers;
+  const service = new ConsoleService(session, {
+    log: opts.log,
+    ...(opts.profilesDir === undefined || !sealer
+      ? {}
+      : {
+          profiles: {
+            registry: new ProfileRegistry(opts.profilesDir, [start]),
+            open: (entry) =>
+              openProfileSession({
+                profileFile: entry.file,
+                name: entry.name,
+                sealers: opts.sealers,
+                log: opts.log,
+              }),
+            sealer,
+          },
+        }),
+  });
   let host: RunningHost;
   try {
     host = await startHost({

@@ -5,6 +5,7 @@ import { BrokerScreen } from './broker/BrokerScreen';
 import { ConnectionBar } from './ConnectionBar';
 import { FleetScreen } from './FleetScreen';
 import { NavRail } from './NavRail';
+import { ProfilesScreen } from './profiles/ProfilesScreen';
 import { Notices } from './Notices';
 import { DraftsScreen } from './drafts/DraftsScreen';
 import { PushScreen } from './push/PushScreen';
@@ -26,6 +27,8 @@ function Screen() {
       return <AuditScreen />;
     case 'broker':
       return <BrokerScreen />;
+    case 'profiles':
+      return <ProfilesScreen />;
   }
 }
 

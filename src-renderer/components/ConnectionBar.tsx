@@ -3,6 +3,7 @@ import { useSmt } from '../store/react';
 import { summarizeBroker } from './broker-state';
 import { Logo } from './Logo';
 import { ThemeSwitch } from './ThemeSwitch';
+import { ProfileSwitcher } from './profiles/ProfileSwitcher';
 
 function RejectedFrames() {
   const rejects = useSmt((s) => s.rejects);
@@ -71,6 +72,7 @@ export function ConnectionBar() {
         <span className="brand-name">SMT Console</span>
         {connection && <span className="brand-sub">{connection.consoleId}</span>}
       </div>
+      <ProfileSwitcher />
       <section
         className="bar-item broker"
         aria-label="Broker connection"

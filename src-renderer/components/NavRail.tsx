@@ -4,6 +4,7 @@ import {
   draftsRoute,
   fleetRoute,
   formatRoute,
+  profilesRoute,
   pushRoute,
   type Route,
   type Screen,
@@ -45,6 +46,14 @@ const items: { screen: Screen; route: Route; label: string; keys: string; icon: 
     label: 'Audit',
     keys: 'g a',
     icon: 'M3 1h7l3 3v11H3zM5 6h6v1.5H5zM5 9h6v1.5H5zM5 12h4v1.5H5z',
+  },
+  {
+    screen: 'profiles',
+    route: profilesRoute,
+    label: 'Profiles',
+    keys: 'g i',
+    // A key: the IPAMs' certificates.
+    icon: 'M5 4a3 3 0 1 1 0 6 3 3 0 0 1 0-6zm0 2a1 1 0 1 0 0 2 1 1 0 0 0 0-2zm3 1h7v2h-1v2h-2V9h-1v1H9V9H8z',
   },
 ];
 

@@ -11,6 +11,8 @@ describe('routes', () => {
     ['#/remote/has%20space', { screen: 'fleet' }],
     ['#/remote/Upper.Case', { screen: 'fleet' }],
     ['#/remote/r-1/extra', { screen: 'fleet' }],
+    ['#/profiles', { screen: 'profiles' }],
+    ['#/profiles/x', { screen: 'fleet' }],
     ['#/nowhere', { screen: 'fleet' }],
     ['#/audit', { screen: 'audit' }],
     ['#/broker', { screen: 'broker' }],
@@ -39,6 +41,7 @@ describe('routes', () => {
       { screen: 'drafts', draftId: 'd-lx2k9a3f01' },
       { screen: 'push', pushId: null },
       { screen: 'push', pushId: '8a1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' },
+      { screen: 'profiles' },
     ] as Route[]) {
       expect(parseRoute(formatRoute(r))).toEqual(r);
     }

@@ -13,7 +13,8 @@ export type Route =
   /** The drafts list, with one draft open (`new` for one not saved yet) or none. */
   | { screen: 'drafts'; draftId?: string }
   | { screen: 'audit' }
-  | { screen: 'broker' };
+  | { screen: 'broker' }
+  | { screen: 'profiles' };
 export type Screen = Route['screen'];
 
 export const fleetRoute: Route = { screen: 'fleet' };
@@ -21,6 +22,7 @@ export const pushRoute: Route = { screen: 'push', pushId: null };
 export const draftsRoute: Route = { screen: 'drafts' };
 export const auditRoute: Route = { screen: 'audit' };
 export const brokerRoute: Route = { screen: 'broker' };
+export const profilesRoute: Route = { screen: 'profiles' };
 
 /** Anything that is not a known route is the fleet: a stale bookmark must not show a blank page. */
 export function parseRoute(hash: string): Route {
@@ -42,6 +44,7 @@ export function parseRoute(hash: string): Route {
     const id = DraftId.safeParse(parts[1]);
     if (id.success) return { screen: 'drafts', draftId: id.data };
   }
+  if (parts[0] === 'profiles' && parts.length === 1) return profilesRoute;
   return fleetRoute;
 }
 
@@ -59,6 +62,8 @@ export function formatRoute(route: Route): string {
       return '#/broker';
     case 'drafts':
       return route.draftId === undefined ? '#/drafts' : `#/drafts/${encodeURIComponent(route.draftId)}`;
+    case 'profiles':
+      return '#/profiles';
   }
 }
 

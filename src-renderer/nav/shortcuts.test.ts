@@ -72,6 +72,14 @@ describe('shortcuts', () => {
       ],
       [undefined, undefined, undefined],
     ],
+    [
+      'the profiles sequence',
+      [
+        ['g', 0],
+        ['i', 100],
+      ],
+      [undefined, 'go-profiles'],
+    ],
     ['a key with no meaning', [['q', 0]], [undefined]],
   ])('%s', (_name, keys, actions) => {
     expect(typeKeys(keys)).toEqual(actions);

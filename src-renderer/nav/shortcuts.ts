@@ -3,7 +3,15 @@
  * (g then f), single keys for the current screen, never while typing in a field.
  */
 export type ShortcutAction =
-  'go-fleet' | 'go-push' | 'go-drafts' | 'go-audit' | 'go-broker' | 'focus-search' | 'help' | 'back';
+  | 'go-fleet'
+  | 'go-push'
+  | 'go-drafts'
+  | 'go-audit'
+  | 'go-broker'
+  | 'go-profiles'
+  | 'focus-search'
+  | 'help'
+  | 'back';
 
 export interface Shortcut {
   keys: string;
@@ -17,6 +25,7 @@ export const shortcuts: readonly Shortcut[] = [
   { keys: 'g d', action: 'go-drafts', label: 'Go to the drafts' },
   { keys: 'g a', action: 'go-audit', label: 'Go to the audit trail' },
   { keys: 'g b', action: 'go-broker', label: 'Go to the broker path' },
+  { keys: 'g i', action: 'go-profiles', label: 'Go to the IPAM profiles' },
   { keys: '/', action: 'focus-search', label: 'Search the fleet (or the audit trail, on its screen)' },
   { keys: 'Escape', action: 'back', label: 'Back to the fleet from a remote, or to Push from a push' },
   { keys: '?', action: 'help', label: 'Show these shortcuts' },

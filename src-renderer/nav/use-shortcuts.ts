@@ -1,6 +1,6 @@
 import { useContext, useEffect } from 'react';
 import { StoreContext } from '../store/react';
-import { auditRoute, brokerRoute, draftsRoute, fleetRoute, pushRoute } from './route';
+import { auditRoute, brokerRoute, draftsRoute, fleetRoute, profilesRoute, pushRoute } from './route';
 import { idleKeys, isTyping, pressKey, type KeyState } from './shortcuts';
 
 /** Listens on the document once; actions go through the store like any click. */
@@ -30,6 +30,9 @@ export function useShortcuts(): void {
           break;
         case 'go-broker':
           s.navigate(brokerRoute);
+          break;
+        case 'go-profiles':
+          s.navigate(profilesRoute);
           break;
         case 'focus-search': {
           // The audit trail has a search of its own; elsewhere "/" searches the fleet.

@@ -5,6 +5,7 @@ import { createConnectionSlice } from './connection-slice';
 import { createFleetSlice } from './fleet-slice';
 import { createNavSlice } from './nav-slice';
 import { createPushSlice } from './push-slice';
+import { createProfilesSlice } from './profiles-slice';
 import type { SmtState } from './slice';
 
 export type { SmtState } from './slice';
@@ -17,6 +18,7 @@ export const createSmtStore = () =>
       ...createClockSlice(...a),
       ...createNavSlice(...a),
       ...createPushSlice(...a),
+      ...createProfilesSlice(...a),
     })),
   );
 

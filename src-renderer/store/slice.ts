@@ -4,9 +4,10 @@ import type { ConnectionSlice } from './connection-slice';
 import type { FleetSlice } from './fleet-slice';
 import type { NavSlice } from './nav-slice';
 import type { PushSlice } from './push-slice';
+import type { ProfilesSlice } from './profiles-slice';
 
 /** The whole store: one slice per domain, combined once in store/index.ts. */
-export type SmtState = ConnectionSlice & FleetSlice & ClockSlice & NavSlice & PushSlice;
+export type SmtState = ConnectionSlice & FleetSlice & ClockSlice & NavSlice & PushSlice & ProfilesSlice;
 
 /** Middleware is applied to the combined store only; every slice is typed against that. */
 export type SliceCreator<Slice> = StateCreator<

@@ -9,10 +9,22 @@ import {
   type FleetSnapshot,
   type SmtApi,
 } from '../../src-shared/ipc';
+import type { ProfileSummary } from '../../src-shared/ipc/profile-views';
 import type { LinkSource, LinkState } from '../api/link';
 import { remote } from '../testing/remote';
 import { createSmtStore } from './index';
 import { startSync } from './sync';
+
+const profile = (name: string, active: boolean): ProfileSummary => ({
+  name,
+  consoleId: 'c1',
+  brokers: [],
+  ca: null,
+  client: null,
+  signing: null,
+  active,
+});
+const profiles = { list: [profile('A', true), profile('B', false)] };
 
 const connection: ConnectionStatus = {
   brokers: [{ name: 'primary', url: 'stomp+ssl://127.0.0.1:1' }],
@@ -26,6 +38,7 @@ function fakeApi(snapshot: () => FleetSnapshot) {
     fleetPatch: [],
     connectionChanged: [],
     pushProgress: [],
+    profileChanged: [],
   };
   const counts = { getFleet: 0, getRejects: 0 };
   const api: SmtApi = {
@@ -49,6 +62,11 @@ function fakeApi(snapshot: () => FleetSnapshot) {
     },
     onConnectionChanged: (l) => {
       listeners.connectionChanged.push(l);
+      return () => undefined;
+    },
+    listProfiles: async () => ok(profiles.list),
+    onProfileChanged: (l) => {
+      listeners.profileChanged.push(l);
       return () => undefined;
     },
   };
@@ -147,6 +165,30 @@ describe('startSync', () => {
     };
     listeners.connectionChanged.forEach((l) => l(failover));
     expect(store.getState().connection?.lastFailoverAt).toBe(5);
+    stop();
+  });
+
+  it('on a profile change drops the previous IPAM’s fleet, link and open remote, then loads the new one', async () => {
+    const store = createSmtStore();
+    let fleet = { at: 100, remotes: [remote('a', 100)] };
+    const { api, listeners } = fakeApi(() => fleet);
+    const { link } = fakeLink({ kind: 'open', since: 1 });
+    const stop = startSync(api, link, store, { batchMs: 10 });
+    await vi.waitFor(() => expect(store.getState().profiles?.map((p) => p.active)).toEqual([true, false]));
+    store.getState().navigate({ screen: 'remote', remoteId: 'a' });
+
+    fleet = { at: 200, remotes: [remote('z', 200)] };
+    profiles.list = [profile('A', false), profile('B', true)];
+    listeners.fleetPatch.forEach((l) => l({ at: 150, upserts: [remote('a', 150)], removed: [] }));
+    listeners.profileChanged.forEach((l) => l(profile('B', true)));
+    expect(store.getState().remotes.size).toBe(0);
+    expect(store.getState().connection).toBeNull();
+    expect(store.getState().route).toEqual({ screen: 'fleet' });
+    expect(store.getState().profiles?.find((p) => p.active)?.name).toBe('B');
+    await vi.waitFor(() => expect([...store.getState().remotes.keys()]).toEqual(['z']));
+    await vi.advanceTimersByTimeAsync(50);
+    expect([...store.getState().remotes.keys()]).toEqual(['z']);
+    profiles.list = [profile('A', true), profile('B', false)];
     stop();
   });
 });

@@ -26,6 +26,8 @@ export function startSync(
   let queued: FleetPatch[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
   let loading = false;
+  /** A reload asked for while one runs (a profile switch): run again once it is done. */
+  let again = false;
 
   const flush = () => {
     flushTimer = null;
@@ -45,15 +47,21 @@ export function startSync(
     return null;
   };
 
-  const load = async () => {
-    if (loading) return;
+  const load = async (): Promise<void> => {
+    if (loading) {
+      again = true;
+      return;
+    }
     loading = true;
     try {
-      const [connection, fleet, rejects] = await Promise.all([
+      const [connection, fleet, rejects, profiles] = await Promise.all([
         api.getConnection(),
         api.getFleet(),
         api.getRejects(),
+        api.listProfiles(),
       ]);
+      const p = value(profiles, 'the IPAM profiles');
+      if (p) s().setProfiles(p);
       const c = value(connection, 'the broker connection');
       const f = value(fleet, 'the fleet');
       const r = value(rejects, 'the rejected-frame counters');
@@ -64,9 +72,13 @@ export function startSync(
         s().loadSnapshot(f);
         flush();
       }
-      if (c && f && r) s().setCallError(null);
+      if (c && f && r && p) s().setCallError(null);
     } finally {
       loading = false;
+      if (again) {
+        again = false;
+        void load();
+      }
     }
   };
 
@@ -86,6 +98,13 @@ export function startSync(
       progress = [];
       s().takePushProgress(batch);
     }, batchMs);
+  });
+  const offProfile = api.onProfileChanged((active) => {
+    // Patches of the previous profile's fleet must not land in the next one's.
+    queued = [];
+    progress = [];
+    s().profileChanged(active);
+    void load();
   });
   const offLink = link.onChange((state) => {
     const was = s().link.kind;
@@ -107,6 +126,7 @@ export function startSync(
     offPatch();
     offConnection();
     offProgress();
+    offProfile();
     offLink();
     clearInterval(clock);
     clearInterval(rejects);

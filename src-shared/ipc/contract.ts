@@ -15,6 +15,7 @@ import {
   StartPushRequest,
   StartedPush,
 } from './push-views';
+import { ProfileImportForm, ProfileSummary, SwitchProfileRequest } from './profile-views';
 import { CommandOutcome, CommandRequest, RemoteEvent, RemoteEventsQuery } from './remote-views';
 import {
   Draft,
@@ -79,6 +80,12 @@ export const calls = {
   getPush: { args: z.tuple([MessageId]), result: PushDetail },
   cancelPush: { args: z.tuple([MessageId]), result: CancelPushOutcome },
   retryPush: { args: z.tuple([MessageId]), result: z.object({ retried: z.number().int() }) },
+  // IPAM profiles (docs/profiles.md): the list, switching without a restart, importing a bundle.
+  listProfiles: { args: z.tuple([]), result: z.array(ProfileSummary) },
+  /** Resolves with the new active profile once its session is open; `profileChanged` follows. */
+  switchProfile: { args: z.tuple([SwitchProfileRequest]), result: ProfileSummary },
+  /** Keys are sealed at rest before this resolves and never come back over the contract. */
+  importProfile: { args: z.tuple([ProfileImportForm]), result: ProfileSummary },
 } as const;
 
 /** Events pushed from the core; the preload exposes each as a named `on<Name>` subscription. */
@@ -86,6 +93,8 @@ export const events = {
   fleetPatch: FleetPatch,
   connectionChanged: ConnectionStatus,
   pushProgress: PushProgressEvent,
+  /** Another profile is active: everything fleet-, connection- and remote-specific is to be loaded again. */
+  profileChanged: ProfileSummary,
 } as const;
 
 export type CallName = keyof typeof calls;

@@ -18,6 +18,8 @@ import { draftHandlers } from './draft-handlers';
 import { toProgressEvent } from '../push/push-views';
 import { fleetHandlers } from './fleet-handlers';
 import { CallError, type Handler, type Handlers } from './handlers';
+import { describeProfile, type ProfileEntry } from '../profiles/registry';
+import { profileHandlers, type ProfileSwitching } from './profile-handlers';
 import type { ProfileSession } from './profile-session';
 import { pushHandlers } from './push-handlers';
 import { remoteHandlers } from './remote-handlers';
@@ -35,6 +37,8 @@ export interface ConsoleServiceOptions {
   commandWaitMs?: number;
   /** How long a remote has to answer a query (served view, draft check). */
   queryTimeoutMs?: number;
+  /** Several profiles to list, switch to and import into; without it the console lists only its own. */
+  profiles?: ProfileSwitching;
 }
 
 /**
@@ -50,8 +54,12 @@ export class ConsoleService implements SmtBackend {
     fleetPatch: new Set(),
     connectionChanged: new Set(),
     pushProgress: new Set(),
+    profileChanged: new Set(),
   };
   private unwire: () => void = () => undefined;
+  /** A switch under way: a second one is refused rather than queued behind it. */
+  private switching: Promise<void> | undefined;
+  private readonly actor: string;
 
   constructor(
     private current: ProfileSession,
@@ -59,9 +67,10 @@ export class ConsoleService implements SmtBackend {
   ) {
     this.log = opts.log ?? silentLog;
     const now = opts.now ?? Date.now;
-    const session = () => this.current;
-    const actor = opts.actor ?? osUser();
     this.now = now;
+    this.actor = opts.actor ?? osUser();
+    const session = () => this.current;
+    const actor = this.actor;
     this.handlers = {
       ...fleetHandlers(session, now),
       ...trendHandlers(session),
@@ -75,11 +84,17 @@ export class ConsoleService implements SmtBackend {
       ...brokerHandlers(session, { now, log: this.log }),
       ...servedHandlers(session, { queryTimeoutMs: opts.queryTimeoutMs ?? 8_000 }),
       ...draftHandlers(session, {
-        actor: opts.actor ?? osUser(),
+        actor,
         now,
         checkTimeoutMs: opts.queryTimeoutMs ?? 8_000,
       }),
       ...pushHandlers(session, { actor, now }),
+      ...profileHandlers(session, {
+        switching: opts.profiles,
+        actor: this.actor,
+        now,
+        switchTo: (entry) => this.switchTo(entry, opts.profiles),
+      }),
     };
     this.wire();
   }
@@ -112,8 +127,64 @@ export class ConsoleService implements SmtBackend {
   }
 
   async close(): Promise<void> {
+    await this.switching?.catch(() => undefined);
     this.unwire();
     await this.current.close();
+  }
+
+  /**
+   * Opens `entry` beside the current session and only then swaps: a profile that cannot be opened (keys
+   * that do not unseal, unreadable files) leaves the current one running and says why. The old session
+   * is closed (its broker connection with it) once the new one carries the events.
+   */
+  private switchTo(entry: ProfileEntry, switching: ProfileSwitching | undefined): Promise<void> {
+    if (!switching)
+      return Promise.reject(new CallError('unavailable', 'This console has no profiles to switch to.'));
+    if (this.switching) {
+      return Promise.reject(
+        new CallError('unavailable', 'Another profile switch is under way: try again once it is done.'),
+      );
+    }
+    const run = async () => {
+      const previous = this.current;
+      if (entry.file === previous.profileFile) {
+        throw new CallError('bad-request', `"${entry.name}" is the profile in use already.`);
+      }
+      let next: ProfileSession;
+      try {
+        next = await switching.open(entry);
+      } catch (e) {
+        this.log({ level: 'warn', msg: `profile ${entry.name} could not be opened`, error: String(e) });
+        throw new CallError(
+          'unavailable',
+          `Profile "${entry.name}" could not be opened: ${e instanceof Error ? e.message : String(e)}. Still using "${previous.name}".`,
+        );
+      }
+      this.unwire();
+      this.current = next;
+      this.wire();
+      const record = (subject: string, detail: Record<string, string>) => ({
+        at: this.now(),
+        actor: this.actor,
+        action: 'profile-switch',
+        subject,
+        detail,
+      });
+      previous.push.store.audit(record(entry.name, { from: previous.name, to: entry.name }));
+      next.push.store.audit(record(entry.name, { from: previous.name, to: entry.name }));
+      await previous
+        .close()
+        .catch((e: unknown) =>
+          this.log({ level: 'error', msg: `closing profile ${previous.name} failed`, error: String(e) }),
+        );
+      this.log({ level: 'info', msg: `switched profile ${previous.name} -> ${entry.name}` });
+      this.emit('profileChanged', await describeProfile(entry, next.profileFile));
+      this.emit('connectionChanged', next.core.connectionStatus());
+    };
+    this.switching = run().finally(() => {
+      this.switching = undefined;
+    });
+    return this.switching;
   }
 
   private wire(): void {

@@ -4,6 +4,7 @@ import type { KeySealer } from '../../../src-node/secrets';
 import { CommandRunner } from '../commands/command-runner';
 import { ConsoleCore, type ConsoleCoreOptions } from '../console-core';
 import { attachEvents, type AttachedEvents } from '../events/attach';
+import { loadConsoleProfile } from '../profile';
 import { attachPushEngine, type AttachedPush } from '../push/attach';
 import { openDatabase, type Db } from '../store/database';
 import { defaultDatabaseFile } from '../store/default-database';
@@ -26,6 +27,8 @@ export interface ProfileSession {
 
 export interface OpenSessionOptions {
   profileFile: string;
+  /** What the admin picks the profile by; the profile's own `name` unless given. */
+  name?: string;
   /** Defaults to the profile's own database beside it. */
   dbFile?: string;
   sealers: readonly KeySealer[];
@@ -39,7 +42,7 @@ export interface OpenSessionOptions {
  */
 export function assembleSession(
   core: ConsoleCore,
-  files: { profileFile: string; dbFile: string },
+  files: { profileFile: string; dbFile: string; name?: string },
   log?: LogSink,
 ): ProfileSession {
   const logOpt = log ? { log } : {};
@@ -53,7 +56,7 @@ export function assembleSession(
     closers.push(() => trends.close());
     const events = attachEvents(core, db, logOpt);
     closers.push(() => events.close());
-    const name = basename(files.profileFile, extname(files.profileFile));
+    const name = files.name ?? basename(files.profileFile, extname(files.profileFile));
     const push = attachPushEngine(core, files.dbFile, { ...logOpt, profile: name });
     closers.push(() => push.close());
     const commands = new CommandRunner({ send: (rid, body) => core.sendCommand(rid, body) }, logOpt);
@@ -64,7 +67,8 @@ export function assembleSession(
     });
     return {
       name,
-      ...files,
+      profileFile: files.profileFile,
+      dbFile: files.dbFile,
       core,
       db,
       push,
@@ -87,14 +91,20 @@ export function assembleSession(
  * passphrase throws here); whatever was opened is closed again if a step fails.
  */
 export async function openProfileSession(opts: OpenSessionOptions): Promise<ProfileSession> {
-  const core = await ConsoleCore.fromProfileFile(opts.profileFile, {
+  const profile = await loadConsoleProfile(opts.profileFile);
+  const core = new ConsoleCore({
     ...opts.core,
+    profile,
     sealers: opts.sealers,
     ...(opts.log ? { log: opts.log } : {}),
   });
   const session = assembleSession(
     core,
-    { profileFile: opts.profileFile, dbFile: opts.dbFile ?? defaultDatabaseFile(opts.profileFile) },
+    {
+      profileFile: opts.profileFile,
+      dbFile: opts.dbFile ?? defaultDatabaseFile(opts.profileFile),
+      name: opts.name ?? profile.name,
+    },
     opts.log,
   );
   try {

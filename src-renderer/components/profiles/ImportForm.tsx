@@ -1,0 +1,231 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { BrokerEndpoint } from '../../../src-shared/profile';
+import type { ProfileImportForm } from '../../../src-shared/ipc/profile-views';
+import { useApi } from '../../api/context';
+import { useSmt } from '../../store/react';
+
+/** A file's bytes as base64 (a PKCS#12 bundle is binary), read in the page; nothing is uploaded elsewhere. */
+async function fileBase64(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+type Files = Partial<Record<'ca' | 'cert' | 'key' | 'p12' | 'signCert' | 'signKey', File>>;
+
+function FileField({
+  label,
+  accept,
+  onPick,
+  hint,
+}: {
+  label: string;
+  accept: string;
+  onPick: (f: File | undefined) => void;
+  hint?: string;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type="file" accept={accept} onChange={(e) => onPick(e.target.files?.[0])} />
+      {hint && <span className="field-hint">{hint}</span>}
+    </div>
+  );
+}
+
+function brokers(primary: string, secondary: string): BrokerEndpoint[] | string {
+  const list: BrokerEndpoint[] = [];
+  for (const [name, text] of [
+    ['primary', primary],
+    ['secondary', secondary],
+  ] as const) {
+    if (text.trim() === '' && name === 'secondary') continue;
+    const m = /^\s*([^\s:]+):(\d{1,5})\s*$/.exec(text);
+    if (!m?.[1] || !m[2])
+      return `Give the ${name} broker as host:port (for example broker1.example.net:61614).`;
+    list.push({ name, host: m[1], port: Number(m[2]) });
+  }
+  return list;
+}
+
+/**
+ * Import of a new IPAM: its brokers and certificate bundle (PEM files, or a PKCS#12 bundle with its
+ * passphrase). The console checks the bundle and seals the keys before it answers; the passphrase field is
+ * emptied after every attempt.
+ */
+export function ImportForm() {
+  const api = useApi();
+  const setProfiles = useSmt((s) => s.setProfiles);
+  const [name, setName] = useState('');
+  const [primary, setPrimary] = useState('');
+  const [secondary, setSecondary] = useState('');
+  const [format, setFormat] = useState<'pem' | 'pkcs12'>('pkcs12');
+  const [passphrase, setPassphrase] = useState('');
+  const [files, setFiles] = useState<Files>({});
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  // A new key remounts the file inputs, which the browser does not let a page empty otherwise.
+  const [formKey, setFormKey] = useState(0);
+  const pick = (k: keyof Files) => (f: File | undefined) => setFiles((prev) => ({ ...prev, [k]: f }));
+  const ids = { name: useId(), primary: useId(), secondary: useId(), pass: useId() };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setResult(null);
+    const endpoints = brokers(primary, secondary);
+    if (typeof endpoints === 'string') return setResult({ ok: false, text: endpoints });
+    const missing =
+      format === 'pem'
+        ? !files.cert || !files.key
+          ? 'Pick the client certificate and its key (PEM files).'
+          : !files.ca
+            ? "Pick the IPAM's CA certificate (PEM)."
+            : null
+        : !files.p12
+          ? 'Pick the PKCS#12 bundle (.p12 or .pfx).'
+          : null;
+    if (missing) return setResult({ ok: false, text: missing });
+    if (Boolean(files.signCert) !== Boolean(files.signKey)) {
+      return setResult({ ok: false, text: 'Pick both the signing certificate and its key, or neither.' });
+    }
+    setBusy(true);
+    const secret = passphrase;
+    setPassphrase('');
+    try {
+      const form: ProfileImportForm = {
+        name: name.trim(),
+        brokers: endpoints,
+        ...(files.ca ? { ca: await files.ca.text() } : {}),
+        client:
+          format === 'pem' && files.cert && files.key
+            ? { format: 'pem', cert: await files.cert.text(), key: await files.key.text() }
+            : { format: 'pkcs12', data: files.p12 ? await fileBase64(files.p12) : '', passphrase: secret },
+        ...(files.signCert && files.signKey
+          ? { signing: { cert: await files.signCert.text(), key: await files.signKey.text() } }
+          : {}),
+      };
+      const r = await api.importProfile(form);
+      if (!r.ok) return setResult({ ok: false, text: r.error.message });
+      setResult({
+        ok: true,
+        text: `Imported ${r.value.name}; its keys are sealed. Switch to it from the list above.`,
+      });
+      setName('');
+      setFiles({});
+      setFormKey((k) => k + 1);
+      const list = await api.listProfiles();
+      if (list.ok) setProfiles(list.value);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="import-title">
+      <h2 id="import-title">Import a profile</h2>
+      <form
+        key={formKey}
+        className="import-form"
+        aria-labelledby="import-title"
+        onSubmit={(e) => void submit(e)}
+      >
+        <div className="field">
+          <label htmlFor={ids.name}>Profile name</label>
+          <input
+            id={ids.name}
+            required
+            value={name}
+            maxLength={64}
+            onChange={(e) => setName(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.primary}>Primary broker</label>
+          <input
+            id={ids.primary}
+            required
+            placeholder="broker1.example.net:61614"
+            value={primary}
+            onChange={(e) => setPrimary(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.secondary}>Secondary broker (optional)</label>
+          <input
+            id={ids.secondary}
+            placeholder="broker2.example.net:61614"
+            value={secondary}
+            onChange={(e) => setSecondary(e.target.value)}
+          />
+        </div>
+        <fieldset className="field wide">
+          <legend>Client certificate</legend>
+          <label>
+            <input
+              type="radio"
+              name="format"
+              checked={format === 'pkcs12'}
+              onChange={() => setFormat('pkcs12')}
+            />{' '}
+            PKCS#12 bundle
+          </label>
+          <label>
+            <input type="radio" name="format" checked={format === 'pem'} onChange={() => setFormat('pem')} />{' '}
+            PEM files
+          </label>
+        </fieldset>
+        {format === 'pkcs12' ? (
+          <>
+            <FileField label="Bundle file (.p12 or .pfx)" accept=".p12,.pfx" onPick={pick('p12')} />
+            <div className="field">
+              <label htmlFor={ids.pass}>Bundle passphrase</label>
+              <input
+                id={ids.pass}
+                type="password"
+                autoComplete="off"
+                value={passphrase}
+                onChange={(e) => setPassphrase(e.target.value)}
+              />
+            </div>
+          </>
+        ) : (
+          <>
+            <FileField label="Client certificate (PEM)" accept=".crt,.pem,.cer" onPick={pick('cert')} />
+            <FileField label="Client key (PEM)" accept=".key,.pem" onPick={pick('key')} />
+          </>
+        )}
+        <FileField
+          label="CA certificate (PEM)"
+          accept=".crt,.pem,.cer"
+          onPick={pick('ca')}
+          hint={format === 'pkcs12' ? 'Optional when the bundle carries the CA.' : undefined}
+        />
+        <FileField
+          label="Signing certificate (optional)"
+          accept=".crt,.pem,.cer"
+          onPick={pick('signCert')}
+          hint="Without it this profile watches the fleet but pushes nothing."
+        />
+        <FileField label="Signing key (optional)" accept=".key,.pem" onPick={pick('signKey')} />
+        <div className="field wide">
+          <button type="submit" className="button primary" disabled={busy}>
+            {busy ? 'Checking the bundle…' : 'Import profile'}
+          </button>
+        </div>
+      </form>
+      {result &&
+        (result.ok ? (
+          <p className="action-result tone-ok" role="status">
+            {result.text}
+          </p>
+        ) : (
+          <p className="action-result tone-bad" role="alert">
+            {result.text}
+          </p>
+        ))}
+    </section>
+  );
+}
