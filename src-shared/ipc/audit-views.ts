@@ -1,7 +1,15 @@
 import { z } from 'zod';
 
-/** What the console audits; `profile` is a switch between IPAM profiles. */
-export const auditActions = ['push', 'command', 'cancel', 'retry', 'expire', 'profile'] as const;
+/** What the console audits (the profile actions are a switch between IPAM profiles and an import). */
+export const auditActions = [
+  'push',
+  'command',
+  'cancel',
+  'retry',
+  'expire',
+  'profile-switch',
+  'profile-import',
+] as const;
 
 /** A search of the audit trail: every given criterion must hold. */
 export const AuditQuery = z.object({
