@@ -180,6 +180,55 @@ describe('SmtConnection against a fake STOMP server', () => {
     expect(srv.framesOf('ACK')).toHaveLength(1);
   });
 
+  describe('a broker that loses or repeats a frame early in a session (ActiveMQ stomp+nio+ssl)', () => {
+    /** Mangles the first frame of this command that the server reads, and only that one. */
+    const once = (command: string, fault: 'drop' | 'twice') => {
+      let done = false;
+      return (f: { command: string }) => {
+        if (done || f.command !== command) return undefined;
+        done = true;
+        return fault;
+      };
+    };
+
+    it.each([
+      ['a SUBSCRIBE processed twice (two consumers for one queue)', 'SUBSCRIBE', 'twice'],
+      ['a lost SUBSCRIBE (no consumer at all)', 'SUBSCRIBE', 'drop'],
+      ['a CONNECT processed twice', 'CONNECT', 'twice'],
+    ] as const)('opens no session on %s, and opens a good one next', async (_, command, fault) => {
+      const srv = await server({ mangle: once(command, fault) });
+      const { conn, states } = connection([srv.endpoint('primary')], { connectTimeoutMs: 500 });
+      conn.subscribe('/queue/config', { ack: 'client-individual' }, () => undefined);
+      conn.subscribe('/queue/command', { ack: 'client-individual' }, () => undefined);
+      conn.start();
+      await connected(conn);
+      expect(states.filter((s) => s.kind === 'connected')).toHaveLength(1);
+      expect(srv.framesOf('CONNECT')).toHaveLength(fault === 'twice' && command === 'CONNECT' ? 3 : 2);
+      // The session in use has exactly one consumer per queue.
+      expect(srv.consumers('/queue/config')).toBe(1);
+      expect(srv.consumers('/queue/command')).toBe(1);
+    });
+
+    it('ends a session whose receipt never comes, so the send is retried on the next one', async () => {
+      let dropped = false;
+      const srv = await server({
+        mangle: (f) => (f.command === 'SEND' && !dropped ? ((dropped = true), 'drop') : undefined),
+      });
+      const { conn } = connection([srv.endpoint('primary')], { receiptTimeoutMs: 300 });
+      let opened = 0;
+      conn.onOpened(() => void opened++);
+      conn.start();
+      await connected(conn);
+      await expect(conn.send('/queue/result', {}, 'lost', { receipt: true })).rejects.toThrow(
+        /confirmed nothing for 300 ms/,
+      );
+      await waitFor('the next session', () => opened === 2 && conn.state.kind === 'connected');
+      await conn.send('/queue/result', {}, 'again', { receipt: true });
+      // The broker lost the first one (the fake records only what it handles).
+      expect(srv.framesOf('SEND').map((f) => f.body.toString())).toEqual(['again']);
+    });
+  });
+
   it('stops with a DISCONNECT, rejects later sends, and stays idle', async () => {
     const srv = await server();
     const { conn } = connection([srv.endpoint('primary')]);

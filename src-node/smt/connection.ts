@@ -81,6 +81,11 @@ export interface SmtConnectionOptions {
   heartbeat?: Partial<HeartbeatOptions>;
   /** From the first byte to subscriptions confirmed; a broker slower than this is skipped. */
   connectTimeoutMs?: number;
+  /**
+   * A receipt (send, ack, subscribe) not back within this time means the broker lost the frame: the
+   * session is ended and opened again, so what waits on it is retried instead of waiting forever.
+   */
+  receiptTimeoutMs?: number;
   machine?: Partial<Omit<MachineConfig, 'brokerCount'>>;
   log?: LogSink;
   random?: () => number;
@@ -143,7 +148,10 @@ interface Session {
   /** Messages that arrived between SUBSCRIBE and the open (a queue's backlog comes at once). */
   held: (() => void)[];
   connectTimer: NodeJS.Timeout;
-  pending: Set<(cause: string) => void>;
+  /** Each frame awaiting its receipt: how to fail its waiter, and when the receipt is overdue. */
+  pending: Map<(cause: string) => void, number>;
+  /** Ends the session when a receipt is overdue (see receiptTimeoutMs). */
+  receiptWatch: NodeJS.Timeout;
 }
 
 export const brokerUrl = (b: BrokerEndpoint) => `stomp+ssl://${b.host}:${b.port}`;
@@ -163,6 +171,7 @@ export class SmtConnection {
   private readonly random: () => number;
   private readonly transport: Transport;
   private readonly connectTimeoutMs: number;
+  private readonly receiptTimeoutMs: number;
   private current: ConnState = { kind: 'idle' };
   private session: Session | undefined;
   private sessionSeq = 0;
@@ -181,6 +190,7 @@ export class SmtConnection {
     this.random = opts.random ?? Math.random;
     this.transport = opts.transport ?? tlsTransport;
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
+    this.receiptTimeoutMs = opts.receiptTimeoutMs ?? 30_000;
   }
 
   get state(): ConnState {
@@ -218,6 +228,7 @@ export class SmtConnection {
     this.dispatch({ type: 'stop' });
     if (!s) return;
     clearTimeout(s.connectTimer);
+    clearInterval(s.receiptWatch);
     if (s.stomp) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, timeoutMs);
@@ -266,17 +277,8 @@ export class SmtConnection {
     const frameHeaders = { ...headers, destination, 'content-length': String(buf.length) };
     return new Promise<void>((resolve, reject) => {
       if (options.receipt) {
-        const fail = (cause: string) =>
-          reject(new SmtSessionLostError(`the message to ${destination}`, cause));
-        s.pending.add(fail);
-        const frame = s.client.send(
-          frameHeaders,
-          receiptOption(() => {
-            s.pending.delete(fail);
-            resolve();
-          }),
-        );
-        frame.end(buf);
+        const onReceipt = this.awaitReceipt(s, `the message to ${destination}`, resolve, reject);
+        s.client.send(frameHeaders, receiptOption(onReceipt)).end(buf);
       } else {
         s.client.send(frameHeaders).end(buf, (e?: Error | null) => {
           if (e) reject(new SmtSessionLostError(`the message to ${destination}`, e.message));
@@ -343,7 +345,8 @@ export class SmtConnection {
 
   private endSession(s: Session, cause: string): void {
     clearTimeout(s.connectTimer);
-    for (const fail of s.pending) fail(cause);
+    clearInterval(s.receiptWatch);
+    for (const fail of s.pending.keys()) fail(cause);
     s.pending.clear();
     s.client.destroy(new Error(cause));
   }
@@ -372,7 +375,11 @@ export class SmtConnection {
       stomp: false,
       open: false,
       held: [],
-      pending: new Set(),
+      pending: new Map(),
+      receiptWatch: setInterval(
+        () => this.checkReceipts(session),
+        Math.max(50, Math.min(5_000, this.receiptTimeoutMs / 4)),
+      ),
       connectTimer: setTimeout(
         () =>
           client.destroy(
@@ -392,12 +399,14 @@ export class SmtConnection {
   private onStompConnected(s: Session): void {
     if (this.session !== s) return;
     s.stomp = true;
-    // ActiveMQ's stomp+nio+ssl may process a first frame that arrives with the end of the TLS handshake
-    // twice and answer with two CONNECTED frames (see tlsTransport, which avoids it; other transports
-    // may not). stompit would drop the session on the second one as an unknown command.
+    // ActiveMQ 5.17's stomp+nio+ssl now and then handles a frame that arrives early in a session twice,
+    // or not at all (docs/architecture.md). A second CONNECTED is the first sign of it: whatever else
+    // it repeated or lost is unknown, so the session is not used.
     s.client.setCommandHandler('CONNECTED', (frame) => {
-      this.log({ level: 'debug', msg: `${this.opts.name}: ignored a duplicate CONNECTED` });
       (frame as unknown as Readable).resume();
+      s.client.destroy(
+        s.client.createProtocolError('the broker answered CONNECT twice: the session is opened again'),
+      );
     });
     const subs = [...this.subs.values()];
     const opened = () => {
@@ -408,16 +417,20 @@ export class SmtConnection {
       // Handlers answer on the connection (results, replies): they run once sends are allowed.
       for (const deliver of s.held.splice(0)) deliver();
     };
-    if (subs.length === 0) {
-      opened();
-      return;
+    // The open counts only when the broker has confirmed every subscription, each by its own receipt:
+    // a refused one arrives as an ERROR and fails the open instead of looping through connect-and-drop,
+    // a lost one leaves its receipt missing until the connect timeout, and a repeated one (two consumers
+    // where there should be one) answers twice, which stompit takes as an invalid receipt and ends.
+    let unconfirmed = subs.length;
+    if (unconfirmed === 0) opened();
+    for (const sub of subs) {
+      this.applySubscription(s, sub, () => {
+        if (--unconfirmed === 0) opened();
+      });
     }
-    // The open counts only when the broker has accepted every subscription: a refused one arrives as an
-    // ERROR before this receipt and fails the open instead of looping through connect-and-drop.
-    subs.forEach((sub, i) => this.applySubscription(s, sub, i === subs.length - 1 ? opened : undefined));
   }
 
-  private applySubscription(s: Session, sub: Registered, onReceipt?: () => void): void {
+  private applySubscription(s: Session, sub: Registered, onConfirmed: () => void = () => undefined): void {
     s.client.setImplicitSubscription(sub.id, sub.options.ack, (err, frame) => {
       if (!err && frame) this.onMessage(s, sub, frame as StompMessage);
     });
@@ -427,7 +440,13 @@ export class SmtConnection {
       ack: sub.options.ack,
       id: String(sub.id),
     };
-    s.client.sendFrame('SUBSCRIBE', headers, onReceipt ? receiptOption(onReceipt) : undefined).end();
+    const confirmed = this.awaitReceipt(
+      s,
+      `the subscription to ${sub.destination}`,
+      onConfirmed,
+      () => undefined,
+    );
+    s.client.sendFrame('SUBSCRIBE', headers, receiptOption(confirmed)).end();
   }
 
   private onMessage(s: Session, sub: Registered, frame: StompMessage): void {
@@ -473,15 +492,42 @@ export class SmtConnection {
       return Promise.reject(new SmtSessionLostError(`the ${command}`, 'the message will be redelivered'));
     }
     return new Promise<void>((resolve, reject) => {
-      const fail = (cause: string) => reject(new SmtSessionLostError(`the ${command}`, cause));
-      s.pending.add(fail);
-      const done = () => {
-        s.pending.delete(fail);
-        resolve();
-      };
+      const done = this.awaitReceipt(s, `the ${command}`, resolve, reject);
       if (command === 'ACK') s.client.ack(frame, {}, receiptOption(done));
       else s.client.nack(frame, {}, receiptOption(done));
     });
+  }
+
+  /**
+   * Registers a frame that waits for its receipt: the returned callback settles it; the end of the
+   * session, or a receipt overdue by receiptTimeoutMs (which ends the session), rejects it.
+   */
+  private awaitReceipt(
+    s: Session,
+    what: string,
+    resolve: () => void,
+    reject: (e: Error) => void,
+  ): () => void {
+    const fail = (cause: string) => reject(new SmtSessionLostError(what, cause));
+    s.pending.set(fail, this.now() + this.receiptTimeoutMs);
+    return () => {
+      s.pending.delete(fail);
+      resolve();
+    };
+  }
+
+  /** Ends a session whose broker has left a receipt unanswered too long: it lost that frame. */
+  private checkReceipts(s: Session): void {
+    const now = this.now();
+    for (const due of s.pending.values()) {
+      if (due > now) continue;
+      s.client.destroy(
+        s.client.createTransportError(
+          `the broker confirmed nothing for ${this.receiptTimeoutMs} ms: it lost a frame, so the session is opened again`,
+        ),
+      );
+      return;
+    }
   }
 
   private onSessionEnd(s: Session, e: Error): void {

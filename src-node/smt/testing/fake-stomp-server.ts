@@ -23,6 +23,11 @@ export interface FakeServerOptions {
   refuseSubscribe?: string;
   /** Messages waiting in a queue: dispatched on SUBSCRIBE, before its receipt, as a broker does. */
   backlog?: Record<string, string>;
+  /**
+   * Loses or repeats an incoming frame, as ActiveMQ 5.17's stomp+nio+ssl does now and then early in a
+   * session (docs/architecture.md): `drop` ignores it, `twice` handles it two times.
+   */
+  mangle?: (frame: Frame) => 'drop' | 'twice' | undefined;
 }
 
 interface Conn {
@@ -56,6 +61,13 @@ export class FakeStompServer {
 
   get connections(): number {
     return this.conns.size;
+  }
+
+  /** Subscriptions to `destination` over every open connection: the broker's consumer count. */
+  consumers(destination: string): number {
+    let n = 0;
+    for (const c of this.conns) for (const sub of c.subs.values()) if (sub.destination === destination) n++;
+    return n;
   }
 
   framesOf(command: string): Frame[] {
@@ -109,7 +121,12 @@ export class FakeStompServer {
     socket.on('data', (chunk) => {
       if (this.frozen) return;
       c.buf = Buffer.concat([c.buf, chunk]);
-      for (let f = this.parse(c); f; f = this.parse(c)) this.handle(c, f);
+      for (let f = this.parse(c); f; f = this.parse(c)) {
+        const fault = this.opts.mangle?.(f);
+        if (fault === 'drop') continue;
+        this.handle(c, f);
+        if (fault === 'twice') this.handle(c, f);
+      }
     });
     socket.on('close', () => {
       clearInterval(c.heartbeat);
