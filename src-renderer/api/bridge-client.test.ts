@@ -74,9 +74,36 @@ describe('bridge client', () => {
     await expect(pending).resolves.toEqual({ ok: true, value: { total: 2, byReason: {}, byRemote: {} } });
   });
 
-  it('refuses to call while the link is down, and fails pending calls when it drops', async () => {
+  it('holds a call made before the link is up and sends it once it is', async () => {
     const c = client();
-    await expect(c.api.getFleet()).resolves.toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    const early = c.api.getRejects();
+    expect(latest().sent).toEqual([]);
+    latest().open();
+    expect(latest().sent).toEqual([{ kind: 'invoke', id: 1, call: 'getRejects', args: [] }]);
+    latest().receive({
+      kind: 'result',
+      id: 1,
+      result: { ok: true, value: { total: 0, byReason: {}, byRemote: {} } },
+    });
+    await expect(early).resolves.toMatchObject({ ok: true });
+  });
+
+  it('fails a call the link never comes up for, within the call time, and sends it nowhere', async () => {
+    const c = client();
+    const early = c.api.getFleet();
+    latest().drop(); // refused: the client is reconnecting
+    vi.advanceTimersByTime(1001);
+    await expect(early).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'unavailable', message: expect.stringMatching(/Not connected to the console/) },
+    });
+    vi.runOnlyPendingTimers();
+    latest().open();
+    expect(latest().sent).toEqual([]);
+  });
+
+  it('fails a call already sent when the link drops', async () => {
+    const c = client();
     latest().open();
     const pending = c.api.getFleet();
     latest().drop();

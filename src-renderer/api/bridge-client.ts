@@ -54,7 +54,9 @@ interface Pending {
 /**
  * SmtApi over the browser host's WebSocket bridge. Every frame received is checked against the contract
  * (frame shape, then the call's result or the event's payload schema); a bad one is counted, logged and
- * dropped. When the socket drops, pending calls fail with `unavailable` and the client reconnects with
+ * dropped. A call made while the link is not up (a page just loaded on a bookmarked screen, or
+ * reconnecting) waits for it, within the call's time limit. When the socket drops, calls already sent
+ * fail with `unavailable` (the host may or may not have acted on them) and the client reconnects with
  * backoff; the page shows the link as lost meanwhile.
  */
 export function connectBridge(opts: BridgeClientOptions): BridgeClient {
@@ -62,6 +64,8 @@ export function connectBridge(opts: BridgeClientOptions): BridgeClient {
   const callTimeoutMs = opts.callTimeoutMs ?? 30_000;
   const log = opts.log ?? ((line: string) => console.warn(`[bridge] ${line}`));
   const pending = new Map<number, Pending>();
+  /** Frames of pending calls made while the link was down, sent once it is up. */
+  const unsent = new Map<number, string>();
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
   const linkListeners = new Set<(s: LinkState) => void>();
   let state: LinkState = { kind: 'connecting', attempt: 1 };
@@ -82,8 +86,10 @@ export function connectBridge(opts: BridgeClientOptions): BridgeClient {
     setState(state);
   };
 
+  /** Fails the calls the host has; the unsent ones go on waiting for the link. */
   const failPending = (message: string) => {
     for (const [id, p] of pending) {
+      if (unsent.has(id)) continue;
       clearTimeout(p.timer);
       p.resolve(err('unavailable', message));
       pending.delete(id);
@@ -135,7 +141,11 @@ export function connectBridge(opts: BridgeClientOptions): BridgeClient {
     setState({ kind: 'connecting', attempt });
     const ws = createSocket(opts.url);
     socket = ws;
-    ws.onopen = () => setState({ kind: 'open', since: Date.now() });
+    ws.onopen = () => {
+      setState({ kind: 'open', since: Date.now() });
+      for (const frame of unsent.values()) ws.send(frame);
+      unsent.clear();
+    };
     ws.onmessage = (ev) => onMessage(ev.data);
     ws.onerror = () => undefined; // onclose follows with the code; an error event carries nothing more.
     ws.onclose = (ev) => {
@@ -156,23 +166,24 @@ export function connectBridge(opts: BridgeClientOptions): BridgeClient {
 
   const invoke = <C extends CallName>(call: C, args: CallArgs<C>): Promise<IpcResult<CallResult<C>>> =>
     new Promise((resolve) => {
-      const ws = socket;
-      if (!ws || state.kind !== 'open' || ws.readyState !== OPEN) {
-        resolve(err('unavailable', 'Not connected to the console; the page reconnects by itself.'));
-        return;
-      }
       const id = nextId++;
       const timer = setTimeout(() => {
         pending.delete(id);
+        const neverSent = unsent.delete(id);
         resolve(
           err(
             'unavailable',
-            `No answer to ${call} within ${callTimeoutMs / 1000} s; the console may be busy.`,
+            neverSent
+              ? `Not connected to the console for ${callTimeoutMs / 1000} s; the page reconnects by itself.`
+              : `No answer to ${call} within ${callTimeoutMs / 1000} s; the console may be busy.`,
           ),
         );
       }, callTimeoutMs);
       pending.set(id, { call, resolve: resolve as (r: IpcResult<unknown>) => void, timer });
-      ws.send(JSON.stringify({ kind: 'invoke', id, call, args }));
+      const frame = JSON.stringify({ kind: 'invoke', id, call, args });
+      const ws = socket;
+      if (ws && state.kind === 'open' && ws.readyState === OPEN) ws.send(frame);
+      else unsent.set(id, frame);
     });
 
   const on =
@@ -210,6 +221,7 @@ export function connectBridge(opts: BridgeClientOptions): BridgeClient {
     close: () => {
       closed = true;
       if (retryTimer) clearTimeout(retryTimer);
+      unsent.clear();
       failPending('The page closed its link to the console.');
       socket?.close(1000, 'page closed');
       socket = null;

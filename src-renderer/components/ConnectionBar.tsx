@@ -2,7 +2,6 @@ import { formatClock, formatDuration } from '../format';
 import { useSmt } from '../store/react';
 import { summarizeBroker } from './broker-state';
 import { Logo } from './Logo';
-import { ThemeSwitch } from './ThemeSwitch';
 import { ProfileSwitcher } from './profiles/ProfileSwitcher';
 
 function RejectedFrames() {
@@ -97,7 +96,6 @@ export function ConnectionBar() {
       <div className="bar-spacer" />
       <FleetCounts />
       <RejectedFrames />
-      <ThemeSwitch />
     </header>
   );
 }

@@ -10,6 +10,7 @@ import {
   type Screen,
 } from '../nav/route';
 import { useSmt } from '../store/react';
+import { ThemeSwitch } from './ThemeSwitch';
 
 const items: { screen: Screen; route: Route; label: string; keys: string; icon: string }[] = [
   {
@@ -57,36 +58,42 @@ const items: { screen: Screen; route: Route; label: string; keys: string; icon: 
   },
 ];
 
-/** Plain links to each screen (the hash is the route): they work with a keyboard and a screen reader as is. */
+/**
+ * Plain links to each screen (the hash is the route): they work with a keyboard and a screen reader as is.
+ * The theme switch sits at the rail's foot, where the connection bar's one line has no room for it.
+ */
 export function NavRail() {
   const screen = useSmt((s) => s.route.screen);
   const offline = useSmt((s) => s.counts.offline);
   return (
-    <nav className="rail" aria-label="Screens">
-      {items.map((item) => {
-        // A remote's screen belongs to the fleet.
-        const current = screen === item.screen || (item.screen === 'fleet' && screen === 'remote');
-        return (
-          <a
-            key={item.screen}
-            href={formatRoute(item.route)}
-            aria-current={current ? 'page' : undefined}
-            aria-keyshortcuts={item.keys.replace(' ', '+')}
-            title={`${item.label} (${item.keys})`}
-            className="rail-item"
-          >
-            <svg viewBox="0 0 16 16" width="18" height="18" aria-hidden="true">
-              <path d={item.icon} fillRule="evenodd" />
-            </svg>
-            <span>{item.label}</span>
-            {item.screen === 'fleet' && offline > 0 && (
-              <span className="rail-badge num" aria-label={`${offline} offline`}>
-                {offline}
-              </span>
-            )}
-          </a>
-        );
-      })}
-    </nav>
+    <div className="rail">
+      <nav className="rail-nav" aria-label="Screens">
+        {items.map((item) => {
+          // A remote's screen belongs to the fleet.
+          const current = screen === item.screen || (item.screen === 'fleet' && screen === 'remote');
+          return (
+            <a
+              key={item.screen}
+              href={formatRoute(item.route)}
+              aria-current={current ? 'page' : undefined}
+              aria-keyshortcuts={item.keys.replace(' ', '+')}
+              title={`${item.label} (${item.keys})`}
+              className="rail-item"
+            >
+              <svg viewBox="0 0 16 16" width="18" height="18" aria-hidden="true">
+                <path d={item.icon} fillRule="evenodd" />
+              </svg>
+              <span>{item.label}</span>
+              {item.screen === 'fleet' && offline > 0 && (
+                <span className="rail-badge num" aria-label={`${offline} offline`}>
+                  {offline}
+                </span>
+              )}
+            </a>
+          );
+        })}
+      </nav>
+      <ThemeSwitch />
+    </div>
   );
 }
