@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyOpenError } from './errors';
+import { CertificateRefusedError, classifyOpenError } from './errors';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 
@@ -13,6 +13,7 @@ describe('classifyOpenError', () => {
     [withCode('connect ECONNREFUSED 127.0.0.1:1', 'ECONNREFUSED'), false],
     [new Error('connection ended unexpectedly'), false],
     [withCode('self-signed certificate', 'DEPTH_ZERO_SELF_SIGNED_CERT'), false],
+    [new CertificateRefusedError({ name: 'primary', host: '127.0.0.1', port: 1 }), true],
   ])('%s → auth %s', (e, auth) => {
     expect(classifyOpenError(e).auth).toBe(auth);
   });
@@ -20,6 +21,20 @@ describe('classifyOpenError', () => {
   it('keeps the error code in the words shown to the operator', () => {
     expect(classifyOpenError(withCode('socket hang up', 'ECONNRESET')).error).toBe(
       'socket hang up (ECONNRESET)',
+    );
+  });
+
+  it('names expiry as the reason of a silent refusal once the certificate has expired, and guesses otherwise', () => {
+    const refused = new CertificateRefusedError({ name: 'primary', host: '127.0.0.1', port: 61617 });
+    const notAfter = new Date('2026-01-01T00:00:00Z');
+    expect(classifyOpenError(refused, notAfter, notAfter.getTime() + 1)).toEqual({
+      error: 'the broker refused this certificate: it expired on 2026-01-01T00:00:00.000Z; renew it',
+      auth: true,
+    });
+    expect(classifyOpenError(refused, notAfter, notAfter.getTime() - 1).error).toBe(
+      'the broker primary (127.0.0.1:61617) closed the connection at the end of the TLS handshake, before ' +
+        'any STOMP frame: it did not accept this certificate (issued by another CA, expired, not yet valid, ' +
+        'or not for client authentication)',
     );
   });
 });

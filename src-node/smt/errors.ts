@@ -16,6 +16,22 @@ export class SmtSessionLostError extends Error {
   }
 }
 
+/**
+ * The broker closed the connection right after our side of the TLS 1.3 handshake, without the session
+ * ticket it gives every certificate it accepts and without a byte of STOMP (see tlsTransport).
+ */
+export class CertificateRefusedError extends Error {
+  readonly code = 'SMT_CERT_REFUSED';
+  constructor(broker: { name: string; host: string; port: number }) {
+    super(
+      `the broker ${broker.name} (${broker.host}:${broker.port}) closed the connection at the end of the TLS ` +
+        'handshake, before any STOMP frame: it did not accept this certificate (issued by another CA, expired, ' +
+        'not yet valid, or not for client authentication)',
+    );
+    this.name = 'CertificateRefusedError';
+  }
+}
+
 export interface OpenFailure {
   error: string;
   /** The broker refused who we are: retrying soon will not help until an operator acts. */
@@ -30,9 +46,19 @@ const refusedIdentity =
  * Why opening a session failed, in words for the connection bar, and whether the certificate was refused:
  * a TLS alert from the broker (bad, unknown, revoked or missing certificate) or a STOMP ERROR naming it.
  */
-export function classifyOpenError(e: unknown): OpenFailure {
+export function classifyOpenError(e: unknown, notAfter?: Date, now = Date.now()): OpenFailure {
   const err = e instanceof Error ? e : new Error(String(e));
   const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (code === 'SMT_CERT_REFUSED') {
+    // A certificate that was good at start may have expired since: then that is the reason, not a guess.
+    const expired = notAfter && now > notAfter.getTime();
+    return {
+      error: expired
+        ? `the broker refused this certificate: it expired on ${notAfter.toISOString()}; renew it`
+        : err.message,
+      auth: true,
+    };
+  }
   if (/^ERR_SSL_.*ALERT/.test(code)) {
     return { error: `the broker refused the TLS certificate (${code})`, auth: true };
   }
