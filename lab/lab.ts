@@ -525,9 +525,13 @@ export async function issueUnprovisionedCert(
   );
 }
 
-/** For negative tests: a foreign CA and a client certificate from it that mimics lab remote `name`. */
-export async function makeForeignIdentity(outDir: string, name: string): Promise<TlsFiles> {
-  return makeForeign(outDir, RemoteId.parse(name));
+/** For negative tests: a foreign CA and a client certificate from it that mimics lab identity `name`. */
+export async function makeForeignIdentity(
+  outDir: string,
+  name: string,
+  role: Role = 'remotes',
+): Promise<TlsFiles> {
+  return makeForeign(outDir, RemoteId.parse(name), role);
 }
 
 /**

@@ -310,9 +310,13 @@ export async function issueUnlisted(
 
 /**
  * A CA unrelated to any lab, and a client certificate from it whose subject looks exactly like a lab
- * remote's: the broker must refuse it on the chain alone. caFile is the foreign CA.
+ * lab identity's: the broker must refuse it on the chain alone. caFile is the foreign CA.
  */
-export async function makeForeignIdentity(outDir: string, name: string): Promise<TlsFiles> {
+export async function makeForeignIdentity(
+  outDir: string,
+  name: string,
+  role: Role = 'remotes',
+): Promise<TlsFiles> {
   await mkdir(outDir, { recursive: true, mode: 0o700 });
   const conf = join(outDir, 'openssl.cnf');
   await writeFile(conf, opensslConfig);
@@ -324,7 +328,7 @@ export async function makeForeignIdentity(outDir: string, name: string): Promise
     keyFile: join(outDir, `${name}.key`),
   };
   await issue(conf, ca, {
-    subject: opensslSubject(name, 'remotes'),
+    subject: opensslSubject(name, role),
     extensions: 'client_ext',
     days: 30,
     crt: files.certFile,
