@@ -1,7 +1,8 @@
 /**
  * `npm run host -- --profile <console profile json> [--profiles-dir <dir>] [--port N]`: the console core and the browser host in
- * one process. Stdout carries exactly one line, `Console: <url>`, which tests and the demo read; every
- * log line goes to stderr. The console's keys are sealed: the passphrase is read once, from $SMT_PASSPHRASE
+ * one process. Stdout carries one line, `Console: <url>`, which tests and the demo read, and one more for
+ * each new session once the previous one ended (no page open for a minute: its URL is void); every log
+ * line goes to stderr. The console's keys are sealed: the passphrase is read once, from $SMT_PASSPHRASE
  * (automation) or else typed at a prompt on the terminal (docs/security.md, "Secrets at rest").
  */
 import { fileURLToPath } from 'node:url';
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
     staticDir,
     log,
     hostLog: (line) => process.stderr.write(`[host] ${line}\n`),
+    onNewUrl: (url) => process.stdout.write(`Console: ${url}\n`),
   });
   process.stdout.write(`Console: ${running.host.url}\n`);
 

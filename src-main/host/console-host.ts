@@ -18,6 +18,8 @@ export interface ConsoleHostOptions {
   dbFile?: string;
   log: LogSink;
   hostLog: (line: string) => void;
+  /** The URL of each new session, after the last one ended (see startHost). */
+  onNewUrl?: (url: string) => void;
 }
 
 export interface ConsoleHost {
@@ -67,6 +69,7 @@ export async function startConsoleHost(opts: ConsoleHostOptions): Promise<Consol
       ...(opts.port === undefined ? {} : { port: opts.port }),
       staticDir: opts.staticDir,
       log: opts.hostLog,
+      ...(opts.onNewUrl ? { onNewUrl: opts.onNewUrl } : {}),
     });
   } catch (e) {
     await service.close();
