@@ -18,7 +18,8 @@ export interface ConsoleHostOptions {
   dbFile?: string;
   log: LogSink;
   hostLog: (line: string) => void;
-  /** The URL of each new session, after the last one ended (see startHost). */
+  /** See startHost: how long a session outlives its last page, and where the next session's URL goes. */
+  sessionGraceMs?: number;
   onNewUrl?: (url: string) => void;
 }
 
@@ -69,6 +70,7 @@ export async function startConsoleHost(opts: ConsoleHostOptions): Promise<Consol
       ...(opts.port === undefined ? {} : { port: opts.port }),
       staticDir: opts.staticDir,
       log: opts.hostLog,
+      ...(opts.sessionGraceMs === undefined ? {} : { sessionGraceMs: opts.sessionGraceMs }),
       ...(opts.onNewUrl ? { onNewUrl: opts.onNewUrl } : {}),
     });
   } catch (e) {
