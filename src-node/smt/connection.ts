@@ -56,7 +56,7 @@ export type Transport = (broker: BrokerEndpoint, tls: TlsMaterial, ready: () => 
  * connection treats as any refused identity (a clear reason, a retry every 30 s), not as a lost network.
  */
 export const tlsTransport: Transport = (broker, tls, ready) => {
-  let ticket = false;
+  let refusable = false;
   const socket = tlsConnect(
     {
       host: broker.host,
@@ -68,12 +68,7 @@ export const tlsTransport: Transport = (broker, tls, ready) => {
     },
     () => {
       if (socket.getProtocol() !== 'TLSv1.3') return ready();
-      socket.once('end', () => {
-        if (ticket) return;
-        // Synchronously, before stompit's own reading of the end turns it into "connection ended unexpectedly".
-        socket.emit('error', new CertificateRefusedError(broker));
-        socket.destroy();
-      });
+      refusable = true;
       const go = () => {
         clearTimeout(fallback);
         socket.off('session', go);
@@ -86,7 +81,20 @@ export const tlsTransport: Transport = (broker, tls, ready) => {
       socket.once('close', () => clearTimeout(fallback));
     },
   );
-  socket.once('session', () => (ticket = true));
+  socket.once('session', () => (refusable = false));
+  // Registered before stompit's listeners, so the refusal reaches the connection first; stompit then
+  // ignores the plain end or reset of a client it has already destroyed. A close with our CONNECT unread
+  // (sent on the fallback while a loaded broker still checks the certificate) arrives as a reset.
+  const refused = () => {
+    if (!refusable) return;
+    refusable = false;
+    socket.emit('error', new CertificateRefusedError(broker));
+    socket.destroy();
+  };
+  socket.once('end', refused);
+  socket.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'ECONNRESET') refused();
+  });
   return socket;
 };
 
