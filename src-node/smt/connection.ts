@@ -52,8 +52,8 @@ export type Transport = (broker: BrokerEndpoint, tls: TlsMaterial, ready: () => 
  *
  * The same ticket tells a refused certificate: stomp+nio+ssl sends no TLS alert when it refuses one
  * (another CA, expired, not yet valid, not for client auth); it reads our Finished and closes, before the
- * ticket it sends every accepted client. That close becomes a CertificateRefusedError, which the
- * connection treats as any refused identity (a clear reason, a retry every 30 s), not as a lost network.
+ * ticket it sends every accepted client. That close becomes a CertificateRefusedError, so the log says
+ * why instead of "connection ended unexpectedly" (classifyOpenError decides how soon to retry).
  */
 export const tlsTransport: Transport = (broker, tls, ready) => {
   let refusable = false;

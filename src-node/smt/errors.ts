@@ -18,7 +18,8 @@ export class SmtSessionLostError extends Error {
 
 /**
  * The broker closed the connection right after our side of the TLS 1.3 handshake, without the session
- * ticket it gives every certificate it accepts and without a byte of STOMP (see tlsTransport).
+ * ticket it gives every certificate it accepts and without a byte of STOMP (see tlsTransport). That is how
+ * stomp+nio+ssl refuses a certificate, and also what a broker going down at that instant looks like.
  */
 export class CertificateRefusedError extends Error {
   readonly code = 'SMT_CERT_REFUSED';
@@ -26,7 +27,7 @@ export class CertificateRefusedError extends Error {
     super(
       `the broker ${broker.name} (${broker.host}:${broker.port}) closed the connection at the end of the TLS ` +
         'handshake, before any STOMP frame: it did not accept this certificate (issued by another CA, expired, ' +
-        'not yet valid, or not for client authentication)',
+        'not yet valid, or not for client authentication), or it was going down',
     );
     this.name = 'CertificateRefusedError';
   }
@@ -50,14 +51,15 @@ export function classifyOpenError(e: unknown, notAfter?: Date, now = Date.now())
   const err = e instanceof Error ? e : new Error(String(e));
   const code = (err as NodeJS.ErrnoException).code ?? '';
   if (code === 'SMT_CERT_REFUSED') {
-    // A certificate that was good at start may have expired since: then that is the reason, not a guess.
-    const expired = notAfter && now > notAfter.getTime();
-    return {
-      error: expired
-        ? `the broker refused this certificate: it expired on ${notAfter.toISOString()}; renew it`
-        : err.message,
-      auth: true,
-    };
+    // Known here, expiry is the reason and waiting will not help. Otherwise the silent close may be a
+    // broker dying mid-handshake: retried at the usual pace, so a failover is not held up for 30 s.
+    if (notAfter && now > notAfter.getTime()) {
+      return {
+        error: `the broker refused this certificate: it expired on ${notAfter.toISOString()}; renew it`,
+        auth: true,
+      };
+    }
+    return { error: err.message, auth: false };
   }
   if (/^ERR_SSL_.*ALERT/.test(code)) {
     return { error: `the broker refused the TLS certificate (${code})`, auth: true };

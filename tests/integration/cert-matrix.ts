@@ -130,14 +130,22 @@ function clientWords(c: CertCase): string {
   if (c.id === 'revoked-while-connected') {
     return '`ERROR … was revoked`, session closed within 5 s; reconnects, is refused (`No user`), retries every 30 s';
   }
+  if (c.id === 'expired')
+    return 'error log “refused this certificate: it expired on <date>; renew it”; retries every 30 s';
   switch (c.broker) {
     case 'tls-refused':
-      return 'error log “did not accept this certificate” (“expired on <date>” once past notAfter); retries every 30 s';
+      return 'log “closed the connection at the end of the TLS handshake … did not accept this certificate … or it was going down”; retries at the usual 0.1–3 s pace';
     case 'no-user':
       return 'error log “refused this identity: … No user for client certificate”; retries every 30 s';
     case 'admitted':
       return 'connected';
   }
+}
+
+/** What our client must do with a case's certificate: connect, wait 30 s between tries, or retry soon. */
+export function clientPace(c: CertCase): 'connected' | 'every-30-s' | 'usual-backoff' {
+  if (c.broker === 'admitted') return 'connected';
+  return c.broker === 'tls-refused' && c.id !== 'expired' ? 'usual-backoff' : 'every-30-s';
 }
 
 const loaderWords: Record<LoaderVerdict, string> = {
