@@ -1,8 +1,12 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { killBroker } from '../lab/lab';
+import { join } from 'node:path';
+import { consoleProfilePath, killBroker, labConsolePassphrase } from '../lab/lab';
 import { BRIDGE_PATH } from '../src-shared/ipc';
 import { expect, test } from './fixtures';
+import { FleetPage } from './pages/fleet-page';
+import { NodeProcess } from './support/processes';
 import { upgradeStatus } from '../src-main/host/testing/upgrade-status';
 
 const ids = Array.from({ length: 20 }, (_, i) => `r-${String(i + 1).padStart(4, '0')}`);
@@ -88,6 +92,63 @@ test('refuses WebSocket upgrades without the session or from another origin', as
     expect(outcome).toEqual(['refused', 'refused']);
   } finally {
     foreign.close();
+  }
+});
+
+test('a URL copied from an ended session opens nothing in another browser; the next printed URL does', async ({
+  browser,
+  env,
+}) => {
+  // A host of its own with a 1 s grace, on a copy of the lab profile whose brokers are a closed port: it
+  // starts offline and takes nothing from the fleet the other tests watch.
+  const dir = join(env.lab.dir, 'session-end');
+  await mkdir(dir, { recursive: true });
+  const profile = JSON.parse(await readFile(consoleProfilePath(env.lab.opts), 'utf8')) as {
+    brokers: { port: number }[];
+  };
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const deadPort = (closed.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  for (const b of profile.brokers) b.port = deadPort;
+  await writeFile(join(dir, 'console-profile.json'), JSON.stringify(profile));
+  const host = new NodeProcess(
+    'host-session-end',
+    'src-main/host/cli.ts',
+    [
+      '--profile',
+      join(dir, 'console-profile.json'),
+      '--profiles-dir',
+      join(dir, 'profiles'),
+      '--session-grace',
+      '1',
+    ],
+    { env: { SMT_PASSPHRASE: await labConsolePassphrase(env.lab.opts) } },
+  );
+  const urls = () =>
+    host
+      .output()
+      .match(/^Console: \S+$/gm)
+      ?.map((l) => l.slice('Console: '.length)) ?? [];
+  try {
+    await host.waitForLine(/^Console: /, 60_000);
+    const [stolen] = urls() as [string];
+    const admin = await browser.newContext();
+    const fleet = new FleetPage(await admin.newPage());
+    await fleet.open(stolen);
+    // The bridge answered: the session has started.
+    await expect(fleet.broker).not.toHaveAttribute('data-state', 'unknown');
+    await admin.close();
+    await expect.poll(() => urls().length, { timeout: 30_000 }).toBe(2);
+
+    const thief = await browser.newContext();
+    const page = await thief.newPage();
+    expect((await page.goto(stolen))?.status()).toBe(403);
+    await expect(page.getByRole('heading', { name: 'Access refused' })).toBeVisible();
+    await new FleetPage(page).open(urls()[1] as string);
+    await thief.close();
+  } finally {
+    await host.stop();
   }
 });
 

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import {
@@ -36,7 +36,9 @@ import {
   ensureBrokerStores,
   ensurePki,
   issueClientCerts,
+  issueFlawed,
   issueUnlisted,
+  type CertFlaw,
   labConsoleId,
   makeForeignIdentity as makeForeign,
 } from './pki';
@@ -58,7 +60,7 @@ export interface BrokerStatus {
 }
 
 export { labConsoleId };
-export type { BrokerName };
+export type { BrokerName, CertFlaw };
 
 const defaultHeapMb = 256;
 const startTimeoutMs = 90_000;
@@ -396,17 +398,60 @@ export async function provision(rids: string[], opts?: LabOptions): Promise<void
 }
 
 /**
- * Removes a remote from the allowlist. New logins fail at once; the identity plugin closes its live
- * connections within about a second. Its certificate files stay, so provisioning it again re-admits it.
+ * Admits an extra console identity (CN=<name>, OU=consoles) beside the lab console, issuing its
+ * certificate under pki/consoles/ when missing: for tests of what a console's certificate may do and of
+ * revoking one. Its key is plain, unlike the lab console's: a test identity, never a console profile.
  */
-export async function revoke(rid: string, opts?: LabOptions): Promise<void> {
-  const [id] = parseRemoteIds([rid]);
+export async function provisionConsole(name: string, opts?: LabOptions): Promise<TlsFiles> {
+  const [id] = parseRemoteIds([name]) as [string];
+  const layout = layoutOf(opts);
+  await mkdir(layout.dir, { recursive: true });
+  return withLock(layout.lockFile, async () => {
+    await prepare(layout);
+    const files = {
+      caFile: layout.caCrt,
+      certFile: layout.extraConsoleCrt(id),
+      keyFile: layout.extraConsoleKey(id),
+    };
+    const allow = await readAllowlist(layout);
+    if (allow.remotes.has(id)) throw new Error(`${id} is provisioned as a remote in ${layout.dir}`);
+    if (!(await fileExists(files.certFile)) || !(await fileExists(files.keyFile))) {
+      await mkdir(dirname(files.certFile), { recursive: true, mode: 0o700 });
+      await issueClientCerts(layout, [
+        { name: id, role: 'consoles', crt: files.certFile, key: files.keyFile },
+      ]);
+    }
+    if (!allow.consoles.has(id)) {
+      await writeAllowlist(
+        layout,
+        { consoles: new Set([...allow.consoles, id]), remotes: allow.remotes },
+        'add',
+      );
+    }
+    return files;
+  });
+}
+
+/**
+ * Removes a remote, or an extra console, from the allowlist. New logins fail at once; the identity plugin
+ * closes its live connections within about a second. Its certificate files stay, so provisioning it again
+ * re-admits it. The lab console itself is not revocable here: every up and provision admits it again.
+ */
+export async function revoke(name: string, opts?: LabOptions): Promise<void> {
+  const [id] = parseRemoteIds([name]) as [string];
   const layout = layoutOf(opts);
   await requireState(layout);
   await withLock(layout.lockFile, async () => {
     const allow = await readAllowlist(layout);
-    if (!allow.remotes.has(id as string)) throw new Error(`${id} is not provisioned in ${layout.dir}`);
-    await writeAllowlist(layout, withRemotes(allow, [], [id as string]), 'remove');
+    if (allow.remotes.has(id)) {
+      await writeAllowlist(layout, withRemotes(allow, [], [id]), 'remove');
+    } else if (allow.consoles.has(id)) {
+      const consoles = new Set(allow.consoles);
+      consoles.delete(id);
+      await writeAllowlist(layout, { consoles, remotes: allow.remotes }, 'remove');
+    } else {
+      throw new Error(`${id} is not provisioned in ${layout.dir}`);
+    }
   });
 }
 
@@ -480,7 +525,31 @@ export async function issueUnprovisionedCert(
   );
 }
 
-/** For negative tests: a foreign CA and a client certificate from it that mimics lab remote `name`. */
-export async function makeForeignIdentity(outDir: string, name: string): Promise<TlsFiles> {
-  return makeForeign(outDir, RemoteId.parse(name));
+/** For negative tests: a foreign CA and a client certificate from it that mimics lab identity `name`. */
+export async function makeForeignIdentity(
+  outDir: string,
+  name: string,
+  role: Role = 'remotes',
+): Promise<TlsFiles> {
+  return makeForeign(outDir, RemoteId.parse(name), role);
+}
+
+/**
+ * For negative tests: a certificate from the lab CA for `name` (provisioned or not) with `flaw`, under
+ * <lab>/pki/flawed/ unless outDir is given. The lab must have been prepared (up or provision) first.
+ */
+export async function issueFlawedCert(
+  name: string,
+  flaw: CertFlaw,
+  opts?: LabOptions & { role?: Role; outDir?: string },
+): Promise<TlsFiles> {
+  const layout = layoutOf(opts);
+  await requireState(layout);
+  return issueFlawed(
+    layout,
+    RemoteId.parse(name),
+    opts?.role ?? 'remotes',
+    flaw,
+    opts?.outDir ?? layout.flawedDir,
+  );
 }

@@ -34,6 +34,11 @@ export function labLayout(dir: string) {
     remoteCrt: (rid: string) => join(pki, 'remotes', `${rid}.crt`),
     remoteKey: (rid: string) => join(pki, 'remotes', `${rid}.key`),
     unlistedDir: join(pki, 'unlisted'),
+    /** Extra console identities for tests (provisionConsole); plain keys, unlike the lab console's. */
+    extraConsoleCrt: (name: string) => join(pki, 'consoles', `${name}.crt`),
+    extraConsoleKey: (name: string) => join(pki, 'consoles', `${name}.key`),
+    /** Certificates with a flaw (expired, wrong key usage…) for the certificate matrix. */
+    flawedDir: join(pki, 'flawed'),
     conf,
     usersFile: join(conf, 'users.properties'),
     groupsFile: join(conf, 'groups.properties'),

@@ -42,9 +42,40 @@ keyUsage = critical,digitalSignature
 extendedKeyUsage = clientAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+[server_auth_only_ext]
+basicConstraints = critical,CA:false
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[key_agreement_only_ext]
+basicConstraints = critical,CA:false
+keyUsage = critical,keyAgreement
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
 `;
 
 export const labConsoleId = 'lab-console';
+
+/**
+ * \`openssl ca\` (the only OpenSSL 3.0 command that sets arbitrary validity dates) needs a CA section
+ * with a database; each flawed certificate gets a throw-away one. The policy keeps the subject as given.
+ */
+const caSection = (dir: string) => `[ca]
+default_ca = flawed_ca
+[flawed_ca]
+database = ${dir}/index.txt
+serial = ${dir}/serial
+new_certs_dir = ${dir}
+default_md = sha256
+policy = any_dn
+unique_subject = no
+[any_dn]
+organizationName = optional
+organizationalUnitName = optional
+commonName = supplied
+`;
 
 const keyArgs = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-sha256'];
 
@@ -279,9 +310,13 @@ export async function issueUnlisted(
 
 /**
  * A CA unrelated to any lab, and a client certificate from it whose subject looks exactly like a lab
- * remote's: the broker must refuse it on the chain alone. caFile is the foreign CA.
+ * lab identity's: the broker must refuse it on the chain alone. caFile is the foreign CA.
  */
-export async function makeForeignIdentity(outDir: string, name: string): Promise<TlsFiles> {
+export async function makeForeignIdentity(
+  outDir: string,
+  name: string,
+  role: Role = 'remotes',
+): Promise<TlsFiles> {
   await mkdir(outDir, { recursive: true, mode: 0o700 });
   const conf = join(outDir, 'openssl.cnf');
   await writeFile(conf, opensslConfig);
@@ -293,11 +328,91 @@ export async function makeForeignIdentity(outDir: string, name: string): Promise
     keyFile: join(outDir, `${name}.key`),
   };
   await issue(conf, ca, {
-    subject: opensslSubject(name, 'remotes'),
+    subject: opensslSubject(name, role),
     extensions: 'client_ext',
     days: 30,
     crt: files.certFile,
     key: files.keyFile,
   });
+  return files;
+}
+
+/**
+ * How a certificate of the certificate matrix (tests/integration/cert-matrix.ts) departs from a good
+ * client certificate: outside its validity period, or with key usages that forbid TLS client auth.
+ */
+export type CertFlaw = 'expired' | 'not-yet-valid' | 'server-auth-only' | 'key-agreement-only';
+
+const day = 86_400_000;
+const flaws: Record<CertFlaw, { extensions: string; from: number; to: number }> = {
+  expired: { extensions: 'client_ext', from: -60 * day, to: -day },
+  'not-yet-valid': { extensions: 'client_ext', from: 30 * day, to: 400 * day },
+  'server-auth-only': { extensions: 'server_auth_only_ext', from: -day, to: 30 * day },
+  'key-agreement-only': { extensions: 'key_agreement_only_ext', from: -day, to: 30 * day },
+};
+
+/** openssl ca's date form, YYYYMMDDHHMMSSZ. */
+const asn1Time = (ms: number) =>
+  new Date(ms)
+    .toISOString()
+    .replace(/[-:T]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+
+/**
+ * A client certificate from the lab CA with `flaw`, for a subject that may well be provisioned: the
+ * broker must refuse it on the certificate alone. Plain key (a negative-test identity, not a console's).
+ */
+export async function issueFlawed(
+  layout: LabLayout,
+  name: string,
+  role: Role,
+  flaw: CertFlaw,
+  outDir: string,
+): Promise<TlsFiles> {
+  await mkdir(outDir, { recursive: true, mode: 0o700 });
+  const files = {
+    caFile: layout.caCrt,
+    certFile: join(outDir, `${name}.${flaw}.crt`),
+    keyFile: join(outDir, `${name}.${flaw}.key`),
+  };
+  const scratch = tmpName(join(outDir, `ca-${flaw}`));
+  await mkdir(scratch, { mode: 0o700 });
+  try {
+    const conf = join(scratch, 'openssl.cnf');
+    await writeFile(conf, opensslConfig + caSection(scratch));
+    await writeFile(join(scratch, 'index.txt'), '');
+    const csr = join(scratch, 'req.csr');
+    await openssl(
+      ['req', '-config', conf, '-new', ...keyArgs, '-subj', opensslSubject(name, role)].concat([
+        '-keyout',
+        files.keyFile,
+        '-out',
+        csr,
+      ]),
+    );
+    await chmod(files.keyFile, 0o600);
+    const { extensions, from, to } = flaws[flaw];
+    const now = Date.now();
+    await openssl(
+      ['ca', '-config', conf, '-batch', '-notext', '-create_serial', '-preserveDN'].concat([
+        '-cert',
+        layout.caCrt,
+        '-keyfile',
+        layout.caKey,
+        '-extensions',
+        extensions,
+        '-startdate',
+        asn1Time(now + from),
+        '-enddate',
+        asn1Time(now + to),
+        '-in',
+        csr,
+        '-out',
+        files.certFile,
+      ]),
+    );
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
   return files;
 }

@@ -157,16 +157,20 @@ async function main(): Promise<void> {
     await fleet.waitForLine(/^Simulating \d+ remotes/, 60_000 + args.remotes * 100);
 
     // The lab's own passphrase (a lab convenience); a real console's admin types it at the host's prompt.
+    let urlShown = false;
     const host = new NodeProcess('host', 'src-main/host/cli.ts', ['--profile', consoleProfilePath(lab)], {
       env: { SMT_PASSPHRASE: await labConsolePassphrase(lab) },
       detached: true,
       onLine: (line) => {
+        // The first URL is printed below, once the host is up; a later one opens the next browser session.
         if (!line.startsWith('Console: ')) process.stderr.write(`${line}\n`);
+        else if (urlShown) process.stdout.write(`${line}\n`);
       },
     });
     steps.push({ what: `stopping the console (pid ${host.pid})`, undo: () => host.stop('SIGTERM') });
     const [line, url] = await host.waitForLine(/^Console: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/, 60_000);
     process.stdout.write(`${line}\n`);
+    urlShown = true;
 
     for (const p of [fleet, host]) {
       void p.exited.then((code) => {

@@ -12,6 +12,11 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'smt-tls-'));
   await selfSignedCert(dir, 'a', { subject: '/CN=r-0001/OU=remotes/O=SMT Lab' });
   await selfSignedCert(dir, 'b', { subject: '/CN=r-0002/OU=remotes/O=SMT Lab' });
+  await selfSignedCert(dir, 'server', { subject: '/CN=r-0003', addext: ['extendedKeyUsage=serverAuth'] });
+  await selfSignedCert(dir, 'client', {
+    subject: '/CN=r-0004',
+    addext: ['extendedKeyUsage=serverAuth,clientAuth'],
+  });
   writeFileSync(p('junk.crt'), 'hello\n');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,6 +51,15 @@ describe('loadTlsMaterial', () => {
     const e = await problem(files(cert, key, ca));
     expect(e.problem).toBe(kind);
     expect(e.message).toMatch(message);
+  });
+
+  it('refuses a certificate whose extended key usage leaves out TLS client auth, and takes one that names it', async () => {
+    const e = await problem(files('server.crt', 'server.key', 'server.crt'));
+    expect(e.problem).toBe('not-for-client-auth');
+    expect(e.message).toMatch(
+      /server\.crt is not for TLS client authentication .*1\.3\.6\.1\.5\.5\.7\.3\.1, without clientAuth/,
+    );
+    expect((await loadTlsMaterial(files('client.crt', 'client.key', 'client.crt'))).subjectCn).toBe('r-0004');
   });
 
   it('reports an expired or not yet valid certificate', async () => {

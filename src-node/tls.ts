@@ -20,7 +20,8 @@ export type TlsProblem =
   | 'not-a-key'
   | 'key-mismatch'
   | 'expired'
-  | 'not-yet-valid';
+  | 'not-yet-valid'
+  | 'not-for-client-auth';
 
 export class TlsMaterialError extends Error {
   constructor(
@@ -32,6 +33,9 @@ export class TlsMaterialError extends Error {
     this.name = 'TlsMaterialError';
   }
 }
+
+const clientAuthOid = '1.3.6.1.5.5.7.3.2';
+const anyUsageOid = '2.5.29.37.0';
 
 async function readPem(file: string, what: string): Promise<string> {
   try {
@@ -115,6 +119,17 @@ export async function loadTlsMaterial(
       'not-yet-valid',
       files.certFile,
       `certificate ${files.certFile} is valid only from ${notBefore.toISOString()} (check the clock)`,
+    );
+  }
+  // Node reads the extendedKeyUsage OIDs (undefined: no such extension, any use allowed); brokers
+  // refuse a client certificate without clientAuth, and say nothing about why (docs/reliability.md).
+  const usages = x509.keyUsage as string[] | undefined;
+  if (usages && !usages.includes(clientAuthOid) && !usages.includes(anyUsageOid)) {
+    throw new TlsMaterialError(
+      'not-for-client-auth',
+      files.certFile,
+      `certificate ${files.certFile} is not for TLS client authentication (its extended key usage is ` +
+        `${usages.join(', ')}, without clientAuth ${clientAuthOid}): the broker refuses it; use a client certificate`,
     );
   }
   const subjectCn = /(?:^|\n)CN=([^\n]*)/.exec(x509.subject)?.[1] ?? '';

@@ -33,10 +33,10 @@ export interface FleetEnv {
   profilesDir: string;
   sims: NodeProcess[];
   host: NodeProcess;
-  /** The tokened URL the host printed. */
-  url: string;
+  /** The tokened URL the host printed last (a new one after a session ended with no page open). */
+  readonly url: string;
   origin: string;
-  token: string;
+  readonly token: string;
   stop(): Promise<void>;
 }
 
@@ -107,17 +107,28 @@ export async function startFleetEnv(opts: FleetEnvOptions): Promise<FleetEnv> {
       },
     );
     cleanup.push(() => host.stop());
-    const [, origin, , token] = await host.waitForLine(CONSOLE_LINE, 60_000);
-    if (!origin || !token) throw new Error(`unexpected host output:\n${host.output()}`);
+    const [, origin, , first] = await host.waitForLine(CONSOLE_LINE, 60_000);
+    if (!origin || !first) throw new Error(`unexpected host output:\n${host.output()}`);
+    const token = () =>
+      host
+        .output()
+        .split('\n')
+        .map((line) => CONSOLE_LINE.exec(line)?.[3])
+        .filter((t): t is string => t !== undefined)
+        .pop() ?? first;
     return {
       lab,
       ...(lab2 ? { lab2 } : {}),
       profilesDir,
       sims,
       host,
-      url: `${origin}/?token=${token}`,
+      get url() {
+        return `${origin}/?token=${token()}`;
+      },
       origin,
-      token,
+      get token() {
+        return token();
+      },
       stop,
     };
   } catch (e) {

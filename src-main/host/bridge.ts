@@ -29,6 +29,8 @@ export interface BridgeOptions {
   origin: string;
   authorize: (req: IncomingMessage, url: URL) => boolean;
   log: (line: string) => void;
+  /** Told the number of open pages each time a page connects or goes. */
+  onClients?: (count: number) => void;
 }
 
 export interface Bridge {
@@ -102,6 +104,7 @@ export function attachBridge(opts: BridgeOptions): Bridge {
 
   const onClient = (ws: WebSocket) => {
     clients.add(ws);
+    opts.onClients?.(clients.size);
     // One subscription to the core for all pages, held only while a page is open.
     unsubscribe ??= subscribeEvents();
     const loggedReasons = new Set<FrameRejection>();
@@ -174,6 +177,7 @@ export function attachBridge(opts: BridgeOptions): Bridge {
         unsubscribe();
         unsubscribe = null;
       }
+      opts.onClients?.(clients.size);
     });
   };
 

@@ -1,7 +1,8 @@
 /**
- * `npm run host -- --profile <console profile json> [--profiles-dir <dir>] [--port N]`: the console core and the browser host in
- * one process. Stdout carries exactly one line, `Console: <url>`, which tests and the demo read; every
- * log line goes to stderr. The console's keys are sealed: the passphrase is read once, from $SMT_PASSPHRASE
+ * `npm run host -- --profile <console profile json> [--profiles-dir <dir>] [--port N] [--session-grace S]`:
+ * the console core and the browser host in one process. Stdout carries one line, `Console: <url>`, which
+ * tests and the demo read, and one more for each new session once the previous one ended (no page open
+ * for `--session-grace` seconds, 60 by default: its URL is void); every log line goes to stderr. The console's keys are sealed: the passphrase is read once, from $SMT_PASSPHRASE
  * (automation) or else typed at a prompt on the terminal (docs/security.md, "Secrets at rest").
  */
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ import { lineLog } from '../../src-node/log';
 import { passphraseSealer, readPassphrase } from '../../src-node/secrets';
 import { defaultProfilesDir } from '../core/profiles/registry';
 import { startConsoleHost } from './console-host';
+import { DEFAULT_SESSION_GRACE_MS } from './server';
 
 const Args = z.object({
   profile: z
@@ -23,10 +25,17 @@ const Args = z.object({
     .min(0, '--port is 0 (any free port) to 65535')
     .max(65535, '--port is 0 (any free port) to 65535')
     .default(0),
+  'session-grace': z.coerce
+    .number('--session-grace takes a number of seconds')
+    .int('--session-grace takes whole seconds')
+    .min(1, '--session-grace is 1 to 86400 seconds')
+    .max(86_400, '--session-grace is 1 to 86400 seconds')
+    .default(DEFAULT_SESSION_GRACE_MS / 1000),
 });
 
 const usage =
   'usage: [SMT_PASSPHRASE=…] npm run host -- --profile <console-profile.json> [--profiles-dir <dir>] [--port N]\n' +
+  '       [--session-grace SECONDS]  (a browser session ends this long after its last page closed; 60)\n' +
   '(without SMT_PASSPHRASE the passphrase of the console keys is asked on the terminal;\n' +
   ' the profiles to switch to are in --profiles-dir, else $SMT_PROFILES_DIR, else ~/.config/smt-console/profiles)';
 const staticDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
@@ -42,7 +51,12 @@ function parseCli(argv: string[]): z.infer<typeof Args> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { profile: { type: 'string' }, 'profiles-dir': { type: 'string' }, port: { type: 'string' } },
+      options: {
+        profile: { type: 'string' },
+        'profiles-dir': { type: 'string' },
+        port: { type: 'string' },
+        'session-grace': { type: 'string' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -66,6 +80,8 @@ async function main(): Promise<void> {
     staticDir,
     log,
     hostLog: (line) => process.stderr.write(`[host] ${line}\n`),
+    sessionGraceMs: args['session-grace'] * 1000,
+    onNewUrl: (url) => process.stdout.write(`Console: ${url}\n`),
   });
   process.stdout.write(`Console: ${running.host.url}\n`);
 

@@ -18,6 +18,9 @@ export interface ConsoleHostOptions {
   dbFile?: string;
   log: LogSink;
   hostLog: (line: string) => void;
+  /** See startHost: how long a session outlives its last page, and where the next session's URL goes. */
+  sessionGraceMs?: number;
+  onNewUrl?: (url: string) => void;
 }
 
 export interface ConsoleHost {
@@ -67,6 +70,8 @@ export async function startConsoleHost(opts: ConsoleHostOptions): Promise<Consol
       ...(opts.port === undefined ? {} : { port: opts.port }),
       staticDir: opts.staticDir,
       log: opts.hostLog,
+      ...(opts.sessionGraceMs === undefined ? {} : { sessionGraceMs: opts.sessionGraceMs }),
+      ...(opts.onNewUrl ? { onNewUrl: opts.onNewUrl } : {}),
     });
   } catch (e) {
     await service.close();

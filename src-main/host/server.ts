@@ -13,12 +13,18 @@ export interface HostOptions {
   /** The renderer bundle (dist/renderer). */
   staticDir: string;
   log?: (line: string) => void;
+  /**
+   * How long the session outlives its last page (a reload or a dropped link comes back well within it);
+   * then the token rotates and `onNewUrl` gets the URL that opens the next session.
+   */
+  sessionGraceMs?: number;
+  onNewUrl?: (url: string) => void;
 }
 
 export interface RunningHost {
-  /** The URL to open, token included: print it, never log it elsewhere. */
-  url: string;
-  token: string;
+  /** The URL to open, token included: print it, never log it elsewhere. The current session's. */
+  readonly url: string;
+  readonly token: string;
   port: number;
   origin: string;
   bridgeStats(): BridgeStats;
@@ -26,6 +32,7 @@ export interface RunningHost {
 }
 
 const LOOPBACK = '127.0.0.1';
+export const DEFAULT_SESSION_GRACE_MS = 60_000;
 
 const forbiddenPage = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>SMT Console: access refused</title></head>
@@ -96,21 +103,43 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     });
   });
 
+  const urlOf = () => `${origin}/?token=${session.token}`;
+  const grace = opts.sessionGraceMs ?? DEFAULT_SESSION_GRACE_MS;
+  let idle: NodeJS.Timeout | undefined;
+  // A session starts with its first page and ends when no page has been open for `grace`: a URL copied
+  // from the history, a log or a shoulder then opens nothing (docs/security.md, "Browser host").
+  const onClients = (count: number) => {
+    clearTimeout(idle);
+    if (count > 0) return;
+    idle = setTimeout(() => {
+      session.rotate();
+      log(`session ended: no page open for ${Math.round(grace / 1000)} s; its URL and cookie are void`);
+      opts.onNewUrl?.(urlOf());
+    }, grace);
+    idle.unref();
+  };
+
   const bridge = attachBridge({
     server,
     backend: opts.backend,
     origin,
     authorize: (req, url) => session.authorize(req, url).ok,
     log,
+    onClients,
   });
 
   return {
-    url: `${origin}/?token=${session.token}`,
-    token: session.token,
+    get url() {
+      return urlOf();
+    },
+    get token() {
+      return session.token;
+    },
     port,
     origin,
     bridgeStats: () => bridge.stats(),
     close: async () => {
+      clearTimeout(idle);
       await bridge.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -5,11 +5,21 @@ export const SESSION_COOKIE = 'smt_session';
 
 /**
  * The browser host's one secret: whoever holds it drives the console, so it is random, compared in constant
- * time, and travels only in the URL printed on start and in an HttpOnly, SameSite=Strict cookie.
+ * time, and travels only in the URL printed on start and in an HttpOnly, SameSite=Strict cookie. `rotate`
+ * ends the session: the old URL and cookie open nothing any more.
  */
 export class Session {
-  readonly token = randomBytes(32).toString('base64url');
-  private readonly digest = sha256(this.token);
+  private current = randomBytes(32).toString('base64url');
+  private digest = sha256(this.current);
+
+  get token(): string {
+    return this.current;
+  }
+
+  rotate(): void {
+    this.current = randomBytes(32).toString('base64url');
+    this.digest = sha256(this.current);
+  }
 
   matches(candidate: string | undefined | null): boolean {
     // Hashing first gives equal-length inputs, so neither the content nor the length leaks through timing.

@@ -13,7 +13,12 @@ import { DEFAULT_MAX_FRAME_BYTES } from '../../src-shared/protocol';
 import { silentLog, type LogSink } from '../log';
 import type { TlsMaterial } from '../tls';
 import { readBody } from './body';
-import { SmtNotConnectedError, SmtSessionLostError, classifyOpenError } from './errors';
+import {
+  CertificateRefusedError,
+  SmtNotConnectedError,
+  SmtSessionLostError,
+  classifyOpenError,
+} from './errors';
 
 type StompClient = stompit.Client;
 /** stompit's typings omit the parsed headers that every incoming frame carries. */
@@ -44,8 +49,14 @@ export type Transport = (broker: BrokerEndpoint, tls: TlsMaterial, ready: () => 
  * processed CONNECT twice ("Already connected."), not at all, or failed with bad_record_mac, in about 1
  * of 50 connects. The session ticket the broker sends once it has read our Finished says it is done, so
  * CONNECT waits for it (measured: 0 failures in 180 connects), or for a short fallback if none comes.
+ *
+ * The same ticket tells a refused certificate: stomp+nio+ssl sends no TLS alert when it refuses one
+ * (another CA, expired, not yet valid, not for client auth); it reads our Finished and closes, before the
+ * ticket it sends every accepted client. That close becomes a CertificateRefusedError, so the log says
+ * why instead of "connection ended unexpectedly" (classifyOpenError decides how soon to retry).
  */
 export const tlsTransport: Transport = (broker, tls, ready) => {
+  let refusable = false;
   const socket = tlsConnect(
     {
       host: broker.host,
@@ -57,6 +68,7 @@ export const tlsTransport: Transport = (broker, tls, ready) => {
     },
     () => {
       if (socket.getProtocol() !== 'TLSv1.3') return ready();
+      refusable = true;
       const go = () => {
         clearTimeout(fallback);
         socket.off('session', go);
@@ -69,6 +81,20 @@ export const tlsTransport: Transport = (broker, tls, ready) => {
       socket.once('close', () => clearTimeout(fallback));
     },
   );
+  socket.once('session', () => (refusable = false));
+  // Registered before stompit's listeners, so the refusal reaches the connection first; stompit then
+  // ignores the plain end or reset of a client it has already destroyed. A close with our CONNECT unread
+  // (sent on the fallback while a loaded broker still checks the certificate) arrives as a reset.
+  const refused = () => {
+    if (!refusable) return;
+    refusable = false;
+    socket.emit('error', new CertificateRefusedError(broker));
+    socket.destroy();
+  };
+  socket.once('end', refused);
+  socket.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'ECONNRESET') refused();
+  });
   return socket;
 };
 
@@ -535,7 +561,7 @@ export class SmtConnection {
     this.session = undefined;
     const at = this.now();
     if (this.current.kind === 'connecting') {
-      const { error, auth } = classifyOpenError(e);
+      const { error, auth } = classifyOpenError(e, this.opts.tls.notAfter, at);
       const broker = this.opts.brokers[s.broker];
       this.log({
         level: auth ? 'error' : 'info',

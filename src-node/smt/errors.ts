@@ -16,6 +16,23 @@ export class SmtSessionLostError extends Error {
   }
 }
 
+/**
+ * The broker closed the connection right after our side of the TLS 1.3 handshake, without the session
+ * ticket it gives every certificate it accepts and without a byte of STOMP (see tlsTransport). That is how
+ * stomp+nio+ssl refuses a certificate, and also what a broker going down at that instant looks like.
+ */
+export class CertificateRefusedError extends Error {
+  readonly code = 'SMT_CERT_REFUSED';
+  constructor(broker: { name: string; host: string; port: number }) {
+    super(
+      `the broker ${broker.name} (${broker.host}:${broker.port}) closed the connection at the end of the TLS ` +
+        'handshake, before any STOMP frame: it did not accept this certificate (issued by another CA, expired, ' +
+        'not yet valid, or not for client authentication), or it was going down',
+    );
+    this.name = 'CertificateRefusedError';
+  }
+}
+
 export interface OpenFailure {
   error: string;
   /** The broker refused who we are: retrying soon will not help until an operator acts. */
@@ -30,9 +47,20 @@ const refusedIdentity =
  * Why opening a session failed, in words for the connection bar, and whether the certificate was refused:
  * a TLS alert from the broker (bad, unknown, revoked or missing certificate) or a STOMP ERROR naming it.
  */
-export function classifyOpenError(e: unknown): OpenFailure {
+export function classifyOpenError(e: unknown, notAfter?: Date, now = Date.now()): OpenFailure {
   const err = e instanceof Error ? e : new Error(String(e));
   const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (code === 'SMT_CERT_REFUSED') {
+    // Known here, expiry is the reason and waiting will not help. Otherwise the silent close may be a
+    // broker dying mid-handshake: retried at the usual pace, so a failover is not held up for 30 s.
+    if (notAfter && now > notAfter.getTime()) {
+      return {
+        error: `the broker refused this certificate: it expired on ${notAfter.toISOString()}; renew it`,
+        auth: true,
+      };
+    }
+    return { error: err.message, auth: false };
+  }
   if (/^ERR_SSL_.*ALERT/.test(code)) {
     return { error: `the broker refused the TLS certificate (${code})`, auth: true };
   }

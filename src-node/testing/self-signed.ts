@@ -20,7 +20,11 @@ const keyArgs = {
 export async function selfSignedCert(
   dir: string,
   name: string,
-  opts: { subject?: string; key?: keyof typeof keyArgs } = {},
+  opts: {
+    subject?: string;
+    key?: keyof typeof keyArgs;
+    /** `-addext` values, e.g. extendedKeyUsage=serverAuth */ addext?: string[];
+  } = {},
 ): Promise<SelfSignedFiles> {
   const files = { certFile: join(dir, `${name}.crt`), keyFile: join(dir, `${name}.key`) };
   await promisify(execFile)('openssl', [
@@ -32,6 +36,7 @@ export async function selfSignedCert(
     '2',
     '-subj',
     opts.subject ?? `/CN=${name}`,
+    ...(opts.addext ?? []).flatMap((x) => ['-addext', x]),
     '-keyout',
     files.keyFile,
     '-out',

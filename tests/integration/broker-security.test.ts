@@ -1,36 +1,58 @@
 /**
- * Promise 4 of the design, against real brokers over mutual TLS: only provisioned certificates connect,
- * a remote reads only its own channels and speaks only for itself, and provisioning and revocation
- * work on running brokers. Also the lab's own contract: one TLS port, failover, down leaves nothing.
+ * Promise 4 of the design, against real brokers over mutual TLS: only provisioned certificates connect
+ * (the certificate matrix, run for a console and an agent identity, with a raw client and our own
+ * SmtConnection), a remote reads only its own channels and speaks only for itself, and provisioning and
+ * revocation work on running brokers. Also the lab's own contract: one TLS port, failover, down leaves nothing.
  */
+import { X509Certificate } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../lab/allowlist';
 import {
   consoleProfilePath,
   consoleTlsFiles,
-  labConsoleTls,
+  issueFlawedCert,
   issueUnprovisionedCert,
   killBroker,
+  labConsoleKeys,
+  labConsoleTls,
   labDown,
+  labSignerFiles,
   labStatus,
   labUp,
   makeForeignIdentity,
   provision,
+  provisionConsole,
   remoteIdentity,
   revoke,
   waitForActiveBroker,
   type BrokerStatus,
 } from '../../lab/lab';
 import { listeningTcpPorts, pidAlive } from '../../lab/process';
-import { ConsoleProfile, type TlsFiles } from '../../src-shared/profile';
+import type { LogEntry } from '../../src-node/log';
+import { SealedKeyError, openPrivateKey, plainKeys, type KeyPolicy } from '../../src-node/secrets';
+import { SmtConnection } from '../../src-node/smt/connection';
+import { waitFor } from '../../src-node/smt/testing/wait';
+import { TlsMaterialError, loadTlsMaterial, type TlsMaterial } from '../../src-node/tls';
+import { ConsoleProfile, TlsFiles } from '../../src-shared/profile';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
 import { HandshakeError, StompProbe, until, type ProbeTls, type StompFrame } from '../helpers/stomp-probe';
+import {
+  certCases,
+  certMatrixRows,
+  clientPace,
+  markdownTable,
+  type BrokerAnswer,
+  type CertCase,
+  type LoaderVerdict,
+} from './cert-matrix';
 
 const consoleId = 'lab-console';
 let lab: LabFixture;
 let primary: BrokerStatus;
 const probes: StompProbe[] = [];
+const conns: SmtConnection[] = [];
 
 function tlsOf(files: TlsFiles): ProbeTls {
   return {
@@ -72,6 +94,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const p of probes) p.close();
+  await Promise.all(conns.map((c) => c.stop(0)));
   await lab?.stop();
 });
 
@@ -82,41 +105,6 @@ describe('who may connect', () => {
     const profile = ConsoleProfile.parse(JSON.parse(readFileSync(consoleProfilePath(lab.opts), 'utf8')));
     expect(profile.consoleId).toBe(consoleId);
     expect(profile.brokers.map((b) => b.port)).toEqual(lab.brokers.map((b) => b.port));
-  });
-
-  it('refuses a certificate from the lab CA that is not provisioned, with a STOMP ERROR', async () => {
-    const rogue = tlsOf(await issueUnprovisionedCert('rogue', lab.opts));
-    const { probe, reply } = await StompProbe.session({ port: primary.port, tls: rogue });
-    probes.push(probe);
-    // The full text starts with JAAS's generic "User name [null] or password is invalid."
-    expectError(reply, /No user for client certificate: CN=rogue, OU=remotes, O=SMT Lab$/);
-  });
-
-  it('fails the TLS handshake for a foreign-CA certificate that mimics a provisioned remote', async () => {
-    const foreign = await makeForeignIdentity(join(lab.dir, 'foreign'), 'r-0001');
-    const tls = { ...tlsOf(foreign), ca: readFileSync(consoleTlsFiles(lab.opts).caFile) };
-    // TLS 1.2: the client certificate is judged inside the handshake, so the handshake itself fails.
-    await expect(
-      StompProbe.open({ port: primary.port, tls: { ...tls, maxVersion: 'TLSv1.2' } }),
-    ).rejects.toThrow(HandshakeError);
-    // TLS 1.3: the client learns of the refusal only after its side of the handshake; no STOMP ever.
-    const probe = await StompProbe.open({ port: primary.port, tls });
-    probes.push(probe);
-    probe.write('CONNECT', { 'accept-version': '1.2', host: 'localhost' });
-    await probe.waitClosed();
-    expect(probe.frames).toEqual([]);
-  });
-
-  it('fails the TLS handshake without a client certificate', async () => {
-    const ca = readFileSync(consoleTlsFiles(lab.opts).caFile);
-    await expect(StompProbe.open({ port: primary.port, tls: { ca, maxVersion: 'TLSv1.2' } })).rejects.toThrow(
-      HandshakeError,
-    );
-    const probe = await StompProbe.open({ port: primary.port, tls: { ca } });
-    probes.push(probe);
-    probe.write('CONNECT', { 'accept-version': '1.2', host: 'localhost' });
-    await probe.waitClosed();
-    expect(probe.frames).toEqual([]);
   });
 
   it('listens on exactly one TCP port, the TLS one, and answers no plaintext STOMP there', async () => {
@@ -134,6 +122,261 @@ describe('who may connect', () => {
     expect(plain.frames).toEqual([]);
     expect(plain.received.toString('latin1')).not.toContain('CONNECTED');
   });
+});
+
+describe('the certificate matrix (docs/reliability.md)', () => {
+  type Holder = { kind: 'console' | 'agent'; name: string; role: Role; rogue: string };
+  const holders: Holder[] = [
+    { kind: 'console', name: 'console-b', role: 'consoles', rogue: 'console-rogue' },
+    { kind: 'agent', name: 'r-0200', role: 'remotes', rogue: 'r-0299' },
+  ];
+  const label = (h: Holder) => (h.kind === 'console' ? `console ${h.name}` : `remote ${h.name}`);
+  const dn = (name: string, role: Role) => `CN=${name}, OU=${role}, O=SMT Lab`;
+  const good = new Map<string, TlsFiles>();
+  const revokeFigures: string[] = [];
+
+  beforeAll(async () => {
+    good.set('console-b', await provisionConsole('console-b', lab.opts));
+    good.set('r-0200', (await remoteIdentity('r-0200', lab.opts)).tls);
+  });
+  afterAll(() => {
+    if (revokeFigures.length) console.info(`revoke → session closed: ${revokeFigures.join('; ')}`);
+  });
+
+  /** The files a case presents, with the policy their key opens under. */
+  async function certificateOf(
+    c: CertCase,
+    h: Holder | undefined,
+  ): Promise<{ files: TlsFiles; keys?: KeyPolicy }> {
+    const ca = consoleTlsFiles(lab.opts).caFile;
+    if (c.id === 'signer')
+      return { files: { caFile: ca, ...labSignerFiles(lab.opts) }, keys: await labConsoleKeys(lab.opts) };
+    if (!h) throw new Error(`case ${c.id} needs a holder`);
+    switch (c.id) {
+      case 'foreign-ca':
+        return {
+          files: {
+            ...(await makeForeignIdentity(join(lab.dir, 'foreign', h.kind), h.name, h.role)),
+            caFile: ca,
+          },
+        };
+      case 'unprovisioned':
+        return { files: await issueUnprovisionedCert(h.rogue, { ...lab.opts, role: h.role }) };
+      case 'expired':
+      case 'not-yet-valid':
+      case 'server-auth-only':
+      case 'key-agreement-only':
+        return { files: await issueFlawedCert(h.name, c.id, { ...lab.opts, role: h.role }) };
+      default:
+        return { files: good.get(h.name) as TlsFiles };
+    }
+  }
+
+  /** The PEMs as an attacker (or a client past its loader) would present them, checks skipped. */
+  async function material({
+    files,
+    keys = plainKeys,
+  }: {
+    files: TlsFiles;
+    keys?: KeyPolicy;
+  }): Promise<TlsMaterial> {
+    const cert = readFileSync(files.certFile, 'utf8');
+    const key = await openPrivateKey(
+      readFileSync(files.keyFile, 'utf8'),
+      files.keyFile,
+      keys.sealed ? 'signing' : 'tls',
+      keys,
+    );
+    return {
+      ca: readFileSync(files.caFile, 'utf8'),
+      cert,
+      key,
+      subjectCn: '',
+      notAfter: new Date(new X509Certificate(cert).validTo),
+    };
+  }
+
+  /** What the broker answers a raw client, over TLS 1.2 and 1.3; both must agree. */
+  async function brokerAnswer(tls: ProbeTls, expectDn?: string): Promise<BrokerAnswer> {
+    const answers: BrokerAnswer[] = [];
+    for (const maxVersion of ['TLSv1.2', 'TLSv1.3'] as const) {
+      const opened = await StompProbe.open({ port: primary.port, tls: { ...tls, maxVersion } }).catch(
+        (e: unknown) => e,
+      );
+      if (opened instanceof HandshakeError) {
+        answers.push('tls-refused');
+        continue;
+      }
+      const probe = opened as StompProbe;
+      probes.push(probe);
+      probe.write('CONNECT', { 'accept-version': '1.2', host: 'localhost', 'heart-beat': '0,0' });
+      const reply = await probe
+        .waitFor((f) => f.command === 'CONNECTED' || f.command === 'ERROR')
+        .catch(() => undefined);
+      if (!reply) {
+        // Closed with nothing said: the TLS 1.3 form of a refused certificate on stomp+nio+ssl.
+        expect(probe.closed).toBe(true);
+        expect(probe.frames).toEqual([]);
+        answers.push('tls-refused');
+      } else if (reply.command === 'CONNECTED') {
+        answers.push('admitted');
+      } else {
+        // The full text starts with JAAS's generic "User name [null] or password is invalid."
+        expect(reply.headers.message).toMatch(
+          new RegExp(`No user for client certificate: ${expectDn ?? '.*'}$`),
+        );
+        answers.push('no-user');
+      }
+    }
+    expect(answers[0], 'TLS 1.2 and TLS 1.3 agree').toBe(answers[1]);
+    return answers[1] as BrokerAnswer;
+  }
+
+  async function loaderVerdict(files: TlsFiles, keys?: KeyPolicy): Promise<LoaderVerdict> {
+    return loadTlsMaterial(files, new Date(), keys).then(
+      (): LoaderVerdict => 'loads',
+      (e: unknown) => {
+        if (e instanceof TlsMaterialError || e instanceof SealedKeyError) return e.problem as LoaderVerdict;
+        throw e;
+      },
+    );
+  }
+
+  /** A real SmtConnection as the console and the agent use it, with its log kept. */
+  function connection(h: Holder, tls: TlsMaterial) {
+    const log: LogEntry[] = [];
+    const conn = new SmtConnection({ name: label(h), brokers: lab.brokers, tls, log: (e) => log.push(e) });
+    conns.push(conn);
+    let failedAt = 0;
+    conn.onState((s) => {
+      if (s.kind === 'backoff') failedAt = Date.now();
+    });
+    conn.start();
+    const settled = () =>
+      waitFor(
+        `${label(h)} to connect or back off`,
+        () => conn.state.kind === 'connected' || conn.state.kind === 'backoff',
+        30_000,
+      );
+    /** The retry delay the connection chose, from the moment it backed off. */
+    const retryIn = () => (conn.state.kind === 'backoff' ? conn.state.retryAt - failedAt : NaN);
+    return { conn, log, settled, retryIn };
+  }
+
+  const refusals = (h: Holder, c: ReturnType<typeof connection>) =>
+    c.log.filter((e) => e.msg === `${label(h)}: cannot open a session with primary`);
+
+  /** What our client does with a certificate the broker refuses by name: a clear error, and the 30 s pace. */
+  function expectRefusedClient(h: Holder, c: ReturnType<typeof connection>, reason: RegExp): void {
+    expect(c.conn.state.kind).toBe('backoff');
+    expect(c.retryIn()).toBeGreaterThan(29_000);
+    const [line] = refusals(h, c);
+    expect(line?.level).toBe('error');
+    expect(String(line?.error)).toMatch(reason);
+  }
+
+  const refusalReason: Record<BrokerAnswer, RegExp> = {
+    'tls-refused': /did not accept this certificate/,
+    'no-user': /refused this identity: .*No user for client certificate/,
+    admitted: /^$/,
+  };
+
+  it('is the table docs/reliability.md shows', () => {
+    const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'reliability.md'), 'utf8');
+    expect(markdownTable(doc, '## Certificate matrix')).toEqual(certMatrixRows());
+  });
+
+  const runs: [string, CertCase, Holder | undefined][] = certCases.flatMap(
+    (c): [string, CertCase, Holder | undefined][] =>
+      c.holders === 'none' ? [[c.id, c, undefined]] : holders.map((h) => [`${c.id} (${h.kind})`, c, h]),
+  );
+
+  it.each(runs)('%s', async (_name, c, h) => {
+    if (c.id === 'revoked-while-connected' && h) return revokeWhileConnected(c, h);
+    if (c.id === 'reprovisioned' && h) return reprovision(c, h);
+    const ca = consoleTlsFiles(lab.opts).caFile;
+    if (c.id === 'none') {
+      expect(TlsFiles.safeParse({ caFile: ca }).success ? 'loads' : 'no-certificate').toBe(c.loader);
+      expect(await brokerAnswer({ ca: readFileSync(ca) })).toBe(c.broker);
+      return;
+    }
+    const cert = await certificateOf(c, h);
+    expect(await loaderVerdict(cert.files, cert.keys)).toBe(c.loader);
+    const tls = await material(cert);
+    const subject = new X509Certificate(tls.cert).subject.split('\n').reverse().join(', ');
+    expect(await brokerAnswer(tls, subject)).toBe(c.broker);
+    if (!h) return;
+    const client = connection(h, tls);
+    switch (clientPace(c)) {
+      case 'connected':
+        await client.settled();
+        expect(client.conn.state.kind).toBe('connected');
+        break;
+      case 'every-30-s':
+        await client.settled();
+        expectRefusedClient(
+          h,
+          client,
+          c.id === 'expired' ? /expired on .*; renew it/ : refusalReason[c.broker],
+        );
+        break;
+      case 'usual-backoff':
+        // A silent close may also be a broker going down: the reason is logged and the next try comes soon.
+        await waitFor(`${label(h)} to log why, twice`, () => refusals(h, client).length >= 2, 30_000);
+        expect(refusals(h, client).some((e) => /did not accept this certificate/.test(String(e.error)))).toBe(
+          true,
+        );
+        break;
+    }
+    await client.conn.stop();
+  });
+
+  async function revokeWhileConnected(c: CertCase, h: Holder): Promise<void> {
+    const pid = primary.pid;
+    const admin = await session(await labConsoleTls(lab.opts));
+    const tls = await material({ files: good.get(h.name) as TlsFiles });
+    const raw = await session(tls);
+    const client = connection(h, tls);
+    await client.settled();
+    expect(client.conn.state.kind).toBe('connected');
+    let clientLostAt = 0;
+    client.conn.onState((s, prev) => {
+      if (prev.kind === 'connected' && !clientLostAt) clientLostAt = Date.now();
+    });
+
+    const start = Date.now();
+    await revoke(h.name, lab.opts);
+    const rawMs = await raw.waitClosed(5000).then(() => Date.now() - start);
+    await waitFor(`${label(h)} to lose its session`, () => clientLostAt > 0, 5000);
+    revokeFigures.push(`${h.kind} raw ${rawMs} ms, SmtConnection ${clientLostAt - start} ms`);
+    expect(rawMs).toBeLessThan(5000);
+    expect(clientLostAt - start).toBeLessThan(5000);
+    expect(raw.frames.find((f) => f.command === 'ERROR')?.headers.message).toMatch(
+      new RegExp(`certificate of ${h.name} \\(${dn(h.name, h.role)}\\) was revoked`),
+    );
+    // It reconnects at once, is refused by name, and settles to the 30 s pace.
+    await waitFor(`${label(h)} to back off`, () => client.conn.state.kind === 'backoff', 10_000);
+    expectRefusedClient(h, client, refusalReason[c.broker]);
+    expect(await brokerAnswer(tls, dn(h.name, h.role))).toBe(c.broker);
+
+    expect(admin.closed).toBe(false);
+    expect((await admin.send('/queue/smt.remote.r-0001.command', '{}')).command).toBe('RECEIPT');
+    expect((await labStatus(lab.opts)).find((b) => b.name === 'primary')?.pid).toBe(pid);
+    await client.conn.stop();
+  }
+
+  async function reprovision(c: CertCase, h: Holder): Promise<void> {
+    const pid = primary.pid;
+    if (h.kind === 'console') await provisionConsole(h.name, lab.opts);
+    else await provision([h.name], lab.opts);
+    const tls = await material({ files: good.get(h.name) as TlsFiles });
+    expect(await brokerAnswer(tls)).toBe(c.broker);
+    const client = connection(h, tls);
+    await client.settled();
+    expect(client.conn.state.kind).toBe('connected');
+    await client.conn.stop();
+    expect((await labStatus(lab.opts)).find((b) => b.name === 'primary')?.pid).toBe(pid);
+  }
 });
 
 describe('what a remote may do', () => {
@@ -323,30 +566,6 @@ describe('allowlist changes on running brokers', () => {
     }
     expect(r1.closed).toBe(false);
     expect((await r1.send('/topic/smt.presence.r-0001', '{}')).command).toBe('RECEIPT');
-  });
-
-  it('revoke ends a live session within 5 s without a restart, and leaves other sessions alone', async () => {
-    const pid = primary.pid;
-    const admin = await session(await labConsoleTls(lab.opts));
-    const r3tls = await remoteTls('r-0003');
-    const r3 = await session(r3tls);
-    expect((await r3.subscribe('/queue/smt.remote.r-0003.config', 'own')).command).toBe('RECEIPT');
-
-    const start = Date.now();
-    await revoke('r-0003', lab.opts);
-    await r3.waitClosed(5000);
-    const latency = Date.now() - start;
-    console.info(`revoke → connection closed in ${latency} ms`);
-    expect(latency).toBeLessThan(5000);
-    expectError(r3.frames.find((f) => f.command === 'ERROR') as StompFrame, /r-0003.*was revoked/);
-
-    const again = await StompProbe.session({ port: primary.port, tls: r3tls });
-    probes.push(again.probe);
-    expectError(again.reply, /No user for client certificate: CN=r-0003/);
-
-    expect(admin.closed).toBe(false);
-    expect((await admin.send('/queue/smt.remote.r-0001.command', '{}')).command).toBe('RECEIPT');
-    expect((await labStatus(lab.opts)).find((b) => b.name === 'primary')?.pid).toBe(pid);
   });
 });
 
