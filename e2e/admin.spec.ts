@@ -33,7 +33,8 @@ test('a command done in the console is in the audit trail, searchable and export
   expect(new URL(page.url()).hash).toBe('#/audit');
   const entry = audit.entry('command', 'reload named');
   await expect(entry).toHaveCount(1);
-  await expect(entry).toContainText('console-profile');
+  // A session is named by its profile's own name (the lab's is 'SMT Lab'), not its file's.
+  await expect(entry).toContainText('SMT Lab');
   await expect(entry).toContainText('remotes 1, applied 1');
 
   await page.keyboard.press('/');
@@ -48,13 +49,13 @@ test('a command done in the console is in the audit trail, searchable and export
   await page.screenshot({ path: test.info().outputPath('audit.png') });
 
   const download = await audit.exportCsv();
-  expect(download.suggestedFilename()).toMatch(/^smt-audit-console-profile-\d{8}T\d{6}Z\.csv$/);
+  expect(download.suggestedFilename()).toMatch(/^smt-audit-SMT_Lab-\d{8}T\d{6}Z\.csv$/);
   const csv = await readFile(await download.path(), 'utf8');
   const lines = csv.split('\r\n');
   expect(lines[0]).toBe('time,profile,actor,action,subject,detail');
   expect(lines).toHaveLength(3);
   expect(lines[1]).toMatch(
-    /^\d{4}-\d\d-\d\dT[\d:.]+Z,console-profile,[^,]+,command,reload named,"\{""remotes"":1,""applied"":1,/,
+    /^\d{4}-\d\d-\d\dT[\d:.]+Z,SMT Lab,[^,]+,command,reload named,"\{""remotes"":1,""applied"":1,/,
   );
   await expect(page.getByRole('status', { name: 'Export' })).toHaveText(/^Saved smt-audit-/);
 });
