@@ -13,7 +13,10 @@ import { DEFAULT_MAX_FRAME_BYTES } from '../../src-shared/protocol';
 import { silentLog, type LogSink } from '../log';
 import type { TlsMaterial } from '../tls';
 import { readBody } from './body';
+import { STOMP_PARSER_LIMITS, hardenStompitParser } from './frame-parser';
 import { SmtNotConnectedError, SmtSessionLostError, classifyOpenError } from './errors';
+
+hardenStompitParser();
 
 type StompClient = stompit.Client;
 /** stompit's typings omit the parsed headers that every incoming frame carries. */
@@ -361,10 +364,13 @@ export class SmtConnection {
         'heart-beat': `${this.hb.sendMs},${this.hb.expectMs}`,
       });
     });
-    const client = new stompit.Client(socket, {
-      heartbeat: [this.hb.sendMs, this.hb.expectMs],
+    // stompit hands these options on to its frame parser too; its typings list only the socket's.
+    const options = {
+      heartbeat: [this.hb.sendMs, this.hb.expectMs] as [number, number],
       heartbeatDelayMargin: this.hb.graceMs,
-    });
+      ...STOMP_PARSER_LIMITS,
+    };
+    const client = new stompit.Client(socket, options);
     const session: Session = {
       id,
       broker: brokerIndex,
