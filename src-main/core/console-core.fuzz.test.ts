@@ -1,0 +1,252 @@
+/**
+ * Generated STOMP frames into the real console core over a fake broker: every subscription, hostile
+ * bodies and headers, senders that claim other ids. Each frame gets the verdict it is owed (taken by
+ * exactly the listeners it should reach, or refused with its one specific reason against the right
+ * sender), every queue frame is acknowledged once, the session never drops, and a good frame sent after
+ * each batch is still taken.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConnectionStatus } from '../../src-shared/ipc/views';
+import {
+  DEFAULT_MAX_FRAME_BYTES,
+  MAX_CONFIG_FRAME_BYTES,
+  destinations,
+  makeEnvelope,
+  type ChannelType,
+} from '../../src-shared/protocol';
+import {
+  hostileBody,
+  hostileHeaders,
+  remoteIds,
+  stompHeaders,
+  type HostileBody,
+  type HostileHeaders,
+} from '../../src-shared/protocol/testing/hostile';
+import { waitFor } from '../../src-node/smt/testing/wait';
+import { startFakeCore, type FakeCore } from './testing/fake-core';
+import { statsEnvelope } from './testing/fleet-envelopes';
+
+/** Frames per batch and batches: docs/reliability.md quotes their product. */
+const BATCH = 50;
+const RUNS = 200;
+
+interface Sub {
+  destination: string;
+  expected: ChannelType[];
+  /** Client-individual: every frame, taken or refused, must be acknowledged. */
+  acked: boolean;
+  /** A per-remote topic: the broker names the publisher's own in the destination header. */
+  topic?: 'stats' | 'presence' | 'usage';
+}
+
+const subs: Sub[] = [
+  { destination: destinations.inventory(), expected: ['hello'], acked: true },
+  ...(['stats', 'presence', 'usage'] as const).map((kind) => ({
+    destination: destinations.allRemotesTopic(kind),
+    expected: [kind],
+    acked: false,
+    topic: kind,
+  })),
+  { destination: destinations.events(), expected: ['event'], acked: true },
+  { destination: destinations.consoleResult('lab-console'), expected: ['result'], acked: true },
+  { destination: destinations.consoleReply('lab-console'), expected: ['reply'], acked: false },
+];
+
+/** How the broker-stamped user and the destination relate to the envelope's sender. */
+type Stamp = 'own' | 'own-dn' | 'other' | 'none';
+
+interface Frame {
+  sub: Sub;
+  sender: string;
+  stamp: Stamp;
+  otherTopic: boolean;
+  body: HostileBody;
+  headers: HostileHeaders;
+}
+
+const other = (rid: string) => remoteIds[(remoteIds.indexOf(rid as never) + 1) % remoteIds.length] as string;
+
+const frame: fc.Arbitrary<Frame> = fc
+  .record({
+    at: fc.oneof(
+      ...subs.flatMap((sub) =>
+        remoteIds.map((sender) => hostileBody(sub.expected, sender).map((body) => ({ sub, sender, body }))),
+      ),
+    ),
+    stamp: fc.constantFrom<Stamp>('own', 'own', 'own', 'own-dn', 'other', 'none'),
+    otherTopic: fc.boolean().map((b) => b && Math.random() < 0.2),
+    headers: hostileHeaders,
+  })
+  .map(({ at, ...rest }) => ({ ...at, ...rest }));
+
+const userOf = (f: Frame): string | undefined =>
+  f.stamp === 'own' || f.stamp === 'own-dn' ? f.sender : f.stamp === 'other' ? other(f.sender) : undefined;
+
+/** The header set the fake broker delivers a frame with, as ActiveMQ would. */
+function deliveryHeaders(f: Frame): Record<string, string> {
+  const headers = stompHeaders(f.headers);
+  const user = userOf(f);
+  if (user !== undefined) {
+    headers.JMSXUserID = f.stamp === 'own-dn' ? `CN=${user}, OU=remotes, O=SMT Lab` : user;
+  }
+  const topicOwner = f.otherTopic ? other(f.sender) : f.sender;
+  if (f.sub.topic) headers.destination = destinations.remoteTopic(topicOwner, f.sub.topic);
+  return headers;
+}
+
+/** What the guard owes the frame: the id of the envelope it takes, or the reason and who is blamed. */
+function owed(f: Frame): { takes: string } | { reason: string; blamed: string } {
+  const user = userOf(f);
+  const topicOwner = f.sub.topic ? (f.otherTopic ? other(f.sender) : f.sender) : undefined;
+  const { verdict } = f.body;
+  if (!verdict.ok) return { reason: verdict.reason, blamed: user ?? topicOwner ?? 'unknown' };
+  const from = verdict.env.from as string;
+  if (user === undefined) return { reason: 'identity-mismatch', blamed: topicOwner ?? from };
+  if (from !== user || (topicOwner !== undefined && topicOwner !== user)) {
+    return { reason: 'identity-mismatch', blamed: user };
+  }
+  return { takes: verdict.env.id as string };
+}
+
+let fake: FakeCore;
+const taken: string[] = [];
+const states: ConnectionStatus[] = [];
+let sentinelSeq = 0;
+let delivered = 0;
+
+beforeAll(async () => {
+  fake = await startFakeCore({
+    // Generated traffic comes far faster than any remote's: the rate limit has its own tests.
+    core: { liveRate: { perSecond: 1e9, burst: 1e9 } },
+    beforeStart: (core) => {
+      core.onFleetMessage((env) => void taken.push(env.id));
+      core.onResult((env) => void taken.push(env.id));
+    },
+  });
+  fake.core.subscribe('connectionChanged', (s) => void states.push(s));
+});
+
+afterAll(async () => {
+  await fake?.stop();
+});
+
+const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+const delta = (after: Record<string, number>, before: Record<string, number>) =>
+  Object.fromEntries(
+    Object.entries(after)
+      .map(([k, v]) => [k, v - (before[k] ?? 0)] as const)
+      .filter(([, v]) => v !== 0),
+  );
+
+describe('console core under generated frames', () => {
+  it(`takes each of ${BATCH * RUNS} frames or refuses it for its own reason, and loses nothing else`, async () => {
+    const { srv, core } = fake;
+    await fc.assert(
+      fc.asyncProperty(fc.array(frame, { minLength: BATCH, maxLength: BATCH }), async (frames) => {
+        const before = core.rejects();
+        const acksBefore = srv.framesOf('ACK').length;
+        const repliesBefore = sum({ ...core.relearn.counters() });
+        taken.length = 0;
+        const expectedTaken: string[] = [];
+        const byReason: Record<string, number> = {};
+        const byRemote: Record<string, number> = {};
+        let replies = 0;
+        for (const f of frames) {
+          srv.deliver(f.sub.destination, f.body.body, deliveryHeaders(f));
+          const o = owed(f);
+          if ('takes' in o) {
+            if (f.sub.expected[0] === 'reply') replies++;
+            else expectedTaken.push(o.takes);
+          } else {
+            byReason[o.reason] = (byReason[o.reason] ?? 0) + 1;
+            byRemote[o.blamed] = (byRemote[o.blamed] ?? 0) + 1;
+          }
+        }
+        delivered += frames.length;
+        // A good frame after the batch: once it is taken, every frame before it was judged.
+        const seq = ++sentinelSeq;
+        srv.deliver(
+          destinations.allRemotesTopic('stats'),
+          JSON.stringify(statsEnvelope('r-0009', seq, seq)),
+          {
+            destination: destinations.remoteTopic('r-0009', 'stats'),
+            JMSXUserID: 'r-0009',
+          },
+        );
+        await waitFor('the good frame after the batch', () => core.fleet.statsSeq('r-0009') === seq);
+        const acked = frames.filter((f) => f.sub.acked).length;
+        await waitFor(
+          'every queue frame acknowledged',
+          () => srv.framesOf('ACK').length - acksBefore >= acked,
+        );
+        expect(srv.framesOf('ACK').length - acksBefore).toBe(acked);
+
+        const after = core.rejects();
+        expect(after.total - before.total).toBe(sum(byReason));
+        expect(delta(after.byReason, before.byReason)).toEqual(byReason);
+        expect(delta(after.byRemote, before.byRemote)).toEqual(byRemote);
+        expect(taken.slice(0, -1)).toEqual(expectedTaken);
+        expect(sum({ ...core.relearn.counters() }) - repliesBefore).toBeGreaterThanOrEqual(replies);
+        expect(states).toEqual([]);
+      }),
+      { numRuns: RUNS, endOnFailure: true },
+    );
+    expect(delivered).toBeGreaterThanOrEqual(BATCH * RUNS);
+  }, 120_000);
+
+  it('judges a body of exactly the frame limit on its content, and one byte more as oversized', async () => {
+    const { srv, core } = fake;
+    /** A JSON text of exactly `bytes` bytes: the last string of `shape` filled up with `x`. */
+    const sized = (shape: (pad: string) => unknown, bytes: number) => {
+      const text = JSON.stringify(shape('x'.repeat(bytes - Buffer.byteLength(JSON.stringify(shape(''))))));
+      expect(Buffer.byteLength(text)).toBe(bytes);
+      return text;
+    };
+    const stats = statsEnvelope('r-0008', 1, 1);
+    const padded = (pad: string) => ({ ...stats, pad });
+    const reply = (data: string) => ({
+      ...makeEnvelope('reply', 'r-0008', { ok: true, data: '' }),
+      body: { ok: true, data },
+    });
+    const limit = DEFAULT_MAX_FRAME_BYTES;
+    const big = MAX_CONFIG_FRAME_BYTES;
+    const topic = { destination: destinations.remoteTopic('r-0008', 'stats'), JMSXUserID: 'r-0008' };
+    const stamp = { JMSXUserID: 'r-0008' };
+    const cases: [string, string, Record<string, string>, string | null][] = [
+      // The fleet channels: 1 MiB. At the limit the decoder reads it (and finds the unknown field).
+      [destinations.allRemotesTopic('stats'), sized(padded, limit), topic, 'schema'],
+      [destinations.allRemotesTopic('stats'), sized(padded, limit + 1), topic, 'oversized'],
+      // Counted in bytes, not characters: fewer characters than the limit, but two bytes each.
+      [
+        destinations.allRemotesTopic('stats'),
+        JSON.stringify(padded('é'.repeat(limit / 2))),
+        topic,
+        'oversized',
+      ],
+      // Replies may carry a zone: 5 MiB.
+      [destinations.consoleReply('lab-console'), sized(reply, big), stamp, null],
+      [destinations.consoleReply('lab-console'), sized(reply, big + 1), stamp, 'oversized'],
+    ];
+    for (const [destination, body, headers, reason] of cases) {
+      const before = core.rejects();
+      const repliesBefore = core.relearn.counters().unmatched;
+      srv.deliver(destination, body, headers);
+      const seq = ++sentinelSeq;
+      srv.deliver(destinations.allRemotesTopic('stats'), JSON.stringify(statsEnvelope('r-0009', seq, seq)), {
+        destination: destinations.remoteTopic('r-0009', 'stats'),
+        JMSXUserID: 'r-0009',
+      });
+      await waitFor('the good frame after it', () => core.fleet.statsSeq('r-0009') === seq);
+      const after = core.rejects();
+      if (reason === null) {
+        expect(after.total).toBe(before.total);
+        expect(core.relearn.counters().unmatched).toBe(repliesBefore + 1);
+      } else {
+        expect(delta(after.byReason, before.byReason)).toEqual({ [reason]: 1 });
+        expect(delta(after.byRemote, before.byRemote)).toEqual({ 'r-0008': 1 });
+      }
+    }
+    expect(states).toEqual([]);
+  }, 60_000);
+});
