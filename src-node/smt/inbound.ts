@@ -114,6 +114,15 @@ export class InboundGuard {
     return env;
   }
 
+  /**
+   * Drops a frame for what its headers say, before its body is read (a query whose reply-to is no
+   * console's reply queue): counted and logged like any other rejection.
+   */
+  refuse(msg: InboundMessage, reason: RejectReason, detail: string): void {
+    const sender = authenticatedUser(msg.headers) ?? remoteIdOfDestination(msg.destination);
+    this.reject(sender, reason, detail, msg);
+  }
+
   counters(): RejectCounters {
     return {
       total: this.total,

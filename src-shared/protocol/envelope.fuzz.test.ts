@@ -49,7 +49,7 @@ describe('decodeEnvelope under generated input', () => {
     for (const kind of ['good', 'not-json', 'version', 'unknown-type', 'unexpected-type', 'field-damage']) {
       expect(seen.get(kind) ?? 0, kind).toBeGreaterThan(RUNS / 40);
     }
-  });
+  }, 60_000);
 
   it(`never throws on anything at all, and names a known reason with a bounded detail (${RUNS} cases)`, () => {
     const anything = fc.oneof(
@@ -71,5 +71,5 @@ describe('decodeEnvelope under generated input', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, 60_000);
 });

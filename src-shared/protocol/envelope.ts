@@ -71,7 +71,8 @@ export type RejectReason =
   | 'schema'
   | 'unexpected-type'
   | 'identity-mismatch'
-  | 'rate-limited';
+  | 'rate-limited'
+  | 'bad-reply-to';
 
 export type Decoded<T extends ChannelType> =
   { ok: true; envelope: Envelope<T> } | { ok: false; reason: RejectReason; detail: string };

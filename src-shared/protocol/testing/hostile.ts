@@ -197,10 +197,10 @@ function mutate(env: RawEnvelope, m: Mutation): RawEnvelope {
   return copy;
 }
 
-const hostileKey = fc.oneof(
-  text(10),
-  fc.constantFrom('__proto__', 'constructor', 'hasOwnProperty', 'toString', 'extra'),
-);
+const hostileKey = fc
+  .oneof(text(10), fc.constantFrom('__proto__', 'constructor', 'hasOwnProperty', 'toString', 'extra'))
+  // A new `v` or `type` is the damage of another generator, with a verdict of its own.
+  .filter((k) => k !== 'v' && k !== 'type');
 const anyJson = fc.jsonValue({ maxDepth: 2 });
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('set' as const), at: fc.nat(), value: anyJson }),
@@ -336,11 +336,12 @@ export const hostileHeaders: fc.Arbitrary<HostileHeaders> = fc.record({
       ),
     },
   ),
+  // Rare: parsing them is the costly part of a case, and the parser's limits have their own tests.
   many: fc.oneof(
-    { weight: 9, arbitrary: fc.constant(0) },
+    { weight: 49, arbitrary: fc.constant(0) },
     { weight: 1, arbitrary: fc.integer({ min: 64, max: 990 }) },
   ),
-  long: fc.boolean().map((b) => b && Math.random() < 0.2),
+  long: fc.integer({ min: 0, max: 49 }).map((n) => n === 0),
 });
 
 export function stompHeaders(h: HostileHeaders): Record<string, string> {
