@@ -24,6 +24,7 @@ import {
 } from '../../src-shared/protocol';
 import {
   consoleIds,
+  counterDelta,
   hostileBody,
   hostileHeaders,
   stompHeaders,
@@ -151,12 +152,6 @@ afterAll(async () => {
 /** ACKs the fake broker got since frame number `from`. */
 const acksSince = (from: number) => srv.frames.slice(from).filter((f) => f.command === 'ACK').length;
 const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
-const delta = (after: Record<string, number>, before: Record<string, number>) =>
-  Object.fromEntries(
-    Object.entries(after)
-      .map(([k, v]) => [k, v - (before[k] ?? 0)] as const)
-      .filter(([, v]) => v !== 0),
-  );
 
 /** What the agent sent: each SEND decoded as a console would, so the agent never emits what gets dropped. */
 function sent(frames: Frame[]): { destination: string; env: Envelope }[] {
@@ -227,8 +222,8 @@ describe('agent under generated frames', () => {
 
         const after = guard.counters();
         expect(after.total - before.total).toBe(sum(byReason));
-        expect(delta(after.byReason, before.byReason)).toEqual(byReason);
-        expect(delta(after.byRemote, before.byRemote)).toEqual(byRemote);
+        expect(counterDelta(after.byReason, before.byReason)).toEqual(byReason);
+        expect(counterDelta(after.byRemote, before.byRemote)).toEqual(byRemote);
 
         const out = sent(srv.frames.slice(framesBefore));
         const ids = new Set(frames.map((f) => f.body.verdict).flatMap((v) => (v.ok ? [v.env.id] : [])));
@@ -320,7 +315,7 @@ describe('agent under generated frames', () => {
           reason: 'config is not signed',
         });
       } else {
-        expect(delta(after.byReason, before.byReason)).toEqual({ [reason]: 1 });
+        expect(counterDelta(after.byReason, before.byReason)).toEqual({ [reason]: 1 });
         // Its sender hears why when the body could be read: not when it was too large to read.
         const told = results.filter((r) => r.ref === command.id);
         expect(told.map((r) => r.reason)).toEqual(

@@ -353,3 +353,11 @@ export function stompHeaders(h: HostileHeaders): Record<string, string> {
   if (h.long) put('x-long', 'v'.repeat(9000));
   return out;
 }
+
+/** What changed between two records of reject counters, leaving out what did not. */
+export const counterDelta = (after: Record<string, number>, before: Record<string, number>) =>
+  Object.fromEntries(
+    Object.entries(after)
+      .map(([k, v]) => [k, v - (before[k] ?? 0)] as const)
+      .filter(([, v]) => v !== 0),
+  );
