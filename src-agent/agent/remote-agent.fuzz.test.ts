@@ -18,19 +18,10 @@ import {
   decodeEnvelope,
   destinations,
   makeEnvelope,
-  type ChannelType,
   type Envelope,
   type RemoteQueueKind,
 } from '../../src-shared/protocol';
-import {
-  consoleIds,
-  counterDelta,
-  hostileBody,
-  hostileHeaders,
-  stompHeaders,
-  type HostileBody,
-  type HostileHeaders,
-} from '../../src-shared/protocol/testing/hostile';
+import { counterDelta } from '../../src-shared/protocol/testing/hostile';
 import {
   loadConfigSigner,
   loadTrustedSigners,
@@ -41,75 +32,28 @@ import { FakeStompServer, plainTransport, type Frame } from '../../src-node/smt/
 import { waitFor } from '../../src-node/smt/testing/wait';
 import { selfSignedCert } from '../../src-node/testing/self-signed';
 import { VirtualRemote } from '../simulate/virtual-remote';
+import {
+  agentFrame,
+  agentHeaders,
+  answerable,
+  refusal,
+  replyQueue,
+  type AgentFrame,
+} from './testing/hostile-frames';
 
 /** Frames per batch and batches: docs/reliability.md quotes their product. */
 const BATCH = 50;
 const RUNS = 200;
 const RID = 'r-0001';
 
-type Aim = 'own' | 'other-console' | 'none' | 'remote-queue' | 'topic' | 'junk';
-interface AgentFrame {
-  queue: RemoteQueueKind;
-  sender: string;
-  stamped: boolean;
-  /** Where a query's reply-to header points. */
-  replyTo: Aim;
-  body: HostileBody;
-  headers: HostileHeaders;
-}
-
-const queues: RemoteQueueKind[] = ['config', 'command', 'query', 'broadcast'];
-
-const frame: fc.Arbitrary<AgentFrame> = fc
-  .record({
-    at: fc.oneof(
-      ...queues.flatMap((queue) =>
-        consoleIds.map((sender) =>
-          hostileBody([queue as ChannelType], sender).map((body) => ({ queue, sender, body })),
-        ),
-      ),
-    ),
-    stamped: fc.boolean(),
-    replyTo: fc.constantFrom<Aim>(
-      'own',
-      'own',
-      'own',
-      'other-console',
-      'none',
-      'remote-queue',
-      'topic',
-      'junk',
-    ),
-    headers: hostileHeaders,
-  })
-  .map(({ at, ...rest }) => ({ ...at, ...rest }));
-
-function replyQueue(f: AgentFrame): string | undefined {
-  switch (f.replyTo) {
-    case 'own':
-      return destinations.consoleReply(f.sender);
-    case 'other-console':
-      return destinations.consoleReply(consoleIds.find((c) => c !== f.sender) as string);
-    case 'none':
-      return undefined;
-    case 'remote-queue':
-      return destinations.remoteQueue('r-0002', 'config');
-    case 'topic':
-      return destinations.remoteTopic(RID, 'stats');
-    case 'junk':
-      return '/queue/smt.console.lab-console.reply/../../smt.remote.r-0002.config';
-  }
-}
+/** The fake broker stamps the sender (as a certificate DN), or nobody. */
+const frame = agentFrame((sender, pick) => (pick % 2 === 0 ? sender : undefined));
 
 function deliveryHeaders(f: AgentFrame): Record<string, string> {
-  const headers = stompHeaders(f.headers);
-  if (f.stamped) headers.JMSXUserID = `CN=${f.sender}, OU=consoles, O=SMT Lab`;
-  const replyTo = f.queue === 'query' ? replyQueue(f) : undefined;
-  if (replyTo !== undefined) headers['reply-to'] = replyTo;
+  const headers = agentHeaders(f, RID);
+  if (f.user !== undefined) headers.JMSXUserID = `CN=${f.user}, OU=consoles, O=SMT Lab`;
   return headers;
 }
-
-const goodReplyTo = (f: AgentFrame) => f.replyTo === 'own' || f.replyTo === 'other-console';
 
 let dir = '';
 let srv: FakeStompServer;
@@ -205,15 +149,12 @@ describe('agent under generated frames', () => {
         const framesBefore = srv.frames.length;
         const byReason: Record<string, number> = {};
         const byRemote: Record<string, number> = {};
-        const refuse = (reason: string, f: AgentFrame) => {
-          byReason[reason] = (byReason[reason] ?? 0) + 1;
-          const blamed = f.stamped ? f.sender : RID;
-          byRemote[blamed] = (byRemote[blamed] ?? 0) + 1;
-        };
         for (const f of frames) {
           srv.deliver(destinations.remoteQueue(RID, f.queue), f.body.body, deliveryHeaders(f));
-          if (f.queue === 'query' && !goodReplyTo(f)) refuse('bad-reply-to', f);
-          else if (!f.body.verdict.ok) refuse(f.body.verdict.reason, f);
+          const refused = refusal(f, RID);
+          if (!refused) continue;
+          byReason[refused.reason] = (byReason[refused.reason] ?? 0) + 1;
+          byRemote[refused.blamed] = (byRemote[refused.blamed] ?? 0) + 1;
         }
         delivered += frames.length;
         await applySentinel();
@@ -250,8 +191,10 @@ describe('agent under generated frames', () => {
           expect(r.destination).toMatch(/^\/queue\/smt\.console\.[a-z0-9-]+\.result$/);
         }
         // Every query with a console's reply queue gets one reply there, and no other query any.
-        const queries = frames.filter((f) => f.queue === 'query' && goodReplyTo(f));
-        expect(replies.map((r) => r.destination).sort()).toEqual(queries.map((f) => replyQueue(f)).sort());
+        const queries = frames.filter((f) => f.queue === 'query' && answerable(f));
+        expect(replies.map((r) => r.destination).sort()).toEqual(
+          queries.map((f) => replyQueue(f, RID)).sort(),
+        );
         for (const f of queries) {
           const v = f.body.verdict;
           if (v.ok) {
