@@ -155,36 +155,34 @@ const refused = (kind: string, reason: RejectReason) => (body: string) => ({
   verdict: { ok: false, reason } as const,
 });
 
-/** Damage to one place of an envelope; `at` picks the place among those the envelope has. */
+/** Damage to one place of a JSON value; `at` picks the place among those it has. */
 type Mutation =
   | { op: 'set'; at: number; value: unknown }
   | { op: 'delete'; at: number }
   | { op: 'add'; at: number; key: string; value: unknown };
 
-/** Every path in an object but `v` and `type` (their damage has its own generators). */
-function paths(value: unknown, prefix: string[] = []): string[][] {
+/** Every path in a JSON value but the top-level members in `keep`. */
+function paths(value: unknown, keep: readonly string[], prefix: string[] = []): string[][] {
   if (typeof value !== 'object' || value === null) return [];
   const out: string[][] = [];
   for (const [k, v] of Object.entries(value)) {
-    if (prefix.length === 0 && (k === 'v' || k === 'type')) continue;
-    out.push([...prefix, k], ...paths(v, [...prefix, k]));
+    if (prefix.length === 0 && keep.includes(k)) continue;
+    out.push([...prefix, k], ...paths(v, keep, [...prefix, k]));
   }
   return out;
 }
 
-function mutate(env: RawEnvelope, m: Mutation): RawEnvelope {
-  const copy = structuredClone(env);
-  const all = m.op === 'add' ? [[], ...paths(copy).filter((p) => p.length > 0)] : paths(copy);
+function mutate(value: unknown, m: Mutation, keep: readonly string[]): unknown {
+  const copy: unknown = structuredClone(value);
+  const all = m.op === 'add' ? [[], ...paths(copy, keep)] : paths(copy, keep);
   if (all.length === 0) return copy;
   const path = all[m.at % all.length] as string[];
-  let node: Record<string, unknown> = copy;
   const parent = m.op === 'add' ? path : path.slice(0, -1);
-  for (const key of parent) {
-    const next = node[key];
-    if (typeof next !== 'object' || next === null) return copy;
-    node = next as Record<string, unknown>;
-  }
+  let node = copy;
+  for (const key of parent) node = (node as Record<string, unknown>)[key];
+  if (typeof node !== 'object' || node === null) return copy;
   const last = m.op === 'add' ? m.key : (path.at(-1) as string);
+  if (parent.length === 0 && keep.includes(last)) return copy;
   if (m.op === 'delete') Reflect.deleteProperty(node, last);
   // defineProperty, so that a key named __proto__ becomes a member as JSON.parse would make it.
   else
@@ -197,10 +195,10 @@ function mutate(env: RawEnvelope, m: Mutation): RawEnvelope {
   return copy;
 }
 
-const hostileKey = fc
-  .oneof(text(10), fc.constantFrom('__proto__', 'constructor', 'hasOwnProperty', 'toString', 'extra'))
-  // A new `v` or `type` is the damage of another generator, with a verdict of its own.
-  .filter((k) => k !== 'v' && k !== 'type');
+const hostileKey = fc.oneof(
+  text(10),
+  fc.constantFrom('__proto__', 'constructor', 'hasOwnProperty', 'toString', 'extra'),
+);
 const anyJson = fc.jsonValue({ maxDepth: 2 });
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('set' as const), at: fc.nat(), value: anyJson }),
@@ -208,9 +206,19 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('add' as const), at: fc.nat(), key: hostileKey, value: anyJson }),
 );
 
+const damages = fc.array(mutation, { minLength: 1, maxLength: 3 });
+const applyDamage = (value: unknown, ms: readonly Mutation[], keep: readonly string[]): string =>
+  JSON.stringify(ms.reduce((v, m) => mutate(v, m, keep), value));
+
+/**
+ * One to three random changes to the members of a JSON value (set to other JSON, deleted, or added under
+ * hostile names), as JSON text; the top-level members named in `keep` are left alone.
+ */
+export const damaged = (value: unknown, keep: readonly string[] = []): fc.Arbitrary<string> =>
+  damages.map((ms) => applyDamage(value, ms, keep));
+
 /** Random damage to fields of a valid envelope; the envelope's schema says whether it still passes. */
-const fieldDamage = (env: RawEnvelope, ms: Mutation[]): HostileBody => {
-  const body = JSON.stringify(ms.reduce(mutate, env));
+const fieldDamage = (env: RawEnvelope, body: string): HostileBody => {
   // Judged as a receiver sees it: parsed back from the text.
   const parsed = envelopeSchemas[env.type as ChannelType].safeParse(JSON.parse(body));
   return {
@@ -269,9 +277,8 @@ export function hostileBody(
     },
     {
       weight: 6,
-      arbitrary: fc
-        .tuple(good, fc.array(mutation, { minLength: 1, maxLength: 3 }))
-        .map(([e, ms]) => fieldDamage(e, ms)),
+      // `v` and `type` are left alone: their damage has generators and verdicts of its own.
+      arbitrary: fc.tuple(good, damages).map(([e, ms]) => fieldDamage(e, applyDamage(e, ms, ['v', 'type']))),
     },
   ];
   if (others.length > 0) {
