@@ -189,6 +189,36 @@ describe('hostile input through real brokers', () => {
     expect(connection).toEqual([]);
   });
 
+  it('reads any header the broker forwards: one named hasOwnProperty, 990 of them, 10 KiB long', async () => {
+    const probe = await session(await remoteTls(HOSTILE));
+    const many = Object.fromEntries(Array.from({ length: 990 }, (_, i) => [`x-${i}`, String(i)]));
+    const cases: Record<string, string>[] = [
+      { hasOwnProperty: 'x', 'x-after': 'y' },
+      many,
+      { 'x-long': 'v'.repeat(10_000) },
+    ];
+    const from = taken.length;
+    for (const headers of cases) {
+      // Persistent on the inventory queue: a frame the console could not parse would come back on every
+      // reconnect, for ever.
+      const hello = makeEnvelope('hello', HOSTILE, {
+        agent: { version: '1', mode: 'simulated' },
+        host: { hostname: `h-${taken.length}`, ips: [], serviceTag: '', os: '', kernel: '' },
+        capabilities: [],
+        tags: [],
+        statsIntervalMs: 1000,
+        presenceIntervalMs: 1000,
+      });
+      const sent = await probe.send(destinations.inventory(), JSON.stringify(hello), {
+        ...headers,
+        persistent: 'true',
+      });
+      expect(sent.command, sent.headers.message).toBe('RECEIPT');
+      await waitFor('the hello taken', () => taken.slice(from).some((e) => e.id === hello.id), 30_000);
+    }
+    expect(connection).toEqual([]);
+  });
+
   it(`survives ${MANGLED} mangled STOMP frames and each malformed one the broker must refuse`, async () => {
     const tls = await remoteTls(HOSTILE);
     const topic = destinations.remoteTopic(HOSTILE, 'stats');
@@ -373,6 +403,42 @@ describe('hostile input through real brokers', () => {
     offState();
     expect(states).toEqual([]);
     expect(connection).toEqual([]);
+  });
+
+  it("refuses a remote writing to another remote's queues at the broker: the agent never sees it", async () => {
+    const agent = remote(TARGET).agent;
+    const before = agent.guard.counters();
+    const probe = await session(await remoteTls(HOSTILE));
+    // A well-formed command in the console's name: only the broker can tell it is not from a console.
+    const forged = JSON.stringify(
+      makeEnvelope('command', c().consoleId, { action: 'restart', service: 'named' }),
+    );
+    for (const kind of ['config', 'command', 'query', 'broadcast'] as const) {
+      const refused = await probe.send(destinations.remoteQueue(TARGET, kind), forged, {
+        persistent: 'true',
+        'reply-to': destinations.consoleReply(c().consoleId),
+      });
+      expect(refused.command).toBe('ERROR');
+      expect(refused.headers.message).toMatch(/not authorized to write/);
+    }
+    // Nothing reached the agent: its guard saw no new frame, and it still applies what the console signs.
+    expect(agent.guard.counters()).toEqual(before);
+    const sent = await c().sendConfig(TARGET, {
+      pushId: crypto.randomUUID(),
+      object: { kind: 'zone', name: 'identity.test' },
+      version: 1,
+      op: 'upsert',
+      payload: {
+        format: 'zone-text',
+        text: '$TTL 300\n@ IN SOA ns1 hostmaster 1 3600 600 86400 300\n@ IN NS ns1\nns1 IN A 192.0.2.53\n',
+      },
+    });
+    await waitFor(
+      'the signed config applied',
+      () => taken.some((e) => e.type === 'result' && e.body.ref === sent.id && e.body.state === 'applied'),
+      60_000,
+    );
+    expect(agent.guard.counters()).toEqual(before);
   });
 
   it('holds a remote flooding stats to its rate while the others keep reporting and their pushes apply', async () => {
