@@ -8,7 +8,7 @@ import { selfSignedCert, type SelfSignedFiles } from './testing/self-signed';
 import { TlsMaterialError, loadTlsMaterial } from './tls';
 
 /** Generated cases: docs/reliability.md quotes them. */
-const RUNS = 1_000;
+const RUNS = 500;
 let dir = '';
 let one: SelfSignedFiles;
 let pems: string[];

@@ -7,7 +7,7 @@ import { damaged } from '../../src-shared/protocol/testing/hostile';
 import { AgentConfig, AgentConfigError, loadAgentConfig } from './config';
 
 /** Generated cases: docs/reliability.md quotes them. */
-const RUNS = 2_000;
+const RUNS = 1_000;
 const dir = mkdtempSync(join(tmpdir(), 'smt-agent-config-fuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CliExit, Exit, parseCli } from './args';
 
 /** Generated cases: docs/reliability.md quotes them. */
-const RUNS = 5_000;
+const RUNS = 3_000;
 
 describe('smt arguments under generated input', () => {
   it(`parses a command line or refuses it with a usage exit that says why (${RUNS} cases)`, () => {

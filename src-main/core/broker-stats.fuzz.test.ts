@@ -5,7 +5,7 @@ import { damaged } from '../../src-shared/protocol/testing/hostile';
 import { StatsFrameError, parseStatsReply } from './broker-stats';
 
 /** Generated cases: docs/reliability.md quotes them. */
-const RUNS = 5_000;
+const RUNS = 3_000;
 
 /** A reply of ActiveMQ 5.17's statistics plugin (transformation jms-map-json), as recorded in the lab. */
 const reply = {

@@ -21,8 +21,8 @@ import { arrivesOn, coreFrame, coreSubs, owed, tally, type CoreFrame } from './t
 import { statsEnvelope } from './testing/fleet-envelopes';
 
 /** Frames per batch and batches: docs/reliability.md quotes their product. */
-const BATCH = 50;
-const RUNS = 200;
+const BATCH = 100;
+const RUNS = 100;
 
 const subs = coreSubs('lab-console');
 const other = (rid: string) => remoteIds[(remoteIds.indexOf(rid as never) + 1) % remoteIds.length] as string;
@@ -102,9 +102,9 @@ describe('console core under generated frames', () => {
             JMSXUserID: 'r-0009',
           },
         );
-        await waitFor('the good frame after the batch', () => core.fleet.statsSeq('r-0009') === seq);
+        await waitFor('the good frame after the batch', () => core.fleet.statsSeq('r-0009') === seq, 30_000);
         const acked = frames.filter((f) => f.sub.acked).length;
-        await waitFor('every queue frame acknowledged', () => acksSince(framesBefore) >= acked);
+        await waitFor('every queue frame acknowledged', () => acksSince(framesBefore) >= acked, 30_000);
         expect(acksSince(framesBefore)).toBe(acked);
 
         const after = core.rejects();

@@ -8,7 +8,7 @@ import { damaged } from '../../src-shared/protocol/testing/hostile';
 import { ProfileError, loadConsoleProfile } from './profile';
 
 /** Generated cases: docs/reliability.md quotes them. */
-const RUNS = 2_000;
+const RUNS = 1_000;
 const dir = mkdtempSync(join(tmpdir(), 'smt-profile-fuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -25,8 +25,8 @@ import { startHost, type RunningHost } from './server';
 import { FakeBackend } from './testing/fake-backend';
 
 /** Generated cases: docs/reliability.md quotes them. */
-const CALLS = 5_000;
-const FRAMES = 1_000;
+const CALLS = 2_000;
+const FRAMES = 500;
 
 const callName = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...callNames) },

@@ -4,7 +4,7 @@ import { channelTypes, decodeEnvelope, type ChannelType, type RejectReason } fro
 import { hostileBody } from './testing/hostile';
 
 /** Generated cases per property; docs/reliability.md quotes them. */
-const RUNS = 10_000;
+const RUNS = 5_000;
 const reasons: RejectReason[] = [
   'oversized',
   'not-json',

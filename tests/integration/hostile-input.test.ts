@@ -32,7 +32,7 @@ import { StompProbe, type ProbeTls } from '../helpers/stomp-probe';
 /** Generated cases at the STOMP level: docs/reliability.md quotes them. */
 const CORE_FRAMES = 200;
 const AGENT_FRAMES = 200;
-const MANGLED = 60;
+const MANGLED = 40;
 
 /** r-0600 serves DNS, r-0601 DHCP, r-0602 both (the simulator's roles go by the number). */
 const GOOD = ['r-0600', 'r-0601', 'r-0602'];
