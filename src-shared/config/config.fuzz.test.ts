@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { damaged } from '../protocol/testing/hostile';
 import { DhcpScope } from './scope';
 import { renderScope } from './scope-render';
+import { sampleZone as zone } from './testing/samples';
 import { SelectorSyntaxError, TargetSelector, parseSelector } from './selector';
 import { Zone } from './zone';
 import { renderZone } from './zone-render';
@@ -15,29 +16,6 @@ import { renderZone } from './zone-render';
 /** Generated cases per property: docs/reliability.md quotes them. */
 const RUNS = 2_000;
 const BIG = 5;
-
-const zone = {
-  name: 'example.com',
-  ttl: 3600,
-  soa: {
-    mname: 'ns1',
-    rname: 'hostmaster@example.com',
-    serial: 2026112501,
-    refresh: 7200,
-    retry: 900,
-    expire: 1209600,
-    minimum: 300,
-  },
-  records: [
-    { owner: '@', type: 'NS', target: 'ns1' },
-    { owner: 'ns1', type: 'A', address: '192.0.2.1' },
-    { owner: 'www', type: 'AAAA', address: '2001:db8::1', ttl: 300 },
-    { owner: 'web', type: 'CNAME', target: 'www' },
-    { owner: '@', type: 'MX', preference: 10, exchange: 'ns1' },
-    { owner: '@', type: 'TXT', strings: ['v=spf1 -all', 'say "hi"\\'] },
-    { owner: '_sip._tcp', type: 'SRV', priority: 10, weight: 5, port: 5060, target: 'ns1' },
-  ],
-};
 
 const scope = {
   subnet: '192.0.2.0/24',

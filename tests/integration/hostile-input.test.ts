@@ -94,6 +94,28 @@ async function stillTaken(rid: string, tls: ProbeTls): Promise<void> {
   probe.close();
 }
 
+/** A new zone, version 1, for a push that must apply. */
+const zonePush = (name: string): Body<'config'> => ({
+  pushId: crypto.randomUUID(),
+  object: { kind: 'zone', name },
+  version: 1,
+  op: 'upsert',
+  payload: {
+    format: 'zone-text',
+    text: '$TTL 300\n@ IN SOA ns1 hostmaster 1 3600 600 86400 300\n@ IN NS ns1\nns1 IN A 192.0.2.53\n',
+  },
+});
+
+/** Resolves once the remote says the config sent applied. */
+async function applied(sending: Promise<Envelope<'config'>>): Promise<void> {
+  const sent = await sending;
+  await waitFor(
+    `${sent.id} applied`,
+    () => taken.some((e) => e.type === 'result' && e.body.ref === sent.id && e.body.state === 'applied'),
+    60_000,
+  );
+}
+
 /** Every good remote's stats went on arriving: each sent a newer sample than it had. */
 async function othersFlowing(): Promise<void> {
   const before = GOOD.map((rid) => c().fleet.statsSeq(rid) ?? 0);
@@ -385,21 +407,7 @@ describe('hostile input through real brokers', () => {
     });
     expect(frames.some((f) => f.queue === 'query' && answerable(f))).toBe(true);
     // A config the console signs is still applied.
-    const sent = await c().sendConfig(rid, {
-      pushId: crypto.randomUUID(),
-      object: { kind: 'zone', name: 'after.test' },
-      version: 1,
-      op: 'upsert',
-      payload: {
-        format: 'zone-text',
-        text: '$TTL 300\n@ IN SOA ns1 hostmaster 1 3600 600 86400 300\n@ IN NS ns1\nns1 IN A 192.0.2.53\n',
-      },
-    });
-    await waitFor(
-      'the signed config applied',
-      () => taken.some((e) => e.type === 'result' && e.body.ref === sent.id && e.body.state === 'applied'),
-      60_000,
-    );
+    await applied(c().sendConfig(rid, zonePush('after.test')));
     offState();
     expect(states).toEqual([]);
     expect(connection).toEqual([]);
@@ -423,21 +431,7 @@ describe('hostile input through real brokers', () => {
     }
     // Nothing reached the agent: its guard saw no new frame, and it still applies what the console signs.
     expect(agent.guard.counters()).toEqual(before);
-    const sent = await c().sendConfig(TARGET, {
-      pushId: crypto.randomUUID(),
-      object: { kind: 'zone', name: 'identity.test' },
-      version: 1,
-      op: 'upsert',
-      payload: {
-        format: 'zone-text',
-        text: '$TTL 300\n@ IN SOA ns1 hostmaster 1 3600 600 86400 300\n@ IN NS ns1\nns1 IN A 192.0.2.53\n',
-      },
-    });
-    await waitFor(
-      'the signed config applied',
-      () => taken.some((e) => e.type === 'result' && e.body.ref === sent.id && e.body.state === 'applied'),
-      60_000,
-    );
+    await applied(c().sendConfig(TARGET, zonePush('identity.test')));
     expect(agent.guard.counters()).toEqual(before);
   });
 
@@ -457,26 +451,12 @@ describe('hostile input through real brokers', () => {
     while (GOOD.some((rid) => statsOf(rid).length < 3) && sent < 500_000) {
       for (let i = 0; i < 499; i++) probe.write('SEND', { destination: topic }, sample(++sent));
       expect((await probe.send(topic, sample(++sent))).command).toBe('RECEIPT');
-      push ??= c().sendConfig('r-0600', {
-        pushId: crypto.randomUUID(),
-        object: { kind: 'zone', name: 'flood.test' },
-        version: 1,
-        op: 'upsert',
-        payload: {
-          format: 'zone-text',
-          text: '$TTL 300\n@ IN SOA ns1 hostmaster 1 3600 600 86400 300\n@ IN NS ns1\nns1 IN A 192.0.2.53\n',
-        },
-      });
+      push ??= c().sendConfig('r-0600', zonePush('flood.test'));
     }
     const floodTaken = () => taken.slice(from).filter((e) => e.from === FLOOD).length;
     const dropped = () => (c().rejects().byRemote[FLOOD] ?? 0) - (before.byRemote[FLOOD] ?? 0);
     await waitFor('every flood frame judged', () => floodTaken() + dropped() === sent, 60_000);
-    const config = await (push as Promise<Envelope<'config'>>);
-    await waitFor(
-      'the push sent during the flood applied',
-      () => taken.some((e) => e.type === 'result' && e.body.ref === config.id && e.body.state === 'applied'),
-      60_000,
-    );
+    await applied(push as Promise<Envelope<'config'>>);
     const after = c().rejects();
     expect(counterDelta(after.byReason, before.byReason)).toEqual({ 'rate-limited': dropped() });
     expect(counterDelta(after.byRemote, before.byRemote)).toEqual({ [FLOOD]: dropped() });

@@ -217,6 +217,14 @@ const applyDamage = (value: unknown, ms: readonly Mutation[], keep: readonly str
 export const damaged = (value: unknown, keep: readonly string[] = []): fc.Arbitrary<string> =>
   damages.map((ms) => applyDamage(value, ms, keep));
 
+/** What a file or a reply meant to hold `good` as JSON may hold instead: `good` damaged, no JSON, other JSON. */
+export const hostileJsonText = (good: unknown): fc.Arbitrary<string> =>
+  fc.oneof(
+    { weight: 6, arbitrary: damaged(good) },
+    { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 300 }) },
+    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)) },
+  );
+
 /** Random damage to fields of a valid envelope; the envelope's schema says whether it still passes. */
 const fieldDamage = (env: RawEnvelope, body: string): HostileBody => {
   // Judged as a receiver sees it: parsed back from the text.
