@@ -47,7 +47,9 @@ export interface RemoteAgentOptions {
   usageIntervalMs?: number;
   log?: LogSink;
   random?: () => number;
-  connection?: Partial<Pick<SmtConnectionOptions, 'heartbeat' | 'connectTimeoutMs' | 'machine'>>;
+  connection?: Partial<
+    Pick<SmtConnectionOptions, 'heartbeat' | 'connectTimeoutMs' | 'machine' | 'transport'>
+  >;
   /** See ConfigApplierOptions.afterRecord. */
   afterRecord?: (entry: LedgerEntry) => void;
 }
@@ -360,7 +362,12 @@ export class RemoteAgent {
   private async onQuery(m: InboundMessage): Promise<void> {
     const replyTo = m.headers['reply-to'];
     if (!replyTo || !consoleReplyQueue.test(replyTo)) {
-      this.log({ level: 'warn', msg: `remote ${this.id}: query without a console reply-to`, replyTo });
+      // Nobody to answer: a query whose answer would go anywhere but a console's reply queue is dropped.
+      this.guard.refuse(
+        m,
+        'bad-reply-to',
+        `reply-to ${JSON.stringify(replyTo ?? null)} is no console's reply queue`,
+      );
       return m.ack();
     }
     const env = this.check(m, ['query']);

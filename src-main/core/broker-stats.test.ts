@@ -35,6 +35,10 @@ describe('parseStatsReply', () => {
     expect(() => parseStatsReply(configReply.replace('"size","long":1', '"size","long":-1'))).toThrow(
       /no size count/,
     );
+    // A count past 2^53 is no longer the one the broker sent.
+    expect(() =>
+      parseStatsReply(configReply.replace('"size","long":1', '"size","long":9007199254740993')),
+    ).toThrow(/no size count/);
     expect(() => parseStatsReply(configReply.replace('destinationName', 'somethingElse'))).toThrow(
       /names no destination/,
     );

@@ -70,7 +70,8 @@ export function parseStatsReply(body: string): QueueStat | 'end' | 'other' {
   if (m[2] !== 'config' && m[2] !== 'command') return 'other';
   const count = (key: string) => {
     const v = values.get(key);
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+    // Past 2^53 a JSON number is no longer the count the broker sent.
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
       throw new StatsFrameError(`the statistics of ${name} have no ${key} count`);
     }
     return v;

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeEnvelope } from '../../src-shared/protocol';
 import { waitFor } from '../../src-node/smt/testing/wait';
-import { startFakeCore } from './testing/fake-core';
+import type { LogEntry } from '../../src-node/log';
+import { startFakeCore, testSigner } from './testing/fake-core';
+import { statsEnvelope } from './testing/fleet-envelopes';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -38,6 +40,37 @@ describe('ConsoleCore', () => {
     expect(core.fleet.get('r-0001')?.status).toBe('online');
     await waitFor('the bad hello dropped and acked', () => srv.framesOf('ACK').length === 1);
     expect(core.rejects()).toEqual({ total: 1, byReason: { 'not-json': 1 }, byRemote: { 'r-0002': 1 } });
+  });
+
+  it('holds a flooding remote to its live rate, counts and logs the drops, and keeps taking the others', async () => {
+    const logs: LogEntry[] = [];
+    const startedAt = Date.now();
+    const { srv, core } = await started({
+      signer: testSigner(),
+      core: { liveRate: { perSecond: 1, burst: 10 }, log: (e) => void logs.push(e) },
+    });
+    const stats = (rid: string, seq: number) =>
+      srv.deliver('/topic/smt.stats.>', JSON.stringify(statsEnvelope(rid, seq, seq)), {
+        destination: `/topic/smt.stats.${rid}`,
+        JMSXUserID: rid,
+      });
+    const flood = 2000;
+    for (let seq = 1; seq <= flood; seq++) {
+      stats('r-0001', seq);
+      if (seq % 400 === 0) stats('r-0002', seq / 400);
+    }
+    await waitFor('every frame taken', () => core.fleet.statsSeq('r-0002') === 5);
+    const elapsedS = (Date.now() - startedAt) / 1000;
+    const dropped = core.rejects().byRemote['r-0001'] ?? 0;
+    // The burst and what the rate refilled meanwhile passed; everything else from the flood was dropped.
+    expect(flood - dropped).toBeGreaterThanOrEqual(10);
+    expect(flood - dropped).toBeLessThanOrEqual(10 + Math.ceil(elapsedS));
+    expect(core.rejects()).toEqual({
+      total: dropped,
+      byReason: { 'rate-limited': dropped },
+      byRemote: { 'r-0001': dropped },
+    });
+    expect(logs.filter((l) => l.reason === 'rate-limited').map((l) => l.remote)).toEqual(['r-0001']);
   });
 
   it('asks a remote it has stats but no hello from for its hello, and shows the answer', async () => {

@@ -15,12 +15,14 @@ import {
 import { silentLog, type LogSink } from '../../src-node/log';
 import {
   InboundGuard,
+  SenderBuckets,
   SmtConnection,
   SmtNotConnectedError,
   SmtSessionLostError,
   brokerUrl,
   publish,
   type InboundMessage,
+  type RateLimit,
   type SmtConnectionOptions,
 } from '../../src-node/smt';
 import { loadConfigSigner, signConfig, type ConfigSigner } from '../../src-node/crypto/config-signature';
@@ -49,6 +51,8 @@ export interface ConsoleCoreOptions {
   fleet?: Partial<FleetModelOptions>;
   /** Asking remotes for the hello this core missed (rate and burst limits). */
   relearn?: Partial<RelearnOptions>;
+  /** What one remote may publish on the live topics; frames over it are dropped before they are decoded. */
+  liveRate?: RateLimit;
   connection?: Partial<
     Pick<SmtConnectionOptions, 'heartbeat' | 'connectTimeoutMs' | 'machine' | 'random' | 'transport'>
   >;
@@ -70,6 +74,16 @@ const WITHDRAW_QUIET_MS = 100;
 type ResultListener = (result: Envelope<'result'>) => void;
 type FleetListener = (env: FleetEnvelope, at: number) => void;
 
+/**
+ * What one remote may publish on the live topics (stats, presence, usage). An agent at its shortest
+ * intervals sends 4 samples a second (stats 1 s, presence 0.5 s, usage 1 s), a simulated one in the tests
+ * up to 10; the burst absorbs what piles up while the console's event loop is busy. A dropped sample
+ * costs only that remote's freshness: the next one replaces it. Persistent channels are not limited here:
+ * a console coming back reads a backlog at full speed, and a limit by arrival time would drop real hellos
+ * and events from it (docs/reliability.md).
+ */
+export const defaultLiveRate: RateLimit = { perSecond: 50, burst: 200 };
+
 /** Topics carry non-persistent samples: the newest wins, nothing to acknowledge. */
 const liveKinds = remoteTopicKinds.filter((k): k is 'stats' | 'presence' | 'usage' => k !== 'log');
 
@@ -82,6 +96,7 @@ export class ConsoleCore {
   readonly guard: InboundGuard;
   readonly relearn: Relearner;
   private readonly queries: PendingQueries;
+  private readonly liveRate: SenderBuckets;
   private readonly log: LogSink;
   private readonly now: () => number;
   private readonly patcher: FleetPatcher;
@@ -108,7 +123,8 @@ export class ConsoleCore {
     this.log = opts.log ?? silentLog;
     this.now = opts.now ?? Date.now;
     this.fleet = new FleetModel(opts.fleet);
-    this.guard = new InboundGuard(`console ${opts.profile.consoleId}`, this.log);
+    this.guard = new InboundGuard(`console ${opts.profile.consoleId}`, this.log, undefined, this.now);
+    this.liveRate = new SenderBuckets(opts.liveRate ?? defaultLiveRate);
     this.patcher = new FleetPatcher(
       this.fleet,
       (patch) => this.emit('fleetPatch', patch),
@@ -176,7 +192,9 @@ export class ConsoleCore {
       this.take(m, ['hello'], true),
     );
     for (const kind of liveKinds) {
-      conn.subscribe(destinations.allRemotesTopic(kind), { ack: 'auto' }, (m) => this.take(m, [kind], false));
+      conn.subscribe(destinations.allRemotesTopic(kind), { ack: 'auto' }, (m) =>
+        this.take(m, [kind], false, this.liveRate),
+      );
     }
     conn.subscribe(destinations.events(), { ack: 'client-individual' }, (m) => this.take(m, ['event'], true));
     conn.subscribe(destinations.consoleResult(profile.consoleId), { ack: 'client-individual' }, (m) =>
@@ -413,8 +431,9 @@ export class ConsoleCore {
     m: InboundMessage,
     expected: readonly T[],
     ack: boolean,
+    rate?: SenderBuckets,
   ): Promise<void> {
-    const env = this.guard.check(m, expected, { from: 'remote' }) as FleetEnvelope | undefined;
+    const env = this.guard.check(m, expected, { from: 'remote', rate }) as FleetEnvelope | undefined;
     if (env) {
       this.heard(env);
       if (env.type === 'hello') this.relearn.helloFrom(env.from);

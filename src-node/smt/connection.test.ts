@@ -124,6 +124,35 @@ describe('SmtConnection against a fake STOMP server', () => {
     expect(got[1]).toMatchObject({ oversized: false, body: 'small' });
   });
 
+  it('reads any header a broker forwards from a client without losing the session or the process', async () => {
+    const srv = await server();
+    const { conn, states } = connection([srv.endpoint('primary')]);
+    const got: InboundMessage[] = [];
+    conn.subscribe('/topic/t', { ack: 'auto' }, (m) => void got.push(m));
+    conn.start();
+    await connected(conn);
+    // ActiveMQ 5.17 takes up to 1000 headers of up to 10240 bytes a line from a client and forwards them.
+    const many = Object.fromEntries(Array.from({ length: 999 }, (_, i) => [`x-${i}`, String(i)]));
+    const hostile: Record<string, string>[] = [
+      { hasOwnProperty: 'x', 'x-after': 'y' },
+      { __proto__x: 'a', constructor: 'b', toString: 'c' },
+      many,
+      { [`x-${'n'.repeat(5000)}`]: 'v'.repeat(5000) },
+      { 'x-escaped': 'a:b\nc\rd\\e' },
+    ];
+    for (const headers of hostile) srv.deliver('/topic/t', 'hostile', headers);
+    srv.deliver('/topic/t', 'after');
+    await waitFor('every frame read', () => got.length === hostile.length + 1);
+    expect(got.map((m) => m.body)).toEqual([...hostile.map(() => 'hostile'), 'after']);
+    // A header named hasOwnProperty is dropped as a repeat; the rest arrive as sent.
+    expect(got[0]?.headers).toMatchObject({ 'x-after': 'y' });
+    expect(Object.hasOwn(got[0]?.headers ?? {}, 'hasOwnProperty')).toBe(false);
+    expect(got[1]?.headers).toMatchObject({ constructor: 'b', toString: 'c' });
+    expect(got[2]?.headers['x-998']).toBe('998');
+    expect(got[4]?.headers['x-escaped']).toBe('a:b\nc\rd\\e');
+    expect(states.map((s) => s.kind)).toEqual(['connecting', 'connected']);
+  });
+
   it('acks client-individual messages one by one, on the broker receipt', async () => {
     const srv = await server();
     const { conn } = connection([srv.endpoint('primary')]);

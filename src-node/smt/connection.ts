@@ -19,6 +19,9 @@ import {
   SmtSessionLostError,
   classifyOpenError,
 } from './errors';
+import { STOMP_PARSER_LIMITS, hardenStompitParser } from './frame-parser';
+
+hardenStompitParser();
 
 type StompClient = stompit.Client;
 /** stompit's typings omit the parsed headers that every incoming frame carries. */
@@ -390,10 +393,13 @@ export class SmtConnection {
         'heart-beat': `${this.hb.sendMs},${this.hb.expectMs}`,
       });
     });
-    const client = new stompit.Client(socket, {
-      heartbeat: [this.hb.sendMs, this.hb.expectMs],
+    // stompit hands these options on to its frame parser too; its typings list only the socket's.
+    const options = {
+      heartbeat: [this.hb.sendMs, this.hb.expectMs] as [number, number],
       heartbeatDelayMargin: this.hb.graceMs,
-    });
+      ...STOMP_PARSER_LIMITS,
+    };
+    const client = new stompit.Client(socket, options);
     const session: Session = {
       id,
       broker: brokerIndex,

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { destinations, makeEnvelope } from '../../src-shared/protocol';
 import type { LogEntry } from '../log';
 import type { InboundMessage } from './connection';
-import { InboundGuard, authenticatedUser } from './inbound';
+import { InboundGuard, RATE_LOG_WINDOW_MS, authenticatedUser } from './inbound';
+import { SenderBuckets } from './rate-limit';
 
 const presence = (from: string) =>
   JSON.stringify(makeEnvelope('presence', from, { state: 'online', intervalMs: 2000, seq: 1 }));
@@ -71,6 +72,51 @@ describe('InboundGuard', () => {
       ['r-0002', 'not-json'],
       ['r-0001', 'identity-mismatch'],
     ]);
+  });
+
+  it("drops a frame over its sender's rate before decoding it, and logs the flood once per window", () => {
+    const logs: LogEntry[] = [];
+    let now = 0;
+    const g = new InboundGuard(
+      'console',
+      (e) => void logs.push(e),
+      undefined,
+      () => now,
+    );
+    const rate = new SenderBuckets({ perSecond: 1, burst: 2 });
+    const take = (rid: string, body = presence(rid)) =>
+      g.check(message(topic(rid), body, rid), ['presence'], { from: 'remote', rate });
+    expect(take('r-0001')).toBeDefined();
+    // Garbage takes a token too: the limit is on frames, checked before any parsing.
+    expect(take('r-0001', 'not json')).toBeUndefined();
+    for (let i = 0; i < 5; i++) expect(take('r-0001')).toBeUndefined();
+    expect(take('r-0002')).toBeDefined();
+    // A window later the bucket is full again: the burst passes, the next frame is dropped and noticed.
+    now = RATE_LOG_WINDOW_MS;
+    expect([take('r-0001'), take('r-0001'), take('r-0001')].map(Boolean)).toEqual([true, true, false]);
+    expect(g.counters()).toEqual({
+      total: 7,
+      byReason: { 'not-json': 1, 'rate-limited': 6 },
+      byRemote: { 'r-0001': 7 },
+    });
+    const notices = logs.filter((l) => l.reason === 'rate-limited');
+    expect(notices.map((l) => [l.remote, l.droppedInLastWindow])).toEqual([
+      ['r-0001', undefined],
+      ['r-0001', 5],
+    ]);
+    expect(notices[0]?.msg).toBe(
+      'console: dropping frames from r-0001 over its rate (over 1 frames/s (burst 2))',
+    );
+  });
+
+  it('counts a sender whatever its name', () => {
+    const { g } = guard();
+    for (const user of ['__proto__', 'constructor', 'hasOwnProperty']) {
+      g.check(message(topic('r-0001'), 'x', user), ['presence'], { from: 'remote' });
+    }
+    expect(g.counters().byRemote).toEqual(
+      JSON.parse('{"__proto__": 1, "constructor": 1, "hasOwnProperty": 1}'),
+    );
   });
 
   it('trusts the broker authorization for frames from consoles', () => {

@@ -9,6 +9,7 @@ import {
 } from '../../src-shared/protocol';
 import type { LogSink } from '../log';
 import type { InboundMessage } from './connection';
+import type { SenderBuckets } from './rate-limit';
 
 /**
  * The header in which the broker stamps the authenticated user of the sender (ActiveMQ
@@ -31,25 +32,38 @@ export interface CheckOptions {
    */
   from: 'remote' | 'console';
   maxBytes?: number;
+  /**
+   * The sender's bucket on this subscription: a frame over its rate is dropped before it is decoded, so
+   * a flood costs the receiver little and holds back no other sender. The sender is the broker-stamped
+   * user (the destination's remote when there is none).
+   */
+  rate?: SenderBuckets;
 }
+
+/** A sender over its rate is logged at most once per this window, with the count dropped since. */
+export const RATE_LOG_WINDOW_MS = 60_000;
 
 export type Rejection = { sender: string; reason: RejectReason; detail: string };
 
 /**
  * The gate every inbound frame passes: decoded against the channels the subscription expects, then
  * held to the identity the broker authenticated. A rejected frame is counted per reason and per sender
- * and logged once per (sender, reason); nothing else is affected.
+ * and logged once per (sender, reason), a rate-limited one once per sender and window; nothing else is
+ * affected.
  */
 export class InboundGuard {
   private total = 0;
-  private readonly byReason: Record<string, number> = {};
-  private readonly byRemote: Record<string, number> = {};
+  // Maps, not objects: a sender named "__proto__" is counted like any other.
+  private readonly byReason = new Map<string, number>();
+  private readonly byRemote = new Map<string, number>();
   private readonly logged = new Set<string>();
+  private readonly rateNotices = new Map<string, { at: number; dropped: number }>();
 
   constructor(
     private readonly name: string,
     private readonly log: LogSink,
     private readonly onReject?: (r: Rejection) => void,
+    private readonly now: () => number = Date.now,
   ) {}
 
   check<T extends ChannelType>(
@@ -60,6 +74,14 @@ export class InboundGuard {
     const user = authenticatedUser(msg.headers);
     const destinationRid = remoteIdOfDestination(msg.destination);
     const maxBytes = opts.maxBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    if (opts.rate) {
+      const sender = user ?? destinationRid ?? 'unknown';
+      if (!opts.rate.take(sender, this.now())) {
+        const { perSecond, burst } = opts.rate.limit;
+        this.reject(sender, 'rate-limited', `over ${perSecond} frames/s (burst ${burst})`, msg);
+        return undefined;
+      }
+    }
     if (msg.oversized || msg.body === undefined) {
       this.reject(user ?? destinationRid, 'oversized', `${msg.bytes} bytes, over ${maxBytes}`, msg);
       return undefined;
@@ -92,15 +114,34 @@ export class InboundGuard {
     return env;
   }
 
+  /**
+   * Drops a frame for what its headers say, before its body is read (a query whose reply-to is no
+   * console's reply queue): counted and logged like any other rejection.
+   */
+  refuse(msg: InboundMessage, reason: RejectReason, detail: string): void {
+    const sender = authenticatedUser(msg.headers) ?? remoteIdOfDestination(msg.destination);
+    this.reject(sender, reason, detail, msg);
+  }
+
   counters(): RejectCounters {
-    return { total: this.total, byReason: { ...this.byReason }, byRemote: { ...this.byRemote } };
+    return {
+      total: this.total,
+      byReason: Object.fromEntries(this.byReason),
+      byRemote: Object.fromEntries(this.byRemote),
+    };
   }
 
   private reject(sender: string | undefined, reason: RejectReason, detail: string, msg: InboundMessage) {
     const who = sender ?? 'unknown';
     this.total++;
-    this.byReason[reason] = (this.byReason[reason] ?? 0) + 1;
-    this.byRemote[who] = (this.byRemote[who] ?? 0) + 1;
+    this.byReason.set(reason, (this.byReason.get(reason) ?? 0) + 1);
+    this.byRemote.set(who, (this.byRemote.get(who) ?? 0) + 1);
+    if (reason === 'rate-limited') this.noticeRate(who, detail, msg);
+    else this.logOnce(who, reason, detail, msg);
+    this.onReject?.({ sender: who, reason, detail });
+  }
+
+  private logOnce(who: string, reason: RejectReason, detail: string, msg: InboundMessage) {
     const key = `${who}\u0000${reason}`;
     if (!this.logged.has(key)) {
       this.logged.add(key);
@@ -113,6 +154,24 @@ export class InboundGuard {
         destination: msg.destination,
       });
     }
-    this.onReject?.({ sender: who, reason, detail });
+  }
+
+  /** A flood goes on for a while: one line per window says it still does, and how much was dropped. */
+  private noticeRate(who: string, detail: string, msg: InboundMessage) {
+    const now = this.now();
+    const last = this.rateNotices.get(who);
+    if (last && now - last.at < RATE_LOG_WINDOW_MS) {
+      last.dropped++;
+      return;
+    }
+    this.rateNotices.set(who, { at: now, dropped: 1 });
+    this.log({
+      level: 'warn',
+      msg: `${this.name}: dropping frames from ${who} over its rate (${detail})`,
+      remote: who,
+      reason: 'rate-limited',
+      ...(last ? { droppedInLastWindow: last.dropped } : {}),
+      destination: msg.destination,
+    });
   }
 }

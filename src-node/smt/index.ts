@@ -2,3 +2,4 @@ export * from './connection';
 export * from './errors';
 export * from './inbound';
 export * from './publish';
+export * from './rate-limit';

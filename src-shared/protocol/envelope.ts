@@ -70,7 +70,9 @@ export type RejectReason =
   | 'unsupported-version'
   | 'schema'
   | 'unexpected-type'
-  | 'identity-mismatch';
+  | 'identity-mismatch'
+  | 'rate-limited'
+  | 'bad-reply-to';
 
 export type Decoded<T extends ChannelType> =
   { ok: true; envelope: Envelope<T> } | { ok: false; reason: RejectReason; detail: string };

@@ -1,6 +1,7 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { ConsoleId } from '../../../src-shared/protocol/ids';
 import type { CertificateFacts, ProfileImportForm } from '../../../src-shared/ipc/profile-views';
+import { pemBlocks } from './pem';
 import { Pkcs12Error, readPkcs12 } from './pkcs12';
 
 export type BundleProblem =
@@ -37,11 +38,8 @@ export interface CheckedBundle {
 
 const partName = { ca: 'CA certificate', client: 'client certificate', signing: 'signing certificate' };
 
-const certBlocks = (pem: string): string[] =>
-  [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => `${m[0]}\n`);
-
 function parseCerts(pem: string, part: BundleError['part']): X509Certificate[] {
-  const blocks = certBlocks(pem);
+  const blocks = pemBlocks(pem, ['CERTIFICATE']);
   if (blocks.length === 0) {
     throw new BundleError(
       'not-a-certificate',

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { pemBlocks } from './pem';
 
 export type Pkcs12Problem = 'wrong-passphrase' | 'unreadable' | 'no-openssl';
 
@@ -19,10 +20,6 @@ export interface Pkcs12Contents {
 }
 
 const OPENSSL_DEADLINE_MS = 15_000;
-const pemBlocks = (text: string, label: RegExp): string[] =>
-  [...text.matchAll(new RegExp(`-----BEGIN (${label.source})-----[\\s\\S]*?-----END \\1-----`, 'g'))].map(
-    (m) => `${m[0]}\n`,
-  );
 
 /**
  * Opens a PKCS#12 bundle with the `openssl pkcs12` CLI (Node has no PKCS#12 parser that returns the key).
@@ -56,8 +53,9 @@ export function readPkcs12(bundle: Buffer, passphrase: string): Promise<Pkcs12Co
       const stdout = Buffer.concat(out).toString('utf8');
       out.forEach((b) => b.fill(0));
       if (code === 0) {
-        const keys = pemBlocks(stdout, /(?:EC |RSA )?PRIVATE KEY/);
-        resolve({ certs: pemBlocks(stdout, /CERTIFICATE/), key: keys[0] });
+        // openssl prints bag attributes, friendlyName among them, which the bundle's maker chose.
+        const keys = pemBlocks(stdout, ['PRIVATE KEY', 'EC PRIVATE KEY', 'RSA PRIVATE KEY']);
+        resolve({ certs: pemBlocks(stdout, ['CERTIFICATE']), key: keys[0] });
         return;
       }
       const stderr = Buffer.concat(err).toString('utf8');

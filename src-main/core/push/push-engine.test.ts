@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SelectableRemote } from '../../../src-shared/config/selector';
 import { makeEnvelope, type Body } from '../../../src-shared/protocol';
 import { waitFor } from '../../../src-node/smt/testing/wait';
+import type { LogEntry, LogSink } from '../../../src-node/log';
 import { openDatabase, type Db } from '../store/database';
 import { PushStore } from '../store/push-store';
 import { PushEngine, PushRefused, type PushPort, type PushProgress } from './push-engine';
@@ -94,7 +95,7 @@ class FakePort implements PushPort {
 function setup(
   n = 3,
   file = newFile(),
-  opts: { concurrency?: number; now?: () => number; brokerExpiryGraceMs?: number } = {},
+  opts: { concurrency?: number; now?: () => number; brokerExpiryGraceMs?: number; log?: LogSink } = {},
 ) {
   const db = openDatabase(file);
   dbs.push(db);
@@ -195,7 +196,8 @@ describe('PushEngine', () => {
   });
 
   it('ignores results from the wrong remote or for unknown messages', async () => {
-    const { engine, port } = setup(2);
+    const logs: LogEntry[] = [];
+    const { engine, port } = setup(2, newFile(), { log: (e) => void logs.push(e) });
     const { push } = engine.push({
       object: zone,
       payload,
@@ -207,7 +209,12 @@ describe('PushEngine', () => {
     engine.takeResult(result('r-0002', s.smtId, 'applied'));
     engine.takeResult(result('r-0001', crypto.randomUUID(), 'applied'));
     engine.takeResult(makeEnvelope('result', 'r-0001', { ref: s.smtId, state: 'applied' }));
+    engine.takeResult(result('r-0002', s.smtId, 'failed'));
     expect(engine.deliveries(push.id).get('r-0001')?.kind).toBe('sent');
+    // A remote answering for another's delivery is logged, once.
+    expect(logs.filter((l) => l.remote === 'r-0002').map((l) => l.msg)).toEqual([
+      'result from r-0002 about the delivery to r-0001 refused; further ones are ignored quietly',
+    ]);
   });
 
   it('numbers versions per object, reports unknown ids, and refuses what cannot be pushed', () => {

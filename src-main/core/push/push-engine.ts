@@ -158,6 +158,7 @@ export class PushEngine {
   private progressTimer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
+  private readonly foreignSenders = new Set<string>();
 
   constructor(opts: PushEngineOptions) {
     this.store = opts.store;
@@ -291,7 +292,21 @@ export class PushEngine {
   /** A result from a remote (the core's onResult); answers for other pushes' messages are ignored. */
   takeResult(env: Envelope<'result'>): void {
     const found = this.store.findBySmtId(env.body.ref);
-    if (!found || found.remoteId !== env.from) return;
+    if (!found) return;
+    if (found.remoteId !== env.from) {
+      // `from` is the broker-stamped sender (the inbound guard saw to it): one remote cannot settle
+      // another's delivery. Logged once per sender; a compromised remote would repeat it.
+      if (!this.foreignSenders.has(env.from)) {
+        this.foreignSenders.add(env.from);
+        this.log({
+          level: 'warn',
+          msg: `result from ${env.from} about the delivery to ${found.remoteId} refused; further ones are ignored quietly`,
+          remote: env.from,
+          ref: env.body.ref,
+        });
+      }
+      return;
+    }
     const ev = resultEvent(env.body, this.now());
     if (!ev.ok) {
       this.log({ level: 'warn', msg: `result from ${env.from} not taken`, error: ev.error });

@@ -3,7 +3,7 @@ import type { ConnectionStatus, FleetPatch } from '../../../src-shared/ipc/views
 import type { ConfigSigner } from '../../../src-node/crypto/config-signature';
 import { FakeStompServer, plainTransport } from '../../../src-node/smt/testing/fake-stomp-server';
 import { waitFor } from '../../../src-node/smt/testing/wait';
-import { ConsoleCore } from '../console-core';
+import { ConsoleCore, type ConsoleCoreOptions } from '../console-core';
 
 /** A signing key with a made-up certificate fingerprint: the fake broker checks nothing. */
 export const testSigner = (): ConfigSigner => ({
@@ -26,7 +26,11 @@ export interface FakeCore {
  * with frames; `beforeStart` hooks things to the core before it connects, as the app does.
  */
 export async function startFakeCore(
-  opts: { signer?: ConfigSigner; beforeStart?: (core: ConsoleCore) => void } = { signer: testSigner() },
+  opts: {
+    signer?: ConfigSigner;
+    beforeStart?: (core: ConsoleCore) => void;
+    core?: Pick<ConsoleCoreOptions, 'liveRate' | 'log'>;
+  } = { signer: testSigner() },
 ): Promise<FakeCore> {
   const srv = await new FakeStompServer({ heartbeatMs: 500 }).listen();
   const core = new ConsoleCore({
@@ -41,6 +45,7 @@ export async function startFakeCore(
     connection: { transport: plainTransport },
     patchIntervalMs: 50,
     relearn: { helloGraceMs: 0 },
+    ...opts.core,
   });
   const patches: FleetPatch[] = [];
   const states: ConnectionStatus[] = [];
