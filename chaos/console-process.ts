@@ -1,0 +1,91 @@
+/**
+ * The console core as its own process for the chaos run (console-link.ts speaks to it): it opens the
+ * outbox, connects, waits to know every remote of the run, says `ready`, then pushes and reports what
+ * each stdin command asks. The end of stdin (the harness went away) or SIGTERM stops it.
+ *
+ *   tsx chaos/console-process.ts <lab dir> <db file> <remotes>
+ */
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { queueStats } from '../src-main/core/broker-stats';
+import { lineLog } from '../src-node/log';
+import { waitFor } from '../src-node/smt/testing/wait';
+import { startPushConsole } from '../tests/helpers/push-console';
+import { ConsoleCommand, type ConsoleEvent } from './console-link';
+
+const [dir = '', dbFile = '', remotes = ''] = process.argv.slice(2);
+const emit = (e: ConsoleEvent) => process.stdout.write(`${JSON.stringify(e)}\n`);
+const log = lineLog((line) => process.stderr.write(`console: ${line}\n`), 'warn');
+
+const pc = await startPushConsole({ dir }, dbFile, { log });
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  await pc.stop();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void stop());
+
+const known = () => pc.core.fleet.selectable().filter((r) => r.capabilities.length > 0).length;
+await waitFor(`the hello of ${remotes} remotes`, () => known() >= Number(remotes), 120_000, 100);
+emit({ event: 'ready', remotes: known() });
+
+function push(request: z.output<typeof ConsoleCommand> & { op: 'push' }): void {
+  try {
+    const { push, unknown } = pc.engine.push(request.request);
+    emit({ event: 'pushed', id: push.id, version: push.version, targets: push.targets.length, unknown });
+  } catch (e) {
+    emit({ event: 'refused', reason: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+/** The console's view of each remote, and its config queue as the broker counts it. */
+async function inspect(remoteIds: string[]): Promise<void> {
+  const now = Date.now();
+  const queues = new Map<string, { size: number; consumers: number }>();
+  let queuesProblem: string | null = null;
+  const conn = pc.core.connection;
+  const state = pc.core.connectionStatus().state.kind;
+  if (!conn || state !== 'connected') {
+    queuesProblem = `no broker session (${state})`;
+  } else {
+    try {
+      const stats = await queueStats(conn, pc.core.consoleId, 10_000);
+      if (!stats.complete) queuesProblem = 'the broker did not list every queue in time';
+      for (const q of stats.queues) if (q.kind === 'config') queues.set(q.remoteId, q);
+    } catch (e) {
+      queuesProblem = `no queue figures: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+  emit({
+    event: 'inspected',
+    queuesProblem,
+    remotes: remoteIds.map((id) => {
+      const view = pc.core.fleet.get(id);
+      const q = queues.get(id);
+      return {
+        id,
+        status: view?.status ?? 'not known',
+        lastSeenAgoMs: view?.lastSeen ? now - view.lastSeen : null,
+        // A queue the broker does not list has never had a message or a consumer.
+        configQueue: q ? { size: q.size, consumers: q.consumers } : null,
+      };
+    }),
+  });
+}
+
+createInterface({ input: process.stdin })
+  .on('line', (line) => {
+    let parsed: ReturnType<typeof ConsoleCommand.safeParse>;
+    try {
+      parsed = ConsoleCommand.safeParse(JSON.parse(line));
+    } catch {
+      emit({ event: 'refused', reason: 'a command line is not JSON' });
+      return;
+    }
+    if (!parsed.success) emit({ event: 'refused', reason: `bad command: ${z.prettifyError(parsed.error)}` });
+    else if (parsed.data.op === 'push') push(parsed.data);
+    else void inspect(parsed.data.remotes);
+  })
+  .on('close', () => void stop());
