@@ -93,7 +93,13 @@ export class ConsoleProcess {
     // A broken pipe to a process that died is seen by `exited`, not here.
     child.stdin?.on('error', () => undefined);
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => this.onLine(line));
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    // 'close', not 'exit': by then its stderr is read to the end, so a failure can quote it.
+    this.exited = new Promise((resolve) =>
+      child.once('close', (code, signal) => {
+        this.log += `(exited with ${signal ?? `code ${code}`})\n`;
+        resolve();
+      }),
+    );
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([

@@ -17,7 +17,8 @@ const [dir = '', dbFile = '', remotes = ''] = process.argv.slice(2);
 const emit = (e: ConsoleEvent) => process.stdout.write(`${JSON.stringify(e)}\n`);
 const log = lineLog((line) => process.stderr.write(`console: ${line}\n`), 'warn');
 
-const pc = await startPushConsole({ dir }, dbFile, { log });
+// A console started while a broker fails over on a loaded machine may wait long for its session.
+const pc = await startPushConsole({ dir }, dbFile, { log, connectTimeoutMs: 120_000 });
 let stopping = false;
 const stop = async () => {
   if (stopping) return;

@@ -221,7 +221,7 @@ async function settle(o: ChaosOptions, store: PushStore, timeoutMs: number): Pro
   }
 }
 
-/** Executes the plan's events at their times (one after the other), and heals what is left at the end. */
+/** Executes the plan's events at their times, and heals what is left at the end. */
 class FaultRunner {
   brokerKills = 0;
   consoleKills = 0;
@@ -235,13 +235,27 @@ class FaultRunner {
     private readonly cons: ConsoleProcess,
   ) {}
 
+  /**
+   * Each lane (the brokers, the console, each agent process) runs its events in order at their times,
+   * and the lanes run side by side: a slow broker restart on a loaded machine does not hold back the
+   * agent kills planned meanwhile.
+   */
   async run(start: number): Promise<void> {
+    const lanes = new Map<string, FaultEvent[]>();
     for (const e of this.plan.events) {
-      const wait = start + e.at - Date.now();
-      if (wait > 0) await delay(wait, undefined, { signal: this.o.signal });
-      await this.execute(e);
-      this.o.log(`chaos: +${Math.round((Date.now() - start) / 1000)} s ${describe(e)}`);
+      const lane = 'group' in e ? `agents ${e.group}` : e.kind.replace(/^(kill|restart)-/, '');
+      lanes.set(lane, [...(lanes.get(lane) ?? []), e]);
     }
+    await Promise.all(
+      [...lanes.values()].map(async (events) => {
+        for (const e of events) {
+          const wait = start + e.at - Date.now();
+          if (wait > 0) await delay(wait, undefined, { signal: this.o.signal });
+          await this.execute(e);
+          this.o.log(`chaos: +${Math.round((Date.now() - start) / 1000)} s ${describe(e)}`);
+        }
+      }),
+    );
   }
 
   /** Every broker, agent process and the console running again. */

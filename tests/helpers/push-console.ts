@@ -21,7 +21,7 @@ export interface PushConsole {
 export async function startPushConsole(
   lab: LabOptions,
   dbFile: string,
-  opts: { log?: LogSink } = {},
+  { connectTimeoutMs = 30_000, ...opts }: { log?: LogSink; connectTimeoutMs?: number } = {},
 ): Promise<PushConsole> {
   const core = await ConsoleCore.fromProfileFile(consoleProfilePath(lab), {
     sweepIntervalMs: 500,
@@ -30,7 +30,11 @@ export async function startPushConsole(
   });
   const push = attachPushEngine(core, dbFile, opts);
   await core.start();
-  await waitFor('the console to connect', () => core.connectionStatus().state.kind === 'connected', 30_000);
+  await waitFor(
+    'the console to connect',
+    () => core.connectionStatus().state.kind === 'connected',
+    connectTimeoutMs,
+  );
   return {
     core,
     engine: push.engine,
