@@ -91,14 +91,17 @@ export class AgentGroups {
     this.procs.killAll();
   }
 
-  /** Last lines of the group's output (all its lives) that name this remote, and its last summary line. */
-  evidence(group: number, remote: string, maxLines = 8): string[] {
+  /**
+   * Last lines of the group's output (all its lives) that name this remote, and its last summary line;
+   * `running`: whether its process was up when the evidence was taken (before the final stop).
+   */
+  evidence(group: number, remote: string, running: boolean, maxLines = 8): string[] {
     const current = this.lives[group]?.at(-1);
     const all = this.pastOutput[group] + (current && !current.ended ? current.process.output() : '');
     const lines = all.split('\n');
     const about = lines.filter((l) => l.includes(remote)).slice(-maxLines);
     const summary = lines.filter((l) => l.startsWith('connected ')).at(-1);
-    const state = this.running(group) ? 'running' : 'not running';
+    const state = running ? 'running at the end of the settle' : 'not running at the end of the settle';
     return [`agent process ${group} ${state}; last summary: ${summary ?? 'none'}`, ...about];
   }
 

@@ -102,6 +102,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     // Evidence that only the live system has: the console's view and the broker's queue figures.
     const inspected = undone.length > 0 ? await cons.inspect([...new Set(undone)].slice(0, 200)) : [];
 
+    const upAtEnd = groupsIds.map((_, i) => g.running(i));
     await cons.stop();
     await g.stopAll();
     const facts: PushFact[] = pushes.map((p) => ({
@@ -129,7 +130,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         typeof inspected === 'string'
           ? inspected
           : (inspected.find((r) => r.id === p.remote) ?? 'not inspected (its delivery was done)'),
-      agent: g.evidence(g.groupOf(p.remote), p.remote),
+      agent: g.evidence(g.groupOf(p.remote), p.remote, upAtEnd[g.groupOf(p.remote)] ?? false),
     }));
     db.close();
     return {
