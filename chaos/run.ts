@@ -35,6 +35,7 @@ export interface ChaosOptions extends Omit<ChaosArgs, 'json' | 'seed'> {
 /** Stragglers described in full in the report and the failure output. */
 const MAX_STRAGGLERS = 20;
 const CONSOLE_START_ATTEMPTS = 5;
+const STARTUP_TIMEOUT_MS = 300_000;
 
 /** Remote ids r-0001 … split into `agents` consecutive groups whose sizes differ by one at most. */
 export function splitFleet(remotes: number, agents: number): string[][] {
@@ -77,7 +78,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     await provision(groupsIds.flat(), lab.opts);
     groups = new AgentGroups({ labDir: lab.dir, stateDir, groups: groupsIds });
     const g = groups;
-    const starting = groupsIds.map((ids, i) => g.start(i, lifeWindows(plan, i, 0)).connected(ids.length));
+    // Ten processes handshaking 200 TLS sessions at once take minutes on a loaded 2-core machine.
+    const starting = groupsIds.map((ids, i) =>
+      g.start(i, lifeWindows(plan, i, 0)).connected(ids.length, STARTUP_TIMEOUT_MS),
+    );
     await Promise.all(starting);
     cons = new ConsoleProcess(lab.dir, dbFile, o.remotes);
     await cons.start();
