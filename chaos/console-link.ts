@@ -57,13 +57,13 @@ export class ConsoleProcess {
   private readyNow = false;
   private log = '';
   private waiters: ((e: ConsoleEvent) => void)[] = [];
-  pushed = 0;
-  refused: string[] = [];
 
   constructor(
     private readonly lab: string,
     private readonly dbFile: string,
     private readonly remotes: number,
+    /** Hears what is worth a line in the run's output: a refused push, targets the console did not know. */
+    private readonly say: (line: string) => void,
   ) {}
 
   get ready(): boolean {
@@ -133,7 +133,7 @@ export class ConsoleProcess {
     await this.exited;
   }
 
-  /** Asks for a push; the answer (pushed or refused) is counted when it comes. */
+  /** Asks for a push; a refusal, or ids the console did not know, are said when the answer comes. */
   push(request: z.input<typeof PushRequest>): void {
     this.send({ op: 'push', request });
   }
@@ -184,8 +184,10 @@ export class ConsoleProcess {
     }
     const e = parsed.data;
     if (e.event === 'ready') this.readyNow = true;
-    else if (e.event === 'pushed') this.pushed++;
-    else if (e.event === 'refused') this.refused.push(e.reason);
+    else if (e.event === 'refused') this.say(`chaos: the console refused a push: ${e.reason}`);
+    else if (e.event === 'pushed' && e.unknown.length > 0) {
+      this.say(`chaos: push ${e.id} left out remotes the console did not know: ${e.unknown.join(', ')}`);
+    }
     for (const w of [...this.waiters]) w(e);
   }
 }

@@ -28,9 +28,23 @@ const stop = async () => {
 };
 process.on('SIGTERM', () => void stop());
 
-const known = () => pc.core.fleet.selectable().filter((r) => r.capabilities.length > 0).length;
-await waitFor(`the hello of ${remotes} remotes`, () => known() >= Number(remotes), 120_000, 100);
-emit({ event: 'ready', remotes: known() });
+const known = () => pc.core.fleet.selectable().filter((r) => r.capabilities.length > 0);
+try {
+  await waitFor(`the hello of ${remotes} remotes`, () => known().length >= Number(remotes), 300_000, 100);
+} catch (e) {
+  // Which remotes it never heard a hello from, and what it knows of them, say why.
+  const heard = new Set(known().map((r) => r.id));
+  const missing = pc.core.fleet
+    .selectable()
+    .filter((r) => !heard.has(r.id))
+    .map((r) => `${r.id} (${r.status})`);
+  process.stderr.write(
+    `console: ${String(e)}; ${heard.size} known, no hello from ${missing.length} heard otherwise: ` +
+      `${missing.slice(0, 20).join(', ')}\n`,
+  );
+  process.exit(1);
+}
+emit({ event: 'ready', remotes: known().length });
 
 function push(request: z.output<typeof ConsoleCommand> & { op: 'push' }): void {
   try {

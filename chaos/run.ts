@@ -36,6 +36,7 @@ export interface ChaosOptions extends Omit<ChaosArgs, 'json' | 'seed'> {
 const MAX_STRAGGLERS = 20;
 const CONSOLE_START_ATTEMPTS = 5;
 const STARTUP_TIMEOUT_MS = 300_000;
+const BROKER_START_ATTEMPTS = 3;
 
 /** Remote ids r-0001 … split into `agents` consecutive groups whose sizes differ by one at most. */
 export function splitFleet(remotes: number, agents: number): string[][] {
@@ -83,8 +84,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       g.start(i, lifeWindows(plan, i, 0)).connected(ids.length, STARTUP_TIMEOUT_MS),
     );
     await Promise.all(starting);
-    cons = new ConsoleProcess(lab.dir, dbFile, o.remotes);
-    await cons.start();
+    cons = new ConsoleProcess(lab.dir, dbFile, o.remotes, o.log);
+    await startConsole(cons, o.log);
     o.log(`chaos: fleet and console up after ${secondsSince(t0)} s; pushing`);
 
     const faults = new FaultRunner(o, plan, lab, g, cons);
@@ -266,7 +267,7 @@ class FaultRunner {
   /** Every broker, agent process and the console running again. */
   async heal(): Promise<void> {
     await this.consoleStarting;
-    await labUp(this.lab.opts);
+    await this.brokersUp();
     for (let g = 0; g < this.groups.size; g++) {
       if (!this.groups.running(g)) this.groups.start(g, lifeWindows(this.plan, g, this.groups.starts(g)));
     }
@@ -283,7 +284,7 @@ class FaultRunner {
         return;
       }
       case 'restart-broker':
-        await labUp(this.lab.opts);
+        await this.brokersUp();
         return;
       case 'kill-agents':
         await this.groups.kill(e.group);
@@ -305,17 +306,40 @@ class FaultRunner {
     }
   }
 
-  /** A console that cannot connect in time (a failover under way) exits; it is started again. */
-  private async startConsole(): Promise<void> {
+  /**
+   * Starts what is down; on a loaded machine a broker may take longer than labUp waits (90 s) to accept
+   * TLS while the whole fleet reconnects to it, so it is waited for again before the run gives up.
+   */
+  private async brokersUp(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.cons.start();
+        await labUp(this.lab.opts);
         return;
       } catch (e) {
-        if (attempt >= CONSOLE_START_ATTEMPTS) throw e;
-        this.o.log(`chaos: console start ${attempt} failed, again: ${String(e).split('\n')[0]}`);
-        await this.cons.kill();
+        if (attempt >= BROKER_START_ATTEMPTS) throw e;
+        this.o.log(`chaos: brokers not up yet (${String(e).split('\n')[0]}); waiting again`);
       }
+    }
+  }
+
+  private startConsole(): Promise<void> {
+    return startConsole(this.cons, this.o.log);
+  }
+}
+
+/**
+ * A console that cannot connect or hear the fleet in time (a failover under way on a loaded machine)
+ * exits; it is started again, a few times, before the run gives up.
+ */
+async function startConsole(cons: ConsoleProcess, log: (line: string) => void): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await cons.start(STARTUP_TIMEOUT_MS + 60_000);
+      return;
+    } catch (e) {
+      if (attempt >= CONSOLE_START_ATTEMPTS) throw e;
+      log(`chaos: console start ${attempt} failed, again: ${String(e)}`);
+      await cons.kill();
     }
   }
 }
