@@ -17,7 +17,8 @@ const usage = `usage: npm run chaos -- [--seed N] [--json FILE] [--remotes N] [-
   --seed N          replay a run (0 … 4294967295; printed first by every run)
   --json FILE       write the report: {pushes, deliveries, lost, duplicated, out_of_order, seed, faults, …}
   --remotes N       simulated remotes (default 200), in --agents processes (default 10)
-  --duration S      seconds of pushing under faults (default 300); --settle S to finish after (default 240)
+  --duration S      seconds of pushing under faults (default 300); afterwards the fleet finishes until no
+                    delivery has finished for --settle S (default 180)
   --broker-kills N  SIGKILLs of the active broker (default 6); --agent-kills N agent processes (default 12);
   --console-kills N the console process (default 2); --offline N remotes' offline windows (default 12)
   --push-every MS   mean time between pushes (default 1500)`;
@@ -64,10 +65,12 @@ const args = parse(process.argv.slice(2));
 const seed = args.seed ?? randomSeed();
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const abort = new AbortController();
-process.once('SIGINT', () => {
-  out('chaos: interrupted; stopping what the run started');
-  abort.abort();
-});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    out(`chaos: ${signal}; stopping what the run started`);
+    abort.abort();
+  });
+}
 
 try {
   const report = ChaosReport.parse(await runChaos({ ...args, seed, log: out, signal: abort.signal }));

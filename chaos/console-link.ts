@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { PushRequest } from '../src-shared/push/request';
+import { QueueConsumer } from './consumer-advisories';
 
 export const ConsoleCommand = z.discriminatedUnion('op', [
   z.object({ op: z.literal('push'), request: PushRequest }),
@@ -23,6 +24,8 @@ export const RemoteInspection = z.object({
   lastSeenAgoMs: z.number().nullable(),
   /** Messages in the remote's config queue (waiting or delivered and unacknowledged), and its consumers. */
   configQueue: z.object({ size: z.number().int(), consumers: z.number().int() }).nullable(),
+  /** When it has more than one consumer: each, by its broker connection. */
+  consumers: z.array(QueueConsumer).optional(),
 });
 export type RemoteInspection = z.infer<typeof RemoteInspection>;
 

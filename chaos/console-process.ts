@@ -12,6 +12,7 @@ import { lineLog } from '../src-node/log';
 import { waitFor } from '../src-node/smt/testing/wait';
 import { startPushConsole } from '../tests/helpers/push-console';
 import { ConsoleCommand, type ConsoleEvent } from './console-link';
+import { configQueueConsumers, type QueueConsumer } from './consumer-advisories';
 
 const [dir = '', dbFile = '', remotes = ''] = process.argv.slice(2);
 const emit = (e: ConsoleEvent) => process.stdout.write(`${JSON.stringify(e)}\n`);
@@ -73,6 +74,12 @@ async function inspect(remoteIds: string[]): Promise<void> {
       queuesProblem = `no queue figures: ${e instanceof Error ? e.message : String(e)}`;
     }
   }
+  // More consumers than the remote itself: which connections they are on.
+  const crowded = [...queues].filter(([, q]) => q.consumers > 1).map(([rid]) => rid);
+  const consumers =
+    conn && crowded.length > 0
+      ? await configQueueConsumers(conn, crowded.slice(0, 50))
+      : new Map<string, QueueConsumer[]>();
   emit({
     event: 'inspected',
     queuesProblem,
@@ -85,6 +92,7 @@ async function inspect(remoteIds: string[]): Promise<void> {
         lastSeenAgoMs: view?.lastSeen ? now - view.lastSeen : null,
         // A queue the broker does not list has never had a message or a consumer.
         configQueue: q ? { size: q.size, consumers: q.consumers } : null,
+        ...(consumers.has(id) ? { consumers: consumers.get(id) } : {}),
       };
     }),
   });

@@ -26,8 +26,8 @@ export const ChaosArgs = z
     offline: z.coerce.number().int().min(0).max(1000).default(12),
     /** Mean milliseconds between two pushes. */
     pushEvery: z.coerce.number().int().min(100).max(60_000).default(1500),
-    /** Seconds the fleet gets, once every fault is healed, to finish every delivery. */
-    settle: z.coerce.number().int().min(10).max(3600).default(240),
+    /** Once every fault is healed: seconds with no delivery finishing after which the run stops waiting. */
+    settle: z.coerce.number().int().min(10).max(3600).default(180),
   })
   .refine((a) => a.agents <= a.remotes, { message: 'more agent processes than remotes', path: ['agents'] });
 export type ChaosArgs = z.output<typeof ChaosArgs>;
@@ -72,7 +72,7 @@ export const ChaosReport = z
       console_kills: Count,
       offline_windows: Count,
     }),
-    /** Every delivery reached a final state within the settle time. */
+    /** Every delivery reached a final state before the settle stalled. */
     settled: z.boolean(),
     duration_s: z.number().nonnegative(),
     settle_s: z.number().nonnegative(),

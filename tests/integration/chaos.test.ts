@@ -22,12 +22,16 @@ const short = {
   settle: 180,
 };
 
+const RUN_TIMEOUT_MS = 840_000;
+
 async function chaos(seed: number): Promise<ChaosReport> {
   const lines: string[] = [];
   const report = ChaosReport.parse(
     await runChaos({
       ...short,
       seed,
+      // Before the test's own timeout: the run stops what it started (agent processes are detached).
+      signal: AbortSignal.timeout(RUN_TIMEOUT_MS),
       log: (line) => {
         lines.push(line);
         console.log(line);
