@@ -61,6 +61,8 @@ export class AgentGroups {
       ...['--lab-dir', this.opts.labDir, '--state-dir', this.opts.stateDir],
       // Stats are not what this run is about; presence keeps the console's view of who is online.
       ...['--stats-interval-ms', '60000', '--presence-interval-ms', '5000'],
+      // Its connection's sessions opened, refused and lost, for the evidence of a straggler.
+      '--verbose',
       ...(faults ? ['--faults', faults] : []),
     ]);
     this.lives[group]?.push({ process, startedAt: Date.now(), offline, ended: false });
@@ -103,6 +105,16 @@ export class AgentGroups {
     const summary = lines.filter((l) => l.startsWith('connected ')).at(-1);
     const state = running ? 'running at the end of the settle' : 'not running at the end of the settle';
     return [`agent process ${group} ${state}; last summary: ${summary ?? 'none'}`, ...about];
+  }
+
+  /** The pid of each group's current process, named "agent process N". */
+  pids(): Map<number, string> {
+    const out = new Map<number, string>();
+    this.lives.forEach((lives, group) => {
+      const pid = lives.at(-1)?.process.child.pid;
+      if (pid !== undefined && this.running(group)) out.set(pid, `agent process ${group}`);
+    });
+    return out;
   }
 
   groupOf(remote: string): number {

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { killBroker, labUp, provision, waitForActiveBroker } from '../lab/lab';
+import { killBroker, labStatus, labUp, provision, waitForActiveBroker } from '../lab/lab';
 import { remoteIdOf } from '../src-agent/simulate/simulation';
 import { openDatabase } from '../src-main/core/store/database';
 import { objectKey, PushStore } from '../src-main/core/store/push-store';
@@ -21,6 +21,7 @@ import { ConsoleProcess } from './console-link';
 import { planChaos, type ChaosPlan, type FaultEvent } from './plan';
 import { PushSource } from './pushes';
 import { seededRandom } from './random';
+import { socketCensus } from './sockets';
 import type { ChaosArgs, ChaosReport, Straggler } from './report';
 
 export interface ChaosOptions extends Omit<ChaosArgs, 'json' | 'seed'> {
@@ -123,6 +124,14 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       }
     }
 
+    const crowded =
+      typeof inspected === 'string' || inspected.some((r) => (r.configQueue?.consumers ?? 0) > 1);
+    if (!settled || crowded) {
+      const active = (await labStatus(lab.opts)).find((b) => b.role === 'active');
+      const owners = g.pids();
+      if (cons.pid !== undefined) owners.set(cons.pid, 'console');
+      if (active) o.log(`chaos: ${await socketCensus(active.port, owners)}`);
+    }
     const upAtEnd = groupsIds.map((_, i) => g.running(i));
     await cons.stop();
     await g.stopAll();
