@@ -27,6 +27,7 @@ export class AgentGroups {
   private readonly lives: Life[][];
   /** Output of processes that have ended, per group, so failures can still quote them. */
   private readonly pastOutput: string[];
+  private frozen: { text: string; running: boolean }[] | undefined;
   /** Offline windows whose drop happened before their process ended. */
   offlineBegun = 0;
   kills = 0;
@@ -94,16 +95,27 @@ export class AgentGroups {
   }
 
   /**
-   * Last lines of the group's output (all its lives) that name this remote, and its last summary line;
-   * `running`: whether its process was up when the evidence was taken (before the final stop).
+   * Each group's output so far and whether its process is up, kept for `evidence`: taken at the end of
+   * the settle, so the goodbyes of the final stop do not read as the state the remotes were in.
    */
-  evidence(group: number, remote: string, running: boolean, maxLines = 8): string[] {
-    const current = this.lives[group]?.at(-1);
-    const all = this.pastOutput[group] + (current && !current.ended ? current.process.output() : '');
-    const lines = all.split('\n');
+  snapshot(): void {
+    this.frozen = this.lives.map((lives, group) => {
+      const current = lives.at(-1);
+      const text = this.pastOutput[group] + (current && !current.ended ? current.process.output() : '');
+      return { text, running: this.running(group) };
+    });
+  }
+
+  /** Last lines of the group's output (all its lives) that name this remote, and its last summary line. */
+  evidence(group: number, remote: string, maxLines = 8): string[] {
+    const frozen = this.frozen?.[group];
+    if (!frozen) return [`agent process ${group}: no snapshot of its output`];
+    const lines = frozen.text.split('\n');
     const about = lines.filter((l) => l.includes(remote)).slice(-maxLines);
     const summary = lines.filter((l) => l.startsWith('connected ')).at(-1);
-    const state = running ? 'running at the end of the settle' : 'not running at the end of the settle';
+    const state = frozen.running
+      ? 'running at the end of the settle'
+      : 'not running at the end of the settle';
     return [`agent process ${group} ${state}; last summary: ${summary ?? 'none'}`, ...about];
   }
 

@@ -58,7 +58,6 @@ function push(request: z.output<typeof ConsoleCommand> & { op: 'push' }): void {
 
 /** The console's view of each remote, and its config queue as the broker counts it. */
 async function inspect(remoteIds: string[]): Promise<void> {
-  const now = Date.now();
   const queues = new Map<string, { size: number; consumers: number }>();
   let queuesProblem: string | null = null;
   const conn = pc.core.connection;
@@ -80,6 +79,7 @@ async function inspect(remoteIds: string[]): Promise<void> {
     conn && crowded.length > 0
       ? await configQueueConsumers(conn, crowded.slice(0, 50))
       : new Map<string, QueueConsumer[]>();
+  const now = Date.now();
   emit({
     event: 'inspected',
     queuesProblem,

@@ -132,7 +132,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       if (cons.pid !== undefined) owners.set(cons.pid, 'console');
       if (active) o.log(`chaos: ${await socketCensus(active.port, owners)}`);
     }
-    const upAtEnd = groupsIds.map((_, i) => g.running(i));
+    g.snapshot();
     await cons.stop();
     await g.stopAll();
     const facts: PushFact[] = pushes.map((p) => ({
@@ -160,7 +160,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         typeof inspected === 'string'
           ? inspected
           : (inspected.find((r) => r.id === p.remote) ?? 'not inspected'),
-      agent: g.evidence(g.groupOf(p.remote), p.remote, upAtEnd[g.groupOf(p.remote)] ?? false),
+      agent: g.evidence(g.groupOf(p.remote), p.remote),
     }));
     db.close();
     return {
