@@ -129,6 +129,10 @@ export class AgentGroups {
     return out;
   }
 
+  remoteIds(): string[] {
+    return this.opts.groups.flat();
+  }
+
   groupOf(remote: string): number {
     return this.opts.groups.findIndex((g) => g.includes(remote));
   }

@@ -11,13 +11,13 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { killBroker, labStatus, labUp, provision, waitForActiveBroker } from '../lab/lab';
 import { remoteIdOf } from '../src-agent/simulate/simulation';
-import { openDatabase } from '../src-main/core/store/database';
+import { openDatabase, type Db } from '../src-main/core/store/database';
 import { objectKey, PushStore } from '../src-main/core/store/push-store';
 import { startLab, type LabFixture } from '../tests/helpers/lab-fixture';
 import { ledgerLines, type LedgerLine } from '../tests/helpers/push-console';
 import { AgentGroups } from './agent-groups';
 import { auditDeliveries, type PushFact } from './audit';
-import { ConsoleProcess } from './console-link';
+import { ConsoleProcess, type RemoteInspection } from './console-link';
 import { planChaos, type ChaosPlan, type FaultEvent } from './plan';
 import { PushSource } from './pushes';
 import { seededRandom } from './random';
@@ -72,6 +72,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   let dbDir: string | undefined;
   let groups: AgentGroups | undefined;
   let cons: ConsoleProcess | undefined;
+  let db: Db | undefined;
   try {
     lab = await startLab();
     stateDir = await mkdtemp(join(tmpdir(), 'smt-chaos-state-'));
@@ -97,42 +98,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     await faults.heal();
 
     const settleStart = performance.now();
-    const db = openDatabase(dbFile);
+    db = openDatabase(dbFile);
     const store = new PushStore(db);
     const settled = await settle(o, store, o.settle * 1000);
     const settleS = secondsSince(settleStart);
     const pushes = store.pushes();
-    // Evidence that only the live system has: the console's view and the broker's queue figures.
-    const inspected = await cons.inspect(groupsIds.flat());
-    if (typeof inspected === 'string') o.log(`chaos: no queue figures at the end: ${inspected}`);
-    else {
-      // A config queue should have one consumer, its remote's: another one holds messages from it.
-      const crowded = inspected.filter((r) => (r.configQueue?.consumers ?? 0) > 1);
-      if (crowded.length > 0) {
-        const some = crowded
-          .slice(0, 10)
-          .map(
-            (r) =>
-              `${r.id}: ${r.configQueue?.size} messages, consumers ` +
-              (r.consumers
-                ?.map((c) => `${c.connection}#${c.consumer}${c.open ? '' : ' (connection not open)'}`)
-                .join(' ') ?? String(r.configQueue?.consumers)),
-          );
-        o.log(
-          `chaos: config queues with more than one consumer at the end: ${crowded.length} (${some.join('; ')})`,
-        );
-      }
-    }
-
-    const crowded =
-      typeof inspected === 'string' || inspected.some((r) => (r.configQueue?.consumers ?? 0) > 1);
-    if (!settled || crowded) {
-      const active = (await labStatus(lab.opts)).find((b) => b.role === 'active');
-      const owners = g.pids();
-      if (cons.pid !== undefined) owners.set(cons.pid, 'console');
-      if (active) o.log(`chaos: ${await socketCensus(active.port, owners)}`);
-    }
-    g.snapshot();
+    const inspected = await liveEvidence(o, lab, g, cons, settled);
     await cons.stop();
     await g.stopAll();
     const facts: PushFact[] = pushes.map((p) => ({
@@ -162,7 +133,6 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
           : (inspected.find((r) => r.id === p.remote) ?? 'not inspected'),
       agent: g.evidence(g.groupOf(p.remote), p.remote),
     }));
-    db.close();
     return {
       seed: o.seed,
       remotes: o.remotes,
@@ -186,11 +156,51 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       stragglers,
     };
   } finally {
+    db?.close();
     await cons?.kill();
     await groups?.stopAll();
     await lab?.stop();
     for (const dir of [stateDir, dbDir]) if (dir) await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What only the live system can tell, taken at the end of the settle: the console's view of every remote
+ * and its config queue; a queue with more consumers than its remote, named with each consumer's broker
+ * connection; and, when something is wrong, a census of the active broker's sockets. Then the agents'
+ * output so far is kept for the stragglers' evidence.
+ */
+async function liveEvidence(
+  o: ChaosOptions,
+  lab: LabFixture,
+  g: AgentGroups,
+  cons: ConsoleProcess,
+  settled: boolean,
+): Promise<RemoteInspection[] | string> {
+  const inspected = await cons.inspect(g.remoteIds());
+  if (typeof inspected === 'string') o.log(`chaos: no queue figures at the end: ${inspected}`);
+  // A config queue should have one consumer, its remote's: another one holds messages from it.
+  const crowded =
+    typeof inspected === 'string' ? [] : inspected.filter((r) => (r.configQueue?.consumers ?? 0) > 1);
+  if (crowded.length > 0) {
+    const some = crowded.slice(0, 10).map((r) => {
+      const who = r.consumers?.map(
+        (c) => `${c.connection}#${c.consumer}${c.open ? '' : ' (connection not open)'}`,
+      );
+      return `${r.id}: ${r.configQueue?.size} messages, consumers ${who?.join(' ') ?? String(r.configQueue?.consumers)}`;
+    });
+    o.log(
+      `chaos: config queues with more than one consumer at the end: ${crowded.length} (${some.join('; ')})`,
+    );
+  }
+  if (!settled || crowded.length > 0 || typeof inspected === 'string') {
+    const active = (await labStatus(lab.opts)).find((b) => b.role === 'active');
+    const owners = g.pids();
+    if (cons.pid !== undefined) owners.set(cons.pid, 'console');
+    if (active) o.log(`chaos: ${await socketCensus(active.port, owners)}`);
+  }
+  g.snapshot();
+  return inspected;
 }
 
 const secondsSince = (t: number) => Math.round((performance.now() - t) / 100) / 10;
