@@ -2,7 +2,7 @@
 // Installs what `npm run demo` and `npm test` need on a fresh Debian 12 machine that has only Node.
 // Dependency-free on purpose: it runs before node_modules exists.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -73,8 +73,19 @@ function installNpmDeps() {
     fail('npm ci failed: see the output above, fix the network or the lock file, and re-run.');
 }
 
+/**
+ * A checkout whose node_modules links to another's (a git worktree sharing one install) must not run
+ * `npm ci` here: npm empties the linked directory through the link, under every other checkout using it.
+ */
+function linkedNodeModules() {
+  const dir = join(root, 'node_modules');
+  return existsSync(dir) && lstatSync(dir).isSymbolicLink() ? realpathSync(dir) : undefined;
+}
+
 checkNode();
 const missing = missingDebianPackages();
 if (missing.length > 0) installDebianPackages(missing);
-if (npmDepsStale()) installNpmDeps();
+const linked = linkedNodeModules();
+if (linked !== undefined) log(`node_modules links to ${linked}: packages are installed there, not here`);
+else if (npmDepsStale()) installNpmDeps();
 log('all dependencies present');

@@ -1,15 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeEnvelope, type Body, type Envelope } from '../../src-shared/protocol';
 import { MemoryDhcp, MemoryDns, MemoryStore, noFaults, type ApplyFaults } from '../targets/memory';
-import { ConfigApplier } from './config-apply';
+import { ApplierClosedError, ConfigApplier } from './config-apply';
 import { Ledger } from './ledger';
 
 let dir: string;
 let ledger: Ledger;
 let faults: ApplyFaults;
+let store: MemoryStore;
 let dns: MemoryDns;
 let dhcp: MemoryDhcp;
 let applier: ConfigApplier;
@@ -19,7 +20,7 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'smt-apply-'));
   ledger = await Ledger.open(dir);
   faults = noFaults();
-  const store = await MemoryStore.open(join(dir, 'served.json'));
+  store = await MemoryStore.open(join(dir, 'served.json'));
   dns = new MemoryDns(store, faults);
   dhcp = new MemoryDhcp(store, faults);
   applier = new ConfigApplier({ ledger, dns, dhcp });
@@ -162,5 +163,55 @@ describe('ConfigApplier', () => {
     });
     await hooked.handle(zone(1), async (r) => void results.push(r));
     expect(seen).toEqual(['applied:1:on-disk']);
+  });
+
+  describe('on a full or read-only disk', () => {
+    const enospc = () =>
+      Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const erofs = () => Object.assign(new Error('EROFS: read-only file system, open'), { code: 'EROFS' });
+
+    it('holds the message until its files and its ledger line can be written, then applies it once', async () => {
+      const said: (string | undefined)[] = [];
+      const holding = new ConfigApplier({
+        ledger,
+        dns,
+        storageRetryMs: { first: 1, max: 4 },
+        onStorage: (t) => said.push(t?.message),
+      });
+      vi.spyOn(store, 'save').mockRejectedValueOnce(enospc()).mockRejectedValueOnce(enospc());
+      const record = vi.spyOn(ledger, 'record').mockRejectedValueOnce(erofs());
+      const env = zone(1);
+      await holding.handle(env, async (r) => void results.push(r));
+
+      expect(states()).toEqual(['delivered', 'applied']);
+      expect(said).toEqual([
+        'the files of zone example.test cannot be written (ENOSPC: no space left on device, write): the disk is full: free space on it',
+        undefined,
+        'the agent state cannot be written (EROFS: read-only file system, open): the filesystem is read-only: remount it read-write',
+        undefined,
+      ]);
+      expect(record).toHaveBeenCalledTimes(2);
+      expect(ledger.get(env.id)?.state).toBe('applied');
+      expect(await dns.servedZone('example.test')).toBe(zoneText(1));
+    });
+
+    it('records no failure for it: a full disk is not the config’s fault', async () => {
+      const holding = new ConfigApplier({ ledger, dns, storageRetryMs: { first: 1, max: 1 } });
+      vi.spyOn(store, 'save').mockRejectedValueOnce(enospc());
+      await holding.handle(zone(1), async (r) => void results.push(r));
+      expect(states()).toEqual(['delivered', 'applied']);
+    });
+
+    it('gives the message up, unacknowledged, when the agent stops meanwhile', async () => {
+      const holding = new ConfigApplier({ ledger, dns, storageRetryMs: { first: 60_000, max: 60_000 } });
+      vi.spyOn(store, 'save').mockRejectedValue(enospc());
+      const env = zone(1);
+      const handled = holding.handle(env, async (r) => void results.push(r));
+      await vi.waitFor(() => expect(store.save).toHaveBeenCalled());
+      holding.close();
+      await expect(handled).rejects.toBeInstanceOf(ApplierClosedError);
+      expect(states()).toEqual(['delivered']);
+      expect(ledger.get(env.id)).toBeUndefined();
+    });
   });
 });

@@ -1,6 +1,7 @@
 import type { Body, Envelope } from '../../src-shared/protocol';
 import { NotInstalledError, type ApplyOutcome, type DhcpTarget, type DnsTarget } from '../targets/types';
 import type { Ledger, LedgerEntry } from './ledger';
+import { storageErrorOf, type StorageError } from './storage-error';
 
 type ConfigBody = Body<'config'>;
 type ResultBody = Body<'result'>;
@@ -20,6 +21,8 @@ export interface ConfigVerifier {
   verify(env: Envelope<'config'>): { ok: true } | { ok: false; reason: string };
 }
 
+const objectName = (o: ConfigBody['object']) => (o.kind === 'zone' ? o.name : o.subnet);
+
 export const acceptUnsigned: ConfigVerifier = { verify: () => ({ ok: true }) };
 
 export interface ConfigApplierOptions {
@@ -33,21 +36,44 @@ export interface ConfigApplierOptions {
    * simulator's crash-before-ack fault exits the process here.
    */
   afterRecord?: (entry: LedgerEntry) => void;
+  /**
+   * A full or read-only disk holds a message: called with the trouble when it starts, with undefined
+   * when the message went on (the agent reports both as events).
+   */
+  onStorage?: (trouble: StorageError | undefined) => void;
+  /** Waits between tries while the disk cannot be written: the first, and the longest (doubling). */
+  storageRetryMs?: { first: number; max: number };
 }
 
 /** Sends one result and resolves on the broker's receipt. */
 export type ResultSink = (result: ResultBody) => Promise<void>;
 
+/** Thrown by a message held for the disk when the applier is closed: it stays unacknowledged. */
+export class ApplierClosedError extends Error {
+  override name = 'ApplierClosedError';
+}
+
 /**
  * The config channel's exactly-once effect (design.md §5): a message already in the ledger is answered
  * from it; an older version than the applied one is superseded; otherwise 'delivered', apply through the
  * target, record the outcome durably, then 'applied' or 'failed'. The caller acks once this resolves.
+ * A full or read-only disk (the target's files or the ledger) is not the config's fault: the message is
+ * held and both steps are tried again until the disk can be written, so it is applied once space is
+ * freed, with no retry of the push, and the messages behind it wait their turn.
  */
 export class ConfigApplier {
   private readonly now: () => number;
+  private closed = false;
+  private wake: (() => void) | undefined;
 
   constructor(private readonly opts: ConfigApplierOptions) {
     this.now = opts.now ?? Date.now;
+  }
+
+  /** Ends a wait for the disk (the agent is stopping): that message rejects with ApplierClosedError. */
+  close(): void {
+    this.closed = true;
+    this.wake?.();
   }
 
   async handle(env: Envelope<'config'>, send: ResultSink): Promise<void> {
@@ -90,7 +116,7 @@ export class ConfigApplier {
     }
 
     await send({ ...about, state: 'delivered' });
-    const outcome = await this.apply(b);
+    const outcome = await this.untilWritable(() => this.apply(b));
     const entry: LedgerEntry = {
       id: env.id,
       state: outcome.ok ? 'applied' : 'failed',
@@ -100,7 +126,7 @@ export class ConfigApplier {
       ...(outcome.ok ? { sha256: outcome.sha256 } : { reason: outcome.reason }),
       at: this.now(),
     };
-    await ledger.record(entry);
+    await this.untilWritable(() => ledger.record(entry));
     this.opts.afterRecord?.(entry);
     await send(
       outcome.ok
@@ -109,11 +135,45 @@ export class ConfigApplier {
     );
   }
 
-  /** Never throws: a target's unexpected error is a failure with its message. */
+  /** Runs `step` until no full or read-only disk stops it, waiting longer each time. */
+  private async untilWritable<T>(step: () => Promise<T>): Promise<T> {
+    const { first, max } = this.opts.storageRetryMs ?? { first: 1_000, max: 30_000 };
+    let wait = first;
+    let trouble: StorageError | undefined;
+    for (;;) {
+      if (this.closed) throw new ApplierClosedError('the agent stopped while the disk could not be written');
+      try {
+        const done = await step();
+        if (trouble) this.opts.onStorage?.(undefined);
+        return done;
+      } catch (e) {
+        const now = storageErrorOf(e, 'the agent state');
+        if (!now) throw e;
+        if (!trouble) this.opts.onStorage?.(now);
+        trouble = now;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+      wait = Math.min(max, wait * 2);
+    }
+  }
+
+  /**
+   * A target's unexpected error is a failure with its message; a full or read-only disk is thrown, for
+   * untilWritable to wait out.
+   */
   private async apply(b: ConfigBody): Promise<ApplyOutcome> {
     try {
       return await this.dispatch(b);
     } catch (e) {
+      const storage = storageErrorOf(e, `the files of ${b.object.kind} ${objectName(b.object)}`);
+      if (storage) throw storage;
       return { ok: false, reason: e instanceof Error ? e.message : String(e) };
     }
   }

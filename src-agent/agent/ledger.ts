@@ -2,6 +2,7 @@ import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileDurably } from './durable-file';
+import { storageErrorOf } from './storage-error';
 
 /** How a config message ended on this remote; 'superseded' is derived from versions and not recorded. */
 export const LedgerEntry = z.object({
@@ -42,14 +43,21 @@ export interface LedgerOptions {
 /**
  * The agent's durable memory of what it did: an append-only JSON-lines file, each line written and
  * fdatasync'd before the caller acknowledges the message it records. A crash can only tear the last
- * line, which is ignored (and cut off) on open. When the file grows past twice what it must keep, it is
- * rewritten with the newest entries per object and the newest message ids (temp file, fsync, rename,
- * fsync of the directory), so it stays small on a remote that runs for years.
+ * line, which is ignored (and cut off) on open. A write that fails (a full or read-only disk) is cut
+ * off too, before anything else is appended, and the entry is not taken: the file never holds a torn
+ * line in its middle, and the ledger never answers from an entry that is not on disk. When the file
+ * grows past twice what it must keep, it is rewritten with the newest entries per object and the newest
+ * message ids (temp file, fsync, rename, fsync of the directory), so it stays small on a remote that
+ * runs for years.
  */
 export class Ledger {
   private readonly byId = new Map<string, LedgerEntry>();
   private readonly applied = new Map<string, AppliedVersion>();
   private lines = 0;
+  /** Length of the file's whole lines: where the next line goes, and what a failed write is cut back to. */
+  private bytes = 0;
+  /** A failed write may have left part of its line after `bytes`. */
+  private torn = false;
   private chain: Promise<void> = Promise.resolve();
   private readonly keepIds: number;
 
@@ -88,12 +96,18 @@ export class Ledger {
       entries.push(entry);
       goodBytes += Buffer.byteLength(line, 'utf8') + 1;
     }
-    const fh = await open(file, 'a+', 0o600);
-    if (goodBytes < Buffer.byteLength(raw, 'utf8')) {
-      await fh.truncate(goodBytes);
-      await fh.datasync();
+    let fh: FileHandle;
+    try {
+      fh = await open(file, 'a+', 0o600);
+      if (goodBytes < Buffer.byteLength(raw, 'utf8')) {
+        await fh.truncate(goodBytes);
+        await fh.datasync();
+      }
+    } catch (e) {
+      throw storageErrorOf(e, `the ledger ${file}`) ?? e;
     }
     const ledger = new Ledger(file, fh, opts);
+    ledger.bytes = goodBytes;
     for (const e of entries) ledger.remember(e);
     ledger.lines = entries.length;
     if (ledger.lines > 2 * ledger.keepIds) await ledger.compact();
@@ -113,17 +127,18 @@ export class Ledger {
     return this.applied.get(object);
   }
 
-  /** Appends one entry and resolves once it is on disk; entries are written one at a time, in call order. */
+  /**
+   * Appends one entry and resolves once it is on disk; entries are written one at a time, in call order.
+   * Rejects with a StorageError when the disk is full or read-only: nothing of the entry is kept.
+   */
   record(entry: LedgerEntry): Promise<void> {
-    const line = `${JSON.stringify(LedgerEntry.parse(entry))}\n`;
+    const line = Buffer.from(`${JSON.stringify(LedgerEntry.parse(entry))}\n`, 'utf8');
     const write = this.chain.then(async () => {
-      if (this.fh) {
-        await this.fh.write(line);
-        await this.fh.datasync();
-      }
+      if (this.fh) await this.append(this.fh, line);
       this.remember(entry);
       this.lines++;
-      if (this.lines > 2 * this.keepIds) await this.compact();
+      // The rewrite only saves space: a failed one leaves the file as it was, and is tried again later.
+      if (this.lines > 2 * this.keepIds) await this.compact().catch(() => undefined);
     });
     // A failed write fails its caller (who then does not ack); the next write still runs.
     this.chain = write.catch(() => undefined);
@@ -134,6 +149,32 @@ export class Ledger {
     await this.chain;
     await this.fh?.close();
     this.fh = undefined;
+  }
+
+  private async append(fh: FileHandle, line: Buffer): Promise<void> {
+    try {
+      if (this.torn) {
+        await fh.truncate(this.bytes);
+        this.torn = false;
+      }
+      this.torn = true;
+      // A full disk may take part of the line and report no error; the rest is not written then.
+      const { bytesWritten } = await fh.write(line);
+      if (bytesWritten < line.length) {
+        throw Object.assign(new Error(`wrote ${bytesWritten} of ${line.length} bytes`), { code: 'ENOSPC' });
+      }
+      await fh.datasync();
+      this.torn = false;
+      this.bytes += line.length;
+    } catch (e) {
+      // Cut now if the disk lets us; otherwise before the next write.
+      if (this.torn)
+        await fh.truncate(this.bytes).then(
+          () => (this.torn = false),
+          () => undefined,
+        );
+      throw storageErrorOf(e, `the ledger ${this.file ?? ''}`) ?? e;
+    }
   }
 
   private remember(e: LedgerEntry): void {
@@ -156,9 +197,12 @@ export class Ledger {
     for (const e of [...this.byId.values()].slice(-this.keepIds)) keep.set(e.id, e);
     const entries = [...keep.values()].sort((a, b) => a.at - b.at);
     if (this.file) {
-      await writeFileDurably(this.file, entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      const text = entries.map((e) => `${JSON.stringify(e)}\n`).join('');
+      await writeFileDurably(this.file, text);
       await this.fh?.close();
       this.fh = await open(this.file, 'a+', 0o600);
+      this.bytes = Buffer.byteLength(text, 'utf8');
+      this.torn = false;
     }
     this.byId.clear();
     for (const e of entries) this.byId.set(e.id, e);

@@ -25,6 +25,7 @@ import { ConfigApplier, type ConfigVerifier } from './config-apply';
 import type { HostSource, ServiceControls } from './host-source';
 import type { Ledger, LedgerEntry } from './ledger';
 import { EventOutbox, processEvents } from './events';
+import type { StorageError } from './storage-error';
 import { answerQuery, runCommand } from './requests';
 import { UsageMeter } from './usage';
 
@@ -101,6 +102,7 @@ export class RemoteAgent {
       dhcp: opts.dhcp,
       verifier: opts.verifier,
       afterRecord: opts.afterRecord,
+      onStorage: (trouble) => this.onStorage(trouble),
     });
     this.usage = new UsageMeter(opts.dns, opts.dhcp);
     this.conn = new SmtConnection({
@@ -138,6 +140,7 @@ export class RemoteAgent {
   /** Says goodbye (presence offline, bounded in time) and disconnects. */
   async stop(timeoutMs = 2000): Promise<void> {
     this.stopping = true;
+    this.applier.close();
     this.clearTimers();
     if (this.conn.state.kind === 'connected') {
       const goodbye = this.envelope('presence', {
@@ -168,6 +171,33 @@ export class RemoteAgent {
     clearInterval(this.presenceTimer);
     clearInterval(this.usageTimer);
     this.statsTimer = this.presenceTimer = this.usageTimer = undefined;
+  }
+
+  /** A full or read-only disk holds config messages: the console hears it as events, start and end. */
+  private onStorage(trouble: StorageError | undefined): void {
+    if (trouble) {
+      this.log({
+        level: 'error',
+        msg: `remote ${this.id}: config messages wait for the disk`,
+        error: trouble.message,
+      });
+      this.report({
+        severity: 'critical',
+        code: trouble.eventCode,
+        at: Date.now(),
+        message:
+          `${trouble.message}. Config messages wait, unacknowledged, and are applied once it can be ` +
+          'written again; nothing needs to be pushed again.',
+      });
+    } else {
+      this.log({ level: 'info', msg: `remote ${this.id}: the disk can be written again` });
+      this.report({
+        severity: 'info',
+        code: 'disk-writable',
+        at: Date.now(),
+        message: 'The disk can be written again; the config messages that waited go on.',
+      });
+    }
   }
 
   private failed(what: string, e: unknown): void {

@@ -152,9 +152,10 @@ export class BindTarget implements DnsTarget {
     const file = this.zoneFile(zone);
     const lastGood = `${file}.last-good`;
     const tmp = join(this.settings.zoneDir, `.${zone}.${randomBytes(4).toString('hex')}.tmp`);
-    await writeSynced(tmp, text);
     let installed = false;
     try {
+      // Inside the try: a write that fails on a full disk leaves no temp file taking space.
+      await writeSynced(tmp, text);
       const check = await runTool(
         this.settings.namedCheckzone ?? 'named-checkzone',
         [zone, tmp],

@@ -199,4 +199,36 @@ describe('ConsoleCore', () => {
     ).rejects.toThrow(/profile "Fake" has no signing key/);
     expect(srv.framesOf('SEND')).toHaveLength(0);
   });
+
+  it('keeps a result its listener cannot store now (a full disk) unacknowledged, and acks it once stored', async () => {
+    const { srv, core } = await started();
+    let full = true;
+    const taken: string[] = [];
+    core.onResult((r) => {
+      taken.push(r.body.ref);
+      if (full) throw Object.assign(new Error('the console database cannot be written'), { retryable: true });
+    });
+    const other: string[] = [];
+    core.onResult((r) => void other.push(r.body.ref));
+    const ref = crypto.randomUUID();
+    const result = makeEnvelope('result', 'r-0001', { ref, state: 'applied', sha256: 'a'.repeat(64) });
+    srv.deliver('/queue/smt.console.lab-console.result', JSON.stringify(result), { JMSXUserID: 'r-0001' });
+    await waitFor('the result offered again', () => taken.length === 2, 5_000);
+    expect(srv.framesOf('ACK')).toHaveLength(0);
+    full = false;
+    await waitFor('the result acknowledged once stored', () => srv.framesOf('ACK').length === 1, 10_000);
+    expect(taken).toEqual([ref, ref, ref]);
+    // Every listener is offered the result again: each must take a repeat as nothing new.
+    expect(other).toEqual([ref, ref, ref]);
+  });
+
+  it('acknowledges a result whose listener fails for good, after logging it', async () => {
+    const { srv, core } = await started();
+    core.onResult(() => {
+      throw new Error('a bug');
+    });
+    const result = makeEnvelope('result', 'r-0001', { ref: crypto.randomUUID(), state: 'delivered' });
+    srv.deliver('/queue/smt.console.lab-console.result', JSON.stringify(result), { JMSXUserID: 'r-0001' });
+    await waitFor('the result acknowledged', () => srv.framesOf('ACK').length === 1);
+  });
 });

@@ -71,7 +71,15 @@ type Listener<E extends CoreEventName> = (payload: EventPayload<E>) => void;
  * prefetch of 1 gets the next one only after its ack of the last.
  */
 const WITHDRAW_QUIET_MS = 100;
+/**
+ * A result listener may throw an error marked `retryable: true` (the outbox's disk is full, see
+ * store/unwritable.ts): the result is then kept unacknowledged and handed to the listeners again after
+ * these waits (doubling), instead of being acknowledged and lost.
+ */
 type ResultListener = (result: Envelope<'result'>) => void;
+const RESULT_RETRY_MS = { first: 1_000, max: 30_000 };
+const isRetryable = (e: unknown) =>
+  typeof e === 'object' && e !== null && (e as { retryable?: unknown }).retryable === true;
 type FleetListener = (env: FleetEnvelope, at: number) => void;
 
 /**
@@ -111,6 +119,8 @@ export class ConsoleCore {
   };
   private readonly resultListeners = new Set<ResultListener>();
   private readonly fleetListeners = new Set<FleetListener>();
+  /** Ends the waits of results kept for another try (at stop: they stay unacknowledged). */
+  private readonly pauses = new Set<() => void>();
 
   static async fromProfileFile(
     file: string,
@@ -215,6 +225,7 @@ export class ConsoleCore {
 
   async stop(): Promise<void> {
     clearInterval(this.sweepTimer);
+    for (const end of this.pauses) end();
     this.queries.close('the console core stopped');
     this.relearn.setReady(false);
     this.patcher.stop();
@@ -469,16 +480,47 @@ export class ConsoleCore {
 
   private async takeResult(m: InboundMessage): Promise<void> {
     const env = this.guard.check(m, ['result'], { from: 'remote' });
-    if (env) {
-      for (const l of this.resultListeners) {
-        try {
-          l(env);
-        } catch (e) {
-          this.log({ level: 'error', msg: 'result listener failed', error: String(e) });
-        }
-      }
+    for (let wait = RESULT_RETRY_MS.first; env; wait = Math.min(RESULT_RETRY_MS.max, wait * 2)) {
+      const later = this.runResultListeners(env);
+      if (!later) break;
+      this.log({
+        level: wait === RESULT_RETRY_MS.first ? 'error' : 'debug',
+        msg: `result from ${env.from} for ${env.body.ref} kept to be taken again in ${wait / 1000} s`,
+        error: later instanceof Error ? later.message : String(later),
+      });
+      // Stopped meanwhile: unacknowledged, it goes to the next session or console.
+      if (!(await this.pause(wait))) return;
     }
     await this.ackQuietly(m);
+  }
+
+  /** Runs every result listener; returns the first retryable error, logging any other. */
+  private runResultListeners(env: Envelope<'result'>): unknown {
+    let later: unknown;
+    for (const l of this.resultListeners) {
+      try {
+        l(env);
+      } catch (e) {
+        if (isRetryable(e)) later ??= e;
+        else this.log({ level: 'error', msg: 'result listener failed', error: String(e) });
+      }
+    }
+    return later;
+  }
+
+  /** Resolves true after `ms`, or false at once when the core stops. */
+  private pause(ms: number): Promise<boolean> {
+    if (!this.conn) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const end = (running: boolean) => {
+        clearTimeout(timer);
+        this.pauses.delete(stop);
+        resolve(running);
+      };
+      const stop = () => end(false);
+      const timer = setTimeout(() => end(this.conn !== undefined), ms);
+      this.pauses.add(stop);
+    });
   }
 
   private async ackQuietly(m: InboundMessage): Promise<void> {

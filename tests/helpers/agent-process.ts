@@ -19,7 +19,7 @@ export interface AgentProcess {
   output(): string;
   exited: Promise<number | null>;
   /** Resolves once the simulator printed that all its `remotes` are connected. */
-  connected(remotes?: number): Promise<void>;
+  connected(remotes?: number, timeoutMs?: number): Promise<void>;
 }
 
 export class AgentProcesses {
@@ -43,11 +43,11 @@ export class AgentProcesses {
       child,
       output: () => out,
       exited,
-      connected: (remotes = 1) =>
+      connected: (remotes = 1, timeoutMs = 60_000) =>
         waitFor(
           'the agent process to connect',
           () => out.includes(`Simulating ${remotes} remotes (${remotes} connected)`),
-          60_000,
+          timeoutMs,
         ).then(() => undefined),
     };
   }

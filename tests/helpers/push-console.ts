@@ -8,6 +8,7 @@ import { consoleProfilePath, labConsoleSealers, type LabOptions } from '../../la
 import { ConsoleCore } from '../../src-main/core/console-core';
 import { attachPushEngine, type AttachedPush } from '../../src-main/core/push/attach';
 import type { PushEngine } from '../../src-main/core/push/push-engine';
+import type { LogSink } from '../../src-node/log';
 import { waitFor } from '../../src-node/smt/testing/wait';
 
 export interface PushConsole {
@@ -17,14 +18,23 @@ export interface PushConsole {
   stop(): Promise<void>;
 }
 
-export async function startPushConsole(lab: LabOptions, dbFile: string): Promise<PushConsole> {
+export async function startPushConsole(
+  lab: LabOptions,
+  dbFile: string,
+  { connectTimeoutMs = 30_000, ...opts }: { log?: LogSink; connectTimeoutMs?: number } = {},
+): Promise<PushConsole> {
   const core = await ConsoleCore.fromProfileFile(consoleProfilePath(lab), {
     sweepIntervalMs: 500,
     sealers: await labConsoleSealers(lab),
+    ...opts,
   });
-  const push = attachPushEngine(core, dbFile);
+  const push = attachPushEngine(core, dbFile, opts);
   await core.start();
-  await waitFor('the console to connect', () => core.connectionStatus().state.kind === 'connected', 30_000);
+  await waitFor(
+    'the console to connect',
+    () => core.connectionStatus().state.kind === 'connected',
+    connectTimeoutMs,
+  );
   return {
     core,
     engine: push.engine,

@@ -8,6 +8,7 @@ import { waitFor } from '../../../src-node/smt/testing/wait';
 import type { LogEntry, LogSink } from '../../../src-node/log';
 import { openDatabase, type Db } from '../store/database';
 import { PushStore } from '../store/push-store';
+import { StoreUnwritableError } from '../store/unwritable';
 import { PushEngine, PushRefused, type PushPort, type PushProgress } from './push-engine';
 
 const dirs: string[] = [];
@@ -392,6 +393,50 @@ describe('PushEngine', () => {
     await waitFor('a halted progress event', () =>
       progress.find((p) => p.pushId === failing.id && p.state === 'halted'),
     );
+  });
+});
+
+describe('PushEngine on a database it cannot write', () => {
+  it('keeps a delivery queued when its receipt cannot be recorded, and lets the result move it on', async () => {
+    const { engine, port, db } = setup(1);
+    port.hold = true;
+    const { push } = engine.push({
+      object: zone,
+      payload,
+      selector: { kind: 'ids', ids: ['r-0001'] },
+      author: 'a',
+    });
+    await waitFor('the send under way', () => port.maxInFlight === 1);
+    db.pragma('query_only = 1');
+    // The receipt comes while the database refuses writes: logged, not a crash of the console.
+    port.release();
+    await engine.idle();
+    expect(engine.deliveries(push.id).get('r-0001')?.kind).toBe('queued');
+    const s = port.sent[0] as Sent;
+    // A result it cannot store is refused as one to offer again (the core keeps it unacknowledged).
+    expect(() => engine.takeResult(result('r-0001', s.smtId, 'applied'))).toThrow(StoreUnwritableError);
+    db.pragma('query_only = 0');
+    engine.takeResult(result('r-0001', s.smtId, 'applied'));
+    expect(engine.progress(push.id)).toMatchObject({ state: 'done', summary: { counts: { applied: 1 } } });
+  });
+
+  it('finishes the push on the result offered again when only the push state could not be written', async () => {
+    const { engine, port, store } = setup(1);
+    const { push } = engine.push({
+      object: zone,
+      payload,
+      selector: { kind: 'ids', ids: ['r-0001'] },
+      author: 'a',
+    });
+    await engine.idle();
+    const s = port.sent[0] as Sent;
+    vi.spyOn(store, 'setPushState').mockImplementationOnce(() => {
+      throw new StoreUnwritableError('console.db', 'SQLITE_FULL', 'its disk is full: free space on it', null);
+    });
+    expect(() => engine.takeResult(result('r-0001', s.smtId, 'applied'))).toThrow(StoreUnwritableError);
+    expect(engine.progress(push.id)).toMatchObject({ state: 'open', summary: { counts: { applied: 1 } } });
+    engine.takeResult(result('r-0001', s.smtId, 'applied'));
+    expect(engine.progress(push.id).state).toBe('done');
   });
 });
 

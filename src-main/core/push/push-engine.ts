@@ -153,6 +153,8 @@ export class PushEngine {
   private readonly due = new Map<string, number>();
   private deadlineTimer: NodeJS.Timeout | undefined;
   private readonly records = new Map<string, PushRecord>();
+  /** Pushes whose delivery moved but whose push state could not be written after it (a full disk). */
+  private readonly unadvanced = new Set<string>();
   private readonly listeners = new Set<ProgressListener>();
   private readonly dirty = new Set<string>();
   private progressTimer: NodeJS.Timeout | undefined;
@@ -388,8 +390,11 @@ export class PushEngine {
 
   private step(pushId: string, remoteId: string, event: DeliveryEvent): void {
     const moved = this.store.apply(pushId, remoteId, event);
-    if (!moved) return;
+    // A push whose last advance the database refused is advanced on the event offered again.
+    if (!moved && !this.unadvanced.has(pushId)) return;
+    this.unadvanced.add(pushId);
     this.advance(pushId);
+    this.unadvanced.delete(pushId);
     this.changed(pushId);
   }
 
@@ -495,7 +500,14 @@ export class PushEngine {
     }
     this.attempted.delete(smtId);
     if (this.closed) return;
-    this.step(pushId, remoteId, { type: 'sendReceipted', smtId, at: this.now() });
+    try {
+      this.step(pushId, remoteId, { type: 'sendReceipted', smtId, at: this.now() });
+    } catch (e) {
+      // A receipt the database cannot record (its disk is full) leaves the delivery queued: the
+      // remote's result moves it on (a result may overtake the receipt), and a reconnect resends it
+      // under the same smt-id, which the remote answers from its ledger.
+      this.log({ level: 'error', msg: `receipt for ${remoteId} not recorded`, smtId, error: String(e) });
+    }
   }
 
   /**

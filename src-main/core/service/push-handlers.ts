@@ -1,6 +1,7 @@
 import { toPushDetail, toPushListItem } from '../push/push-views';
 import { previewPush } from '../push/preview';
 import { PushRefused } from '../push/push-engine';
+import { StoreUnwritableError } from '../store/unwritable';
 import { CallError, type HandlersOf } from './handlers';
 import type { ProfileSession } from './profile-session';
 
@@ -13,13 +14,26 @@ export interface PushHandlerOptions {
 /** The recent pushes list shows this many; older ones stay in the outbox and in `smt`. */
 export const RECENT_PUSHES = 100;
 
-/** A push refused for what the admin asked (not a console fault): its message says what to change. */
+/**
+ * A push refused for what the admin asked (not a console fault): its message says what to change. A
+ * database that cannot be written (full or read-only disk) is `unavailable`, with what to do about it.
+ */
+function refused(e: unknown): unknown {
+  if (e instanceof PushRefused) return new CallError('bad-request', e.message);
+  if (e instanceof StoreUnwritableError) {
+    return new CallError(
+      'unavailable',
+      `${e.message}. Nothing was changed; try again once it can be written.`,
+    );
+  }
+  return e;
+}
+
 function refusal<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof PushRefused) throw new CallError('bad-request', e.message);
-    throw e;
+    throw refused(e);
   }
 }
 
@@ -27,8 +41,7 @@ async function refusalAsync<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof PushRefused) throw new CallError('bad-request', e.message);
-    throw e;
+    throw refused(e);
   }
 }
 

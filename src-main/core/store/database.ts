@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { migrations } from './migrations';
+import { unwritableOf } from './unwritable';
 
 export type Db = Database.Database;
 
@@ -9,7 +10,12 @@ export type Db = Database.Database;
  * numbered migration not applied yet, all in one transaction, so a crash mid-upgrade leaves the old schema.
  */
 export function openDatabase(file: string): Db {
-  const db = new Database(file);
+  let db: Db;
+  try {
+    db = new Database(file);
+  } catch (e) {
+    throw unwritableOf(e, file) ?? e;
+  }
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
@@ -19,7 +25,7 @@ export function openDatabase(file: string): Db {
     return db;
   } catch (e) {
     db.close();
-    throw e;
+    throw unwritableOf(e, file) ?? e;
   }
 }
 

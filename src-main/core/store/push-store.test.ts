@@ -9,6 +9,7 @@ import { queued } from '../../../src-shared/push/delivery';
 import { openDatabase, schemaVersion } from './database';
 import { migrations } from './migrations';
 import { PushStore, StoreCorruptError } from './push-store';
+import { StoreUnwritableError } from './unwritable';
 
 const dirs: string[] = [];
 const tempDb = () => {
@@ -209,6 +210,61 @@ describe('PushStore', () => {
     db.prepare(`UPDATE deliveries SET state = '{"kind":"queued"}'`).run();
     expect(() => store.deliveries(PUSH)).toThrow(StoreCorruptError);
     expect(() => store.deliveries(PUSH)).toThrow(/r-0001/);
+    db.close();
+  });
+});
+
+describe('a console database that cannot be written', () => {
+  /** SQLite's own page limit stands in for a full disk: it answers SQLITE_FULL as a full disk does. */
+  const fill = (db: Database.Database) =>
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true })}`);
+  const bigPush = (n: number) => ({
+    ...base,
+    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    version: n,
+    payload: { format: 'zone-text' as const, text: 'x'.repeat(50_000) },
+  });
+
+  it('refuses a push on a full disk with what to do, writes none of it, and takes it once space returns', () => {
+    const file = tempDb();
+    const db = openDatabase(file);
+    const store = new PushStore(db);
+    store.createPush(bigPush(1), [{ remoteId: 'r-0001', state: queued(ID1, 1000) }]);
+    fill(db);
+    expect(() => store.createPush(bigPush(2), [{ remoteId: 'r-0001', state: queued(ID2, 1000) }])).toThrow(
+      new RegExp(
+        `^the console database ${file} cannot be written: its disk is full: free space on it \\(SQLITE_FULL\\)$`,
+      ),
+    );
+    expect(store.pushes().map((p) => p.version)).toEqual([1]);
+    expect(store.findBySmtId(ID2)).toBeUndefined();
+    expect(store.auditTrail()).toHaveLength(1);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+
+    db.pragma('max_page_count = 1073741823');
+    store.createPush(bigPush(2), [{ remoteId: 'r-0001', state: queued(ID2, 1000) }]);
+    expect(store.pushes().map((p) => p.version)).toEqual([1, 2]);
+    db.close();
+  });
+
+  it('says a transition was not stored when the database is read-only, and leaves the delivery as it was', () => {
+    const db = openDatabase(tempDb());
+    const store = new PushStore(db);
+    store.createPush(base, [{ remoteId: 'r-0001', state: queued(ID1, 1000) }]);
+    db.pragma('query_only = 1');
+    let thrown: unknown;
+    try {
+      store.apply(PUSH, 'r-0001', { type: 'sendReceipted', smtId: ID1, at: 2000 });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(StoreUnwritableError);
+    expect(thrown).toMatchObject({ code: 'SQLITE_READONLY', retryable: true });
+    expect(store.delivery(PUSH, 'r-0001')?.kind).toBe('queued');
+    db.pragma('query_only = 0');
+    expect(store.apply(PUSH, 'r-0001', { type: 'sendReceipted', smtId: ID1, at: 2000 })?.to.kind).toBe(
+      'sent',
+    );
     db.close();
   });
 });

@@ -5,6 +5,7 @@ import { DeliveryState, transition, type DeliveryEvent } from '../../../src-shar
 import { PushState } from '../../../src-shared/ipc/push-views';
 import { AuditStore, type AuditEntry } from './audit-store';
 import type { Db } from './database';
+import { unwritableOf } from './unwritable';
 
 export type { AuditEntry } from './audit-store';
 export { PushState } from '../../../src-shared/ipc/push-views';
@@ -247,35 +248,37 @@ export class PushStore {
     push: Omit<PushRecord, 'seq' | 'state' | 'haltReason'>,
     first: readonly { remoteId: string; state: DeliveryState }[],
   ): PushRecord {
-    this.db
-      .transaction(() => {
-        const latest = this.maxVersion(push.object);
-        if (push.version <= latest) throw new VersionTakenError(latest);
-        this.q.insertPush.run({
-          id: push.id,
-          created_at: push.createdAt,
-          author: push.author,
-          object_key: objectKey(push.object),
-          object: JSON.stringify(push.object),
-          version: push.version,
-          op: push.op,
-          payload: push.payload === undefined ? null : JSON.stringify(push.payload),
-          payload_sha256: push.payloadSha256,
-          selector: JSON.stringify(push.selector),
-          targets: JSON.stringify(push.targets),
-          canary: push.canary,
-          expires_at: push.expiresAt,
-        });
-        this.insertDeliveries(push.id, first, push.createdAt);
-        this.audit({
-          at: push.createdAt,
-          actor: push.author,
-          action: 'push',
-          subject: push.id,
-          detail: { object: push.object, version: push.version, targets: push.targets.length },
-        });
-      })
-      .immediate();
+    this.write(() =>
+      this.db
+        .transaction(() => {
+          const latest = this.maxVersion(push.object);
+          if (push.version <= latest) throw new VersionTakenError(latest);
+          this.q.insertPush.run({
+            id: push.id,
+            created_at: push.createdAt,
+            author: push.author,
+            object_key: objectKey(push.object),
+            object: JSON.stringify(push.object),
+            version: push.version,
+            op: push.op,
+            payload: push.payload === undefined ? null : JSON.stringify(push.payload),
+            payload_sha256: push.payloadSha256,
+            selector: JSON.stringify(push.selector),
+            targets: JSON.stringify(push.targets),
+            canary: push.canary,
+            expires_at: push.expiresAt,
+          });
+          this.insertDeliveries(push.id, first, push.createdAt);
+          this.audit({
+            at: push.createdAt,
+            actor: push.author,
+            action: 'push',
+            subject: push.id,
+            detail: { object: push.object, version: push.version, targets: push.targets.length },
+          });
+        })
+        .immediate(),
+    );
     return this.push(push.id) as PushRecord;
   }
 
@@ -285,7 +288,7 @@ export class PushStore {
     first: readonly { remoteId: string; state: DeliveryState }[],
     at: number,
   ): void {
-    this.db.transaction(() => this.insertDeliveries(pushId, first, at))();
+    this.write(() => this.db.transaction(() => this.insertDeliveries(pushId, first, at))());
   }
 
   push(id: string): PushRecord | undefined {
@@ -312,7 +315,7 @@ export class PushStore {
   }
 
   setPushState(id: string, state: PushState, haltReason: string | null = null): void {
-    this.q.setState.run(state, haltReason, id);
+    this.write(() => this.q.setState.run(state, haltReason, id));
   }
 
   delivery(pushId: string, remoteId: string): DeliveryState | undefined {
@@ -358,25 +361,27 @@ export class PushStore {
     remoteId: string,
     event: DeliveryEvent,
   ): { from: DeliveryState; to: DeliveryState } | undefined {
-    return this.db
-      .transaction(() => {
-        const from = this.delivery(pushId, remoteId);
-        if (!from) return undefined;
-        const to = transition(from, event);
-        if (to === from) return undefined;
-        this.q.updateDelivery.run(
-          to.smtId,
-          to.attempt,
-          to.kind,
-          JSON.stringify(to),
-          event.at,
-          pushId,
-          remoteId,
-        );
-        this.q.insertEvent.run(pushId, remoteId, event.at, JSON.stringify(event), from.kind, to.kind);
-        return { from, to };
-      })
-      .immediate();
+    return this.write(() =>
+      this.db
+        .transaction(() => {
+          const from = this.delivery(pushId, remoteId);
+          if (!from) return undefined;
+          const to = transition(from, event);
+          if (to === from) return undefined;
+          this.q.updateDelivery.run(
+            to.smtId,
+            to.attempt,
+            to.kind,
+            JSON.stringify(to),
+            event.at,
+            pushId,
+            remoteId,
+          );
+          this.q.insertEvent.run(pushId, remoteId, event.at, JSON.stringify(event), from.kind, to.kind);
+          return { from, to };
+        })
+        .immediate(),
+    );
   }
 
   events(pushId: string): StoredEvent[] {
@@ -392,7 +397,7 @@ export class PushStore {
   }
 
   audit(entry: AuditEntry): void {
-    this.auditLog.record(entry);
+    this.write(() => this.auditLog.record(entry));
   }
 
   auditTrail(): AuditEntry[] {
@@ -416,6 +421,18 @@ export class PushStore {
   /** A remote's deliveries still on their way to it (queued or sent, not yet received). */
   waitingOf(remoteId: string): DeliveryState[] {
     return this.q.waitingOf.all(remoteId).map((r) => readState(r.push_id, remoteId, r.state));
+  }
+
+  /**
+   * A write the database's disk refused (full, read-only, failing) is a StoreUnwritableError that says
+   * so and what to do; the transaction wrote nothing.
+   */
+  private write<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw unwritableOf(e, this.db.name) ?? e;
+    }
   }
 
   private insertDeliveries(
