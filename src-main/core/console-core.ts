@@ -67,7 +67,7 @@ type Listener<E extends CoreEventName> = (payload: EventPayload<E>) => void;
  * prefetch of 1 gets the next one only after its ack of the last.
  */
 const WITHDRAW_QUIET_MS = 100;
-type ResultListener = (result: Envelope<'result'>) => void;
+type ResultsListener = (results: readonly Envelope<'result'>[]) => void;
 type FleetListener = (env: FleetEnvelope, at: number) => void;
 
 /** Topics carry non-persistent samples: the newest wins, nothing to acknowledge. */
@@ -94,7 +94,9 @@ export class ConsoleCore {
     fleetPatch: new Set(),
     connectionChanged: new Set(),
   };
-  private readonly resultListeners = new Set<ResultListener>();
+  private readonly resultListeners = new Set<ResultsListener>();
+  /** Result messages of this turn of the event loop: handed to the listeners together, then acked. */
+  private resultBatch: { env: Envelope<'result'> | undefined; m: InboundMessage }[] = [];
   private readonly fleetListeners = new Set<FleetListener>();
 
   static async fromProfileFile(
@@ -225,10 +227,27 @@ export class ConsoleCore {
     return () => void set.delete(listener);
   }
 
-  /** Results (delivered / applied / failed …) from remotes, acknowledged after the listeners ran. */
-  onResult(listener: ResultListener): () => void {
+  /**
+   * Results (delivered / applied / failed …) from remotes, in batches: those that arrived in one turn of
+   * the event loop, so a listener can store a burst of a thousand in one transaction. Acknowledged after
+   * every listener ran; listeners run in the order they were added.
+   */
+  onResults(listener: ResultsListener): () => void {
     this.resultListeners.add(listener);
     return () => void this.resultListeners.delete(listener);
+  }
+
+  /** One result at a time, for listeners that do not store them (onResults). */
+  onResult(listener: (result: Envelope<'result'>) => void): () => void {
+    return this.onResults((results) => {
+      for (const r of results) {
+        try {
+          listener(r);
+        } catch (e) {
+          this.log({ level: 'error', msg: 'result listener failed', error: String(e) });
+        }
+      }
+    });
   }
 
   /**
@@ -448,18 +467,27 @@ export class ConsoleCore {
     });
   }
 
-  private async takeResult(m: InboundMessage): Promise<void> {
+  private takeResult(m: InboundMessage): void {
     const env = this.guard.check(m, ['result'], { from: 'remote' });
-    if (env) {
+    this.resultBatch.push({ env, m });
+    if (this.resultBatch.length === 1) setImmediate(() => void this.flushResults());
+  }
+
+  private async flushResults(): Promise<void> {
+    const batch = this.resultBatch;
+    this.resultBatch = [];
+    const results = batch.flatMap((b) => (b.env ? [b.env] : []));
+    if (results.length > 0) {
       for (const l of this.resultListeners) {
         try {
-          l(env);
+          l(results);
         } catch (e) {
           this.log({ level: 'error', msg: 'result listener failed', error: String(e) });
         }
       }
     }
-    await this.ackQuietly(m);
+    // A rejected frame is acknowledged too: it is dropped, not left to be redelivered forever.
+    await Promise.all(batch.map((b) => this.ackQuietly(b.m)));
   }
 
   private async ackQuietly(m: InboundMessage): Promise<void> {

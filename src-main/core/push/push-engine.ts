@@ -158,6 +158,13 @@ export class PushEngine {
   private progressTimer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
+  /** Inside `batch`: transitions share one transaction, advancing and sending wait for its commit. */
+  private batching = false;
+  /** Pushes a batch moved, advanced once each at its end. */
+  private readonly touched = new Set<string>();
+  /** Receipts of this turn of the event loop, stored together (see `receipted`). */
+  private receipts: { pushId: string; remoteId: string; smtId: string; at: number }[] = [];
+  private receiptsStored: Promise<void> | undefined;
 
   constructor(opts: PushEngineOptions) {
     this.store = opts.store;
@@ -288,16 +295,29 @@ export class PushEngine {
     return { retried: again.length };
   }
 
-  /** A result from a remote (the core's onResult); answers for other pushes' messages are ignored. */
+  /** A result from a remote; answers for other pushes' messages are ignored. */
   takeResult(env: Envelope<'result'>): void {
-    const found = this.store.findBySmtId(env.body.ref);
-    if (!found || found.remoteId !== env.from) return;
-    const ev = resultEvent(env.body, this.now());
-    if (!ev.ok) {
-      this.log({ level: 'warn', msg: `result from ${env.from} not taken`, error: ev.error });
-      return;
-    }
-    this.step(found.pushId, found.remoteId, ev.event);
+    this.takeResults([env]);
+  }
+
+  /**
+   * Results from remotes (the core's onResults: those that arrived together), stored in one transaction
+   * before this returns, so the core acknowledges them only once they are on disk.
+   */
+  takeResults(envs: readonly Envelope<'result'>[]): void {
+    const at = this.now();
+    this.batch(
+      envs.flatMap((env) => {
+        const found = this.store.findBySmtId(env.body.ref);
+        if (!found || found.remoteId !== env.from) return [];
+        const ev = resultEvent(env.body, at);
+        if (!ev.ok) {
+          this.log({ level: 'warn', msg: `result from ${env.from} not taken`, error: ev.error });
+          return [];
+        }
+        return [{ pushId: found.pushId, remoteId: found.remoteId, event: ev.event }];
+      }),
+    );
   }
 
   /**
@@ -374,8 +394,79 @@ export class PushEngine {
   private step(pushId: string, remoteId: string, event: DeliveryEvent): void {
     const moved = this.store.apply(pushId, remoteId, event);
     if (!moved) return;
+    if (this.batching) {
+      this.touched.add(pushId);
+      return;
+    }
     this.advance(pushId);
     this.changed(pushId);
+  }
+
+  /**
+   * Applies many transitions in one transaction (one commit, one sync of the WAL, where one each made the
+   * sync the cost of a large push), then advances each push they touched once. A transition that fails
+   * is logged and rolled back alone (its savepoint), the others still commit. What advancing enqueues is
+   * sent only after the commit: the outbox holds a delivery before it goes out.
+   */
+  private batch(steps: readonly { pushId: string; remoteId: string; event: DeliveryEvent }[]): void {
+    if (steps.length === 0) return;
+    this.batching = true;
+    let touched: string[] = [];
+    try {
+      this.store.batch(() => {
+        for (const { pushId, remoteId, event } of steps) {
+          try {
+            this.step(pushId, remoteId, event);
+          } catch (e) {
+            this.log({
+              level: 'error',
+              msg: `${event.type} for ${remoteId} not stored`,
+              pushId,
+              error: String(e),
+            });
+          }
+        }
+        for (const pushId of this.touched) this.advance(pushId);
+      });
+    } finally {
+      this.batching = false;
+      touched = [...this.touched];
+      this.touched.clear();
+    }
+    for (const pushId of touched) this.changed(pushId);
+    this.pump();
+  }
+
+  /**
+   * Stores a broker receipt together with the others that arrive in the same turn of the event loop;
+   * resolves once it is stored (or its batch failed, which is logged: the delivery stays queued and is
+   * sent again under its smt-id).
+   */
+  private receipted(pushId: string, remoteId: string, smtId: string): Promise<void> {
+    this.receipts.push({ pushId, remoteId, smtId, at: this.now() });
+    this.receiptsStored ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        const receipts = this.receipts;
+        this.receipts = [];
+        this.receiptsStored = undefined;
+        try {
+          if (!this.closed) {
+            this.batch(
+              receipts.map((r) => ({
+                pushId: r.pushId,
+                remoteId: r.remoteId,
+                event: { type: 'sendReceipted' as const, smtId: r.smtId, at: r.at },
+              })),
+            );
+          }
+        } catch (e) {
+          this.log({ level: 'error', msg: `${receipts.length} send receipts not stored`, error: String(e) });
+        } finally {
+          resolve();
+        }
+      }),
+    );
+    return this.receiptsStored;
   }
 
   /** Asks the planner what to do now and does it: start the next stage, record a halt, or finish. */
@@ -431,7 +522,7 @@ export class PushEngine {
     const id = smtId ?? this.store.delivery(pushId, remoteId)?.smtId;
     if (!id || this.inFlight.has(id)) return;
     this.pending.set(id, { pushId, remoteId });
-    this.pump();
+    if (!this.batching) this.pump();
   }
 
   private pump(): void {
@@ -480,7 +571,7 @@ export class PushEngine {
     }
     this.attempted.delete(smtId);
     if (this.closed) return;
-    this.step(pushId, remoteId, { type: 'sendReceipted', smtId, at: this.now() });
+    await this.receipted(pushId, remoteId, smtId);
   }
 
   /**
