@@ -6,7 +6,13 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src-*/**/*.test.ts', 'src-*/**/*.test.tsx', 'lab/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: [
+            'src-*/**/*.test.ts',
+            'src-*/**/*.test.tsx',
+            'lab/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'bench/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },
