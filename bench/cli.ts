@@ -34,7 +34,9 @@ const Args = z.object({
 
 const usage = `usage: npm run bench -- [--quick] [--json FILE] [--only ${scenarioNames.join(',')}] [--cpu-prof DIR]`;
 const defaultJson = join(import.meta.dirname, 'results', 'latest.json');
-const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const started = performance.now();
+const say = (line: string) =>
+  process.stderr.write(`[bench ${Math.round((performance.now() - started) / 1000)} s] ${line}\n`);
 
 function parseCli(): z.infer<typeof Args> {
   try {

@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import type { NodeProcess } from '../../e2e/support/processes';
-import { killBroker, labStatus, labUp } from '../../lab/lab';
+import { killBroker, labStatus, labUp, type BrokerName } from '../../lab/lab';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import { ledgerLines, startPushConsole } from '../../tests/helpers/push-console';
 import type { BenchContext } from '../context';
@@ -88,14 +88,19 @@ export async function failover(
   const smtRuns: Run[] = [];
   const bareRuns: Run[] = [];
 
-  /** Kills the broker that holds the store lock now and waits for both fleets and `done`. */
-  const killAndWait = async (done: () => number | undefined): Promise<number> => {
+  /** The broker that holds the store lock now: asked before the work starts, so the kill follows it at once. */
+  const activeBroker = async () => {
     const active = (await labStatus(ctx.lab.opts)).find((b) => b.role === 'active');
     if (!active) throw new Error('no active broker to kill');
+    return active.name;
+  };
+
+  /** Kills the active broker and waits for both fleets and `done`. */
+  const killAndWait = async (active: BrokerName, done: () => number | undefined): Promise<number> => {
     const at = Date.now();
     smtHellos.reset(at);
     bareHellos.reset(at);
-    await killBroker(active.name, ctx.lab.opts);
+    await killBroker(active, ctx.lab.opts);
     await waitFor(
       'both fleets back and the work in flight done',
       () =>
@@ -119,8 +124,9 @@ export async function failover(
     });
     let killedAt: number;
     try {
+      const active = await activeBroker();
       pushId = pc.engine.push(zonePushTo(ids, version)).push.id;
-      killedAt = await killAndWait(() => appliedAt);
+      killedAt = await killAndWait(active, () => appliedAt);
     } finally {
       offResults();
     }
@@ -143,9 +149,10 @@ export async function failover(
 
   const bareRun = async (): Promise<Run> => {
     let repliedAt: number | undefined;
+    const active = await activeBroker();
     const round = bare.fanOut(ids, bytes);
     void round.replied.then(() => (repliedAt = Date.now()));
-    const killedAt = await killAndWait(() => repliedAt);
+    const killedAt = await killAndWait(active, () => repliedAt);
     const answered = [...bare.answers].filter(([k]) => k.startsWith(`${round.round} `));
     const duplicated = answered.reduce((n, [, count]) => n + count - 1, 0);
     const lost = ids.length - answered.length;
