@@ -12,6 +12,7 @@ export default defineConfig({
             'lab/**/*.test.ts',
             'scripts/**/*.test.ts',
             'chaos/**/*.test.ts',
+            'bench/**/*.test.ts',
           ],
           environment: 'node',
         },

@@ -4,11 +4,11 @@ import { lineLog } from '../src-node/log';
 import { AgentConfigError, loadAgentConfig } from './agent/config';
 import { createRealAgent } from './agent/run';
 import { faultSyntax, parseFaults, type FaultSpec } from './simulate/faults';
-import { createSimulation, type Simulation } from './simulate/simulation';
+import { createSimulation, simulatedIndices, type Simulation } from './simulate/simulation';
 
 const usage = `usage: smt-agent run --config FILE [--verbose]
        smt-agent check --config FILE
-       smt-agent simulate --remotes N [--first K] [--stats-interval-ms MS]
+       smt-agent simulate --remotes N [--first K] [--serves dns|dhcp4] [--stats-interval-ms MS]
                          [--presence-interval-ms MS] [--lab-dir DIR] [--state-dir DIR]
                          [--faults FAULTS] [--verbose]
 ${faultSyntax}`;
@@ -16,6 +16,7 @@ ${faultSyntax}`;
 const SimulateArgs = z.object({
   remotes: z.coerce.number().int().min(1).max(5000),
   first: z.coerce.number().int().min(0).max(9999).default(1),
+  serves: z.enum(['dns', 'dhcp4']).optional(),
   statsIntervalMs: z.coerce.number().int().min(500).max(600_000).default(5000),
   presenceIntervalMs: z.coerce.number().int().min(250).max(60_000).default(2000),
   labDir: z.string().min(1).optional(),
@@ -36,6 +37,7 @@ function parseSimulate(rest: string[]) {
       options: {
         remotes: { type: 'string' },
         first: { type: 'string' },
+        serves: { type: 'string' },
         'stats-interval-ms': { type: 'string' },
         'presence-interval-ms': { type: 'string' },
         'lab-dir': { type: 'string' },
@@ -51,6 +53,7 @@ function parseSimulate(rest: string[]) {
   const parsed = SimulateArgs.safeParse({
     remotes: values.remotes,
     first: values.first,
+    serves: values.serves,
     statsIntervalMs: values['stats-interval-ms'],
     presenceIntervalMs: values['presence-interval-ms'],
     labDir: values['lab-dir'],
@@ -58,7 +61,8 @@ function parseSimulate(rest: string[]) {
     verbose: values.verbose,
   });
   if (!parsed.success) fail(z.prettifyError(parsed.error));
-  if (parsed.data.first + parsed.data.remotes - 1 > 9999) fail('remote ids stop at r-9999');
+  const last = simulatedIndices(parsed.data.first, parsed.data.remotes, parsed.data.serves).at(-1) ?? 0;
+  if (last > 9999) fail('remote ids stop at r-9999');
   let faults: FaultSpec = [];
   try {
     faults = parseFaults(typeof values.faults === 'string' ? values.faults : '');
@@ -147,6 +151,7 @@ async function main(): Promise<void> {
   const sim = await createSimulation({
     remotes: n,
     first: args.first,
+    serves: args.serves,
     statsIntervalMs: args.statsIntervalMs,
     presenceIntervalMs: args.presenceIntervalMs,
     lab: args.labDir ? { dir: args.labDir } : undefined,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatDuration, formatPercent } from './format';
+import { formatAge, formatClock, formatDuration, formatPercent } from './format';
 
 describe('format', () => {
   it('durations read at a glance', () => {
@@ -17,5 +17,12 @@ describe('format', () => {
     expect(formatPercent(null)).toBe('–');
     expect(formatPercent(3.14159)).toBe('3.1 %');
     expect(formatPercent(42.6)).toBe('43 %');
+  });
+
+  it('clock times as the locale writes them, 24-hour', () => {
+    const at = Date.UTC(2026, 0, 2, 15, 4, 5);
+    const opts = { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false } as const;
+    expect(formatClock(at)).toBe(new Date(at).toLocaleTimeString(undefined, opts));
+    expect(formatClock(at)).toMatch(/^\d\d:04:05$/);
   });
 });

@@ -9,6 +9,8 @@ export interface NodeProcessOptions {
   onLine?: (line: string) => void;
   /** In its own process group: a Ctrl-C in the terminal then reaches only the parent, which stops it. */
   detached?: boolean;
+  /** Node options before the script, e.g. `--cpu-prof` (which NODE_OPTIONS refuses). */
+  nodeArgs?: readonly string[];
 }
 
 const MAX_LINES = 2000;
@@ -31,7 +33,7 @@ export class NodeProcess {
     args: readonly string[],
     opts: NodeProcessOptions = {},
   ) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    this.child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', script, ...args], {
       cwd: repoRoot,
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],

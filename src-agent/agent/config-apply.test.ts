@@ -57,10 +57,13 @@ const scope = (subnet: string, id: number, version = 1): Envelope<'config'> =>
     payload: { format: 'kea-subnet4', scope: { subnet, id, pools: [], options: [], reservations: [] } },
   });
 
-const handle = (env: Envelope<'config'>) =>
-  applier.handle(env, async (r) => {
+/** One message through, its results reported. */
+const handle = async (env: Envelope<'config'>) => {
+  const { reported } = await applier.handle(env, async (r) => {
     results.push(r);
   });
+  await reported;
+};
 const states = () => results.map((r) => r.state);
 
 describe('ConfigApplier', () => {
@@ -163,6 +166,39 @@ describe('ConfigApplier', () => {
     });
     await hooked.handle(zone(1), async (r) => void results.push(r));
     expect(seen).toEqual(['applied:1:on-disk']);
+  });
+
+  it('settles once the outcome is in the ledger, before the broker has receipted its results', async () => {
+    const receipts: (() => void)[] = [];
+    const env = zone(1);
+    const { reported } = await applier.handle(env, (r) => {
+      results.push(r);
+      return new Promise<void>((resolve) => receipts.push(resolve));
+    });
+    expect(states()).toEqual(['delivered', 'applied']);
+    expect(ledger.get(env.id)?.state).toBe('applied');
+    let acked = false;
+    void reported.then(() => (acked = true));
+    receipts[1]?.();
+    await new Promise((r) => setImmediate(r));
+    // The ack waits for both results, 'delivered' too.
+    expect(acked).toBe(false);
+    receipts[0]?.();
+    await reported;
+  });
+
+  it('applies even when the delivered result cannot be sent; the message is not reported, so not acked', async () => {
+    const env = zone(1);
+    const { reported } = await applier.handle(env, async (r) => {
+      results.push(r);
+      if (r.state === 'delivered') throw new Error('the session was lost');
+    });
+    await expect(reported).rejects.toThrow('the session was lost');
+    expect(ledger.get(env.id)?.state).toBe('applied');
+    // Its redelivery is answered from the ledger.
+    results = [];
+    await handle(env);
+    expect(states()).toEqual(['applied']);
   });
 
   describe('on a full or read-only disk', () => {

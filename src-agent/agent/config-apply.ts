@@ -76,16 +76,24 @@ export class ConfigApplier {
     this.wake?.();
   }
 
-  async handle(env: Envelope<'config'>, send: ResultSink): Promise<void> {
+  /**
+   * Handles one message and resolves once its outcome is settled here (applied and in the ledger, or
+   * needing no record), with `reported`: the broker's receipt of every result it sent. The caller acks the
+   * message after `reported`, and may handle the next message meanwhile: results go out in order on one
+   * session, and a message whose ack is lost comes again and is answered from the ledger. 'delivered'
+   * goes out without holding up the apply (it only tells the console the remote has the message).
+   */
+  async handle(env: Envelope<'config'>, send: ResultSink): Promise<{ reported: Promise<void> }> {
     const b = env.body;
     const about = { ref: env.id, pushId: b.pushId, object: b.object, version: b.version };
     const key = objectKey(b.object);
     const { ledger } = this.opts;
+    const only = (result: ResultBody) => ({ reported: send(result) });
 
     const known = ledger.get(env.id);
     if (known) {
       const when = new Date(known.at).toISOString();
-      await send({
+      return only({
         ...about,
         state: known.state,
         ...(known.sha256 ? { sha256: known.sha256 } : {}),
@@ -94,28 +102,25 @@ export class ConfigApplier {
             ? `${known.reason ?? 'failed'} (answered from the ledger: this message failed at ${when})`
             : `answered from the ledger: this message was applied at ${when}`,
       });
-      return;
     }
     // Verified before the version check: an unsigned or forged message is refused as such. A refusal is
     // not written to the ledger: verification is deterministic, so a redelivery gets the same answer
     // anyway, and a forgery injected under the id of a genuine message still on its way must not make
     // the ledger answer the genuine one "failed".
     const verdict = (this.opts.verifier ?? acceptUnsigned).verify(env);
-    if (!verdict.ok) {
-      await send({ ...about, state: 'failed', reason: verdict.reason });
-      return;
-    }
+    if (!verdict.ok) return only({ ...about, state: 'failed', reason: verdict.reason });
     const applied = ledger.lastApplied(key);
     if (applied && b.version < applied.version) {
-      await send({
+      return only({
         ...about,
         state: 'superseded',
         reason: `version ${b.version} is older than version ${applied.version} applied at ${new Date(applied.at).toISOString()}`,
       });
-      return;
     }
 
-    await send({ ...about, state: 'delivered' });
+    const delivered = send({ ...about, state: 'delivered' });
+    // Settled by `reported` below; until then a lost session must not count as an unhandled rejection.
+    delivered.catch(() => undefined);
     const outcome = await this.untilWritable(() => this.apply(b));
     const entry: LedgerEntry = {
       id: env.id,
@@ -128,11 +133,12 @@ export class ConfigApplier {
     };
     await this.untilWritable(() => ledger.record(entry));
     this.opts.afterRecord?.(entry);
-    await send(
+    const final = send(
       outcome.ok
         ? { ...about, state: 'applied', sha256: outcome.sha256 }
         : { ...about, state: 'failed', reason: outcome.reason },
     );
+    return { reported: Promise.all([delivered, final]).then(() => undefined) };
   }
 
   /** Runs `step` until no full or read-only disk stops it, waiting longer each time. */

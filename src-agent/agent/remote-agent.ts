@@ -351,11 +351,15 @@ export class RemoteAgent {
     return this.guard.check(m, expected, { from: 'console', maxBytes });
   }
 
+  /**
+   * Resolves once the message is applied and recorded, so the next one may start; its result's receipt
+   * and its ack follow on their own (a message whose ack is lost comes again: the ledger answers it).
+   */
   private async onConfig(m: InboundMessage): Promise<void> {
     const env = this.check(m, ['config'], MAX_CONFIG_FRAME_BYTES);
     if (!env) return this.refuse(m, 'config');
-    await this.applier.handle(env, (r) => this.sendResult(env.from, r));
-    await m.ack();
+    const { reported } = await this.applier.handle(env, (r) => this.sendResult(env.from, r));
+    void reported.then(() => m.ack()).catch((e: unknown) => this.failed('config', e));
   }
 
   private async onCommand(m: InboundMessage): Promise<void> {

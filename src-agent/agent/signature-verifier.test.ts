@@ -55,7 +55,11 @@ const signed = (version: number, rid = RID): Envelope<'config'> => {
   const env = unsigned(version);
   return { ...env, body: signConfig(signer, rid, env.id, env.body) };
 };
-const handle = (env: Envelope<'config'>) => applier.handle(env, async (r) => void results.push(r));
+/** One message through, its results reported. */
+const handle = async (env: Envelope<'config'>) => {
+  const { reported } = await applier.handle(env, async (r) => void results.push(r));
+  await reported;
+};
 
 describe('SignatureVerifier in the config pipeline', () => {
   it('applies a config signed for this remote by a trusted signer', async () => {

@@ -17,6 +17,13 @@ interface Proc {
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
+/** The role of the simulated host with this index: DNS, DHCP and DDI (both) in turn. */
+export const simulatedRole = (index: number): (typeof roles)[number] => roles[index % roles.length] ?? 'dns';
+
+/** Whether the simulated host with this index serves DNS zones or DHCPv4 scopes. */
+export const simulatedServes = (index: number, service: 'dns' | 'dhcp4'): boolean =>
+  service === 'dns' ? simulatedRole(index) !== 'dhcp' : simulatedRole(index) !== 'dns';
+
 /**
  * One simulated DDI server: what it is (role, addresses, services) follows from its index, how it
  * behaves (CPU, memory, load, restarts) from random walks, so a fleet looks alive and stays stable
@@ -41,7 +48,7 @@ export class SimulatedHost {
     private readonly random: () => number,
     now: number,
   ) {
-    this.role = roles[index % roles.length] ?? 'dns';
+    this.role = simulatedRole(index);
     this.site = sites[Math.floor(index / roles.length) % sites.length] ?? 'fra1';
     this.cores = [2, 4, 8][index % 3] ?? 4;
     this.memTotal = ([4, 8, 16][index % 3] ?? 8) * GiB;
@@ -72,8 +79,8 @@ export class SimulatedHost {
 
   capabilities(): Capability[] {
     const caps: Capability[] = [];
-    if (this.role !== 'dhcp') caps.push('dns');
-    if (this.role !== 'dns') caps.push('dhcp4');
+    if (simulatedServes(this.index, 'dns')) caps.push('dns');
+    if (simulatedServes(this.index, 'dhcp4')) caps.push('dhcp4');
     if (this.services().includes('bgpd')) caps.push('routing');
     return caps;
   }

@@ -5,12 +5,18 @@ import type { ConnState } from '../../src-shared/connection/machine';
 import { silentLog, type LogSink } from '../../src-node/log';
 import { loadTlsMaterial } from '../../src-node/tls';
 import { faultsFor, type FaultSpec } from './faults';
+import { simulatedServes } from './host-model';
 import { VirtualRemote, type VirtualRemoteOptions } from './virtual-remote';
 
 export interface SimulationOptions {
   remotes: number;
   /** Index of the first remote: r-<first> … r-<first + remotes - 1>. */
   first?: number;
+  /**
+   * Only remotes whose simulated host serves this (a third of them serve DHCP only, a third DNS only): the
+   * first `remotes` such indices from `first` on, so a zone can go to every remote of the simulation.
+   */
+  serves?: 'dns' | 'dhcp4';
   statsIntervalMs?: number;
   presenceIntervalMs?: number;
   lab?: LabOptions;
@@ -30,6 +36,13 @@ export interface SimulationOptions {
 }
 
 export const remoteIdOf = (n: number) => `r-${String(n).padStart(4, '0')}`;
+
+/** The indices a simulation of `remotes` from `first` runs: consecutive, or those that serve `serves`. */
+export function simulatedIndices(first: number, remotes: number, serves?: 'dns' | 'dhcp4'): number[] {
+  const out: number[] = [];
+  for (let n = first; out.length < remotes; n++) if (!serves || simulatedServes(n, serves)) out.push(n);
+  return out;
+}
 
 export class Simulation {
   private stopped = false;
@@ -98,17 +111,17 @@ function settled(remote: VirtualRemote): Promise<ConnState['kind']> {
  * and its own connection, not yet started.
  */
 export async function createSimulation(opts: SimulationOptions): Promise<Simulation> {
-  const first = opts.first ?? 1;
-  const ids = Array.from({ length: opts.remotes }, (_, i) => remoteIdOf(first + i));
-  const identities = await remoteIdentities(ids, { ...opts.lab, provision: true });
+  const indices = simulatedIndices(opts.first ?? 1, opts.remotes, opts.serves);
+  const identities = await remoteIdentities(indices.map(remoteIdOf), { ...opts.lab, provision: true });
   const trustedSigners = await loadTrustedSigners([labSignerCertFile(opts.lab)]);
   const remotes: VirtualRemote[] = [];
+  // remoteIdentities answers in the order of the ids it was given.
   for (const [i, identity] of identities.entries()) {
     remotes.push(
       await VirtualRemote.create({
         identity,
         tls: await loadTlsMaterial(identity.tls),
-        index: first + i,
+        index: indices[i] as number,
         statsIntervalMs: opts.statsIntervalMs ?? 5000,
         presenceIntervalMs: opts.presenceIntervalMs ?? 2000,
         stateDir: opts.stateDir ? join(opts.stateDir, identity.remoteId) : undefined,

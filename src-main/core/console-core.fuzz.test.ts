@@ -48,7 +48,8 @@ function deliveryHeaders(f: CoreFrame): Record<string, string> {
 }
 
 let fake: FakeCore;
-const taken: string[] = [];
+/** Ids the listeners took: fleet messages at once, results in batches a turn later (so apart). */
+const taken = { fleet: [] as string[], results: [] as string[] };
 const states: ConnectionStatus[] = [];
 let sentinelSeq = 0;
 let delivered = 0;
@@ -58,8 +59,8 @@ beforeAll(async () => {
     // Generated traffic comes far faster than any remote's: the rate limit has its own tests.
     core: { liveRate: { perSecond: 1e9, burst: 1e9 } },
     beforeStart: (core) => {
-      core.onFleetMessage((env) => void taken.push(env.id));
-      core.onResult((env) => void taken.push(env.id));
+      core.onFleetMessage((env) => void taken.fleet.push(env.id));
+      core.onResult((env) => void taken.results.push(env.id));
     },
   });
   fake.core.subscribe('connectionChanged', (s) => void states.push(s));
@@ -80,15 +81,17 @@ describe('console core under generated frames', () => {
         const before = core.rejects();
         const framesBefore = srv.frames.length;
         const repliesBefore = core.relearn.counters().unmatched;
-        taken.length = 0;
-        const expectedTaken: string[] = [];
+        taken.fleet.length = 0;
+        taken.results.length = 0;
+        const expectedTaken = { fleet: [] as string[], results: [] as string[] };
         let replies = 0;
         for (const f of frames) {
           srv.deliver(f.sub.destination, f.body.body, deliveryHeaders(f));
           const o = owed(f);
           if (!('takes' in o)) continue;
           if (f.sub.expected[0] === 'reply') replies++;
-          else expectedTaken.push(o.takes);
+          else if (f.sub.expected[0] === 'result') expectedTaken.results.push(o.takes);
+          else expectedTaken.fleet.push(o.takes);
         }
         const { byReason, byRemote, total } = tally(frames);
         delivered += frames.length;
@@ -111,7 +114,7 @@ describe('console core under generated frames', () => {
         expect(after.total - before.total).toBe(total);
         expect(counterDelta(after.byReason, before.byReason)).toEqual(byReason);
         expect(counterDelta(after.byRemote, before.byRemote)).toEqual(byRemote);
-        expect(taken.slice(0, -1)).toEqual(expectedTaken);
+        expect({ fleet: taken.fleet.slice(0, -1), results: taken.results }).toEqual(expectedTaken);
         // Replies to no query of this core: each taken one reaches the relearner, which counts it.
         expect(core.relearn.counters().unmatched - repliesBefore).toBe(replies);
         expect(states).toEqual([]);

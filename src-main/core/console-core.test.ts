@@ -231,4 +231,26 @@ describe('ConsoleCore', () => {
     srv.deliver('/queue/smt.console.lab-console.result', JSON.stringify(result), { JMSXUserID: 'r-0001' });
     await waitFor('the result acknowledged', () => srv.framesOf('ACK').length === 1);
   });
+
+  it('hands results that arrive together to its listeners as one batch, and acks them after', async () => {
+    const { srv, core } = await started();
+    const acksWhenHeard: number[] = [];
+    const batches: string[][] = [];
+    core.onResults((results) => {
+      acksWhenHeard.push(srv.framesOf('ACK').length);
+      batches.push(results.map((r) => r.from));
+    });
+    const one: string[] = [];
+    core.onResult((r) => void one.push(r.from));
+    for (const rid of ['r-0001', 'r-0002', 'r-0003']) {
+      const env = makeEnvelope('result', rid, { ref: crypto.randomUUID(), state: 'applied' });
+      srv.deliver('/queue/smt.console.lab-console.result', JSON.stringify(env), { JMSXUserID: rid });
+    }
+    srv.deliver('/queue/smt.console.lab-console.result', 'garbage', { JMSXUserID: 'r-0004' });
+    await waitFor('every result acked, the bad one too', () => srv.framesOf('ACK').length === 4);
+    // Frames written together arrive in one read: one batch, and no ack before its listeners ran.
+    expect(batches).toEqual([['r-0001', 'r-0002', 'r-0003']]);
+    expect(acksWhenHeard).toEqual([0]);
+    expect(one).toEqual(['r-0001', 'r-0002', 'r-0003']);
+  });
 });

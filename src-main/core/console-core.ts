@@ -73,10 +73,10 @@ type Listener<E extends CoreEventName> = (payload: EventPayload<E>) => void;
 const WITHDRAW_QUIET_MS = 100;
 /**
  * A result listener may throw an error marked `retryable: true` (the outbox's disk is full, see
- * store/unwritable.ts): the result is then kept unacknowledged and handed to the listeners again after
- * these waits (doubling), instead of being acknowledged and lost.
+ * store/unwritable.ts): the results of that batch are then kept unacknowledged and handed to the listeners
+ * again after these waits (doubling), instead of being acknowledged and lost.
  */
-type ResultListener = (result: Envelope<'result'>) => void;
+type ResultsListener = (results: readonly Envelope<'result'>[]) => void;
 const RESULT_RETRY_MS = { first: 1_000, max: 30_000 };
 const isRetryable = (e: unknown) =>
   typeof e === 'object' && e !== null && (e as { retryable?: unknown }).retryable === true;
@@ -117,7 +117,9 @@ export class ConsoleCore {
     fleetPatch: new Set(),
     connectionChanged: new Set(),
   };
-  private readonly resultListeners = new Set<ResultListener>();
+  private readonly resultListeners = new Set<ResultsListener>();
+  /** Result messages of this turn of the event loop: handed to the listeners together, then acked. */
+  private resultBatch: { env: Envelope<'result'> | undefined; m: InboundMessage }[] = [];
   private readonly fleetListeners = new Set<FleetListener>();
   /** Ends the waits of results kept for another try (at stop: they stay unacknowledged). */
   private readonly pauses = new Set<() => void>();
@@ -254,10 +256,31 @@ export class ConsoleCore {
     return () => void set.delete(listener);
   }
 
-  /** Results (delivered / applied / failed …) from remotes, acknowledged after the listeners ran. */
-  onResult(listener: ResultListener): () => void {
+  /**
+   * Results (delivered / applied / failed …) from remotes, in batches: those that arrived in one turn of
+   * the event loop, so a listener can store a burst of a thousand in one transaction. Acknowledged after
+   * every listener ran; listeners run in the order they were added.
+   */
+  onResults(listener: ResultsListener): () => void {
     this.resultListeners.add(listener);
     return () => void this.resultListeners.delete(listener);
+  }
+
+  /** One result at a time, for listeners that do not store a burst together (onResults). */
+  onResult(listener: (result: Envelope<'result'>) => void): () => void {
+    return this.onResults((results) => {
+      let later: Error | undefined;
+      for (const r of results) {
+        try {
+          listener(r);
+        } catch (e) {
+          if (isRetryable(e)) later ??= e as Error;
+          else this.log({ level: 'error', msg: 'result listener failed', error: String(e) });
+        }
+      }
+      // The batch is offered again (flushResults); the results this listener took must be repeats to it.
+      if (later) throw later;
+    });
   }
 
   /**
@@ -478,28 +501,41 @@ export class ConsoleCore {
     });
   }
 
-  private async takeResult(m: InboundMessage): Promise<void> {
+  private takeResult(m: InboundMessage): void {
     const env = this.guard.check(m, ['result'], { from: 'remote' });
-    for (let wait = RESULT_RETRY_MS.first; env; wait = Math.min(RESULT_RETRY_MS.max, wait * 2)) {
-      const later = this.runResultListeners(env);
+    this.resultBatch.push({ env, m });
+    if (this.resultBatch.length === 1) setImmediate(() => void this.flushResults());
+  }
+
+  private async flushResults(): Promise<void> {
+    const batch = this.resultBatch;
+    this.resultBatch = [];
+    const results = batch.flatMap((b) => (b.env ? [b.env] : []));
+    for (
+      let wait = RESULT_RETRY_MS.first;
+      results.length > 0;
+      wait = Math.min(RESULT_RETRY_MS.max, wait * 2)
+    ) {
+      const later = this.runResultListeners(results);
       if (!later) break;
       this.log({
         level: wait === RESULT_RETRY_MS.first ? 'error' : 'debug',
-        msg: `result from ${env.from} for ${env.body.ref} kept to be taken again in ${wait / 1000} s`,
+        msg: `${results.length} results (the first from ${results[0]?.from} for ${results[0]?.body.ref}) kept to be taken again in ${wait / 1000} s`,
         error: later instanceof Error ? later.message : String(later),
       });
-      // Stopped meanwhile: unacknowledged, it goes to the next session or console.
+      // Stopped meanwhile: unacknowledged, they go to the next session or console.
       if (!(await this.pause(wait))) return;
     }
-    await this.ackQuietly(m);
+    // A rejected frame is acknowledged too: it is dropped, not left to be redelivered forever.
+    await Promise.all(batch.map((b) => this.ackQuietly(b.m)));
   }
 
   /** Runs every result listener; returns the first retryable error, logging any other. */
-  private runResultListeners(env: Envelope<'result'>): unknown {
+  private runResultListeners(results: readonly Envelope<'result'>[]): unknown {
     let later: unknown;
     for (const l of this.resultListeners) {
       try {
-        l(env);
+        l(results);
       } catch (e) {
         if (isRetryable(e)) later ??= e;
         else this.log({ level: 'error', msg: 'result listener failed', error: String(e) });

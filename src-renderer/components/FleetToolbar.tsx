@@ -1,5 +1,7 @@
 import { useMemo } from 'react';
 import { ServiceName } from '../../src-shared/protocol';
+import { perfMeasures } from '../../src-shared/perf-measures';
+import { measureToPaint } from '../perf';
 import type { DownFilter, StatusFilter } from '../store/fleet-slice';
 import { useSmt } from '../store/react';
 import { fleetTags } from '../store/visible-remotes';
@@ -84,7 +86,10 @@ export function FleetToolbar() {
           aria-label="Search remotes"
           placeholder="Search id, hostname or IP"
           value={query}
-          onChange={(e) => setQuery(e.target.value)}
+          onChange={(e) => {
+            measureToPaint(perfMeasures.fleetFilter, e.timeStamp);
+            setQuery(e.target.value);
+          }}
           spellCheck={false}
           autoComplete="off"
         />

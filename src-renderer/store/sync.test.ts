@@ -11,6 +11,7 @@ import {
 } from '../../src-shared/ipc';
 import type { ProfileSummary } from '../../src-shared/ipc/profile-views';
 import type { LinkSource, LinkState } from '../api/link';
+import { perfMeasures } from '../../src-shared/perf-measures';
 import { remote } from '../testing/remote';
 import { createSmtStore } from './index';
 import { startSync } from './sync';
@@ -92,8 +93,19 @@ function fakeLink(initial: LinkState) {
 }
 
 describe('startSync', () => {
-  beforeEach(() => vi.useFakeTimers());
-  afterEach(() => vi.useRealTimers());
+  beforeEach(() => {
+    // Timers and the clock, not `performance`: measures are read from the real one.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    // What the browser provides: a frame about every 16 ms (patches are measured to their paint).
+    vi.stubGlobal('requestAnimationFrame', (cb: (t: number) => void) =>
+      setTimeout(() => cb(performance.now()), 16),
+    );
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+    performance.clearMeasures();
+  });
 
   it('loads on open, then applies patches in batches, one store update per batch', async () => {
     const store = createSmtStore();
@@ -121,6 +133,10 @@ describe('startSync', () => {
     vi.advanceTimersByTime(100);
     expect(updates).toBe(1);
     expect(store.getState().remotes.get('a')?.cpuPct).toBe(5);
+    // One measure per batch, once its frame is painted.
+    expect(performance.getEntriesByName(perfMeasures.fleetPatch)).toHaveLength(0);
+    vi.advanceTimersByTime(20);
+    expect(performance.getEntriesByName(perfMeasures.fleetPatch)).toHaveLength(1);
     off();
     stop();
   });

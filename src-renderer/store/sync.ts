@@ -1,5 +1,7 @@
 import type { FleetPatch, IpcResult, PushProgressEvent, SmtApi } from '../../src-shared/ipc';
 import type { LinkSource } from '../api/link';
+import { perfMeasures } from '../../src-shared/perf-measures';
+import { measureToPaint } from '../perf';
 import type { SmtStore } from './index';
 
 /** Patches held while the first snapshot loads; older ones are part of that snapshot anyway. */
@@ -32,13 +34,18 @@ export function startSync(
   const flush = () => {
     flushTimer = null;
     // Until the first snapshot arrives there is nothing to patch: hold the latest patches for it.
-    if (s().fleetAt === null) {
+    const since = s().fleetAt;
+    if (since === null) {
       queued = queued.slice(-MAX_HELD_PATCHES);
       return;
     }
     const batch = queued;
     queued = [];
     s().applyPatches(batch);
+    // From the oldest patch applied (not one the snapshot already held): its `at` is the core's clock,
+    // on the same machine as this page.
+    const oldest = batch.find((p) => p.at >= since);
+    if (oldest) measureToPaint(perfMeasures.fleetPatch, oldest.at - performance.timeOrigin);
   };
 
   const value = <T>(result: IpcResult<T>, what: string): T | null => {

@@ -123,6 +123,11 @@ describe('backoffDelay', () => {
     expect(backoffDelay(jittered, 4, 1)).toBe(1250);
     expect(backoffDelay(jittered, 4, 0.5)).toBe(1000);
   });
+  it('retries about once a second through a failover, then backs off to 3 s', () => {
+    const plain = { ...jittered, jitterRatio: 0 };
+    const delays = Array.from({ length: 13 }, (_, i) => backoffDelay(plain, i + 1, 0.5));
+    expect(delays).toEqual([100, 250, 500, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 2000, 3000, 3000]);
+  });
   it('clamps a jitter outside 0..1', () => {
     expect(backoffDelay(jittered, 1, 7)).toBe(backoffDelay(jittered, 1, 1));
   });

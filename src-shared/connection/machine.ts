@@ -49,7 +49,10 @@ export interface MachineConfig {
 
 export const defaultMachineConfig = (brokerCount: number): MachineConfig => ({
   brokerCount,
-  backoffMs: [100, 250, 500, 1000, 2000, 3000],
+  // About once a second for the first ten seconds: a slave's promotion takes ~3 s, and a fleet that had
+  // already backed off to 3 s found the new master up to 3.75 s late (docs/performance.md). A refused
+  // connect costs the broker host nothing; past that, 3 s.
+  backoffMs: [100, 250, 500, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 2000, 3000],
   jitterRatio: 0.25,
   authRetryMs: 30_000,
   maxAttempts: Infinity,

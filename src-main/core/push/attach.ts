@@ -21,8 +21,8 @@ export interface AttachedPush {
 export const DEFAULT_WITHDRAW_TIMEOUT_MS = 1_000;
 
 /**
- * Opens the profile's database and hooks a push engine to the core: results move deliveries on (stored
- * before the core acknowledges the result, as the listener is synchronous), and every time the core's
+ * Opens the profile's database and hooks a push engine to the core: results move deliveries on (each
+ * burst stored in one transaction before the core acknowledges it, as the listener is synchronous), and every time the core's
  * session opens (first connect, reconnect, failover) what is still queued is sent again. An engine
  * attached on an existing database picks up where the last console stopped once the core connects.
  * The core is first seeded with the fleet the database remembers (rememberFleet), so a push can address a
@@ -59,7 +59,7 @@ export function attachPushEngine(
       remotes: () => core.fleet.selectable(),
     },
   });
-  const offResult = core.onResult((r) => engine.takeResult(r));
+  const offResult = core.onResults((rs) => engine.takeResults(rs));
   const offConn = core.subscribe('connectionChanged', (s) => {
     if (s.state.kind === 'connected') engine.resendQueued();
   });

@@ -319,6 +319,73 @@ describe('PushEngine', () => {
     expect(engine.progress(push.id).summary.counts.sent).toBe(1000);
   }, 30_000);
 
+  it('stores a burst of receipts, and a burst of results, each in one transaction', async () => {
+    const { engine, port, store } = setup(200, newFile(), { concurrency: 500 });
+    const batches = vi.spyOn(store, 'batch');
+    const { push } = engine.push({
+      object: zone,
+      payload,
+      selector: { kind: 'filter', status: 'any' },
+      author: 'a',
+    });
+    await engine.idle();
+    // The fake broker receipts them all in one turn of the event loop: one commit for the 200.
+    expect(batches).toHaveBeenCalledTimes(1);
+    expect(engine.progress(push.id).summary.counts.sent).toBe(200);
+    engine.takeResults(port.sent.map((s) => result(s.remoteId, s.smtId, 'applied')));
+    expect(batches).toHaveBeenCalledTimes(2);
+    expect(engine.progress(push.id)).toMatchObject({ state: 'done', summary: { counts: { applied: 200 } } });
+  });
+
+  it('stores the rest of a burst when one of its transitions fails, and logs that one', async () => {
+    const log = vi.fn();
+    const { engine, port, store } = setup(3, newFile(), { log });
+    const { push } = engine.push({
+      object: zone,
+      payload,
+      selector: { kind: 'filter', status: 'any' },
+      author: 'a',
+    });
+    await engine.idle();
+    const apply = store.apply.bind(store);
+    vi.spyOn(store, 'apply').mockImplementation((pushId, remoteId, event) => {
+      if (remoteId === 'r-0002') throw new Error('disk I/O error');
+      return apply(pushId, remoteId, event);
+    });
+    engine.takeResults(port.sent.map((s) => result(s.remoteId, s.smtId, 'applied')));
+    const states = engine.deliveries(push.id);
+    expect([...states].map(([rid, d]) => [rid, d.kind])).toEqual([
+      ['r-0001', 'applied'],
+      ['r-0002', 'sent'],
+      ['r-0003', 'applied'],
+    ]);
+    expect(log).toHaveBeenCalledWith(
+      expect.objectContaining({
+        level: 'error',
+        msg: 'result for r-0002 not stored',
+        error: 'Error: disk I/O error',
+      }),
+    );
+  });
+
+  it('sends the next canary stage that a burst of results starts only once the burst is committed', async () => {
+    const { engine, port, db } = setup(4);
+    engine.push({
+      object: zone,
+      payload,
+      selector: { kind: 'filter', status: 'any' },
+      canary: 2,
+      author: 'a',
+    });
+    await engine.idle();
+    const inTransaction: boolean[] = [];
+    port.onSend = () => inTransaction.push(db.inTransaction);
+    engine.takeResults(port.sent.map((s) => result(s.remoteId, s.smtId, 'applied')));
+    await engine.idle();
+    expect(port.sent.map((s) => s.remoteId)).toEqual(['r-0001', 'r-0002', 'r-0003', 'r-0004']);
+    expect(inTransaction).toEqual([false, false]);
+  });
+
   it('cancels what no remote has, lets remotes that had it win, and retries with new ids', async () => {
     const { engine, port } = setup(3);
     const { push } = engine.push({
@@ -420,7 +487,7 @@ describe('PushEngine on a database it cannot write', () => {
     expect(engine.progress(push.id)).toMatchObject({ state: 'done', summary: { counts: { applied: 1 } } });
   });
 
-  it('finishes the push on the result offered again when only the push state could not be written', async () => {
+  it('finishes the push on the result offered again when the push state could not be written', async () => {
     const { engine, port, store } = setup(1);
     const { push } = engine.push({
       object: zone,
@@ -434,7 +501,8 @@ describe('PushEngine on a database it cannot write', () => {
       throw new StoreUnwritableError('console.db', 'SQLITE_FULL', 'its disk is full: free space on it', null);
     });
     expect(() => engine.takeResult(result('r-0001', s.smtId, 'applied'))).toThrow(StoreUnwritableError);
-    expect(engine.progress(push.id)).toMatchObject({ state: 'open', summary: { counts: { applied: 1 } } });
+    // The result and the push state are one transaction: neither was stored.
+    expect(engine.progress(push.id)).toMatchObject({ state: 'open', summary: { counts: { applied: 0 } } });
     engine.takeResult(result('r-0001', s.smtId, 'applied'));
     expect(engine.progress(push.id).state).toBe('done');
   });

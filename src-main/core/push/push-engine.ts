@@ -14,6 +14,7 @@ import { PushRequest, type PreviewRequest } from '../../../src-shared/push/reque
 import { summarize, type PushSummary } from '../../../src-shared/push/summary';
 import { silentLog, type LogSink } from '../../../src-node/log';
 import { VersionTakenError, type PushRecord, type PushStore } from '../store/push-store';
+import { StoreUnwritableError } from '../store/unwritable';
 
 export { PushRequest, PreviewRequest } from '../../../src-shared/push/request';
 
@@ -161,6 +162,13 @@ export class PushEngine {
   private idleWaiters: (() => void)[] = [];
   private closed = false;
   private readonly foreignSenders = new Set<string>();
+  /** Inside `batch`: transitions share one transaction, advancing and sending wait for its commit. */
+  private batching = false;
+  /** Pushes a batch moved, advanced once each at its end. */
+  private readonly touched = new Set<string>();
+  /** Receipts of this turn of the event loop, stored together (see `receipted`). */
+  private receipts: { pushId: string; remoteId: string; smtId: string; at: number }[] = [];
+  private receiptsStored: Promise<void> | undefined;
 
   constructor(opts: PushEngineOptions) {
     this.store = opts.store;
@@ -291,30 +299,49 @@ export class PushEngine {
     return { retried: again.length };
   }
 
-  /** A result from a remote (the core's onResult); answers for other pushes' messages are ignored. */
+  /** A result from a remote; answers for other pushes' messages are ignored. */
   takeResult(env: Envelope<'result'>): void {
-    const found = this.store.findBySmtId(env.body.ref);
-    if (!found) return;
-    if (found.remoteId !== env.from) {
-      // `from` is the broker-stamped sender (the inbound guard saw to it): one remote cannot settle
-      // another's delivery. Logged once per sender; a compromised remote would repeat it.
-      if (!this.foreignSenders.has(env.from)) {
-        this.foreignSenders.add(env.from);
-        this.log({
-          level: 'warn',
-          msg: `result from ${env.from} about the delivery to ${found.remoteId} refused; further ones are ignored quietly`,
-          remote: env.from,
-          ref: env.body.ref,
-        });
-      }
-      return;
-    }
-    const ev = resultEvent(env.body, this.now());
-    if (!ev.ok) {
-      this.log({ level: 'warn', msg: `result from ${env.from} not taken`, error: ev.error });
-      return;
-    }
-    this.step(found.pushId, found.remoteId, ev.event);
+    this.takeResults([env]);
+  }
+
+  /**
+   * Results from remotes (the core's onResults: those that arrived together), stored in one transaction
+   * before this returns, so the core acknowledges them only once they are on disk. A disk that cannot
+   * take them throws (StoreUnwritableError, retryable): the core keeps them and offers them again.
+   */
+  takeResults(envs: readonly Envelope<'result'>[]): void {
+    const at = this.now();
+    this.batch(
+      envs.flatMap((env) => {
+        const found = this.store.findBySmtId(env.body.ref);
+        if (!found) return [];
+        if (found.remoteId !== env.from) {
+          this.foreignResult(env, found.remoteId);
+          return [];
+        }
+        const ev = resultEvent(env.body, at);
+        if (!ev.ok) {
+          this.log({ level: 'warn', msg: `result from ${env.from} not taken`, error: ev.error });
+          return [];
+        }
+        return [{ pushId: found.pushId, remoteId: found.remoteId, event: ev.event }];
+      }),
+    );
+  }
+
+  /**
+   * `from` is the broker-stamped sender (the inbound guard saw to it): one remote cannot settle another's
+   * delivery. Logged once per sender; a compromised remote would repeat it.
+   */
+  private foreignResult(env: Envelope<'result'>, owner: string): void {
+    if (this.foreignSenders.has(env.from)) return;
+    this.foreignSenders.add(env.from);
+    this.log({
+      level: 'warn',
+      msg: `result from ${env.from} about the delivery to ${owner} refused; further ones are ignored quietly`,
+      remote: env.from,
+      ref: env.body.ref,
+    });
   }
 
   /**
@@ -392,10 +419,87 @@ export class PushEngine {
     const moved = this.store.apply(pushId, remoteId, event);
     // A push whose last advance the database refused is advanced on the event offered again.
     if (!moved && !this.unadvanced.has(pushId)) return;
+    if (this.batching) {
+      this.touched.add(pushId);
+      return;
+    }
     this.unadvanced.add(pushId);
     this.advance(pushId);
     this.unadvanced.delete(pushId);
     this.changed(pushId);
+  }
+
+  /**
+   * Applies many transitions in one transaction (one commit, one sync of the WAL, where one each made the
+   * sync the cost of a large push), then advances each push they touched once. A transition that fails
+   * is logged and rolled back alone (its savepoint), the others still commit; a disk that cannot be
+   * written refuses the whole batch (StoreUnwritableError, thrown). What advancing enqueues is sent only
+   * after the commit: the outbox holds a delivery before it goes out.
+   */
+  private batch(steps: readonly { pushId: string; remoteId: string; event: DeliveryEvent }[]): void {
+    if (steps.length === 0) return;
+    this.batching = true;
+    let touched: string[] = [];
+    try {
+      this.store.batch(() => {
+        for (const { pushId, remoteId, event } of steps) {
+          try {
+            this.step(pushId, remoteId, event);
+          } catch (e) {
+            // A disk that cannot be written fails every step alike: the whole batch is refused.
+            if (e instanceof StoreUnwritableError) throw e;
+            this.log({
+              level: 'error',
+              msg: `${event.type} for ${remoteId} not stored`,
+              pushId,
+              error: String(e),
+            });
+          }
+        }
+        for (const pushId of this.touched) this.advance(pushId);
+      });
+    } finally {
+      this.batching = false;
+      touched = [...this.touched];
+      this.touched.clear();
+    }
+    for (const pushId of touched) {
+      this.unadvanced.delete(pushId);
+      this.changed(pushId);
+    }
+    this.pump();
+  }
+
+  /**
+   * Stores a broker receipt together with the others that arrive in the same turn of the event loop;
+   * resolves once it is stored (or its batch failed, which is logged: the delivery stays queued and is
+   * sent again under its smt-id).
+   */
+  private receipted(pushId: string, remoteId: string, smtId: string): Promise<void> {
+    this.receipts.push({ pushId, remoteId, smtId, at: this.now() });
+    this.receiptsStored ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        const receipts = this.receipts;
+        this.receipts = [];
+        this.receiptsStored = undefined;
+        try {
+          if (!this.closed) {
+            this.batch(
+              receipts.map((r) => ({
+                pushId: r.pushId,
+                remoteId: r.remoteId,
+                event: { type: 'sendReceipted' as const, smtId: r.smtId, at: r.at },
+              })),
+            );
+          }
+        } catch (e) {
+          this.log({ level: 'error', msg: `${receipts.length} send receipts not stored`, error: String(e) });
+        } finally {
+          resolve();
+        }
+      }),
+    );
+    return this.receiptsStored;
   }
 
   /** Asks the planner what to do now and does it: start the next stage, record a halt, or finish. */
@@ -451,7 +555,7 @@ export class PushEngine {
     const id = smtId ?? this.store.delivery(pushId, remoteId)?.smtId;
     if (!id || this.inFlight.has(id)) return;
     this.pending.set(id, { pushId, remoteId });
-    this.pump();
+    if (!this.batching) this.pump();
   }
 
   private pump(): void {
@@ -500,14 +604,7 @@ export class PushEngine {
     }
     this.attempted.delete(smtId);
     if (this.closed) return;
-    try {
-      this.step(pushId, remoteId, { type: 'sendReceipted', smtId, at: this.now() });
-    } catch (e) {
-      // A receipt the database cannot record (its disk is full) leaves the delivery queued: the
-      // remote's result moves it on (a result may overtake the receipt), and a reconnect resends it
-      // under the same smt-id, which the remote answers from its ledger.
-      this.log({ level: 'error', msg: `receipt for ${remoteId} not recorded`, smtId, error: String(e) });
-    }
+    await this.receipted(pushId, remoteId, smtId);
   }
 
   /**

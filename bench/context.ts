@@ -1,0 +1,29 @@
+import type { LabFixture } from '../tests/helpers/lab-fixture';
+
+/** What every scenario gets from the runner. */
+export interface BenchContext {
+  quick: boolean;
+  /** One private lab (two brokers on free ports in a temp dir) for the whole run. */
+  lab: LabFixture;
+  /** A temp dir of the run: databases, state dirs, configs. */
+  workDir: string;
+  /** Progress, on stderr. */
+  say(line: string): void;
+  /** Node options for every process a scenario starts (`--cpu-prof` when the run is profiled). */
+  nodeArgs: string[];
+}
+
+/** Runs `fn` with a deadline: a scenario that hangs fails with what it was waiting for. */
+export async function within<T>(what: string, ms: number, fn: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      fn,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
