@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { machineFacts } from './machine';
-import { readResults, writeResults, type BenchResults } from './results';
+import { missingScenarios, readResults, writeResults, type BenchResults } from './results';
 import { figure, latencyRow } from './rows';
 import { resultsTable } from './table';
 
@@ -73,5 +73,9 @@ describe('bench results', () => {
     );
     expect(text).toMatch(/renderer: filter keystroke to paint .* MISSED/);
     expect(text).toMatch(/stats ingest: console core CPU\s+1000\s+12\.3 % of a core\s+3\.00 % of a core/);
+  });
+
+  it('names the scenarios a result has no figures from (the smoke check in npm test)', () => {
+    expect(missingScenarios(sample())).toEqual(['footprint', 'catch-up', 'failover']);
   });
 });

@@ -78,3 +78,12 @@ export async function readResults(file: string): Promise<BenchResults> {
   if (!parsed.success) throw new Error(`${file}: not a bench result: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
+
+/** What the name of some row or figure of each scenario starts with. */
+const scenarioPrefixes = ['footprint', 'push', 'catch-up', 'failover', 'stats ingest', 'renderer'];
+
+/** The scenarios a full or quick run should have figures from and that `results` has none from. */
+export function missingScenarios(results: BenchResults): string[] {
+  const names = [...results.rows, ...results.figures].map((r) => r.scenario);
+  return scenarioPrefixes.filter((p) => !names.some((n) => n.startsWith(p)));
+}
