@@ -27,3 +27,21 @@ export async function within<T>(what: string, ms: number, fn: Promise<T>): Promi
     clearTimeout(timer);
   }
 }
+
+/**
+ * Runs both, alternating which goes first by round, so neither always follows the other's tail and load
+ * from elsewhere on a shared machine falls on both alike.
+ */
+export async function alternating(
+  round: number,
+  a: () => Promise<void>,
+  b: () => Promise<void>,
+): Promise<void> {
+  if (round % 2 === 0) {
+    await a();
+    await b();
+  } else {
+    await b();
+    await a();
+  }
+}

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import { startPushConsole } from '../../tests/helpers/push-console';
-import { within, type BenchContext } from '../context';
+import { alternating, within, type BenchContext } from '../context';
 import { planGroups, startBareConsole, startBareRemotes, startSimulate, stopAll } from '../fleet';
 import type { LatencyRow } from '../results';
 import { latencyRow } from '../rows';
@@ -86,15 +86,7 @@ export async function catchUp(ctx: BenchContext, opts: CatchUpOptions): Promise<
         await stopAll([p]);
       }
     };
-    for (let r = 0; r < opts.rounds; r++) {
-      if (r % 2 === 0) {
-        await runSmt();
-        await runBare();
-      } else {
-        await runBare();
-        await runSmt();
-      }
-    }
+    for (let r = 0; r < opts.rounds; r++) await alternating(r, runSmt, runBare);
     ctx.say(
       `catch-up: p99 ${Math.round(distribution(smt).p99)} ms vs bare ${Math.round(distribution(base).p99)} ms`,
     );

@@ -7,8 +7,7 @@
 import { join } from 'node:path';
 import type { NodeProcess } from '../../e2e/support/processes';
 import { startPushConsole } from '../../tests/helpers/push-console';
-import type { BenchContext } from '../context';
-import { within } from '../context';
+import { alternating, within, type BenchContext } from '../context';
 import { planGroups, startBareConsole, startBareRemotes, startSimulate, stopAll } from '../fleet';
 import type { LatencyRow } from '../results';
 import { configMessageBytes, knowsAll, timedPush } from '../smt-console';
@@ -65,14 +64,7 @@ export async function pushFanout(ctx: BenchContext, opts: PushFanoutOptions): Pr
           );
           if (r >= opts.warmup) base.push(performance.now() - t0);
         };
-        // Alternate which goes first, so neither always follows the other's tail.
-        if (r % 2 === 0) {
-          await runSmt();
-          await runBare();
-        } else {
-          await runBare();
-          await runSmt();
-        }
+        await alternating(r, runSmt, runBare);
       }
       const target = pushTargets[ids.length as keyof typeof pushTargets];
       rows.push(
