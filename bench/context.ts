@@ -13,14 +13,23 @@ export interface BenchContext {
   nodeArgs: string[];
 }
 
-/** Runs `fn` with a deadline: a scenario that hangs fails with what it was waiting for. */
-export async function within<T>(what: string, ms: number, fn: Promise<T>): Promise<T> {
+/**
+ * Runs `fn` with a deadline: a scenario that hangs fails with what it was waiting for (`what` as of the
+ * timeout, when it is a function: how far it got).
+ */
+export async function within<T>(what: string | (() => string), ms: number, fn: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
       fn,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+        timer = setTimeout(
+          () =>
+            reject(
+              new Error(`timed out after ${ms} ms waiting for ${typeof what === 'string' ? what : what()}`),
+            ),
+          ms,
+        );
       }),
     ]);
   } finally {

@@ -69,7 +69,11 @@ export async function timedPush(
   try {
     const start = performance.now();
     pushId = pc.engine.push(zonePushTo(ids, version)).push.id;
-    await within(`${ids.length} applied results of push ${pushId} (${applied.size} so far)`, timeoutMs, all);
+    await within(
+      () => `${ids.length} applied results of push ${pushId} (${applied.size} so far)`,
+      timeoutMs,
+      all,
+    );
     const counts = pc.engine.progress(pushId).summary.counts;
     if (counts.applied !== ids.length) {
       throw new Error(`push ${pushId}: ${counts.applied} applied in the store, ${ids.length} expected`);

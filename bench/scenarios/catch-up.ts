@@ -44,7 +44,8 @@ export async function catchUp(ctx: BenchContext, opts: CatchUpOptions): Promise<
       // Every push is in the remote's queue (receipted) before it comes back.
       await pc.engine.idle();
       let helloAt = 0;
-      let applied = 0;
+      // A result answered from the ledger (a redelivery) says 'applied' again: count pushes, not results.
+      const applied = new Set<string>();
       let done: () => void = () => undefined;
       const all = new Promise<void>((resolve) => (done = resolve));
       const offHello = pc.core.onFleetMessage((env) => {
@@ -52,12 +53,17 @@ export async function catchUp(ctx: BenchContext, opts: CatchUpOptions): Promise<
       });
       const offResults = pc.core.onResults((results) => {
         for (const r of results)
-          if (r.body.state === 'applied' && pushIds.has(r.body.pushId ?? '')) applied++;
-        if (applied === opts.pushes) done();
+          if (r.body.state === 'applied' && pushIds.has(r.body.pushId ?? ''))
+            applied.add(r.body.pushId ?? '');
+        if (applied.size === opts.pushes) done();
       });
       const p = await startSimulate(ctx, group, { stateDir });
       try {
-        await within(`${opts.pushes} waiting pushes applied by ${rid} (${applied} so far)`, timeoutMs, all);
+        await within(
+          () => `${opts.pushes} waiting pushes applied by ${rid} (${applied.size} so far)`,
+          timeoutMs,
+          all,
+        );
         const end = Date.now();
         // The hello travels on another queue and may be taken after the last result.
         await waitFor(`the hello of ${rid}`, () => helloAt > 0, timeoutMs);
