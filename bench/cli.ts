@@ -12,7 +12,7 @@ import { startLab } from '../tests/helpers/lab-fixture';
 import type { BenchContext } from './context';
 import { stopOwned } from './fleet';
 import { machineFacts } from './machine';
-import { writeResults, type Figure, type LatencyRow } from './results';
+import { writeResults, type Failure, type Figure, type LatencyRow } from './results';
 import { catchUp } from './scenarios/catch-up';
 import { failover } from './scenarios/failover';
 import { footprint } from './scenarios/footprint';
@@ -67,6 +67,7 @@ function parseCli(): z.infer<typeof Args> {
 interface Collected {
   rows: LatencyRow[];
   figures: Figure[];
+  failures: Failure[];
 }
 
 type Scenario = (ctx: BenchContext, out: Collected) => Promise<void>;
@@ -78,7 +79,8 @@ const scenarios: Record<ScenarioName, Scenario> = {
   },
   push: async (ctx, out) => {
     const steps = ctx.quick ? [[100]] : [[100], [200, 200], [250, 250]];
-    out.rows.push(...(await pushFanout(ctx, { steps, rounds: ctx.quick ? 20 : 100, warmup: 3 })));
+    // Rows go in as each size finishes: a size that fails keeps the smaller ones.
+    await pushFanout(ctx, { steps, rounds: ctx.quick ? 20 : 100, warmup: 3 }, out.rows);
   },
   'catch-up': async (ctx, out) => {
     out.rows.push(await catchUp(ctx, { pushes: 100, rounds: ctx.quick ? 2 : 20 }));
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
   say(`starting a private lab in ${workDir}`);
   const lab = await startLab({ heapMb: 1024 });
   undo.push(() => lab.stop());
-  const out: Collected = { rows: [], figures: [] };
+  const out: Collected = { rows: [], figures: [], failures: [] };
   try {
     // Each process the scenarios start writes its own profile there when it exits.
     const nodeArgs = args.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args.cpuProf)}`] : [];
@@ -129,7 +131,14 @@ async function main(): Promise<void> {
     for (const name of scenarioNames) {
       if (!args.only.includes(name)) continue;
       say(`${name}…`);
-      await scenarios[name](ctx, out);
+      try {
+        await scenarios[name](ctx, out);
+      } catch (e) {
+        // The next scenarios still run; the run exits non-zero with what failed in the table.
+        const error = e instanceof Error ? e.message : String(e);
+        say(`${name} failed: ${error}`);
+        out.failures.push({ scenario: name, error });
+      }
     }
   } finally {
     await cleanup();
@@ -138,6 +147,7 @@ async function main(): Promise<void> {
   await writeResults(args.json, results);
   process.stdout.write(`${resultsTable(results)}\n`);
   say(`wrote ${args.json}`);
+  if (out.failures.length > 0) process.exitCode = 1;
 }
 
 main().catch((e: unknown) => {

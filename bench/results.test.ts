@@ -37,6 +37,7 @@ const sample = (): BenchResults => ({
   figures: [
     figure('stats ingest', 1000, 'console core CPU', 12.345, '% of a core', { baseline: 3, targetMax: 15 }),
   ],
+  failures: [],
 });
 
 describe('bench results', () => {
@@ -73,6 +74,11 @@ describe('bench results', () => {
     );
     expect(text).toMatch(/renderer: filter keystroke to paint .* MISSED/);
     expect(text).toMatch(/stats ingest: console core CPU\s+1000\s+12\.3 % of a core\s+3\.00 % of a core/);
+  });
+
+  it('prints a scenario that failed under the table', () => {
+    const text = resultsTable({ ...sample(), failures: [{ scenario: 'failover', error: 'timed out' }] });
+    expect(text).toMatch(/\nFAILED failover: timed out\n/);
   });
 
   it('names the scenarios a result has no figures from (the smoke check in npm test)', () => {

@@ -58,11 +58,16 @@ export const Machine = z.strictObject({
 });
 export type Machine = z.infer<typeof Machine>;
 
+/** A scenario that did not finish: what it measured before is kept, the run exits non-zero. */
+export const Failure = z.strictObject({ scenario: z.string().min(1), error: z.string().min(1) });
+export type Failure = z.infer<typeof Failure>;
+
 export const BenchResults = z.strictObject({
   machine: Machine,
   mode: z.enum(['quick', 'full']),
-  rows: z.array(LatencyRow).min(1),
+  rows: z.array(LatencyRow),
   figures: z.array(Figure),
+  failures: z.array(Failure),
 });
 export type BenchResults = z.infer<typeof BenchResults>;
 

@@ -67,8 +67,9 @@ export function resultsTable(r: BenchResults): string {
     `${m.cpus} × ${m.cpu_model}, ${m.mem_gib} GiB, Node ${m.node}, load ${m.loadavg_start.join(' ')} → ` +
     `${m.loadavg_end.join(' ')}, ${r.mode} run of ${Math.round(m.duration_s)} s`;
   const figureHead = ['figure', 'remotes', '', '', '', 'value', '', 'bare', 'ratio', 'target', ''];
+  const failed = r.failures.map((f) => `FAILED ${f.scenario}: ${f.error}\n`).join('');
   return `${render([
     { head, body },
     { head: figureHead, body: figures },
-  ])}\n${about}`;
+  ])}\n${failed}${about}`;
 }

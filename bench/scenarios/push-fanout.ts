@@ -24,7 +24,12 @@ export interface PushFanoutOptions {
 
 export const pushTargets = { 500: { p99: 1000, ratio: 1.25 }, 1000: { p99: 2000, ratio: null } } as const;
 
-export async function pushFanout(ctx: BenchContext, opts: PushFanoutOptions): Promise<LatencyRow[]> {
+/** Appends a row to `rows` as each fleet size is done, and returns them. */
+export async function pushFanout(
+  ctx: BenchContext,
+  opts: PushFanoutOptions,
+  rows: LatencyRow[] = [],
+): Promise<LatencyRow[]> {
   const sizes = opts.steps.flat();
   const groups = planGroups(sizes);
   const procs: NodeProcess[] = [];
@@ -32,7 +37,6 @@ export async function pushFanout(ctx: BenchContext, opts: PushFanoutOptions): Pr
   const pc = await startPushConsole(ctx.lab.opts, join(ctx.workDir, 'push.db'));
   const bare = await startBareConsole(ctx);
   const bytes = await configMessageBytes(ctx.lab);
-  const rows: LatencyRow[] = [];
   let version = 0;
   try {
     let started = 0;
