@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Body, Envelope } from '../../src-shared/protocol';
 import { NotInstalledError, type ApplyOutcome, type DhcpTarget, type DnsTarget } from '../targets/types';
 import type { Ledger, LedgerEntry } from './ledger';
@@ -56,15 +57,15 @@ export class ApplierClosedError extends Error {
 /**
  * The config channel's exactly-once effect (design.md §5): a message already in the ledger is answered
  * from it; an older version than the applied one is superseded; otherwise 'delivered', apply through the
- * target, record the outcome durably, then 'applied' or 'failed'. The caller acks once this resolves.
+ * target, record the outcome durably, then 'applied' or 'failed' (`handle` says when the caller acks).
  * A full or read-only disk (the target's files or the ledger) is not the config's fault: the message is
  * held and both steps are tried again until the disk can be written, so it is applied once space is
  * freed, with no retry of the push, and the messages behind it wait their turn.
  */
 export class ConfigApplier {
   private readonly now: () => number;
-  private closed = false;
-  private wake: (() => void) | undefined;
+  /** Aborted by close: ends a wait for the disk. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly opts: ConfigApplierOptions) {
     this.now = opts.now ?? Date.now;
@@ -72,8 +73,7 @@ export class ConfigApplier {
 
   /** Ends a wait for the disk (the agent is stopping): that message rejects with ApplierClosedError. */
   close(): void {
-    this.closed = true;
-    this.wake?.();
+    this.closing.abort();
   }
 
   /**
@@ -147,7 +147,9 @@ export class ConfigApplier {
     let wait = first;
     let trouble: StorageError | undefined;
     for (;;) {
-      if (this.closed) throw new ApplierClosedError('the agent stopped while the disk could not be written');
+      if (this.closing.signal.aborted) {
+        throw new ApplierClosedError('the agent stopped while the disk could not be written');
+      }
       try {
         const done = await step();
         if (trouble) this.opts.onStorage?.(undefined);
@@ -158,14 +160,8 @@ export class ConfigApplier {
         if (!trouble) this.opts.onStorage?.(now);
         trouble = now;
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
+      // Aborted by close: the check above then gives the message up.
+      await delay(wait, undefined, { signal: this.closing.signal }).catch(() => undefined);
       wait = Math.min(max, wait * 2);
     }
   }

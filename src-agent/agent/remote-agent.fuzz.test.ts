@@ -238,7 +238,7 @@ describe('agent under generated frames', () => {
     const padded = (pad: string) => ({ ...command, pad });
     const stamp = { JMSXUserID: 'CN=lab-console, OU=consoles, O=SMT Lab' };
     const cases: [RemoteQueueKind, string, string | null][] = [
-      // Read, then refused by the signature check as any unsigned config is.
+      // Read, then refused by the signature check like every unsigned config.
       ['config', sized(zone, MAX_CONFIG_FRAME_BYTES, true), null],
       ['config', sized(zone, MAX_CONFIG_FRAME_BYTES + 1, true), 'oversized'],
       // Read, and refused for the unknown field it carries.

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { ConnState } from '../../src-shared/connection/machine';
 import type { EventName, EventPayload } from '../../src-shared/ipc/contract';
 import type { ConnectionStatus, RejectCounters } from '../../src-shared/ipc/views';
@@ -121,8 +122,8 @@ export class ConsoleCore {
   /** Result messages of this turn of the event loop: handed to the listeners together, then acked. */
   private resultBatch: { env: Envelope<'result'> | undefined; m: InboundMessage }[] = [];
   private readonly fleetListeners = new Set<FleetListener>();
-  /** Ends the waits of results kept for another try (at stop: they stay unacknowledged). */
-  private readonly pauses = new Set<() => void>();
+  /** Aborted at stop: ends the waits of results kept for another try (they stay unacknowledged). */
+  private stopping = new AbortController();
 
   static async fromProfileFile(
     file: string,
@@ -227,7 +228,8 @@ export class ConsoleCore {
 
   async stop(): Promise<void> {
     clearInterval(this.sweepTimer);
-    for (const end of this.pauses) end();
+    this.stopping.abort();
+    this.stopping = new AbortController();
     this.queries.close('the console core stopped');
     this.relearn.setReady(false);
     this.patcher.stop();
@@ -269,14 +271,10 @@ export class ConsoleCore {
   /** One result at a time, for listeners that do not store a burst together (onResults). */
   onResult(listener: (result: Envelope<'result'>) => void): () => void {
     return this.onResults((results) => {
-      let later: Error | undefined;
+      let later: unknown;
       for (const r of results) {
-        try {
-          listener(r);
-        } catch (e) {
-          if (isRetryable(e)) later ??= e as Error;
-          else this.log({ level: 'error', msg: 'result listener failed', error: String(e) });
-        }
+        const retryable = this.runListener(() => listener(r));
+        later ??= retryable;
       }
       // The batch is offered again (flushResults); the results this listener took must be repeats to it.
       if (later) throw later;
@@ -534,29 +532,31 @@ export class ConsoleCore {
   private runResultListeners(results: readonly Envelope<'result'>[]): unknown {
     let later: unknown;
     for (const l of this.resultListeners) {
-      try {
-        l(results);
-      } catch (e) {
-        if (isRetryable(e)) later ??= e;
-        else this.log({ level: 'error', msg: 'result listener failed', error: String(e) });
-      }
+      const retryable = this.runListener(() => l(results));
+      later ??= retryable;
     }
     return later;
   }
 
+  /** Runs one result listener: returns its error when retryable, logs any other. */
+  private runListener(call: () => void): unknown {
+    try {
+      call();
+    } catch (e) {
+      if (isRetryable(e)) return e;
+      this.log({ level: 'error', msg: 'result listener failed', error: String(e) });
+    }
+    return undefined;
+  }
+
   /** Resolves true after `ms`, or false at once when the core stops. */
-  private pause(ms: number): Promise<boolean> {
-    if (!this.conn) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const end = (running: boolean) => {
-        clearTimeout(timer);
-        this.pauses.delete(stop);
-        resolve(running);
-      };
-      const stop = () => end(false);
-      const timer = setTimeout(() => end(this.conn !== undefined), ms);
-      this.pauses.add(stop);
-    });
+  private async pause(ms: number): Promise<boolean> {
+    if (!this.conn) return false;
+    const { signal } = this.stopping;
+    return delay(ms, undefined, { signal }).then(
+      () => this.conn !== undefined,
+      () => false,
+    );
   }
 
   private async ackQuietly(m: InboundMessage): Promise<void> {
