@@ -165,7 +165,7 @@ describe('ConsoleCore', () => {
     );
   });
 
-  it('sends a config persistent and receipted, as the channel policy says', async () => {
+  it('sends a config persistent and receipted (in a transaction, by its commit), as the channel policy says', async () => {
     const { srv, core } = await started();
     const env = await core.sendConfig('r-0001', {
       pushId: crypto.randomUUID(),
@@ -181,7 +181,9 @@ describe('ConsoleCore', () => {
       'smt-id': env.id,
       'content-length': String(sent?.body.length),
     });
-    expect(sent?.headers.receipt).toBeDefined();
+    const commit = srv.framesOf('COMMIT')[0];
+    expect(commit?.headers.transaction).toBe(sent?.headers.transaction);
+    expect(commit?.headers.receipt).toBeDefined();
     expect(env.body.signature).toMatchObject({ alg: 'ES256', signer: 'ab'.repeat(32) });
     expect(JSON.parse(String(sent?.body))).toEqual(env);
     await expect(core.sendConfig('R 1', env.body)).rejects.toThrow(/remote id/);

@@ -329,6 +329,7 @@ export class ConsoleCore {
     const env = { ...unsigned, body: signConfig(signer, rid, unsigned.id, unsigned.body) };
     await publish(conn, destinations.remoteQueue(rid, 'config'), env, {
       receipt: true,
+      grouped: true,
       ...(opts.expiresAt === undefined ? {} : { expiresAt: opts.expiresAt }),
     });
     return env;

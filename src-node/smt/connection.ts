@@ -20,6 +20,7 @@ import {
   classifyOpenError,
 } from './errors';
 import { STOMP_PARSER_LIMITS, hardenStompitParser } from './frame-parser';
+import { WholeFrameWriter } from './frame-writer';
 
 hardenStompitParser();
 
@@ -154,6 +155,24 @@ export interface SmtSubscription {
 export interface SendOptions {
   /** Resolve only when the broker confirms (for persistent messages: stored). */
   receipt?: boolean;
+  /**
+   * With `receipt`: the sends of one turn of the event loop with this flag go in one STOMP transaction
+   * (up to MAX_TRANSACTION_FRAMES), each resolving on its COMMIT's receipt. ActiveMQ handles one
+   * connection's frames in order and stores a persistent SEND before it reads the next, so a fan-out of N
+   * messages sent one by one waits for N journal writes in a row; committed together they are one.
+   */
+  grouped?: boolean;
+}
+
+/** Sends in one transaction at most: what one commit makes the broker hold in memory at once. */
+export const MAX_TRANSACTION_FRAMES = 256;
+
+/** The grouped sends of this turn: one transaction, settled by its COMMIT's receipt. */
+interface SendGroup {
+  session: Session;
+  transaction: string;
+  frames: number;
+  settle: { resolve: () => void; reject: (e: Error) => void }[];
 }
 
 export type StateListener = (state: ConnState, previous: ConnState) => void;
@@ -204,6 +223,8 @@ export class SmtConnection {
   private current: ConnState = { kind: 'idle' };
   private session: Session | undefined;
   private sessionSeq = 0;
+  private group: SendGroup | undefined;
+  private groupSeq = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly subs = new Map<number, Registered>();
   private subSeq = 0;
@@ -304,6 +325,7 @@ export class SmtConnection {
     }
     const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     const frameHeaders = { ...headers, destination, 'content-length': String(buf.length) };
+    if (options.receipt && options.grouped) return this.sendGrouped(s, frameHeaders, buf);
     return new Promise<void>((resolve, reject) => {
       if (options.receipt) {
         const onReceipt = this.awaitReceipt(s, `the message to ${destination}`, resolve, reject);
@@ -315,6 +337,36 @@ export class SmtConnection {
         });
       }
     });
+  }
+
+  private sendGrouped(s: Session, headers: Record<string, string>, body: Buffer): Promise<void> {
+    let group = this.group;
+    if (!group || group.session !== s || group.frames >= MAX_TRANSACTION_FRAMES) {
+      group = this.beginGroup(s);
+    }
+    s.client.send({ ...headers, transaction: group.transaction }).end(body);
+    group.frames++;
+    const settle = group.settle;
+    return new Promise<void>((resolve, reject) => settle.push({ resolve, reject }));
+  }
+
+  private beginGroup(s: Session): SendGroup {
+    const group: SendGroup = { session: s, transaction: `smt-tx-${++this.groupSeq}`, frames: 0, settle: [] };
+    this.group = group;
+    // Registered now: a session that ends before the COMMIT's receipt fails every send in it.
+    const done = this.awaitReceipt(
+      s,
+      `a transaction of messages (${group.transaction})`,
+      () => group.settle.forEach((w) => w.resolve()),
+      (e) => group.settle.forEach((w) => w.reject(e)),
+    );
+    s.client.sendFrame('BEGIN', { transaction: group.transaction }).end();
+    setImmediate(() => {
+      if (this.group === group) this.group = undefined;
+      if (this.session !== s) return;
+      s.client.sendFrame('COMMIT', { transaction: group.transaction }, receiptOption(done)).end();
+    });
+    return group;
   }
 
   private dispatch(event: ConnEvent): void {
@@ -393,10 +445,11 @@ export class SmtConnection {
         'heart-beat': `${this.hb.sendMs},${this.hb.expectMs}`,
       });
     });
-    // stompit hands these options on to its frame parser too; its typings list only the socket's.
+    // stompit hands these options on to its frame parser and its socket too; its typings list only some.
     const options = {
       heartbeat: [this.hb.sendMs, this.hb.expectMs] as [number, number],
       heartbeatDelayMargin: this.hb.graceMs,
+      outgoingFrameStream: new WholeFrameWriter(socket),
       ...STOMP_PARSER_LIMITS,
     };
     const client = new stompit.Client(socket, options);

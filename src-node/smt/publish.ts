@@ -5,6 +5,8 @@ export interface PublishOptions {
   replyTo?: string;
   /** Wait for the broker's receipt (for persistent channels: the message is stored). */
   receipt?: boolean;
+  /** With `receipt`: share one transaction with the other grouped sends of this turn (SendOptions). */
+  grouped?: boolean;
   /** Absolute epoch ms after which the broker discards the message unconsumed; overrides the channel's TTL. */
   expiresAt?: number;
 }
@@ -20,5 +22,6 @@ export function publish(
   if (opts.expiresAt !== undefined) headers.expires = String(opts.expiresAt);
   return conn.send(destination, headers, JSON.stringify(env), {
     receipt: opts.receipt ?? false,
+    grouped: opts.grouped ?? false,
   });
 }

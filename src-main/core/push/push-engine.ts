@@ -103,7 +103,10 @@ export interface PushEngineOptions {
   port: PushPort;
   now?: () => number;
   log?: LogSink;
-  /** Sends awaiting their receipt at once: enough to fill the pipe, few enough to keep the loop free. */
+  /**
+   * Sends awaiting their receipt at once (default 512): the connection commits what one turn sends as one
+   * transaction, so a wide window is a few commits where 64 made a push to 500 remotes wait for eight.
+   */
   concurrency?: number;
   /** Progress events per push at most this often. */
   progressIntervalMs?: number;
@@ -175,7 +178,7 @@ export class PushEngine {
     this.port = opts.port;
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? silentLog;
-    this.concurrency = opts.concurrency ?? 64;
+    this.concurrency = opts.concurrency ?? 512;
     this.progressIntervalMs = opts.progressIntervalMs ?? 200;
     this.withdrawConcurrency = opts.withdrawConcurrency ?? 16;
     this.graceMs = opts.brokerExpiryGraceMs ?? 30_000;

@@ -34,6 +34,8 @@ interface Conn {
   socket: Socket;
   buf: Buffer;
   subs: Map<string, { destination: string; ack: string }>;
+  /** SENDs of an open transaction, delivered at its COMMIT. */
+  transactions: Map<string, Frame[]>;
   heartbeat?: NodeJS.Timeout;
 }
 
@@ -119,7 +121,7 @@ export class FakeStompServer {
     // Frames go out as they are written: with Nagle's algorithm a receipt waits for the client's delayed
     // ACK (40 ms), and a test of a thousand acknowledged messages spends most of its time idle.
     socket.setNoDelay(true);
-    const c: Conn = { socket, buf: Buffer.alloc(0), subs: new Map() };
+    const c: Conn = { socket, buf: Buffer.alloc(0), subs: new Map(), transactions: new Map() };
     this.conns.add(c);
     socket.on('data', (chunk) => {
       if (this.frozen) return;
@@ -199,9 +201,28 @@ export class FakeStompServer {
         c.subs.delete(f.headers.id ?? '');
         receipt();
         return;
-      case 'SEND':
+      case 'SEND': {
+        const held =
+          f.headers.transaction === undefined ? undefined : c.transactions.get(f.headers.transaction);
         receipt();
-        this.deliver(f.headers.destination ?? '', f.body);
+        if (held) held.push(f);
+        else this.deliver(f.headers.destination ?? '', f.body);
+        return;
+      }
+      case 'BEGIN':
+        c.transactions.set(f.headers.transaction ?? '', []);
+        receipt();
+        return;
+      case 'COMMIT':
+        for (const sent of c.transactions.get(f.headers.transaction ?? '') ?? []) {
+          this.deliver(sent.headers.destination ?? '', sent.body);
+        }
+        c.transactions.delete(f.headers.transaction ?? '');
+        receipt();
+        return;
+      case 'ABORT':
+        c.transactions.delete(f.headers.transaction ?? '');
+        receipt();
         return;
       case 'DISCONNECT':
         receipt();
