@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeEnvelope, type Body, type Envelope } from '../../src-shared/protocol';
 import { MemoryDhcp, MemoryDns, MemoryStore, noFaults, type ApplyFaults } from '../targets/memory';
-import { ApplierClosedError, ConfigApplier } from './config-apply';
+import { ApplierClosedError, ConfigApplier, DELIVERED_AFTER_MS } from './config-apply';
 import { Ledger } from './ledger';
 
 let dir: string;
@@ -15,6 +15,8 @@ let dns: MemoryDns;
 let dhcp: MemoryDhcp;
 let applier: ConfigApplier;
 let results: Body<'result'>[];
+/** 'delivered' for every message, so each test sees every step; when it goes out is tested on its own. */
+const always = { deliveredAfterMs: 0 };
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'smt-apply-'));
@@ -23,7 +25,7 @@ beforeEach(async () => {
   store = await MemoryStore.open(join(dir, 'served.json'));
   dns = new MemoryDns(store, faults);
   dhcp = new MemoryDhcp(store, faults);
-  applier = new ConfigApplier({ ledger, dns, dhcp });
+  applier = new ConfigApplier({ ledger, dns, dhcp, ...always });
   results = [];
 });
 afterEach(async () => {
@@ -146,7 +148,7 @@ describe('ConfigApplier', () => {
     expect(results[1]?.reason).toMatch(/a zone takes a zone-text payload/);
 
     results = [];
-    const noDns = new ConfigApplier({ ledger, dhcp });
+    const noDns = new ConfigApplier({ ledger, dhcp, ...always });
     await noDns.handle(zone(1), async (r) => void results.push(r));
     expect(results[1]?.reason).toMatch(/named \(DNS\) is not installed/);
 
@@ -161,6 +163,7 @@ describe('ConfigApplier', () => {
     const hooked = new ConfigApplier({
       ledger,
       dns,
+      ...always,
       afterRecord: (e) =>
         seen.push(`${e.state}:${results.length}:${ledger.get(e.id) ? 'on-disk' : 'missing'}`),
     });
@@ -201,6 +204,35 @@ describe('ConfigApplier', () => {
     expect(states()).toEqual(['applied']);
   });
 
+  describe("when 'delivered' goes out", () => {
+    it(`not for an apply that settles within ${DELIVERED_AFTER_MS} ms: its final result says it all`, async () => {
+      const fast = new ConfigApplier({ ledger, dns });
+      const { reported } = await fast.handle(zone(1), async (r) => void results.push(r));
+      await reported;
+      expect(states()).toEqual(['applied']);
+    });
+
+    it('while a slow apply is still running, and the ack waits for its receipt too', async () => {
+      faults.applyDelayMs = 300;
+      const slow = new ConfigApplier({ ledger, dns, deliveredAfterMs: 20 });
+      const receipts: (() => void)[] = [];
+      const handled = slow.handle(zone(1), (r) => {
+        results.push(r);
+        return new Promise<void>((resolve) => receipts.push(resolve));
+      });
+      await vi.waitFor(() => expect(states()).toEqual(['delivered']));
+      const { reported } = await handled;
+      expect(states()).toEqual(['delivered', 'applied']);
+      let acked = false;
+      void reported.then(() => (acked = true));
+      receipts[1]?.();
+      await new Promise((r) => setImmediate(r));
+      expect(acked).toBe(false);
+      receipts[0]?.();
+      await reported;
+    });
+  });
+
   describe('on a full or read-only disk', () => {
     const enospc = () =>
       Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
@@ -211,6 +243,7 @@ describe('ConfigApplier', () => {
       const holding = new ConfigApplier({
         ledger,
         dns,
+        ...always,
         storageRetryMs: { first: 1, max: 4 },
         onStorage: (t) => said.push(t?.message),
       });
@@ -232,18 +265,24 @@ describe('ConfigApplier', () => {
     });
 
     it('records no failure for it: a full disk is not the config’s fault', async () => {
-      const holding = new ConfigApplier({ ledger, dns, storageRetryMs: { first: 1, max: 1 } });
+      const holding = new ConfigApplier({ ledger, dns, ...always, storageRetryMs: { first: 1, max: 1 } });
       vi.spyOn(store, 'save').mockRejectedValueOnce(enospc());
       await holding.handle(zone(1), async (r) => void results.push(r));
       expect(states()).toEqual(['delivered', 'applied']);
     });
 
     it('gives the message up, unacknowledged, when the agent stops meanwhile', async () => {
-      const holding = new ConfigApplier({ ledger, dns, storageRetryMs: { first: 60_000, max: 60_000 } });
+      const holding = new ConfigApplier({
+        ledger,
+        dns,
+        deliveredAfterMs: 20,
+        storageRetryMs: { first: 60_000, max: 60_000 },
+      });
       vi.spyOn(store, 'save').mockRejectedValue(enospc());
       const env = zone(1);
       const handled = holding.handle(env, async (r) => void results.push(r));
-      await vi.waitFor(() => expect(store.save).toHaveBeenCalled());
+      // Held longer than deliveredAfterMs: the console hears that the remote has it.
+      await vi.waitFor(() => expect(states()).toEqual(['delivered']));
       holding.close();
       await expect(handled).rejects.toBeInstanceOf(ApplierClosedError);
       expect(states()).toEqual(['delivered']);

@@ -44,7 +44,20 @@ export interface ConfigApplierOptions {
   onStorage?: (trouble: StorageError | undefined) => void;
   /** Waits between tries while the disk cannot be written: the first, and the longest (doubling). */
   storageRetryMs?: { first: number; max: number };
+  /**
+   * How long an apply may take before 'delivered' goes out (default DELIVERED_AFTER_MS; 0: always, at
+   * once). An apply that settles sooner is reported by its 'applied' or 'failed' alone.
+   */
+  deliveredAfterMs?: number;
 }
+
+/**
+ * 'delivered' tells the admin that a remote has the message and is still applying it, which matters when
+ * an apply is slow (a large zone's reload, a disk that is full). Sent for every message it was a third of
+ * the broker's persistent messages and of the console's stored transitions per push, and in a push to
+ * hundreds of remotes it mostly arrived together with 'applied' (docs/performance.md).
+ */
+export const DELIVERED_AFTER_MS = 1_000;
 
 /** Sends one result and resolves on the broker's receipt. */
 export type ResultSink = (result: ResultBody) => Promise<void>;
@@ -81,7 +94,7 @@ export class ConfigApplier {
    * needing no record), with `reported`: the broker's receipt of every result it sent. The caller acks the
    * message after `reported`, and may handle the next message meanwhile: results go out in order on one
    * session, and a message whose ack is lost comes again and is answered from the ledger. 'delivered'
-   * goes out without holding up the apply (it only tells the console the remote has the message).
+   * goes out only when the apply is still running after `deliveredAfterMs`, without holding it up.
    */
   async handle(env: Envelope<'config'>, send: ResultSink): Promise<{ reported: Promise<void> }> {
     const b = env.body;
@@ -118,20 +131,16 @@ export class ConfigApplier {
       });
     }
 
-    const delivered = send({ ...about, state: 'delivered' });
-    // Settled by `reported` below; until then a lost session must not count as an unhandled rejection.
-    delivered.catch(() => undefined);
-    const outcome = await this.untilWritable(() => this.apply(b));
-    const entry: LedgerEntry = {
-      id: env.id,
-      state: outcome.ok ? 'applied' : 'failed',
-      object: key,
-      version: b.version,
-      op: b.op,
-      ...(outcome.ok ? { sha256: outcome.sha256 } : { reason: outcome.reason }),
-      at: this.now(),
+    let delivered: Promise<void> | undefined;
+    const sayDelivered = () => {
+      delivered = send({ ...about, state: 'delivered' });
+      // Settled by `reported` below; until then a lost session must not count as an unhandled rejection.
+      delivered.catch(() => undefined);
     };
-    await this.untilWritable(() => ledger.record(entry));
+    const deliveredAfterMs = this.opts.deliveredAfterMs ?? DELIVERED_AFTER_MS;
+    if (deliveredAfterMs === 0) sayDelivered();
+    const slow = deliveredAfterMs > 0 ? setTimeout(sayDelivered, deliveredAfterMs) : undefined;
+    const { outcome, entry } = await this.applyAndRecord(env).finally(() => clearTimeout(slow));
     this.opts.afterRecord?.(entry);
     const final = send(
       outcome.ok
@@ -139,6 +148,25 @@ export class ConfigApplier {
         : { ...about, state: 'failed', reason: outcome.reason },
     );
     return { reported: Promise.all([delivered, final]).then(() => undefined) };
+  }
+
+  /** Applies the message and records its outcome in the ledger, each step waiting out a full disk. */
+  private async applyAndRecord(
+    env: Envelope<'config'>,
+  ): Promise<{ outcome: ApplyOutcome; entry: LedgerEntry }> {
+    const b = env.body;
+    const outcome = await this.untilWritable(() => this.apply(b));
+    const entry: LedgerEntry = {
+      id: env.id,
+      state: outcome.ok ? 'applied' : 'failed',
+      object: objectKey(b.object),
+      version: b.version,
+      op: b.op,
+      ...(outcome.ok ? { sha256: outcome.sha256 } : { reason: outcome.reason }),
+      at: this.now(),
+    };
+    await this.untilWritable(() => this.opts.ledger.record(entry));
+    return { outcome, entry };
   }
 
   /** Runs `step` until no full or read-only disk stops it, waiting longer each time. */

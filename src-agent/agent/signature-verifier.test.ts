@@ -37,7 +37,13 @@ beforeEach(async () => {
   ledger = Ledger.inMemory();
   const store = await MemoryStore.open();
   dns = new MemoryDns(store, noFaults());
-  applier = new ConfigApplier({ ledger, dns, dhcp: new MemoryDhcp(store, noFaults()), verifier });
+  applier = new ConfigApplier({
+    ledger,
+    dns,
+    dhcp: new MemoryDhcp(store, noFaults()),
+    verifier,
+    deliveredAfterMs: 0,
+  });
   results = [];
 });
 
