@@ -73,6 +73,10 @@ export function javaArgs(layout: LabLayout, state: LabState, name: BrokerName, h
     `-Xms${heapMb}m`,
     `-Xmx${heapMb}m`,
     '-XX:+UseSerialGC',
+    // C1 only: a lab broker shares two cores with its fleet, and C2's compiling took 15 s of CPU in its
+    // first minute; the standby, cold until it takes over, served a failover's reconnects 2 s sooner,
+    // and a warm broker used a fifth less CPU a push (docs/performance.md). A dedicated broker keeps C2.
+    '-XX:TieredStopAtLevel=1',
     `-Djava.security.auth.login.config=${join(layout.conf, 'login.config')}`,
     `-Dactivemq.home=${activemq.home}`,
     baseArg(layout, name),
