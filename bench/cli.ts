@@ -120,6 +120,12 @@ async function main(): Promise<void> {
       void cleanup().finally(() => process.exit(130));
     });
   }
+  // A bug that escapes a scenario (an unhandled rejection is raised as one too) still stops the brokers
+  // and fleets by PID instead of leaving them running.
+  process.once('uncaughtException', (e) => {
+    say(`crashed: ${e.stack ?? String(e)}; stopping what the bench started`);
+    void cleanup().finally(() => process.exit(70));
+  });
   say(`starting a private lab in ${workDir}`);
   const lab = await startLab({ heapMb: 1024 });
   undo.push(() => lab.stop());

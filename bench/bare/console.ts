@@ -4,7 +4,7 @@
  * lost session it sends again what the broker had not receipted, as any at-least-once client must. No
  * SMT code.
  */
-import { BareAnswer, bareConsoleQueue, bareRemoteQueue } from './protocol';
+import { BareAnswer, bareConsoleQueue, bareRemoteQueue, parseBody } from './protocol';
 import {
   BareLink,
   readBody,
@@ -45,6 +45,8 @@ export class BareConsole {
   private readonly helloListeners = new Set<(from: string, ts: number) => void>();
   /** Answers per message (`<round> <rid>/<n>`) of every round: more than one is a duplicate. */
   readonly answers = new Map<string, number>();
+  /** Bodies that were not a bare answer (JSON or not): dropped and counted. */
+  malformed = 0;
 
   constructor(
     brokers: readonly BareBroker[],
@@ -113,9 +115,11 @@ export class BareConsole {
       const message = m as BareMessage;
       void readBody(message).then((text) => {
         client.ack(message);
-        const parsed = BareAnswer.safeParse(JSON.parse(text));
-        if (!parsed.success) return;
-        const a = parsed.data;
+        const a = parseBody(BareAnswer, text);
+        if (!a) {
+          this.malformed++;
+          return;
+        }
         if ('hello' in a) {
           for (const l of this.helloListeners) l(a.from, a.hello);
           return;

@@ -41,3 +41,19 @@ export const BareConsumerConfig = z.strictObject({
   topics: z.array(z.string().min(1)).min(1),
 });
 export type BareConsumerConfig = z.infer<typeof BareConsumerConfig>;
+
+/**
+ * Parses a body with `schema`; undefined for anything else, JSON or not. After a failover ActiveMQ once
+ * handed the bare console a body that held a whole STOMP frame (the stomp+nio+ssl fault of
+ * docs/architecture.md), and a bare JSON.parse ended the bench.
+ */
+export function parseBody<T>(schema: z.ZodType<T>, text: string): T | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
+}

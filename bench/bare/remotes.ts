@@ -12,6 +12,7 @@ import {
   BareRequest,
   bareConsoleQueue,
   bareRemoteQueue,
+  parseBody,
   type BareAnswer,
 } from './protocol';
 import { BareLink, readBody, sendPersistent, type BareClient, type BareMessage } from './stomp';
@@ -22,9 +23,9 @@ function serve(config: BareRemotesConfig, rid: string, client: BareClient): void
     if (e) return;
     const message = m as BareMessage;
     void readBody(message).then((text) => {
-      const parsed = BareRequest.safeParse(JSON.parse(text));
-      if (!parsed.success) return client.ack(message);
-      const answer: BareAnswer = { from: rid, round: parsed.data.round, n: parsed.data.n };
+      const request = parseBody(BareRequest, text);
+      if (!request) return client.ack(message);
+      const answer: BareAnswer = { from: rid, round: request.round, n: request.n };
       sendPersistent(client, reply, JSON.stringify(answer), () => client.ack(message));
     });
   });

@@ -6,7 +6,8 @@
  *   node --import tsx bench/bare/stats-consumer.ts <config.json>     prints "ready" once subscribed
  */
 import { readFileSync } from 'node:fs';
-import { BareConsumerConfig } from './protocol';
+import { z } from 'zod';
+import { BareConsumerConfig, parseBody } from './protocol';
 import { BareLink, readBody, type BareMessage } from './stomp';
 
 function main(): Promise<void> {
@@ -26,8 +27,8 @@ function main(): Promise<void> {
         client.subscribe({ destination, ack: 'auto' }, (e, m) => {
           if (e) return;
           void readBody(m as BareMessage).then((text) => {
-            JSON.parse(text);
-            taken++;
+            // Parsed, as the console parses each one; a body that is not JSON is not counted.
+            if (parseBody(z.unknown(), text) !== undefined) taken++;
           });
         });
       }

@@ -173,7 +173,8 @@ export async function failover(
     const back = bareHellos.allBackAt();
     ctx.say(
       `failover (bare): ${say(back, killedAt, 'all back')} (${bareHellos.missing()} missing), ` +
-        `${say(repliedAt, killedAt, 'answered')}, lost ${lost}, duplicated ${duplicated}`,
+        `${say(repliedAt, killedAt, 'answered')}, lost ${lost}, duplicated ${duplicated}, ` +
+        `malformed bodies so far ${bare.malformed}`,
     );
     return { backMs: ms(back, killedAt), doneMs: ms(repliedAt, killedAt), lost, duplicated };
   };

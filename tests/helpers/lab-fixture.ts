@@ -12,7 +12,8 @@ import { labDown, labUp, type BrokerStatus, type LabOptions } from '../../lab/la
 
 export interface LabFixture {
   dir: string;
-  opts: LabOptions;
+  /** With the heap the brokers started with, so a broker restarted with labUp(opts) gets it too. */
+  opts: LabOptions & { heapMb?: number };
   /** As labUp returned them: primary active, secondary standby. */
   brokers: BrokerStatus[];
   stop(): Promise<void>;
@@ -20,7 +21,7 @@ export interface LabFixture {
 
 export async function startLab(options: { heapMb?: number } = {}): Promise<LabFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'smt-lab-'));
-  const opts: LabOptions = { dir };
+  const opts = { dir, ...options };
   const stop = async () => {
     try {
       await labDown(opts);
@@ -29,7 +30,7 @@ export async function startLab(options: { heapMb?: number } = {}): Promise<LabFi
     }
   };
   try {
-    const brokers = await labUp({ ...opts, ...options });
+    const brokers = await labUp(opts);
     return { dir, opts, brokers, stop };
   } catch (e) {
     await stop();
