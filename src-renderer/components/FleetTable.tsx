@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import type { RemoteView } from '../../src-shared/ipc';
 import type { SortKey } from '../store/fleet-slice';
 import { useSmt } from '../store/react';
-import { visibleRemotes } from '../store/visible-remotes';
+import { filterRemotes, sortedRemotes } from '../store/visible-remotes';
 import { FleetRow } from './FleetRow';
 
 export const ROW_HEIGHT = 40;
@@ -105,9 +105,11 @@ export function FleetTable() {
   const toggle = useSmt((s) => s.toggleSelected);
   const loaded = useSmt((s) => s.fleetAt !== null);
   const now = useSmt((s) => s.now);
+  // Sorted once per fleet change or sort: a keystroke only filters.
+  const sorted = useMemo(() => sortedRemotes(remotes, sort), [remotes, sort]);
   const rows = useMemo(
-    () => visibleRemotes(remotes, query, statusFilter, sort, { tag, down }),
-    [remotes, query, statusFilter, sort, tag, down],
+    () => filterRemotes(sorted, query, statusFilter, { tag, down }),
+    [sorted, query, statusFilter, tag, down],
   );
   const scrollRef = useRef<HTMLDivElement>(null);
 

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { remote } from '../testing/remote';
-import { fleetTags, visibleRemotes } from './visible-remotes';
+import type { RemoteView } from '../../src-shared/ipc';
+import type { SortOrder, StatusFilter } from './fleet-slice';
+import { fleetTags, filterRemotes, sortedRemotes, type ExtraFilters } from './visible-remotes';
+
+/** What the Fleet table shows: the filters' rows in the sort's order. */
+const visibleRemotes = (
+  remotes: ReadonlyMap<string, RemoteView>,
+  query: string,
+  status: StatusFilter,
+  sort: SortOrder,
+  extra?: ExtraFilters,
+) => filterRemotes(sortedRemotes(remotes, sort), query, status, extra);
 
 const fleet = new Map(
   [

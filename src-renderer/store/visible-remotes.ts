@@ -61,26 +61,12 @@ const isDown = (r: RemoteView, service: NonNullable<DownFilter>) =>
   r.processes.some((p) => p.name === service && !p.running);
 
 /**
- * The rows the table shows: filtered by the search terms (each must match the id, hostname or an IP), the
- * status, a tag and a service that is down, sorted by one column with the id as tie-break. Rows without a
- * value sort last either way.
+ * Every remote sorted by one column with the id as tie-break; rows without a value sort last either way.
+ * Kept apart from the filters so a keystroke filters an already sorted list instead of sorting again.
  */
-export function visibleRemotes(
-  remotes: ReadonlyMap<string, RemoteView>,
-  query: string,
-  status: StatusFilter,
-  sort: SortOrder,
-  { tag = null, down = null }: ExtraFilters = {},
-): RemoteView[] {
-  const terms = queryTerms(query);
+export function sortedRemotes(remotes: ReadonlyMap<string, RemoteView>, sort: SortOrder): RemoteView[] {
   const rows: { r: RemoteView; v: string | number | null }[] = [];
-  for (const r of remotes.values()) {
-    if (status !== 'all' && r.status !== status) continue;
-    if (tag !== null && !r.tags.includes(tag)) continue;
-    if (down !== null && !isDown(r, down)) continue;
-    if (terms.length > 0 && !matchesQuery(r, terms)) continue;
-    rows.push({ r, v: sortValue(r, sort.key) });
-  }
+  for (const r of remotes.values()) rows.push({ r, v: sortValue(r, sort.key) });
   const sign = sort.dir === 'asc' ? 1 : -1;
   rows.sort((x, y) => {
     if (x.v === null || y.v === null) {
@@ -92,6 +78,26 @@ export function visibleRemotes(
     return x.r.id < y.r.id ? -1 : x.r.id > y.r.id ? 1 : 0;
   });
   return rows.map((x) => x.r);
+}
+
+/**
+ * The rows of a sorted list that the search terms (each must match the id, hostname or an IP), the status,
+ * a tag and a service that is down let through, in the list's order.
+ */
+export function filterRemotes(
+  sorted: readonly RemoteView[],
+  query: string,
+  status: StatusFilter,
+  { tag = null, down = null }: ExtraFilters = {},
+): RemoteView[] {
+  const terms = queryTerms(query);
+  return sorted.filter(
+    (r) =>
+      (status === 'all' || r.status === status) &&
+      (tag === null || r.tags.includes(tag)) &&
+      (down === null || isDown(r, down)) &&
+      (terms.length === 0 || matchesQuery(r, terms)),
+  );
 }
 
 /** Every tag the fleet announces, sorted, for the tag filter's choices. */
