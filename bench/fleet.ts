@@ -114,5 +114,25 @@ export async function stopAll(procs: Iterable<NodeProcess>): Promise<void> {
   );
 }
 
-/** Stops whatever is still running (an interrupted or failed run). */
-export const stopOwned = () => stopAll(owned);
+/** Servers a scenario started that are not NodeProcesses (the footprint's named), by their own stop. */
+const ownedServers = new Set<{ stop(): Promise<void> }>();
+
+/** Registers a server for stopOwned; returns the server. Its scenario stops it with stopServer. */
+export function ownServer<T extends { stop(): Promise<void> }>(server: T): T {
+  ownedServers.add(server);
+  return server;
+}
+
+export async function stopServer(server: { stop(): Promise<void> }): Promise<void> {
+  ownedServers.delete(server);
+  await server.stop();
+}
+
+/**
+ * Stops whatever is still running (an interrupted or failed run: a signal exits before a scenario's own
+ * finally runs).
+ */
+export const stopOwned = async () => {
+  await stopAll(owned);
+  await Promise.all([...ownedServers].map((s) => stopServer(s)));
+};

@@ -11,7 +11,7 @@ import { NodeProcess } from '../../e2e/support/processes';
 import { labSignerCertFile, remoteIdentity } from '../../lab/lab';
 import { startBind } from '../../tests/helpers/bind-server';
 import type { BenchContext } from '../context';
-import { planGroups, ready, startBareRemotes, startSimulate, stopAll } from '../fleet';
+import { ownServer, planGroups, ready, startBareRemotes, startSimulate, stopAll, stopServer } from '../fleet';
 import { MiB, measureProcess, memory } from '../proc';
 import type { Figure } from '../results';
 import { figure } from '../rows';
@@ -64,7 +64,7 @@ async function sideBySide(pids: [number, number], windowS: number) {
 }
 
 export async function footprint(ctx: BenchContext, opts: FootprintOptions): Promise<Figure[]> {
-  const bind = await startBind();
+  const bind = ownServer(await startBind());
   const procs: NodeProcess[] = [];
   try {
     const [one] = planGroups([1], AGENT_INDEX);
@@ -107,6 +107,6 @@ export async function footprint(ctx: BenchContext, opts: FootprintOptions): Prom
     ];
   } finally {
     await stopAll(procs);
-    await bind.stop();
+    await stopServer(bind);
   }
 }
