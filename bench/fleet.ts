@@ -47,15 +47,29 @@ export interface SimulateOptions {
   presenceIntervalMs?: number;
 }
 
-/** Every process a scenario started and has not stopped: what an interrupted run must still stop. */
-const owned = new Set<NodeProcess>();
+/** A process or server a scenario started (a NodeProcess, the footprint's named). */
+interface Stoppable {
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything a scenario started and has not stopped: what an interrupted run must still stop (a signal
+ * exits before a scenario's own finally runs).
+ */
+const owned = new Set<Stoppable>();
+
+/** Registers what a scenario started that is not started through `ready` (a server); returns it. */
+export function own<T extends Stoppable>(started: T): T {
+  owned.add(started);
+  return started;
+}
 
 /**
  * Registers the process and waits for its ready line; one that never gets there is stopped, not left
  * running.
  */
 export async function ready(p: NodeProcess, line: RegExp, timeoutMs = 180_000): Promise<NodeProcess> {
-  owned.add(p);
+  own(p);
   try {
     await p.waitForLine(line, timeoutMs);
     return p;
@@ -104,35 +118,15 @@ export async function startBareConsole(ctx: BenchContext): Promise<BareConsole> 
   return c;
 }
 
-/** Stops processes by PID, in parallel. */
-export async function stopAll(procs: Iterable<NodeProcess>): Promise<void> {
+/** Stops processes (by PID) and servers, in parallel. */
+export async function stopAll(started: Iterable<Stoppable>): Promise<void> {
   await Promise.all(
-    [...procs].map(async (p) => {
+    [...started].map(async (p) => {
       await p.stop();
       owned.delete(p);
     }),
   );
 }
 
-/** Servers a scenario started that are not NodeProcesses (the footprint's named), by their own stop. */
-const ownedServers = new Set<{ stop(): Promise<void> }>();
-
-/** Registers a server for stopOwned; returns the server. Its scenario stops it with stopServer. */
-export function ownServer<T extends { stop(): Promise<void> }>(server: T): T {
-  ownedServers.add(server);
-  return server;
-}
-
-export async function stopServer(server: { stop(): Promise<void> }): Promise<void> {
-  ownedServers.delete(server);
-  await server.stop();
-}
-
-/**
- * Stops whatever is still running (an interrupted or failed run: a signal exits before a scenario's own
- * finally runs).
- */
-export const stopOwned = async () => {
-  await stopAll(owned);
-  await Promise.all([...ownedServers].map((s) => stopServer(s)));
-};
+/** Stops whatever is still running (an interrupted or failed run). */
+export const stopOwned = () => stopAll(owned);

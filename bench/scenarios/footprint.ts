@@ -11,7 +11,7 @@ import { NodeProcess } from '../../e2e/support/processes';
 import { labSignerCertFile, remoteIdentity } from '../../lab/lab';
 import { startBind } from '../../tests/helpers/bind-server';
 import type { BenchContext } from '../context';
-import { ownServer, planGroups, ready, startBareRemotes, startSimulate, stopAll, stopServer } from '../fleet';
+import { own, planGroups, ready, startBareRemotes, startSimulate, stopAll } from '../fleet';
 import { MiB, measureProcess, memory } from '../proc';
 import type { Figure } from '../results';
 import { figure } from '../rows';
@@ -64,7 +64,7 @@ async function sideBySide(pids: [number, number], windowS: number) {
 }
 
 export async function footprint(ctx: BenchContext, opts: FootprintOptions): Promise<Figure[]> {
-  const bind = ownServer(await startBind());
+  const bind = own(await startBind());
   const procs: NodeProcess[] = [];
   try {
     const [one] = planGroups([1], AGENT_INDEX);
@@ -106,7 +106,6 @@ export async function footprint(ctx: BenchContext, opts: FootprintOptions): Prom
       figure('footprint', opts.large, 'simulate memory a remote', simPer, 'MiB', { baseline: barePer }),
     ];
   } finally {
-    await stopAll(procs);
-    await stopServer(bind);
+    await stopAll([...procs, bind]);
   }
 }

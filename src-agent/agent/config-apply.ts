@@ -138,9 +138,10 @@ export class ConfigApplier {
       delivered.catch(() => undefined);
     };
     const deliveredAfterMs = this.opts.deliveredAfterMs ?? DELIVERED_AFTER_MS;
-    if (deliveredAfterMs === 0) sayDelivered();
-    const slow = deliveredAfterMs > 0 ? setTimeout(sayDelivered, deliveredAfterMs) : undefined;
-    const { outcome, entry } = await this.applyAndRecord(env).finally(() => clearTimeout(slow));
+    let slow: NodeJS.Timeout | undefined;
+    if (deliveredAfterMs > 0) slow = setTimeout(sayDelivered, deliveredAfterMs);
+    else sayDelivered();
+    const { outcome, entry } = await this.applyAndRecord(env, key).finally(() => clearTimeout(slow));
     this.opts.afterRecord?.(entry);
     const final = send(
       outcome.ok
@@ -153,13 +154,14 @@ export class ConfigApplier {
   /** Applies the message and records its outcome in the ledger, each step waiting out a full disk. */
   private async applyAndRecord(
     env: Envelope<'config'>,
+    key: string,
   ): Promise<{ outcome: ApplyOutcome; entry: LedgerEntry }> {
     const b = env.body;
     const outcome = await this.untilWritable(() => this.apply(b));
     const entry: LedgerEntry = {
       id: env.id,
       state: outcome.ok ? 'applied' : 'failed',
-      object: objectKey(b.object),
+      object: key,
       version: b.version,
       op: b.op,
       ...(outcome.ok ? { sha256: outcome.sha256 } : { reason: outcome.reason }),
