@@ -84,18 +84,33 @@ export class BareConsole {
     }
     let stored: () => void = () => undefined;
     let replied: () => void = () => undefined;
+    const keys = [...bodies.keys()];
+    const round: Round = {
+      id,
+      bodies,
+      waiting: new Set(keys),
+      unreceipted: new Set(keys),
+      stored: () => stored(),
+      replied: () => replied(),
+    };
     const out: FanOut = {
       round: id,
       stored: new Promise((resolve) => (stored = resolve)),
       replied: new Promise<void>((resolve) => (replied = resolve)).then(() => {
-        this.round = undefined;
+        if (this.round === round) this.round = undefined;
       }),
     };
-    const keys = [...bodies.keys()];
-    const round: Round = { id, bodies, waiting: new Set(keys), unreceipted: new Set(keys), stored, replied };
     this.round = round;
     this.sendAll(round);
     return out;
+  }
+
+  /**
+   * Gives up the round under way, whose `replied` then never settles: what a remote never answered stays
+   * unanswered (a failover run's deadline passed), and the next round can start.
+   */
+  abandon(): void {
+    this.round = undefined;
   }
 
   private sendAll(round: Round): void {

@@ -3,10 +3,11 @@
  * kill until every remote has said hello again (its session is open: the hello carries the remote's own
  * clock, on this machine the same as ours), and until the push is applied everywhere. Lost and doubled
  * applies are counted from the agents' ledgers. The bare broker's clients do the same: reconnect, say
- * hello, answer the message in flight. SMT and bare runs alternate with both fleets connected (a kill
- * moves both), each run ends once its fleet is back and its work done (and the other fleet back, or 30 s
- * more), and the killed broker then comes back as the standby of the one that took over, so the runs
- * fail over from one broker to the other in turn.
+ * hello, answer the message in flight. SMT's runs come first with only SMT's fleet connected, then the
+ * bare fleet's with only its own: a kill moves every client of the broker, and with both fleets connected
+ * each run measured the reconnect storm of twice the remotes it names. Each run ends once its fleet is
+ * back and its work done, and the killed broker then comes back as the standby of the one that took
+ * over, so the runs fail over from one broker to the other in turn.
  */
 import { join } from 'node:path';
 import type { NodeProcess } from '../../e2e/support/processes';
@@ -14,7 +15,7 @@ import { killBroker, labStatus, labUp, type BrokerName } from '../../lab/lab';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import { ledgerLines, startPushConsole } from '../../tests/helpers/push-console';
 import type { BenchContext } from '../context';
-import { planGroups, startBareConsole, startBareRemotes, startSimulate, stopAll } from '../fleet';
+import { planGroups, startBareConsole, startBareRemotes, startSimulate, stopAll, type Group } from '../fleet';
 import type { Figure, LatencyRow } from '../results';
 import { figure, latencyRow } from '../rows';
 import { configMessageBytes, knowsAll, zonePushTo } from '../smt-console';
@@ -31,8 +32,6 @@ const FIRST_INDEX = 3001;
 const TARGET_MS = 5000;
 /** How long a run waits for everything to come back before it counts what is missing. */
 const RUN_TIMEOUT_MS = 60_000;
-/** How long a run then waits for the other fleet, which the kill moved too. */
-const SETTLE_MS = 30_000;
 
 interface Run {
   backMs: number;
@@ -78,7 +77,6 @@ export async function failover(
   const groups = planGroups(opts.groups, FIRST_INDEX);
   const ids = groups.flatMap((g) => g.ids);
   const stateDir = join(ctx.workDir, 'failover-state');
-  const procs: NodeProcess[] = [];
   const pc = await startPushConsole(ctx.lab.opts, join(ctx.workDir, 'failover.db'));
   const bare = await startBareConsole(ctx);
   const bytes = await configMessageBytes(ctx.lab);
@@ -99,29 +97,23 @@ export async function failover(
   };
 
   /**
-   * Kills the active broker and waits for this run's fleet and `done`; then, for a while, for the other
-   * fleet (the kill moved it too), so the next run starts from a connected fleet. A bare remote whose
-   * SUBSCRIBE or hello the broker lost never comes back; it is counted missing, not waited for.
+   * Kills the active broker and waits for the fleet and `done`. A bare remote whose SUBSCRIBE or hello
+   * the broker lost never comes back; it is counted missing, not waited for.
    */
   const killAndWait = async (
     active: BrokerName,
-    own: Hellos,
-    other: Hellos,
+    fleet: Hellos,
     done: () => number | undefined,
   ): Promise<number> => {
     const at = Date.now();
-    smtHellos.reset(at);
-    bareHellos.reset(at);
+    fleet.reset(at);
     await killBroker(active, ctx.lab.opts);
     await waitFor(
       'the fleet back and the work in flight done',
-      () => own.allBackAt() !== undefined && done() !== undefined,
+      () => fleet.allBackAt() !== undefined && done() !== undefined,
       RUN_TIMEOUT_MS,
       20,
     ).catch(() => undefined);
-    await waitFor('the other fleet back', () => other.allBackAt() !== undefined, SETTLE_MS, 20).catch(
-      () => undefined,
-    );
     return at;
   };
 
@@ -140,7 +132,7 @@ export async function failover(
     try {
       const active = await activeBroker();
       pushId = pc.engine.push(zonePushTo(ids, version)).push.id;
-      killedAt = await killAndWait(active, smtHellos, bareHellos, () => appliedAt);
+      killedAt = await killAndWait(active, smtHellos, () => appliedAt);
     } finally {
       offResults();
     }
@@ -166,7 +158,8 @@ export async function failover(
     const active = await activeBroker();
     const round = bare.fanOut(ids, bytes);
     void round.replied.then(() => (repliedAt = Date.now()));
-    const killedAt = await killAndWait(active, bareHellos, smtHellos, () => repliedAt);
+    const killedAt = await killAndWait(active, bareHellos, () => repliedAt);
+    if (repliedAt === undefined) bare.abandon();
     const answered = [...bare.answers].filter(([k]) => k.startsWith(`${round.round} `));
     const duplicated = answered.reduce((n, [, count]) => n + count - 1, 0);
     const lost = ids.length - answered.length;
@@ -179,25 +172,47 @@ export async function failover(
     return { backMs: ms(back, killedAt), doneMs: ms(repliedAt, killedAt), lost, duplicated };
   };
 
+  /** Starts one kind's fleet, runs `run` opts.runs times with only it connected, and stops it. */
+  const phase = async (
+    kind: string,
+    start: (g: Group) => Promise<NodeProcess>,
+    connected: () => Promise<void>,
+    run: (r: number) => Promise<void>,
+  ) => {
+    const started: NodeProcess[] = [];
+    try {
+      for (const g of groups) started.push(await start(g));
+      await connected();
+      ctx.say(`failover: ${ids.length} ${kind} remotes up`);
+      for (let r = 1; r <= opts.runs; r++) {
+        await run(r);
+        // The killed broker comes back as the standby of the one that took over.
+        await labUp(ctx.lab.opts);
+      }
+    } finally {
+      await stopAll(started);
+    }
+  };
+
   try {
-    for (const g of groups) {
-      procs.push(await startSimulate(ctx, g, { stateDir }));
-      procs.push(await startBareRemotes(ctx, g));
-    }
-    ctx.say(`failover: ${ids.length} remotes up (SMT and bare)`);
-    await knowsAll(pc, ids);
-    for (let r = 0; r < 2 * opts.runs; r++) {
-      if (r % 2 === 0) smtRuns.push(await smtRun(r / 2 + 1));
-      else bareRuns.push(await bareRun());
-      // The killed broker comes back as the standby of the one that took over.
-      await labUp(ctx.lab.opts);
-    }
+    await phase(
+      'SMT',
+      (g) => startSimulate(ctx, g, { stateDir }),
+      () => knowsAll(pc, ids),
+      async (r) => void smtRuns.push(await smtRun(r)),
+    );
+    // The bare remotes print their ready line once every one is connected.
+    await phase(
+      'bare',
+      (g) => startBareRemotes(ctx, g),
+      async () => undefined,
+      async () => void bareRuns.push(await bareRun()),
+    );
   } finally {
     offHello();
     offBareHello();
     bare.stop();
     await pc.stop();
-    await stopAll(procs);
   }
   const n = ids.length;
   const sum = (runs: Run[], k: 'lost' | 'duplicated') => runs.reduce((a, b) => a + b[k], 0);
