@@ -121,9 +121,13 @@ async function main(): Promise<void> {
     });
   }
   // A bug that escapes a scenario (an unhandled rejection is raised as one too) still stops the brokers
-  // and fleets by PID instead of leaving them running.
-  process.once('uncaughtException', (e) => {
-    say(`crashed: ${e.stack ?? String(e)}; stopping what the bench started`);
+  // and fleets by PID instead of leaving them running. Every exception is handled, not only the first:
+  // a timer of the failed scenario that throws again would otherwise end the process in mid-cleanup and
+  // leave the brokers running.
+  let repeats = 0;
+  process.on('uncaughtException', (e) => {
+    if (!cleaning) say(`crashed: ${e.stack ?? String(e)}; stopping what the bench started`);
+    else if (repeats++ === 0) say(`while cleaning up: ${String(e)} (further ones not shown)`);
     void cleanup().finally(() => process.exit(70));
   });
   say(`starting a private lab in ${workDir}`);
