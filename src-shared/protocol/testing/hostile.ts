@@ -156,7 +156,7 @@ const refused = (kind: string, reason: RejectReason) => (body: string) => ({
 });
 
 /** Damage to one place of a JSON value; `at` picks the place among those it has. */
-type Mutation =
+export type Mutation =
   | { op: 'set'; at: number; value: unknown }
   | { op: 'delete'; at: number }
   | { op: 'add'; at: number; key: string; value: unknown };
@@ -172,7 +172,8 @@ function paths(value: unknown, keep: readonly string[], prefix: string[] = []): 
   return out;
 }
 
-function mutate(value: unknown, m: Mutation, keep: readonly string[]): unknown {
+/** One change to a copy of a JSON value (exported for its own test). */
+export function mutate(value: unknown, m: Mutation, keep: readonly string[]): unknown {
   const copy: unknown = structuredClone(value);
   const all = m.op === 'add' ? [[], ...paths(copy, keep)] : paths(copy, keep);
   if (all.length === 0) return copy;
@@ -184,6 +185,8 @@ function mutate(value: unknown, m: Mutation, keep: readonly string[]): unknown {
   const last = m.op === 'add' ? m.key : (path.at(-1) as string);
   if (parent.length === 0 && keep.includes(last)) return copy;
   if (m.op === 'delete') Reflect.deleteProperty(node, last);
+  // JSON gives an array members by index only: a named one ("length" threw) is an appended member.
+  else if (m.op === 'add' && Array.isArray(node)) node.push(m.value);
   // defineProperty, so that a key named __proto__ becomes a member as JSON.parse would make it.
   else
     Object.defineProperty(node, last, {
