@@ -40,6 +40,8 @@ export interface TimedPush {
   pushId: string;
   /** From the push call to the last `applied` result stored. */
   ms: number;
+  /** The remote whose `applied` came last. */
+  last: string;
 }
 
 /**
@@ -56,12 +58,14 @@ export async function timedPush(
   const applied = new Set<string>();
   let pushId = '';
   let end = 0;
+  let last = '';
   let done: () => void = () => undefined;
   const all = new Promise<void>((resolve) => (done = resolve));
   const off = pc.core.onResult((env) => {
     if (env.body.state !== 'applied' || env.body.pushId !== pushId || applied.has(env.from)) return;
     applied.add(env.from);
     if (applied.size === ids.length) {
+      last = env.from;
       end = performance.now();
       done();
     }
@@ -78,7 +82,7 @@ export async function timedPush(
     if (counts.applied !== ids.length) {
       throw new Error(`push ${pushId}: ${counts.applied} applied in the store, ${ids.length} expected`);
     }
-    return { pushId, ms: end - start };
+    return { pushId, ms: end - start, last };
   } finally {
     off();
   }
@@ -100,4 +104,14 @@ export async function configMessageBytes(lab: LabFixture): Promise<number> {
   };
   const env = makeEnvelope('config', labConsoleId, body);
   return Buffer.byteLength(JSON.stringify({ ...env, body: signConfig(signer, 'r-0001', env.id, env.body) }));
+}
+
+/**
+ * How one remote's delivery of a push went, from the outbox's stored events: each transition with its
+ * time after the push was stored, e.g. "queued +0 ms, sent +12 ms, applied +114523 ms".
+ */
+export function deliveryTimeline(pc: PushConsole, pushId: string, remoteId: string): string {
+  const events = pc.push.store.events(pushId).filter((e) => e.remoteId === remoteId);
+  const t0 = pc.push.store.push(pushId)?.createdAt ?? events[0]?.at ?? 0;
+  return events.map((e) => `${e.to} +${e.at - t0} ms`).join(', ');
 }

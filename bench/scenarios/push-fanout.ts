@@ -6,11 +6,12 @@
  */
 import { join } from 'node:path';
 import type { NodeProcess } from '../../e2e/support/processes';
+import { lineLog } from '../../src-node/log';
 import { startPushConsole } from '../../tests/helpers/push-console';
 import { alternating, within, type BenchContext } from '../context';
 import { planGroups, startBareConsole, startBareRemotes, startSimulate, stopAll } from '../fleet';
 import type { LatencyRow } from '../results';
-import { configMessageBytes, knowsAll, timedPush } from '../smt-console';
+import { configMessageBytes, deliveryTimeline, knowsAll, timedPush } from '../smt-console';
 import { distribution } from '../stats';
 import { latencyRow } from '../rows';
 
@@ -21,6 +22,12 @@ export interface PushFanoutOptions {
   /** Rounds of each kind run first and not counted (connections warm, queues created). */
   warmup: number;
 }
+
+/**
+ * A round this many times the usual is reported with how its last remote's delivery went, so an outlier
+ * says where it waited (the send's receipt, the agent, a lost session) instead of being only a max.
+ */
+const SLOW_ROUND = 3;
 
 export const pushTargets = { 500: { p99: 1000, ratio: 1.25 }, 1000: { p99: 2000, ratio: null } } as const;
 
@@ -34,7 +41,11 @@ export async function pushFanout(
   const groups = planGroups(sizes);
   const procs: NodeProcess[] = [];
   const stateDir = join(ctx.workDir, 'push-state');
-  const pc = await startPushConsole(ctx.lab.opts, join(ctx.workDir, 'push.db'));
+  // The console's warnings (a lost session, an overdue receipt) go to the progress lines: they explain a
+  // slow round.
+  const pc = await startPushConsole(ctx.lab.opts, join(ctx.workDir, 'push.db'), {
+    log: lineLog((line) => ctx.say(`push: console: ${line}`), 'warn'),
+  });
   const bare = await startBareConsole(ctx);
   const bytes = await configMessageBytes(ctx.lab);
   let version = 0;
@@ -57,7 +68,15 @@ export async function pushFanout(
         const runSmt = async () => {
           const t = await timedPush(pc, ids, ++version, timeoutMs);
           await pc.engine.idle();
-          if (r >= opts.warmup) smt.push(t.ms);
+          if (r < opts.warmup) return;
+          const usual = smt.length >= 10 ? distribution(smt).p50 : undefined;
+          if (usual !== undefined && t.ms > SLOW_ROUND * usual) {
+            ctx.say(
+              `push: a slow round at ${ids.length} remotes, ${Math.round(t.ms)} ms (p50 so far ${Math.round(usual)} ms); ` +
+                `the last applied was ${t.last}: ${deliveryTimeline(pc, t.pushId, t.last)}`,
+            );
+          }
+          smt.push(t.ms);
         };
         const runBare = async () => {
           const t0 = performance.now();
