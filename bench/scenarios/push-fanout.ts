@@ -41,10 +41,11 @@ export async function pushFanout(
   const groups = planGroups(sizes);
   const procs: NodeProcess[] = [];
   const stateDir = join(ctx.workDir, 'push-state');
-  // The console's warnings (a lost session, an overdue receipt) go to the progress lines: they explain a
-  // slow round.
+  // The console's warnings (a lost session, an overdue receipt) go to the progress lines while it is in
+  // use: they explain a slow round. Its own stop's "lost its broker session" would only mislead.
+  let inUse = true;
   const pc = await startPushConsole(ctx.lab.opts, join(ctx.workDir, 'push.db'), {
-    log: lineLog((line) => ctx.say(`push: console: ${line}`), 'warn'),
+    log: lineLog((line) => inUse && ctx.say(`push: console: ${line}`), 'warn'),
   });
   const bare = await startBareConsole(ctx);
   const bytes = await configMessageBytes(ctx.lab);
@@ -102,6 +103,7 @@ export async function pushFanout(
     }
     return rows;
   } finally {
+    inUse = false;
     bare.stop();
     await pc.stop();
     await stopAll(procs);
