@@ -84,22 +84,15 @@ export class BareConsole {
     }
     let stored: () => void = () => undefined;
     let replied: () => void = () => undefined;
-    const keys = [...bodies.keys()];
-    const round: Round = {
-      id,
-      bodies,
-      waiting: new Set(keys),
-      unreceipted: new Set(keys),
-      stored: () => stored(),
-      replied: () => replied(),
-    };
     const out: FanOut = {
       round: id,
       stored: new Promise((resolve) => (stored = resolve)),
       replied: new Promise<void>((resolve) => (replied = resolve)).then(() => {
-        if (this.round === round) this.round = undefined;
+        this.round = undefined;
       }),
     };
+    const keys = [...bodies.keys()];
+    const round: Round = { id, bodies, waiting: new Set(keys), unreceipted: new Set(keys), stored, replied };
     this.round = round;
     this.sendAll(round);
     return out;
