@@ -57,8 +57,11 @@ export class ConsoleService implements SmtBackend {
     profileChanged: new Set(),
   };
   private unwire: () => void = () => undefined;
-  /** A switch under way: a second one is refused rather than queued behind it. */
-  private switching: Promise<void> | undefined;
+  /**
+   * A switch under way, claimed when the call arrives (before the profile is looked up, so of two quick
+   * calls the first wins): a second one is refused rather than queued behind it.
+   */
+  private switching: Promise<ProfileEntry> | undefined;
   private readonly actor: string;
 
   constructor(
@@ -93,7 +96,7 @@ export class ConsoleService implements SmtBackend {
         switching: opts.profiles,
         actor: this.actor,
         now,
-        switchTo: (entry) => this.switchTo(entry, opts.profiles),
+        switchTo: (name) => this.switchTo(name, opts.profiles),
       }),
     };
     this.wire();
@@ -133,11 +136,11 @@ export class ConsoleService implements SmtBackend {
   }
 
   /**
-   * Opens `entry` beside the current session and only then swaps: a profile that cannot be opened (keys
+   * Finds the profile named and opens it beside the current session, and only then swaps: a profile that cannot be opened (keys
    * that do not unseal, unreadable files) leaves the current one running and says why. The old session
    * is closed (its broker connection with it) once the new one carries the events.
    */
-  private switchTo(entry: ProfileEntry, switching: ProfileSwitching | undefined): Promise<void> {
+  private switchTo(name: string, switching: ProfileSwitching | undefined): Promise<ProfileEntry> {
     if (!switching)
       return Promise.reject(new CallError('unavailable', 'This console has no profiles to switch to.'));
     if (this.switching) {
@@ -146,6 +149,8 @@ export class ConsoleService implements SmtBackend {
       );
     }
     const run = async () => {
+      const entry = await switching.registry.find(name);
+      if (!entry) throw new CallError('not-found', `No profile named "${name}": import it first.`);
       const previous = this.current;
       if (entry.file === previous.profileFile) {
         throw new CallError('bad-request', `"${entry.name}" is the profile in use already.`);
@@ -180,6 +185,7 @@ export class ConsoleService implements SmtBackend {
       this.log({ level: 'info', msg: `switched profile ${previous.name} -> ${entry.name}` });
       this.emit('profileChanged', await describeProfile(entry, next.profileFile));
       this.emit('connectionChanged', next.core.connectionStatus());
+      return entry;
     };
     this.switching = run().finally(() => {
       this.switching = undefined;

@@ -48,7 +48,7 @@ function setup(open: (e: ProfileEntry) => Promise<ProfileSession>) {
   services.push(svc);
   const changed: ProfileSummary[] = [];
   svc.subscribe('profileChanged', (p) => void changed.push(p));
-  return { dir, first, svc, changed };
+  return { dir, first, svc, changed, registry };
 }
 
 describe('profile handlers', () => {
@@ -98,11 +98,18 @@ describe('profile handlers', () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
     let next: ProfileSession | undefined;
-    const { svc, first, changed, dir } = setup(async () => {
+    const { svc, first, changed, dir, registry } = setup(async () => {
       await gate;
       next = session(dir, 'B');
       return next;
     });
+    // The first call's lookup finishes last, as two directory reads may: the first call still wins.
+    const find = registry.find.bind(registry);
+    let finds = 0;
+    registry.find = async (name) => {
+      if (finds++ === 0) await gate;
+      return find(name);
+    };
     let firstClosed = false;
     const close = first.close;
     first.close = async () => {

@@ -26,8 +26,11 @@ export interface ProfileHandlerOptions {
   switching: ProfileSwitching | undefined;
   actor: string;
   now: () => number;
-  /** The ConsoleService's swap: opens `entry`, rewires events, closes the old session. */
-  switchTo(entry: ProfileEntry): Promise<void>;
+  /**
+   * The ConsoleService's swap: finds the profile named, opens it, rewires events, closes the old session;
+   * resolves to the profile switched to.
+   */
+  switchTo(name: string): Promise<ProfileEntry>;
 }
 
 const noRegistry = () =>
@@ -59,12 +62,8 @@ export const profileHandlers = (
     },
 
     switchProfile: async ({ name }) => {
-      const switching = opts.switching;
-      if (!switching) throw noRegistry();
-      const entry = await switching.registry.find(name);
-      if (!entry) throw new CallError('not-found', `No profile named "${name}": import it first.`);
-      await opts.switchTo(entry);
-      return describe(entry);
+      if (!opts.switching) throw noRegistry();
+      return describe(await opts.switchTo(name));
     },
 
     importProfile: async (form) => {
