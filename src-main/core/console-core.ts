@@ -14,6 +14,7 @@ import {
   type Envelope,
 } from '../../src-shared/protocol';
 import { silentLog, type LogSink } from '../../src-node/log';
+import { turnBatcher } from '../../src-node/turn-batch';
 import {
   InboundGuard,
   SenderBuckets,
@@ -96,6 +97,12 @@ export const defaultLiveRate: RateLimit = { perSecond: 50, burst: 200 };
 /** Topics carry non-persistent samples: the newest wins, nothing to acknowledge. */
 const liveKinds = remoteTopicKinds.filter((k): k is 'stats' | 'presence' | 'usage' => k !== 'log');
 
+/** A result frame as read, with its envelope if the guard let it through (a rejected one is still acked). */
+interface ResultFrame {
+  env: Envelope<'result'> | undefined;
+  m: InboundMessage;
+}
+
 /**
  * The console's core under plain Node: one SMT connection and the fleet model fed from it. The IPC
  * contract is served over it, the profile's database and the rest by the ConsoleService (service/).
@@ -120,7 +127,7 @@ export class ConsoleCore {
   };
   private readonly resultListeners = new Set<ResultsListener>();
   /** Result messages of this turn of the event loop: handed to the listeners together, then acked. */
-  private resultBatch: { env: Envelope<'result'> | undefined; m: InboundMessage }[] = [];
+  private readonly gatherResult = turnBatcher<ResultFrame>((batch) => this.flushResults(batch));
   private readonly fleetListeners = new Set<FleetListener>();
   /** Aborted at stop: ends the waits of results kept for another try (they stay unacknowledged). */
   private stopping = new AbortController();
@@ -502,13 +509,10 @@ export class ConsoleCore {
 
   private takeResult(m: InboundMessage): void {
     const env = this.guard.check(m, ['result'], { from: 'remote' });
-    this.resultBatch.push({ env, m });
-    if (this.resultBatch.length === 1) setImmediate(() => void this.flushResults());
+    void this.gatherResult({ env, m });
   }
 
-  private async flushResults(): Promise<void> {
-    const batch = this.resultBatch;
-    this.resultBatch = [];
+  private async flushResults(batch: readonly ResultFrame[]): Promise<void> {
     const results = batch.flatMap((b) => (b.env ? [b.env] : []));
     for (
       let wait = RESULT_RETRY_MS.first;

@@ -13,6 +13,7 @@ import { planRollout, type RolloutPlan, type RolloutStep } from '../../../src-sh
 import { PushRequest, type PreviewRequest } from '../../../src-shared/push/request';
 import { summarize, type PushSummary } from '../../../src-shared/push/summary';
 import { silentLog, type LogSink } from '../../../src-node/log';
+import { turnBatcher } from '../../../src-node/turn-batch';
 import { VersionTakenError, type PushRecord, type PushStore } from '../store/push-store';
 import { StoreUnwritableError } from '../store/unwritable';
 
@@ -127,6 +128,14 @@ type ProgressListener = (p: PushProgress) => void;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
+/** A broker's receipt for one delivery's send, kept until its turn's batch is stored. */
+interface Receipt {
+  pushId: string;
+  remoteId: string;
+  smtId: string;
+  at: number;
+}
+
 /**
  * Drives the pure delivery machine (src-shared/push) over the outbox: writes before it sends, sends with
  * bounded concurrency, turns receipts and results into stored transitions, resends what is queued after a
@@ -170,8 +179,7 @@ export class PushEngine {
   /** Pushes a batch moved, advanced once each at its end. */
   private readonly touched = new Set<string>();
   /** Receipts of this turn of the event loop, stored together (see `receipted`). */
-  private receipts: { pushId: string; remoteId: string; smtId: string; at: number }[] = [];
-  private receiptsStored: Promise<void> | undefined;
+  private readonly gatherReceipt = turnBatcher<Receipt>((receipts) => this.storeReceipts(receipts));
 
   constructor(opts: PushEngineOptions) {
     this.store = opts.store;
@@ -479,30 +487,22 @@ export class PushEngine {
    * sent again under its smt-id).
    */
   private receipted(pushId: string, remoteId: string, smtId: string): Promise<void> {
-    this.receipts.push({ pushId, remoteId, smtId, at: this.now() });
-    this.receiptsStored ??= new Promise<void>((resolve) =>
-      setImmediate(() => {
-        const receipts = this.receipts;
-        this.receipts = [];
-        this.receiptsStored = undefined;
-        try {
-          if (!this.closed) {
-            this.batch(
-              receipts.map((r) => ({
-                pushId: r.pushId,
-                remoteId: r.remoteId,
-                event: { type: 'sendReceipted' as const, smtId: r.smtId, at: r.at },
-              })),
-            );
-          }
-        } catch (e) {
-          this.log({ level: 'error', msg: `${receipts.length} send receipts not stored`, error: String(e) });
-        } finally {
-          resolve();
-        }
-      }),
-    );
-    return this.receiptsStored;
+    return this.gatherReceipt({ pushId, remoteId, smtId, at: this.now() });
+  }
+
+  private storeReceipts(receipts: readonly Receipt[]): void {
+    if (this.closed) return;
+    try {
+      this.batch(
+        receipts.map((r) => ({
+          pushId: r.pushId,
+          remoteId: r.remoteId,
+          event: { type: 'sendReceipted' as const, smtId: r.smtId, at: r.at },
+        })),
+      );
+    } catch (e) {
+      this.log({ level: 'error', msg: `${receipts.length} send receipts not stored`, error: String(e) });
+    }
   }
 
   /** Asks the planner what to do now and does it: start the next stage, record a halt, or finish. */
