@@ -4,6 +4,7 @@
  * with --json. Exit 0 when nothing was lost, duplicated, out of order or unconfirmed; 1 when something
  * was; 2 for bad arguments; 3 when the run itself could not be carried out.
  */
+import { setMaxListeners } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -65,6 +66,9 @@ const args = parse(process.argv.slice(2));
 const seed = args.seed ?? randomSeed();
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const abort = new AbortController();
+// Every fault lane (one per agent process, the brokers, the console, the offline windows) and the push
+// loop wait on this signal at once; each wait removes its listener when it ends.
+setMaxListeners(args.agents + 8, abort.signal);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     out(`chaos: ${signal}; stopping what the run started`);
