@@ -64,6 +64,8 @@ export const brokerTemplates = {
   conf: join(repoRoot, 'broker', 'conf'),
   files: ['activemq.xml', 'login.config', 'log4j.properties'] as const,
   pluginSrc: join(repoRoot, 'broker', 'plugin', 'src'),
+  /** Java checks that run the plugin's filters in an embedded broker (lab/*.test.ts drive them). */
+  pluginTest: join(repoRoot, 'broker', 'plugin', 'test'),
   pluginBuild: join(repoRoot, 'broker', 'plugin', 'build'),
   pluginJar: join(repoRoot, 'broker', 'plugin', 'build', 'smt-identity-plugin.jar'),
 };

@@ -5,7 +5,8 @@ import org.apache.activemq.broker.BrokerPlugin;
 
 /**
  * Spring bean listed in activemq.xml's plugins. It narrows the generic authorization map to each remote's
- * own destinations and closes live connections whose user left the allowlist (see IdentityBroker).
+ * own destinations and closes live connections whose user left the allowlist (see IdentityBroker); it
+ * also refuses connections and consumers for sockets already closing (see ClosingConnectionGuard).
  */
 public class IdentityPlugin implements BrokerPlugin {
     private String usersFile;
@@ -20,7 +21,9 @@ public class IdentityPlugin implements BrokerPlugin {
         if (sweepIntervalMs < 100) {
             throw new IllegalArgumentException("IdentityPlugin: sweepIntervalMs must be at least 100");
         }
-        return new IdentityBroker(broker, new Allowlist(usersFile), consolesGroup, sweepIntervalMs);
+        // The guard first: a connection that is closing is refused before the identity broker tracks it.
+        return new ClosingConnectionGuard(
+                new IdentityBroker(broker, new Allowlist(usersFile), consolesGroup, sweepIntervalMs));
     }
 
     public String getUsersFile() {
