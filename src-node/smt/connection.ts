@@ -21,6 +21,7 @@ import {
 } from './errors';
 import { STOMP_PARSER_LIMITS, hardenStompitParser } from './frame-parser';
 import { WholeFrameWriter } from './frame-writer';
+import { processLoopStalls, type LoopStallMeter } from './loop-stall';
 
 hardenStompitParser();
 
@@ -238,6 +239,8 @@ export class SmtConnection {
   private subSeq = 0;
   private readonly stateListeners = new Set<StateListener>();
   private readonly openedListeners = new Set<OpenedListener>();
+  /** Running from the first connection on, so a lost session can say whether this process was held. */
+  private readonly loopStalls: LoopStallMeter = processLoopStalls();
 
   constructor(private readonly opts: SmtConnectionOptions) {
     if (opts.brokers.length === 0) throw new Error(`${opts.name}: no broker to connect to`);
@@ -639,7 +642,9 @@ export class SmtConnection {
       this.dispatch({ type: 'openFailed', at, error, auth, jitter: this.random() });
     } else {
       const { error } = classifyOpenError(e);
-      this.log({ level: 'warn', msg: `${this.opts.name}: session lost`, error });
+      // A loop held past a heart-beat window ends a session as a silent broker does: say which it may be.
+      const loopHeldMs = this.loopStalls.recentMaxMs();
+      this.log({ level: 'warn', msg: `${this.opts.name}: session lost`, error, loopHeldMs });
       this.endSession(s, error);
       this.dispatch({ type: 'lost', at, error });
     }
