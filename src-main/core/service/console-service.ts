@@ -136,9 +136,10 @@ export class ConsoleService implements SmtBackend {
   }
 
   /**
-   * Finds the profile named and opens it beside the current session, and only then swaps: a profile that cannot be opened (keys
-   * that do not unseal, unreadable files) leaves the current one running and says why. The old session
-   * is closed (its broker connection with it) once the new one carries the events.
+   * Finds the profile named and opens it beside the current session, and only then swaps: a profile
+   * that cannot be opened (keys that do not unseal, unreadable files) leaves the current one running and
+   * says why. The old session is closed (its broker connection with it) once the new one carries the
+   * events.
    */
   private switchTo(name: string, switching: ProfileSwitching | undefined): Promise<ProfileEntry> {
     if (!switching)
