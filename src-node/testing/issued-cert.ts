@@ -19,7 +19,7 @@ export async function issuedCert(
   dir: string,
   ca: SelfSignedFiles,
   name: string,
-  opts: { from?: Date; until?: Date; subject?: string } = {},
+  opts: { from?: Date; until?: Date; subject?: string; extendedKeyUsage?: string } = {},
 ): Promise<SelfSignedFiles> {
   const work = join(dir, `.${name}-ca`);
   await mkdir(work, { recursive: true });
@@ -44,7 +44,7 @@ export async function issuedCert(
       '[client]',
       'basicConstraints = critical,CA:false',
       'keyUsage = critical,digitalSignature',
-      'extendedKeyUsage = clientAuth',
+      `extendedKeyUsage = ${opts.extendedKeyUsage ?? 'clientAuth'}`,
       '',
     ].join('\n'),
   );

@@ -28,6 +28,7 @@ const problems: BundleProblem[] = [
   'expired',
   'not-yet-valid',
   'wrong-ca',
+  'not-for-clients',
   'bad-console-id',
 ];
 

@@ -18,6 +18,7 @@ let expired: SelfSignedFiles;
 let future: SelfSignedFiles;
 let stranger: SelfSignedFiles;
 let signer: SelfSignedFiles;
+let serverOnly: SelfSignedFiles;
 let p12: Buffer;
 const DAY = 86_400_000;
 const read = (f: string) => readFile(f, 'utf8');
@@ -28,7 +29,7 @@ beforeAll(async () => {
     selfSignedCert(dir, 'ca', { subject: '/O=IPAM A/CN=IPAM A CA' }),
     selfSignedCert(dir, 'other-ca', { subject: '/O=IPAM B/CN=IPAM B CA' }),
   ]);
-  [good, expired, future, stranger, signer] = await Promise.all([
+  [good, expired, future, stranger, signer, serverOnly] = await Promise.all([
     issuedCert(dir, ca, 'console-a'),
     issuedCert(dir, ca, 'old', { from: new Date(Date.now() - 30 * DAY), until: new Date(Date.now() - DAY) }),
     issuedCert(dir, ca, 'early', {
@@ -37,6 +38,7 @@ beforeAll(async () => {
     }),
     issuedCert(dir, otherCa, 'console-b'),
     selfSignedCert(dir, 'signer'),
+    issuedCert(dir, ca, 'web-server', { extendedKeyUsage: 'serverAuth' }),
   ]);
   p12 = await pkcs12Of(good, ca, 'bundle pass');
 }, 60_000);
@@ -94,6 +96,20 @@ describe('checkBundle', () => {
     const early = await problem(pemForm(future));
     expect(early.problem).toBe('not-yet-valid');
     expect(early.message).toMatch(/valid only from \d{4}-\d\d-\d\d: check this computer's clock/);
+
+    const server = await problem(pemForm(serverOnly));
+    expect(server.problem).toBe('not-for-clients');
+    expect(server.part).toBe('client');
+    expect(server.message).toBe(
+      "The client certificate (CN=web-server) is not for TLS clients (it is for TLS server): pick the console's own certificate, issued by the IPAM's CA for client authentication.",
+    );
+
+    // A CA "issued" itself and holds its own key: every other check passes (found by the fuzz test).
+    const caItself = await problem(pemForm(ca));
+    expect(caItself.problem).toBe('not-for-clients');
+    expect(caItself.message).toMatch(
+      /^The client certificate \(O=IPAM A, CN=IPAM A CA\) is a CA certificate: /,
+    );
 
     const wrongCa = await problem(pemForm(stranger));
     expect(wrongCa.problem).toBe('wrong-ca');

@@ -14,6 +14,7 @@ export type BundleProblem =
   | 'expired'
   | 'not-yet-valid'
   | 'wrong-ca'
+  | 'not-for-clients'
   | 'bad-console-id';
 
 /** Why a bundle cannot be imported, in words that say what to fix; `part` names the form field. */
@@ -107,6 +108,31 @@ function checkPair(cert: X509Certificate, key: KeyObject, part: 'client' | 'sign
   }
 }
 
+/** The extended key usages that let a certificate authenticate a TLS client. */
+const CLIENT_AUTH = ['1.3.6.1.5.5.7.3.2', '2.5.29.37.0'];
+/** Names for the usages a certificate meant for something else most often carries. */
+const usageNames: Record<string, string> = {
+  '1.3.6.1.5.5.7.3.1': 'TLS server',
+  '1.3.6.1.5.5.7.3.3': 'code signing',
+  '1.3.6.1.5.5.7.3.4': 'e-mail',
+  '1.3.6.1.5.5.7.3.8': 'time stamping',
+  '1.3.6.1.5.5.7.3.9': 'OCSP signing',
+};
+
+/**
+ * Why `cert` cannot be a console's TLS client certificate, if it cannot: a CA certificate is not one
+ * (a CA that "issued" itself passes every other check), nor one whose extended key usage leaves out
+ * client authentication, which the broker refuses at the handshake.
+ */
+function clientUseProblem(cert: X509Certificate): string | undefined {
+  const subject = cert.subject.replace(/\n/g, ', ');
+  if (cert.ca) return `The client certificate (${subject}) is a CA certificate`;
+  const usage = cert.keyUsage;
+  if (usage && !usage.some((u) => CLIENT_AUTH.includes(u)))
+    return `The client certificate (${subject}) is not for TLS clients (it is for ${usage.map((u) => usageNames[u] ?? u).join(', ')})`;
+  return undefined;
+}
+
 /** True when `ca` signed `cert` (names chain and the signature verifies). */
 const issuedBy = (cert: X509Certificate, ca: X509Certificate): boolean =>
   cert.checkIssued(ca) && cert.verify(ca.publicKey);
@@ -149,7 +175,7 @@ async function clientPem(form: ProfileImportForm): Promise<{ cert: string; key: 
 
 /**
  * Checks an Import form's bundle as the broker and the agents will: each key matches its certificate,
- * every certificate is valid now, and the CA issued the client certificate. The first problem found is
+ * every certificate is valid now, the client certificate is one for TLS clients, and the CA issued it. The first problem found is
  * thrown as a BundleError with what to do about it.
  */
 export async function checkBundle(form: ProfileImportForm, now = new Date()): Promise<CheckedBundle> {
@@ -165,6 +191,14 @@ export async function checkBundle(form: ProfileImportForm, now = new Date()): Pr
   const cas = parseCerts(caPem, 'ca');
   const [cert] = parseCerts(client.cert, 'client') as [X509Certificate];
   checkPair(cert, parseKey(client.key, 'client'), 'client', now);
+  const notForClients = clientUseProblem(cert);
+  if (notForClients) {
+    throw new BundleError(
+      'not-for-clients',
+      'client',
+      `${notForClients}: pick the console's own certificate, issued by the IPAM's CA for client authentication.`,
+    );
+  }
   if (!cas.some((ca) => issuedBy(cert, ca))) {
     throw new BundleError(
       'wrong-ca',
