@@ -12,18 +12,22 @@ describe('LoopStallMeter', () => {
     for (const m of meters.splice(0)) m.close();
   });
 
-  it('reports a hold of the event loop once the loop runs again', async () => {
-    const meter = new LoopStallMeter(60_000);
+  /** A meter that has timed the loop once, so the hold that follows is seen. */
+  const runningMeter = async (windowMs: number) => {
+    const meter = new LoopStallMeter(windowMs);
     meters.push(meter);
     await expect.poll(() => meter.started()).toBe(true);
+    return meter;
+  };
+
+  it('reports a hold of the event loop once the loop runs again', async () => {
+    const meter = await runningMeter(60_000);
     hold(400);
     await expect.poll(() => meter.recentMaxMs(), { timeout: 5_000 }).toBeGreaterThanOrEqual(350);
   });
 
   it('forgets a hold two windows later', async () => {
-    const meter = new LoopStallMeter(100);
-    meters.push(meter);
-    await expect.poll(() => meter.started()).toBe(true);
+    const meter = await runningMeter(100);
     hold(300);
     await expect.poll(() => meter.recentMaxMs(), { timeout: 5_000 }).toBeGreaterThanOrEqual(250);
     await expect.poll(() => meter.recentMaxMs(), { timeout: 5_000 }).toBeLessThan(250);

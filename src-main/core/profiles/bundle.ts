@@ -37,6 +37,9 @@ export interface CheckedBundle {
   signing?: { cert: string; key: string };
 }
 
+/** A certificate's distinguished name as one line (Node gives one attribute per line). */
+const oneLine = (name: string) => name.replace(/\n/g, ', ');
+
 const partName = { ca: 'CA certificate', client: 'client certificate', signing: 'signing certificate' };
 
 function parseCerts(pem: string, part: BundleError['part']): X509Certificate[] {
@@ -87,7 +90,7 @@ function checkPair(cert: X509Certificate, key: KeyObject, part: 'client' | 'sign
     throw new BundleError(
       'key-mismatch',
       part,
-      `The ${part} key does not match the ${partName[part]} (${cert.subject.replace(/\n/g, ', ')}): pick the key made with this certificate.`,
+      `The ${part} key does not match the ${partName[part]} (${oneLine(cert.subject)}): pick the key made with this certificate.`,
     );
   }
   const notAfter = Date.parse(cert.validTo);
@@ -125,7 +128,7 @@ const usageNames: Record<string, string> = {
  * client authentication, which the broker refuses at the handshake.
  */
 function clientUseProblem(cert: X509Certificate): string | undefined {
-  const subject = cert.subject.replace(/\n/g, ', ');
+  const subject = oneLine(cert.subject);
   if (cert.ca) return `The client certificate (${subject}) is a CA certificate`;
   const usage = cert.keyUsage;
   if (usage && !usage.some((u) => CLIENT_AUTH.includes(u)))
@@ -138,8 +141,8 @@ const issuedBy = (cert: X509Certificate, ca: X509Certificate): boolean =>
   cert.checkIssued(ca) && cert.verify(ca.publicKey);
 
 export const certificateFacts = (c: X509Certificate): CertificateFacts => ({
-  subject: c.subject.replace(/\n/g, ', '),
-  issuer: c.issuer.replace(/\n/g, ', '),
+  subject: oneLine(c.subject),
+  issuer: oneLine(c.issuer),
   notBefore: Date.parse(c.validFrom),
   notAfter: Date.parse(c.validTo),
 });
@@ -175,8 +178,8 @@ async function clientPem(form: ProfileImportForm): Promise<{ cert: string; key: 
 
 /**
  * Checks an Import form's bundle as the broker and the agents will: each key matches its certificate,
- * every certificate is valid now, the client certificate is one for TLS clients, and the CA issued it. The first problem found is
- * thrown as a BundleError with what to do about it.
+ * every certificate is valid now, the client certificate is one for TLS clients, and the CA issued it.
+ * The first problem found is thrown as a BundleError with what to do about it.
  */
 export async function checkBundle(form: ProfileImportForm, now = new Date()): Promise<CheckedBundle> {
   const client = await clientPem(form);
@@ -203,7 +206,7 @@ export async function checkBundle(form: ProfileImportForm, now = new Date()): Pr
     throw new BundleError(
       'wrong-ca',
       'ca',
-      `The CA (${cas.map((c) => c.subject.replace(/\n/g, ', ')).join('; ')}) did not issue the client certificate, which names ${cert.issuer.replace(/\n/g, ', ')} as its issuer: pick that IPAM's CA certificate.`,
+      `The CA (${cas.map((c) => oneLine(c.subject)).join('; ')}) did not issue the client certificate, which names ${oneLine(cert.issuer)} as its issuer: pick that IPAM's CA certificate.`,
     );
   }
   const cn = /(?:^|\n)CN=([^\n]*)/.exec(cert.subject)?.[1] ?? '';

@@ -6,7 +6,7 @@ import org.apache.activemq.broker.BrokerPlugin;
 /**
  * Spring bean listed in activemq.xml's plugins. It narrows the generic authorization map to each remote's
  * own destinations and closes live connections whose user left the allowlist (see IdentityBroker); it
- * also refuses connections and consumers for sockets already closing (see ClosingConnectionGuard).
+ * also refuses connections for sockets already closing (see ClosingConnectionGuard).
  */
 public class IdentityPlugin implements BrokerPlugin {
     private String usersFile;
