@@ -30,6 +30,7 @@ import {
 import { loadConfigSigner, signConfig, type ConfigSigner } from '../../src-node/crypto/config-signature';
 import { loadTlsMaterial, type TlsMaterial } from '../../src-node/tls';
 import type { KeyPolicy, KeySealer } from '../../src-node/secrets';
+import { BrokerHealthWatch } from './broker-health';
 import { FleetModel, type FleetEnvelope, type FleetModelOptions } from './fleet-model';
 import { FleetPatcher } from './fleet-patcher';
 import { loadConsoleProfile } from './profile';
@@ -111,6 +112,8 @@ export class ConsoleCore {
   readonly fleet: FleetModel;
   readonly guard: InboundGuard;
   readonly relearn: Relearner;
+  /** The active broker's heap and file-descriptor health, from its own reports. */
+  readonly brokerHealth: BrokerHealthWatch;
   private readonly queries: PendingQueries;
   private readonly liveRate: SenderBuckets;
   private readonly log: LogSink;
@@ -145,6 +148,7 @@ export class ConsoleCore {
     this.fleet = new FleetModel(opts.fleet);
     this.guard = new InboundGuard(`console ${opts.profile.consoleId}`, this.log, undefined, this.now);
     this.liveRate = new SenderBuckets(opts.liveRate ?? defaultLiveRate);
+    this.brokerHealth = new BrokerHealthWatch(this.log, this.now);
     this.patcher = new FleetPatcher(
       this.fleet,
       (patch) => this.emit('fleetPatch', patch),
@@ -217,6 +221,7 @@ export class ConsoleCore {
       );
     }
     conn.subscribe(destinations.events(), { ack: 'client-individual' }, (m) => this.take(m, ['event'], true));
+    conn.subscribe(destinations.brokerHealth(), { ack: 'auto' }, (m) => this.brokerHealth.take(m));
     conn.subscribe(destinations.consoleResult(profile.consoleId), { ack: 'client-individual' }, (m) =>
       this.takeResult(m),
     );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BrokerHealth } from '../broker/health';
 import { RemoteId } from '../protocol';
 
 /** A backlog older than this with nobody consuming it is stuck: the remote is not taking its messages. */
@@ -46,5 +47,7 @@ export const BrokerPathView = z.object({
   remotes: z.array(RemoteQueues),
   /** Why the queue figures are missing or partial (no session, the plugin did not finish answering). */
   statsProblem: z.string().nullable(),
+  /** The active broker's heap, garbage collection and file descriptors; null before its first report. */
+  health: BrokerHealth.nullable(),
 });
 export type BrokerPathView = z.infer<typeof BrokerPathView>;

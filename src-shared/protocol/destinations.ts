@@ -17,6 +17,8 @@ export const destinations = {
   remoteTopic: (rid: RemoteId, kind: RemoteTopicKind) => `/topic/smt.${kind}.${rid}`,
   /** STOMP wildcard over every remote's topic of one kind (console side only). */
   allRemotesTopic: (kind: RemoteTopicKind) => `/topic/smt.${kind}.>`,
+  /** The brokers' own heap and file-descriptor reports (their SMT plugin), for consoles. */
+  brokerHealth: () => '/topic/smt.broker.health',
 } as const;
 
 const remoteTopicPattern = /^\/topic\/smt\.(stats|presence|usage|log)\.([a-z0-9][a-z0-9-]{0,62})$/;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleProfilePath, labConsoleSealers } from '../../lab/lab';
+import { consoleProfilePath, labConsoleSealers, labConsoleTls } from '../../lab/lab';
 import { startSimulation, type Simulation } from '../../src-agent/simulate/simulation';
 import { ConsoleService } from '../../src-main/core/service/console-service';
 import { openProfileSession } from '../../src-main/core/service/profile-session';
@@ -15,6 +15,7 @@ import type { BrokerPathView, RemoteQueues } from '../../src-shared/ipc/broker-v
 import { waitFor } from '../../src-node/smt/testing/wait';
 import { fleetZonePush } from '../helpers/push-console';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
+import { StompProbe } from '../helpers/stomp-probe';
 
 let lab: LabFixture | undefined;
 let svc: ConsoleService | undefined;
@@ -72,6 +73,34 @@ describe('broker path', () => {
     // Every remote's queues are known, each consumed by its remote.
     for (const id of ['r-0001', 'r-0002', ...AWAY]) {
       expect(row(v, id)).toMatchObject({ config: { size: 0, consumers: 1 }, stuck: false });
+    }
+  });
+
+  it("shows the active broker's health from its own reports: heap, file descriptors, connections", async () => {
+    const v = await waitFor('a health report', async () => (await brokerPath()).health ?? undefined, 30_000);
+    expect(v.report.broker).toBe('primary');
+    // The console and four remotes at least; each connection holds a descriptor.
+    expect(v.report.connections).toBeGreaterThanOrEqual(5);
+    expect(v.report.openFds).toBeGreaterThan(v.report.connections);
+    expect(v.report.heapUsedMb).toBeLessThanOrEqual(v.report.heapMaxMb);
+    expect(v).toMatchObject({ level: 'ok', findings: [], stale: false });
+  });
+
+  it('refuses a health report that a client sent, keeping the broker’s', async () => {
+    const core = (svc as ConsoleService).session.core;
+    const before = core.brokerHealth.refusedCount;
+    const tls = await labConsoleTls((lab as LabFixture).opts);
+    const { probe } = await StompProbe.session({
+      port: (lab as LabFixture).brokers.find((b) => b.name === 'primary')?.port ?? 0,
+      tls: { ca: tls.ca, cert: tls.cert, key: tls.key },
+    });
+    try {
+      const forged = { ...(await brokerPath()).health?.report, broker: 'forged', heapUsedMb: 1 };
+      await probe.send('/topic/smt.broker.health', JSON.stringify(forged));
+      await waitFor('the forged report refused', () => core.brokerHealth.refusedCount > before, 10_000);
+      expect(core.brokerHealth.current()?.report.broker).toBe('primary');
+    } finally {
+      probe.close();
     }
   });
 

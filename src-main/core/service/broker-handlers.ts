@@ -84,6 +84,7 @@ export const brokerHandlers = (
       brokers,
       remotes,
       statsProblem,
+      health: core.brokerHealth.current(),
     };
   };
 

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import type { BrokerHealth } from '../../../src-shared/broker/health';
 import {
   STUCK_AFTER_MS,
   type BrokerPathView,
@@ -106,6 +107,90 @@ function Brokers({ view, now }: { view: BrokerPathView; now: number }) {
           ? 'none since the console started'
           : `${formatClock(view.lastFailoverAt)} (${formatAge(view.lastFailoverAt, now)})`}
       </p>
+    </section>
+  );
+}
+
+const share = (part: number | null, whole: number | null) =>
+  part === null || whole === null ? '–' : `${Math.round((part / whole) * 100)} %`;
+
+/**
+ * The active broker's JVM as its plugin reports it: a broker whose heap fills with connections shows here
+ * before it thrashes (docs/broker.md, "Sizing").
+ */
+function Health({ health, now }: { health: BrokerHealth | null; now: number }) {
+  if (!health) {
+    return (
+      <section className="panel" aria-labelledby="health-title">
+        <h2 id="health-title">Broker health</h2>
+        <p className="muted">
+          No health report from the broker yet (its SMT plugin sends one every 5 s once the console has a
+          session).
+        </p>
+      </section>
+    );
+  }
+  const r = health.report;
+  const old = r.oldLiveMb ?? r.oldUsedMb;
+  const tone = health.stale ? 'tone-idle' : `tone-${health.level}`;
+  return (
+    <section className="panel" aria-labelledby="health-title" data-health-level={health.level}>
+      <div className="panel-head">
+        <h2 id="health-title">Broker health</h2>
+        <span className="state-line" role="status" aria-label="Broker health">
+          <span className={`dot ${tone}`} aria-hidden="true" />
+          {health.stale
+            ? `no report for ${formatDuration(now - health.receivedAt)}: figures are old`
+            : health.level === 'ok'
+              ? 'healthy'
+              : health.level === 'warn'
+                ? 'needs attention'
+                : 'in trouble'}
+        </span>
+        <span className="toolbar-spacer" />
+        <span className="muted">
+          {r.broker}, reported {formatAge(health.receivedAt, now)}
+        </span>
+      </div>
+      <table className="grid" aria-label="Broker health figures">
+        <tbody>
+          <tr>
+            <th scope="row">Heap kept after collecting</th>
+            <td className="numeric num" data-testid="health-heap">
+              {old === null || r.oldMaxMb === null
+                ? '–'
+                : `${old} of ${r.oldMaxMb} MB (${share(old, r.oldMaxMb)})${r.oldLiveMb === null ? ', before its first collection' : ''}`}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Heap in use now</th>
+            <td className="numeric num">
+              {r.heapUsedMb} of {r.heapMaxMb} MB
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Time spent collecting garbage</th>
+            <td className="numeric num">{Math.round(r.gcShare * 100)} %</td>
+          </tr>
+          <tr>
+            <th scope="row">File descriptors</th>
+            <td className="numeric num">
+              {r.openFds === null
+                ? '–'
+                : `${r.openFds} of ${r.maxFds ?? '?'} (${share(r.openFds, r.maxFds)})`}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Connections</th>
+            <td className="numeric num">{r.connections}</td>
+          </tr>
+        </tbody>
+      </table>
+      {health.findings.map((f) => (
+        <p key={f} className={`notice tone-${health.level === 'bad' ? 'bad' : 'warn'}`} role="alert">
+          {f}
+        </p>
+      ))}
     </section>
   );
 }
@@ -241,6 +326,7 @@ export function BrokerScreen() {
       ) : (
         <>
           <Brokers view={view} now={now} />
+          <Health health={view.health} now={now} />
           <Queues view={view} now={now} />
         </>
       )}

@@ -6,12 +6,14 @@ import org.apache.activemq.broker.BrokerPlugin;
 /**
  * Spring bean listed in activemq.xml's plugins. It narrows the generic authorization map to each remote's
  * own destinations and closes live connections whose user left the allowlist (see IdentityBroker); it
- * also refuses connections for sockets already closing (see ClosingConnectionGuard).
+ * also refuses connections for sockets already closing (see ClosingConnectionGuard) and publishes the
+ * broker's heap and file-descriptor health for the consoles (see HealthPublisher).
  */
 public class IdentityPlugin implements BrokerPlugin {
     private String usersFile;
     private String consolesGroup = "consoles";
     private long sweepIntervalMs = 1000;
+    private long healthIntervalMs = 5000;
 
     @Override
     public Broker installPlugin(Broker broker) {
@@ -21,9 +23,15 @@ public class IdentityPlugin implements BrokerPlugin {
         if (sweepIntervalMs < 100) {
             throw new IllegalArgumentException("IdentityPlugin: sweepIntervalMs must be at least 100");
         }
+        if (healthIntervalMs < 1000) {
+            throw new IllegalArgumentException("IdentityPlugin: healthIntervalMs must be at least 1000");
+        }
         // The guard first: a connection that is closing is refused before the identity broker tracks it.
-        return new ClosingConnectionGuard(
-                new IdentityBroker(broker, new Allowlist(usersFile), consolesGroup, sweepIntervalMs));
+        // The health reports go out through both, under the broker's own context, which they let pass.
+        return new HealthPublisher(
+                new ClosingConnectionGuard(
+                        new IdentityBroker(broker, new Allowlist(usersFile), consolesGroup, sweepIntervalMs)),
+                healthIntervalMs);
     }
 
     public String getUsersFile() {
@@ -48,5 +56,13 @@ public class IdentityPlugin implements BrokerPlugin {
 
     public void setSweepIntervalMs(long sweepIntervalMs) {
         this.sweepIntervalMs = sweepIntervalMs;
+    }
+
+    public long getHealthIntervalMs() {
+        return healthIntervalMs;
+    }
+
+    public void setHealthIntervalMs(long healthIntervalMs) {
+        this.healthIntervalMs = healthIntervalMs;
     }
 }
