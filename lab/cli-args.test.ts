@@ -6,6 +6,7 @@ describe('lab CLI arguments', () => {
   it.each([
     [['up'], { cmd: 'up' }],
     [['up', '--heap-mb', '128'], { cmd: 'up', heapMb: 128 }],
+    [['up', '--remotes', '1000'], { cmd: 'up', heapMb: 576 }],
     [['down', '--dir', '/tmp/x'], { cmd: 'down', dir: '/tmp/x' }],
     [['status'], { cmd: 'status', json: false }],
     [['status', '--json'], { cmd: 'status', json: true }],
@@ -30,6 +31,9 @@ describe('lab CLI arguments', () => {
     [['up', '--heap-mb', 'lots'], '--heap-mb must be a number of megabytes'],
     [['up', '--heap-mb', '32'], '--heap-mb must be at least 64'],
     [['up', '--json'], 'up does not take --json'],
+    [['up', '--remotes', '0'], '--remotes must be at least 1'],
+    [['up', '--remotes', '20000'], '--remotes must be at most 10000'],
+    [['up', '--remotes', '5', '--heap-mb', '512'], 'up takes --heap-mb or --remotes, not both'],
     [['status', 'extra'], 'status takes no arguments, got extra'],
     [['status', '--verbose'], "Unknown option '--verbose'"],
   ])('refuses %j with a specific message', (argv, message) => {

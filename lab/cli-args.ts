@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { RemoteId } from '../src-shared/protocol/ids';
+import { brokerHeapMb } from './sizing';
 
 /** What `npm run lab -- …` can be asked to do; parsed and validated before anything runs. */
 export type LabCommand =
@@ -15,7 +16,9 @@ export type LabCommand =
 
 export const usage = `Usage: npm run lab -- <command> [--dir <lab dir>]
 
-  up [--heap-mb N]          start the primary and secondary brokers (only what is not running)
+  up [--heap-mb N | --remotes N]
+                            start the primary and secondary brokers (only what is not running), with
+                            a heap of N MB, or sized for N remotes (docs/broker.md, "Sizing"); 256 MB
   down                      stop the brokers up started, by PID
   status [--json]           role of each broker: active, standby or down
   provision <rid...>        issue certificates and admit remotes (no broker restart)
@@ -33,6 +36,11 @@ const heapMb = z.coerce
   .int('--heap-mb must be a whole number')
   .min(64, '--heap-mb must be at least 64')
   .max(8192, '--heap-mb must be at most 8192');
+const remotes = z.coerce
+  .number({ error: '--remotes must be a number of remotes' })
+  .int('--remotes must be a whole number')
+  .min(1, '--remotes must be at least 1')
+  .max(10_000, '--remotes must be at most 10000 (a broker pair holds about that many; docs/broker.md)');
 const brokerName = z.enum(['primary', 'secondary'], { error: 'kill takes "primary" or "secondary"' });
 
 function check<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -63,6 +71,7 @@ export function parseLabArgs(argv: readonly string[]): LabCommand {
         dir: { type: 'string' },
         json: { type: 'boolean' },
         'heap-mb': { type: 'string' },
+        remotes: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -87,12 +96,15 @@ export function parseLabArgs(argv: readonly string[]): LabCommand {
 
   switch (cmd) {
     case 'up':
-      onlyOptions(['heap-mb']);
+      onlyOptions(['heap-mb', 'remotes']);
       positionalCount(0, 'no arguments');
+      if (values['heap-mb'] !== undefined && values.remotes !== undefined)
+        throw new UsageError('up takes --heap-mb or --remotes, not both');
       return {
         cmd,
         ...dir,
         ...(values['heap-mb'] === undefined ? {} : { heapMb: check(heapMb, values['heap-mb']) }),
+        ...(values.remotes === undefined ? {} : { heapMb: brokerHeapMb(check(remotes, values.remotes)) }),
       };
     case 'down':
       onlyOptions([]);

@@ -23,6 +23,7 @@ import {
   labUp,
   type BrokerStatus,
 } from '../lab/lab';
+import { brokerHeapMb, javaHeapMbOf } from '../lab/sizing';
 
 const usage = 'usage: npm run demo -- [--remotes N] [--no-open] [--lab-dir DIR]';
 
@@ -124,8 +125,21 @@ async function main(): Promise<void> {
 
   try {
     const before = await runningBrokers(dir);
-    say(`starting the lab brokers in ${dir}`);
-    const brokers = await labUp(lab);
+    // A broker too small for the fleet thrashes in full collections and drops every session within a
+    // minute (1,000 remotes on 256 MB, docs/broker.md "Sizing"): refuse rather than start that.
+    const heapMb = brokerHeapMb(args.remotes);
+    for (const b of before) {
+      const running = b.pid === null ? undefined : await javaHeapMbOf(b.pid);
+      if (running !== undefined && running < heapMb) {
+        throw new Error(
+          `the lab's ${b.name} broker already runs with a ${running} MB heap, and ${args.remotes} remotes need ` +
+            `about ${heapMb} MB: stop the lab (npm run lab -- down${args.labDir ? ` --dir ${dir}` : ''}) and start the demo again, ` +
+            'or run it with fewer remotes',
+        );
+      }
+    }
+    say(`starting the lab brokers in ${dir} (heap ${heapMb} MB each, for ${args.remotes} remotes)`);
+    const brokers = await labUp({ ...lab, heapMb });
     const started = brokers.filter((b) => b.pid !== null && !before.some((p) => p.pid === b.pid));
     if (started.length === brokers.length) {
       steps.push({ what: 'stopping the lab brokers (lab down)', undo: () => labDown(lab) });
