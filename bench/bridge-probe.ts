@@ -1,14 +1,17 @@
 /**
  * A stand-in for the renderer on the browser host's WebSocket bridge (the same Origin and session cookie a
- * page sends): calls the contract and counts the fleet patches that reach it.
+ * page sends): calls the contract, counts the fleet patches that reach it and keeps every connection state
+ * the console announced.
  */
 import WebSocket from 'ws';
 import { BRIDGE_PATH, BridgeResponse } from '../src-shared/ipc';
-import { FleetPatch } from '../src-shared/ipc/views';
+import { ConnectionStatus, FleetPatch } from '../src-shared/ipc/views';
 
 export class BridgeProbe {
   patches = 0;
   upserts = 0;
+  /** The state of each `connectionChanged` event, in order (`connected`, `reconnecting`, …). */
+  readonly connectionStates: string[] = [];
   private nextId = 1;
   private readonly pending = new Map<number, (result: unknown) => void>();
 
@@ -21,6 +24,8 @@ export class BridgeProbe {
       } else if (frame.event === 'fleetPatch') {
         this.patches++;
         this.upserts += FleetPatch.parse(frame.payload).upserts.length;
+      } else if (frame.event === 'connectionChanged') {
+        this.connectionStates.push(ConnectionStatus.parse(frame.payload).state.kind);
       }
     });
   }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DEMO_MAX_REMOTES } from '../lab/sizing';
 import { startLab } from '../tests/helpers/lab-fixture';
 import type { BenchContext } from './context';
 import { stopOwned } from './fleet';
@@ -18,11 +19,12 @@ import { failover } from './scenarios/failover';
 import { footprint } from './scenarios/footprint';
 import { pushFanout } from './scenarios/push-fanout';
 import { rendererScenario } from './scenarios/renderer';
+import { soak } from './scenarios/soak';
 import { statsIngest } from './scenarios/stats-ingest';
 import { resultsTable } from './table';
 
 /** In the order they run: the idle footprint first, on a quiet lab. */
-const scenarioNames = ['footprint', 'push', 'catch-up', 'failover', 'ingest', 'renderer'] as const;
+const scenarioNames = ['footprint', 'push', 'catch-up', 'failover', 'ingest', 'renderer', 'soak'] as const;
 type ScenarioName = (typeof scenarioNames)[number];
 
 const Args = z.object({
@@ -93,6 +95,13 @@ const scenarios: Record<ScenarioName, Scenario> = {
   ingest: async (ctx, out) => {
     const groups = ctx.quick ? [100] : [250, 250, 250, 250];
     out.figures.push(...(await statsIngest(ctx, { groups, windowS: ctx.quick ? 20 : 120 })));
+  },
+  soak: async (ctx, out) => {
+    // The full run holds the demo at 1,000 remotes and at the largest fleet it accepts for ten minutes each.
+    const opts = ctx.quick
+      ? { sizes: [100], windowS: 20 }
+      : { sizes: [1000, DEMO_MAX_REMOTES], windowS: 600 };
+    out.figures.push(...(await soak(ctx, opts)));
   },
   renderer: async (ctx, out) => {
     const sizes = ctx.quick ? { keystrokes: 40, patches: 20 } : { keystrokes: 200, patches: 120 };

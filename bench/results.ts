@@ -85,7 +85,7 @@ export async function readResults(file: string): Promise<BenchResults> {
 }
 
 /** What the name of some row or figure of each scenario starts with. */
-const scenarioPrefixes = ['footprint', 'push', 'catch-up', 'failover', 'stats ingest', 'renderer'];
+const scenarioPrefixes = ['footprint', 'push', 'catch-up', 'failover', 'stats ingest', 'renderer', 'soak'];
 
 /** The scenarios a full or quick run should have figures from and that `results` has none from. */
 export function missingScenarios(results: BenchResults): string[] {

@@ -42,3 +42,9 @@ export async function javaHeapMbOf(pid: number): Promise<number | undefined> {
   const unit = (xmx[2] as string).toLowerCase();
   return unit === 'g' ? n * 1024 : unit === 'k' ? Math.floor(n / 1024) : n;
 }
+
+/**
+ * The largest fleet `npm run demo` accepts: brokers, simulator and console all on one machine of the
+ * project's kind (2 cores). Measured with the bench's soak scenario (docs/broker.md, "Sizing").
+ */
+export const DEMO_MAX_REMOTES = 5000;

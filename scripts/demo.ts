@@ -23,12 +23,20 @@ import {
   labUp,
   type BrokerStatus,
 } from '../lab/lab';
-import { brokerHeapMb, javaHeapMbOf } from '../lab/sizing';
+import { DEMO_MAX_REMOTES, brokerHeapMb, javaHeapMbOf } from '../lab/sizing';
 
 const usage = 'usage: npm run demo -- [--remotes N] [--no-open] [--lab-dir DIR]';
 
 const Args = z.object({
-  remotes: z.coerce.number('--remotes takes a number').int().min(1).max(5000).default(25),
+  remotes: z.coerce
+    .number('--remotes takes a number')
+    .int()
+    .min(1)
+    .max(
+      DEMO_MAX_REMOTES,
+      `--remotes is at most ${DEMO_MAX_REMOTES}: what one machine holds with brokers, fleet and console`,
+    )
+    .default(25),
   open: z.boolean(),
   labDir: z.string().min(1).optional(),
 });

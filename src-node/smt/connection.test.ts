@@ -158,6 +158,28 @@ describe('SmtConnection against a fake STOMP server', () => {
     expect(states.map((s) => s.kind)).toEqual(['connecting', 'connected']);
   });
 
+  it('reads and drops a message that comes for a subscription after its UNSUBSCRIBE, keeping the session', async () => {
+    const srv = await server();
+    const { conn, states } = connection([srv.endpoint('primary')]);
+    const got: string[] = [];
+    const sub = conn.subscribe('/queue/stats-reply', { ack: 'auto' }, (m) => void got.push(m.body ?? ''));
+    const kept: string[] = [];
+    conn.subscribe('/queue/kept', { ack: 'auto' }, (m) => void kept.push(m.body ?? ''));
+    conn.start();
+    await connected(conn);
+    const id = srv.framesOf('SUBSCRIBE').find((f) => f.headers.destination === '/queue/stats-reply')
+      ?.headers.id;
+    sub.unsubscribe();
+    await waitFor('the UNSUBSCRIBE and its receipt', () => srv.framesOf('UNSUBSCRIBE').length === 1);
+    expect(srv.framesOf('UNSUBSCRIBE')[0]?.headers.id).toBe(id);
+    // stompit's own unsubscribe() would have forgotten the id here, and ended the session on this frame.
+    srv.deliverLate(id as string, '/queue/stats-reply', 'late');
+    srv.deliver('/queue/kept', 'after');
+    await waitFor('the next message on the session', () => kept.length === 1);
+    expect(got).toEqual([]);
+    expect(states.map((s) => s.kind)).toEqual(['connecting', 'connected']);
+  });
+
   it('acks client-individual messages one by one, on the broker receipt', async () => {
     const srv = await server();
     const { conn } = connection([srv.endpoint('primary')]);

@@ -176,6 +176,14 @@ export interface SendOptions {
 /** Sends in one transaction at most: what one commit makes the broker hold in memory at once. */
 export const MAX_TRANSACTION_FRAMES = 256;
 
+/**
+ * How long a subscription id stays known after its UNSUBSCRIBE, to read and drop the messages the broker
+ * had dispatched before it removed the consumer. ActiveMQ writes such a MESSAGE even after the
+ * UNSUBSCRIBE's receipt (seen with the statistics plugin's replies to the Broker screen at 1,000 remotes),
+ * and stompit ends the whole session on a MESSAGE for an id it no longer knows.
+ */
+export const RETIRED_SUBSCRIPTION_MS = 60_000;
+
 /** The grouped sends of this turn: one transaction, settled by its COMMIT's receipt. */
 interface SendGroup {
   session: Session;
@@ -318,9 +326,32 @@ export class SmtConnection {
       unsubscribe: () => {
         this.subs.delete(sub.id);
         const s = this.session;
-        if (s?.stomp) s.client.getSubscription(sub.id)?.unsubscribe();
+        if (s?.stomp) this.retire(s, sub.id);
       },
     };
+  }
+
+  /**
+   * UNSUBSCRIBE without stompit's own `unsubscribe()`, which forgets the id at the receipt: a message the
+   * broker dispatched before removing the consumer may still come after it. The id stays registered for
+   * RETIRED_SUBSCRIPTION_MS, so such a message is read and dropped (onMessage delivers only to live
+   * subscriptions, and acknowledges nothing for a consumer the broker no longer has); then it is
+   * forgotten, so a long session does not keep every id it ever used. A lost UNSUBSCRIBE shows as a
+   * missing receipt and ends the session, as any frame's does.
+   */
+  private retire(s: Session, id: number): void {
+    const done = this.awaitReceipt(
+      s,
+      `the unsubscription ${id}`,
+      () => undefined,
+      () => undefined,
+    );
+    s.client.sendFrame('UNSUBSCRIBE', { id: String(id) }, receiptOption(done)).end();
+    setTimeout(() => {
+      // stompit has no public way to forget an id; its map of subscriptions is keyed by the id we chose.
+      const known = (s.client as unknown as { _subscriptions: Record<string, unknown> })._subscriptions;
+      delete known[String(id)];
+    }, RETIRED_SUBSCRIPTION_MS).unref();
   }
 
   /** Sends one frame with content-length set (a NUL byte in a body would otherwise end the frame). */

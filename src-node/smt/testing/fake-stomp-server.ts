@@ -111,6 +111,22 @@ export class FakeStompServer {
     return n;
   }
 
+  /**
+   * A MESSAGE for subscription `id` on every connection, whether or not it is still subscribed: what a
+   * broker writes for a message it dispatched before an UNSUBSCRIBE removed the consumer.
+   */
+  deliverLate(id: string, destination: string, body: string): void {
+    for (const c of this.conns) {
+      const messageId = `ID:fake-${++this.messageSeq}`;
+      this.write(
+        c,
+        'MESSAGE',
+        { destination, subscription: id, 'message-id': messageId, ack: messageId },
+        Buffer.from(body),
+      );
+    }
+  }
+
   async close(): Promise<void> {
     this.dropAll();
     const server = this.server;
