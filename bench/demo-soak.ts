@@ -19,6 +19,7 @@ const CONSOLE_LINE = /^Console: (http:\/\/127\.0\.0\.1:\d+)\/\?token=([A-Za-z0-9
 const FLEET_COUNT = /^\[fleet\] connected (\d+)\/(\d+)/;
 /** How often the window is sampled, and how often the broker's health is asked (it reports every 5 s). */
 const SAMPLE_MS = 5_000;
+const START_TIMEOUT_MS = 15 * 60_000;
 
 export interface SoakFigures {
   remotes: number;
@@ -78,8 +79,9 @@ export class DemoRun {
     );
     try {
       // The simulator connects its remotes at the pace the broker admits them: about a hundred a second
-      // on a quiet two-core machine, far fewer while the machine is busy.
-      await demo.waitForLine(/^\[demo\] running;/, 120_000 + remotes * 200);
+      // on a quiet two-core machine, a fifth of that on a busy one. The demo itself fails once its fleet
+      // stops making progress, so this bound only catches a demo that hangs.
+      await demo.waitForLine(/^\[demo\] running;/, START_TIMEOUT_MS);
       const [, origin = '', token = ''] = await demo.waitForLine(CONSOLE_LINE, 1000);
       return new DemoRun(demo, await BridgeProbe.open(origin, token), fleetCounts, lossLogs, labDir, remotes);
     } catch (e) {

@@ -112,6 +112,38 @@ async function waitExit(child: ChildProcess, graceMs: number): Promise<void> {
   });
 }
 
+/** A fleet that connects no further remote for this long is stuck (a broker refusing, a machine stalled). */
+const FLEET_STALL_MS = 60_000;
+
+/**
+ * Waits for the simulator's `Simulating N remotes` line for as long as it keeps connecting remotes: a
+ * busy machine admits a thousand remotes in two minutes or in five, and either is fine; one that connects
+ * nothing more for a minute is not, and the error says how far it got.
+ */
+async function waitWhileConnecting(fleet: NodeProcess): Promise<void> {
+  const lastCount = () => {
+    const counts = [...fleet.output().matchAll(/^connected (\d+)\//gm)];
+    return Number(counts.at(-1)?.[1] ?? 0);
+  };
+  let before = -1;
+  for (;;) {
+    try {
+      await fleet.waitForLine(/^Simulating \d+ remotes/, FLEET_STALL_MS);
+      return;
+    } catch (e) {
+      const now = lastCount();
+      if (!fleet.running || now <= before) {
+        throw new Error(
+          fleet.running
+            ? `the simulated fleet connected no further remote in ${FLEET_STALL_MS / 1000} s (at ${now}): is the broker refusing them, or the machine out of memory? Its output is above.`
+            : (e as Error).message,
+        );
+      }
+      before = now;
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseCli();
   const dir = labDir(args.labDir ? { dir: args.labDir } : undefined);
@@ -176,7 +208,7 @@ async function main(): Promise<void> {
       what: `stopping the simulated fleet (pid ${fleet.pid})`,
       undo: () => fleet.stop('SIGTERM'),
     });
-    await fleet.waitForLine(/^Simulating \d+ remotes/, 60_000 + args.remotes * 100);
+    await waitWhileConnecting(fleet);
 
     // The lab's own passphrase (a lab convenience); a real console's admin types it at the host's prompt.
     let urlShown = false;

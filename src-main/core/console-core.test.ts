@@ -25,6 +25,7 @@ describe('ConsoleCore', () => {
       ['/topic/smt.presence.>', 'auto'],
       ['/topic/smt.usage.>', 'auto'],
       ['/queue/smt.events', 'client-individual'],
+      ['/topic/smt.broker.health', 'auto'],
       ['/queue/smt.console.lab-console.result', 'client-individual'],
       ['/queue/smt.console.lab-console.reply', 'auto'],
     ]);

@@ -20,7 +20,7 @@ let demo: DemoRun | undefined;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'smt-demo-soak-'));
   demo = await DemoRun.start(REMOTES, join(dir, 'lab'));
-}, 600_000);
+}, 16 * 60_000);
 
 afterAll(async () => {
   await demo?.stop();
