@@ -350,7 +350,7 @@ export class SmtConnection {
     setTimeout(() => {
       // stompit has no public way to forget an id; its map of subscriptions is keyed by the id we chose.
       const known = (s.client as unknown as { _subscriptions: Record<string, unknown> })._subscriptions;
-      delete known[String(id)];
+      Reflect.deleteProperty(known, String(id));
     }, RETIRED_SUBSCRIPTION_MS).unref();
   }
 
