@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { extractFile, listPackage } from '@electron/asar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildElectron } from '../../scripts/build-electron';
+import { buildElectron } from '../../scripts/build';
 
 const run = promisify(execFile);
 const repo = join(import.meta.dirname, '..', '..');
