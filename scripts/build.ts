@@ -19,7 +19,7 @@ export const mainExternals = ['electron', 'better-sqlite3'];
  */
 export const consoleExternals = ['better-sqlite3'];
 
-/** Where each program's bundle lands, relative to dist/ (the bins and the packaging read these). */
+/** Where each program's bundle lands, relative to dist/ (bin/*.mjs name the same paths; they run without tsx). */
 export const programs = {
   smt: { entry: 'src-main/cli/cli.ts', out: 'cli/smt.mjs', external: consoleExternals },
   host: { entry: 'src-main/host/cli.ts', out: 'host/host.mjs', external: consoleExternals },
