@@ -6,7 +6,8 @@
 //   /usr/lib/smt-agent/smt-agent.mjs        the bundle
 //   /lib/systemd/system/smt-agent.service   packaging/deb/smt-agent.service
 //   /etc/smt-agent/agent.json               packaging/deb/agent.json (a conffile: upgrades keep the admin's)
-//   /usr/share/doc/smt-agent/…, man8        copyright (this project's and each inlined package's licence)
+//   /usr/share/doc/smt-agent/…, man8        copyright (this project's and each inlined package's licence),
+//                                           docs/agent.md, the man page
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -132,6 +133,9 @@ export async function buildAgentDeb(outDir: string): Promise<string> {
     await put(stage, `${doc}/copyright`, await copyright(inlined), 0o644);
     // A native package (no Debian revision): its changelog is changelog.gz.
     await put(stage, `${doc}/changelog.gz`, gzipSync(changelog, { level: 9 }), 0o644);
+    // What the agent's messages and the man page point to ("docs/agent.md, Enrol").
+    const guide = await readFile(join(root, 'docs', 'agent.md'));
+    await put(stage, `${doc}/agent.md.gz`, gzipSync(guide, { level: 9 }), 0o644);
     await put(
       stage,
       'usr/share/man/man8/smt-agent.8.gz',
