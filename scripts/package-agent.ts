@@ -9,6 +9,7 @@
 //   /usr/share/doc/smt-agent/…, man8        copyright (this project's and each inlined package's licence),
 //                                           docs/agent.md, the man page
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -167,6 +168,22 @@ export async function buildAgentDeb(outDir: string): Promise<string> {
     for (const script of ['postinst', 'prerm', 'postrm']) {
       await put(stage, `DEBIAN/${script}`, await text(script), 0o755);
     }
+    // dpkg --verify and debsums check the installed files against these (a conffile is not listed, as
+    // dh_md5sums does: dpkg keeps its own hash of it).
+    const sums = (
+      await run('find', ['.', '-path', './DEBIAN', '-prune', '-o', '-type', 'f', '-print'], { cwd: stage })
+    ).stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((f) => f.replace(/^\.\//, ''))
+      .filter((f) => f !== installed.config)
+      .sort();
+    const md5 = async (f: string) =>
+      createHash('md5')
+        .update(await readFile(join(stage, f)))
+        .digest('hex');
+    const lines = await Promise.all(sums.map(async (f) => `${await md5(f)}  ${f}`));
+    await put(stage, 'DEBIAN/md5sums', `${lines.join('\n')}\n`, 0o644);
     // Whatever the umask of the one who builds: directories 0755.
     await run('find', [stage, '-type', 'd', '-exec', 'chmod', '0755', '{}', '+']);
     await mkdir(outDir, { recursive: true });
