@@ -17,6 +17,7 @@ import { writeLabAgentConfig } from '../helpers/agent-process';
 import { startBind, type BindServer } from '../helpers/bind-server';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
 import { spawnOwned, type OwnedProcess } from '../helpers/owned-process';
+import { mountTmpfs } from '../helpers/tmpfs';
 import { fleetZoneText, startPushConsole, type PushConsole } from '../helpers/push-console';
 
 const run = promisify(execFile);
@@ -178,6 +179,24 @@ describe(`the ${PACKAGE} Debian package`, () => {
     expect(r.stderr).toContain(
       'is the packaged example: set remoteId, brokers and tls (docs/agent.md, "Enrol")',
     );
+  });
+
+  it('a zoneDir the agent cannot write stops it at start, saying where zones go', async () => {
+    // What ProtectSystem=strict makes of a zoneDir outside the state directory: a read-only file system.
+    const disk = await mountTmpfs(1 << 20);
+    try {
+      disk.readOnly(true);
+      const l = lab as LabFixture;
+      const work = await mkdtemp(join(tmp, 'ro-'));
+      const settings = { ...(bind as BindServer).settings, zoneDir: disk.dir };
+      const config = await writeLabAgentConfig(l.opts, RID, work, { bind: settings });
+      const r = await outcome(join(root, installed.bin), ['run', '--config', config]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`bind.zoneDir ${disk.dir} cannot be written (EROFS)`);
+      expect(r.stderr).toContain(`under the state directory (e.g. ${join(work, 'state', 'zones')})`);
+    } finally {
+      await disk.unmount();
+    }
   });
 
   it('the unpacked agent runs against the lab and named, and takes a pushed zone', async () => {
