@@ -1,14 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, as `npm run agent` does, from any working directory.
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// `smt-agent` (docs/agent.md): the source in a checkout, dist/agent/smt-agent.mjs when installed
+// (bin/launch.mjs).
+import { launch } from './launch.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = createRequire(import.meta.url).resolve('tsx/cli');
-const child = spawn(process.execPath, [tsx, join(root, 'src-agent', 'cli.ts'), ...process.argv.slice(2)], {
-  stdio: 'inherit',
-});
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+await launch('smt-agent', 'src-agent/cli.ts', 'dist/agent/smt-agent.mjs');

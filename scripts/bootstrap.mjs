@@ -23,6 +23,10 @@ export const debianPackages = [
   'xvfb',
   'python3-stomp',
   'python3-jsonschema',
+  // The agent's .deb: lintian checks it, systemd-analyze (in systemd) verifies its unit. dpkg-deb, which
+  // builds and unpacks it, comes with dpkg itself.
+  'lintian',
+  'systemd',
 ];
 
 function fail(message) {

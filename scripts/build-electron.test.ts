@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildElectron } from './build-electron';
+import { buildElectron } from './build';
 
 /**
  * Just enough of Electron for main.js to run up to opening the profile: it proves the bundle loads under

@@ -133,6 +133,10 @@ async function run(rest: string[], checkOnly: boolean): Promise<void> {
 
 async function main(): Promise<void> {
   const [mode, ...rest] = process.argv.slice(2);
+  if (mode === '--help' || mode === '-h' || mode === 'help') {
+    out(usage);
+    return;
+  }
   if (mode === 'run' || mode === 'check') return run(rest, mode === 'check');
   if (mode !== 'simulate') fail(mode ? `unknown mode "${mode}"` : 'no mode given');
   const args = parseSimulate(rest);

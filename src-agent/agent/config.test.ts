@@ -1,5 +1,8 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AgentConfigError, parseAgentConfig } from './config';
+import { AgentConfigError, PACKAGED_EXAMPLE_KEY, loadAgentConfig, parseAgentConfig } from './config';
 
 const good = {
   remoteId: 'dns-fra1-01',
@@ -68,5 +71,47 @@ describe('agent config', () => {
     expect(problems({ ...good, bind: { ...good.bind, rndcKeyFile: '/etc/bind/rndc.key' } })).toEqual([
       'bind.rndcKeyFile: give either rndcConf or rndcKeyFile (with rndcServer / rndcPort), not both',
     ]);
+  });
+
+  describe('the example the Debian package installs (packaging/deb/agent.json)', () => {
+    const example = join(import.meta.dirname, '..', '..', 'packaging', 'deb', 'agent.json');
+    const refusal = (file: string) =>
+      loadAgentConfig(file).then(
+        () => [],
+        (e: unknown) => (e instanceof AgentConfigError ? e.problems : Promise.reject(e)),
+      );
+
+    it('is refused as it stands, saying what to fill in and where the docs say how', async () => {
+      expect(await refusal(example)).toEqual([
+        `${example} is the packaged example: set remoteId, brokers and tls (docs/agent.md, "Enrol"), ` +
+          `then delete its "${PACKAGED_EXAMPLE_KEY}" line`,
+      ]);
+    });
+
+    it('is a valid config once that line is gone (it follows the schema as it changes)', async () => {
+      const json = JSON.parse(await readFile(example, 'utf8')) as Record<string, unknown>;
+      const configured = Object.fromEntries(Object.entries(json).filter(([k]) => k !== PACKAGED_EXAMPLE_KEY));
+      expect(parseAgentConfig(configured)).toMatchObject({
+        stateDir: '/var/lib/smt-agent',
+        // Zones only under the state directory: the one place the unit lets the agent write.
+        bind: { zoneDir: '/var/lib/smt-agent/zones' },
+      });
+    });
+
+    it('a missing config file says where the example comes from', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'smt-agent-config-'));
+      try {
+        const missing = join(dir, 'agent.json');
+        expect(await refusal(missing)).toEqual([
+          expect.stringMatching(
+            /^no such file: write the agent config there .*\/etc\/smt-agent\/agent\.json/,
+          ),
+        ]);
+        await writeFile(missing, '[]');
+        expect((await refusal(missing))[0]).toMatch(/^\(top level\)/);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
   });
 });

@@ -132,18 +132,35 @@ export function parseAgentConfig(json: unknown, file = 'config'): AgentConfig {
   return parsed.data;
 }
 
+/**
+ * The key that marks the example config the Debian package installs (packaging/deb/agent.json): an
+ * agent started on it says what to fill in rather than listing every placeholder as a mistake.
+ */
+export const PACKAGED_EXAMPLE_KEY = 'packagedExample';
+
 export async function loadAgentConfig(file: string): Promise<AgentConfig> {
   let raw: string;
   try {
     raw = await readFile(file, 'utf8');
   } catch (e) {
-    throw new AgentConfigError(file, [`cannot read the file: ${(e as Error).message}`]);
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new AgentConfigError(file, [
+      missing
+        ? 'no such file: write the agent config there (docs/agent.md, "Configure"; the Debian package installs an example as /etc/smt-agent/agent.json)'
+        : `cannot read the file: ${(e as Error).message}`,
+    ]);
   }
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch (e) {
     throw new AgentConfigError(file, [`not valid JSON: ${(e as Error).message}`]);
+  }
+  if (typeof json === 'object' && json !== null && PACKAGED_EXAMPLE_KEY in json) {
+    throw new AgentConfigError(file, [
+      `${file} is the packaged example: set remoteId, brokers and tls (docs/agent.md, "Enrol"), ` +
+        `then delete its "${PACKAGED_EXAMPLE_KEY}" line`,
+    ]);
   }
   return parseAgentConfig(json, file);
 }

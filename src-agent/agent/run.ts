@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { LogSink } from '../../src-node/log';
 import { loadTrustedSigners, type TrustedSigner } from '../../src-node/crypto/config-signature';
@@ -37,6 +39,25 @@ async function readSigners(files: string[]): Promise<TrustedSigner[]> {
   }
 }
 
+/**
+ * The zone directory is checked at start: under the packaged unit (ProtectSystem=strict) the agent may
+ * write only its state directory, and a zoneDir elsewhere would otherwise fail every push as a read-only
+ * disk, not once here with what to change.
+ */
+async function checkZoneDir(zoneDir: string, stateDir: string): Promise<void> {
+  try {
+    await mkdir(zoneDir, { recursive: true, mode: 0o750 });
+    await access(zoneDir, constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new Error(
+      `bind.zoneDir ${zoneDir} cannot be written (${code}): give a directory the agent may write and ` +
+        `named may read, under the state directory (e.g. ${join(stateDir, 'zones')}); the Debian ` +
+        `package's unit lets the agent write nowhere else`,
+    );
+  }
+}
+
 /** The agent of a real remote: this host, its BIND and Kea, its ledger under the state directory. */
 export async function createRealAgent(
   config: AgentConfig,
@@ -58,6 +79,13 @@ export async function createRealAgent(
   }
   await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
   const ledger = await Ledger.open(config.stateDir);
+  // After the ledger: a read-only state directory is reported as such (Ledger.open), not as a zoneDir.
+  if (config.bind) {
+    await checkZoneDir(config.bind.zoneDir, config.stateDir).catch(async (e: unknown) => {
+      await ledger.close();
+      throw e;
+    });
+  }
   const dns = config.bind ? new BindTarget(config.bind) : undefined;
   const dhcp = config.kea ? new KeaTarget(config.kea) : undefined;
   const services: ServiceControls = {};

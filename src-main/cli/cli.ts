@@ -243,6 +243,10 @@ function author(): string {
 }
 
 async function main(argv: string[]): Promise<ExitCode> {
+  if (argv.length === 1 && ['--help', '-h', 'help'].includes(argv[0] ?? '')) {
+    out(usage);
+    return Exit.ok;
+  }
   let invocation;
   try {
     invocation = parseCli(argv);

@@ -9,7 +9,10 @@
  *   agents.killAll();   // in afterAll
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { labSignerCertFile, remoteIdentity, type LabOptions } from '../../lab/lab';
+import type { AgentConfig } from '../../src-agent/agent/config';
 import { waitFor } from '../../src-node/smt/testing/wait';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -63,4 +66,29 @@ export class AgentProcesses {
       }
     }
   }
+}
+
+/**
+ * Writes `<dir>/agent.json` for `smt-agent run`: remote `rid` provisioned on the lab (its certificate in
+ * the brokers' allowlist), the lab's signer trusted, state under `<dir>/state`; `extra` adds or overrides
+ * fields (bind, kea, intervals, tags). Returns the file's path.
+ */
+export async function writeLabAgentConfig(
+  lab: LabOptions,
+  rid: string,
+  dir: string,
+  extra: Partial<AgentConfig> = {},
+): Promise<string> {
+  const identity = await remoteIdentity(rid, { ...lab, provision: true });
+  const config = {
+    remoteId: rid,
+    brokers: identity.brokers,
+    tls: identity.tls,
+    trustedSigners: [labSignerCertFile(lab)],
+    stateDir: join(dir, 'state'),
+    ...extra,
+  };
+  const file = join(dir, 'agent.json');
+  await writeFile(file, JSON.stringify(config, null, 2));
+  return file;
 }

@@ -11,12 +11,12 @@ import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labSignerCertFile, remoteIdentity } from '../../lab/lab';
 import type { DhcpScope } from '../../src-shared/config/scope';
 import { renderScope } from '../../src-shared/config/scope-render';
 import type { Body } from '../../src-shared/protocol';
 import { keaCommand } from '../../src-agent/targets/kea-control';
 import { waitFor } from '../../src-node/smt/testing/wait';
+import { writeLabAgentConfig } from '../helpers/agent-process';
 import { startBind, type BindServer } from '../helpers/bind-server';
 import { ConsoleProbe } from '../helpers/console-probe';
 import { startKea, type KeaServer } from '../helpers/kea-server';
@@ -94,21 +94,13 @@ beforeAll(async () => {
   startedAt = Date.now();
   [bind, kea] = await Promise.all([startBind(), startKea()]);
   work = await mkdtemp(join(tmpdir(), 'smt-agent-real-'));
-  const identity = await remoteIdentity(RID, { ...lab.opts, provision: true });
-  const config = {
-    remoteId: RID,
-    brokers: identity.brokers,
-    tls: identity.tls,
-    trustedSigners: [labSignerCertFile(lab.opts)],
-    stateDir: join(work, 'state'),
+  const file = await writeLabAgentConfig(lab.opts, RID, work, {
     statsIntervalMs: 1000,
     presenceIntervalMs: 1000,
     tags: ['site:test'],
     bind: bind.settings,
     kea: kea.settings,
-  };
-  const file = join(work, 'agent.json');
-  await writeFile(file, JSON.stringify(config, null, 2));
+  });
   probe = await ConsoleProbe.start(lab.opts);
   agent = spawn(process.execPath, [join(root, 'bin', 'smt-agent.mjs'), 'run', '--config', file], {
     cwd: root,

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { extractFile, listPackage } from '@electron/asar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildElectron } from '../../scripts/build-electron';
+import { buildElectron, buildPrograms, programs } from '../../scripts/build';
 
 const run = promisify(execFile);
 const repo = join(import.meta.dirname, '..', '..');
@@ -35,6 +35,7 @@ describe('the packaged app (electron-builder --dir with a stand-in Electron)', (
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'smt-packaging-'));
     await buildElectron(electronOut);
+    await buildPrograms(join(repo, 'dist'));
     for (const name of bait) await writeFile(join(electronOut, name), 'must not ship');
     // `npm test` builds the renderer just before; a run of this file alone builds it once.
     if (!existsSync(join(repo, 'dist', 'renderer', 'index.html'))) {
@@ -74,6 +75,11 @@ describe('the packaged app (electron-builder --dir with a stand-in Electron)', (
     expect(files.some((f) => /^\/dist\/renderer\/assets\/.+\.js$/.test(f))).toBe(true);
     const pkg = JSON.parse(extractFile(join(unpacked, 'resources', 'app.asar'), 'package.json').toString());
     expect(pkg.main).toBe('dist/electron/main.js');
+  });
+
+  it('carries the bundled smt CLI, but neither the agent nor the browser host', () => {
+    expect(files).toContain(`/dist/${programs.smt.out}`);
+    expect(files.filter((f) => /^\/dist\/(agent|host)(\/|$)/.test(f))).toEqual([]);
   });
 
   it('holds no tests, lab, sources, source maps or keys', () => {
