@@ -20,13 +20,13 @@ describe('ConsoleCore', () => {
   it('subscribes the fleet channels, builds the view, batches patches and acks the inventory', async () => {
     const { srv, core, patches, states } = await started();
     expect(srv.framesOf('SUBSCRIBE').map((f) => [f.headers.destination, f.headers.ack])).toEqual([
-      ['/queue/smt.inventory', 'client-individual'],
+      ['/queue/Consumer.lab-console.VirtualTopic.smt.inventory', 'client-individual'],
       ['/topic/smt.stats.>', 'auto'],
       ['/topic/smt.presence.>', 'auto'],
       ['/topic/smt.usage.>', 'auto'],
-      ['/queue/smt.events', 'client-individual'],
+      ['/queue/Consumer.lab-console.VirtualTopic.smt.events', 'client-individual'],
       ['/queue/smt.console.lab-console.result', 'client-individual'],
-      ['/queue/smt.console.lab-console.reply', 'auto'],
+      ['/queue/smt.console.lab-console.reply.fakesession0', 'auto'],
     ]);
     expect(states.map((s) => s.state.kind)).toEqual(['connecting', 'connected']);
 
@@ -35,7 +35,9 @@ describe('ConsoleCore', () => {
       destination: '/topic/smt.presence.r-0001',
       JMSXUserID: 'r-0001',
     });
-    srv.deliver('/queue/smt.inventory', 'garbage', { JMSXUserID: 'r-0002' });
+    srv.deliver('/queue/Consumer.lab-console.VirtualTopic.smt.inventory', 'garbage', {
+      JMSXUserID: 'r-0002',
+    });
     await waitFor('a patch', () => patches.some((p) => p.upserts.some((u) => u.id === 'r-0001')));
     expect(core.fleet.get('r-0001')?.status).toBe('online');
     await waitFor('the bad hello dropped and acked', () => srv.framesOf('ACK').length === 1);
@@ -94,7 +96,7 @@ describe('ConsoleCore', () => {
     const query = await waitFor('the hello query', () => srv.framesOf('SEND')[0]);
     expect(query.headers).toMatchObject({
       destination: '/queue/smt.remote.r-0001.query',
-      'reply-to': '/queue/smt.console.lab-console.reply',
+      'reply-to': '/queue/smt.console.lab-console.reply.fakesession0',
       persistent: 'false',
       'smt-type': 'query',
     });
@@ -125,8 +127,12 @@ describe('ConsoleCore', () => {
         makeEnvelope('reply', from, { ok: true, data: hello }, { corr: query.headers['smt-id'] }),
       );
     // An answer from another remote (it would need our query id) is not taken.
-    srv.deliver('/queue/smt.console.lab-console.reply', answer('r-0002'), { JMSXUserID: 'r-0002' });
-    srv.deliver('/queue/smt.console.lab-console.reply', answer('r-0001'), { JMSXUserID: 'r-0001' });
+    srv.deliver('/queue/smt.console.lab-console.reply.fakesession0', answer('r-0002'), {
+      JMSXUserID: 'r-0002',
+    });
+    srv.deliver('/queue/smt.console.lab-console.reply.fakesession0', answer('r-0001'), {
+      JMSXUserID: 'r-0001',
+    });
     await waitFor('the hello learned', () => core.fleet.get('r-0001')?.hostname === 'dns1.example.test');
     expect(core.fleet.get('r-0001')).toMatchObject({
       ips: ['192.0.2.1'],
@@ -147,14 +153,16 @@ describe('ConsoleCore', () => {
     const query = await waitFor('the config query', () => srv.framesOf('SEND')[0]);
     expect(query.headers).toMatchObject({
       destination: '/queue/smt.remote.r-0003.query',
-      'reply-to': '/queue/smt.console.lab-console.reply',
+      'reply-to': '/queue/smt.console.lab-console.reply.fakesession0',
     });
     const reply = (corr: string | undefined) =>
       JSON.stringify(
         makeEnvelope('reply', 'r-0003', { ok: true, data: { big: 'x'.repeat(2_000_000) } }, { corr }),
       );
-    srv.deliver('/queue/smt.console.lab-console.reply', reply(crypto.randomUUID()), { JMSXUserID: 'r-0003' });
-    srv.deliver('/queue/smt.console.lab-console.reply', reply(query.headers['smt-id']), {
+    srv.deliver('/queue/smt.console.lab-console.reply.fakesession0', reply(crypto.randomUUID()), {
+      JMSXUserID: 'r-0003',
+    });
+    srv.deliver('/queue/smt.console.lab-console.reply.fakesession0', reply(query.headers['smt-id']), {
       JMSXUserID: 'r-0003',
     });
     // Over the default 1 MiB frame limit: a zone-sized answer passes.
