@@ -42,6 +42,8 @@ final class IdentityBroker extends BrokerFilter {
     private final Map<ConnectionId, ConnectionContext> connections = new ConcurrentHashMap<>();
     /** Consumer queues this broker created or found (addDestination returns an existing one). */
     private final Set<String> consumerQueues = ConcurrentHashMap.newKeySet();
+    /** Names in the consoles group that are no console id, warned about once each. */
+    private final Set<String> badNames = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService timer;
     private boolean warnedUnreadable;
 
@@ -171,7 +173,10 @@ final class IdentityBroker extends BrokerFilter {
                 continue;
             }
             if (!ConsoleQueues.isConsoleName(member)) {
-                LOG.warn("Console {} in {} is no valid console id: no virtual topic queues for it", member, groups.file());
+                if (badNames.add(member)) {
+                    LOG.warn("Console {} in {} is no valid console id: no virtual topic queues for it", member,
+                            groups.file());
+                }
                 continue;
             }
             for (String topic : virtualTopics) {
