@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeEnvelope } from '../../src-shared/protocol';
+import { makeEnvelope, replySessionPattern } from '../../src-shared/protocol';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import type { LogEntry } from '../../src-node/log';
+import { ConsoleCore } from './console-core';
 import { startFakeCore, testSigner } from './testing/fake-core';
 import { statsEnvelope } from './testing/fleet-envelopes';
 
@@ -42,6 +43,37 @@ describe('ConsoleCore', () => {
     expect(core.fleet.get('r-0001')?.status).toBe('online');
     await waitFor('the bad hello dropped and acked', () => srv.framesOf('ACK').length === 1);
     expect(core.rejects()).toEqual({ total: 1, byReason: { 'not-json': 1 }, byRemote: { 'r-0002': 1 } });
+  });
+
+  it('keeps its own reply session across a reconnect, and another core has another', async () => {
+    const one = await started({ signer: testSigner(), core: { replySession: undefined } });
+    const other = await started({ signer: testSigner(), core: { replySession: undefined } });
+    expect(one.core.replySession).toMatch(replySessionPattern);
+    expect(other.core.replySession).not.toBe(one.core.replySession);
+    expect(one.core.replyQueue).toBe(`/queue/smt.console.lab-console.reply.${one.core.replySession}`);
+    expect(one.core.statsReplyQueue).toBe(`/queue/smt.console.lab-console.stats.${one.core.replySession}`);
+    const replySubscriptions = () =>
+      one.srv.framesOf('SUBSCRIBE').filter((f) => f.headers.destination?.includes('.reply.'));
+    await waitFor('the reply queue subscribed', () => replySubscriptions().length === 1);
+    one.srv.dropAll();
+    // A reply in flight during a failover goes to the queue the session reads after it.
+    await waitFor('subscribed again after the reconnect', () => replySubscriptions().length === 2);
+    expect(replySubscriptions().map((f) => f.headers.destination)).toEqual([
+      one.core.replyQueue,
+      one.core.replyQueue,
+    ]);
+  });
+
+  it('refuses a reply session that is not 12 of a-z and 0-9', () => {
+    const profile = {
+      name: 'Fake',
+      consoleId: 'lab-console',
+      brokers: [{ name: 'primary' as const, host: '127.0.0.1', port: 1 }],
+      tls: { caFile: 'unused', certFile: 'unused', keyFile: 'unused' },
+    };
+    expect(() => new ConsoleCore({ profile, replySession: 'lab.console' })).toThrow(
+      'reply session "lab.console" is not 12 of a-z and 0-9',
+    );
   });
 
   it('holds a flooding remote to its live rate, counts and logs the drops, and keeps taking the others', async () => {

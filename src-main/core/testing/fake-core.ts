@@ -32,7 +32,7 @@ export async function startFakeCore(
   opts: {
     signer?: ConfigSigner;
     beforeStart?: (core: ConsoleCore) => void;
-    core?: Pick<ConsoleCoreOptions, 'liveRate' | 'log'>;
+    core?: Pick<ConsoleCoreOptions, 'liveRate' | 'log' | 'replySession'>;
   } = { signer: testSigner() },
 ): Promise<FakeCore> {
   const srv = await new FakeStompServer({ heartbeatMs: 500 }).listen();
