@@ -228,6 +228,16 @@ describe('what one console may read of another', () => {
       else expect(answer.headers.message, destination).toMatch(message);
       b.close();
     }
+    // Nobody but the broker writes a console's copies: no forged hello from another console or a remote.
+    for (const tls of [tlsB, await remoteTls('r-1200')]) {
+      const w = await session(tls);
+      const forged = await w.send(destinations.consoleFleet(A, 'inventory'), '{}', { persistent: 'true' });
+      expect(forged.command).toBe('ERROR');
+      expect(forged.headers.message).toMatch(
+        /is not authorized to write to: queue:\/\/Consumer\.lab-console\./,
+      );
+      w.close();
+    }
     // Its own queues, the live topics by wildcard, and a remote's queue with a browser or a selector.
     const b = await session(tlsB);
     const allowed: [string, Record<string, string>][] = [
