@@ -66,7 +66,7 @@ async function inspect(remoteIds: string[]): Promise<void> {
     queuesProblem = `no broker session (${state})`;
   } else {
     try {
-      const stats = await queueStats(conn, pc.core.consoleId, 10_000);
+      const stats = await queueStats(conn, pc.core.statsReplyQueue, 10_000);
       if (!stats.complete) queuesProblem = 'the broker did not list every queue in time';
       for (const q of stats.queues) if (q.kind === 'config') queues.set(q.remoteId, q);
     } catch (e) {

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { activemq, brokerTemplates } from './paths';
@@ -75,4 +76,33 @@ async function tool(cmd: string, args: string[]): Promise<void> {
       `building the identity plugin: ${cmd} failed:\n${(err.stderr || err.stdout || err.message).trim()}`,
     );
   }
+}
+
+/**
+ * A check program from broker/plugin/test (a class with a main that prints `ok: …` or `FAILED: …` lines),
+ * compiled against the plugin jar and Debian's ActiveMQ jars into a temp dir. `run` answers the first
+ * `ok: `/`FAILED: ` line of the last output and throws with the whole output when the program fails.
+ */
+export async function pluginCheck(className: string): Promise<{
+  run: (...args: string[]) => Promise<string | undefined>;
+  output: (...args: string[]) => Promise<string[]>;
+  remove: () => Promise<void>;
+}> {
+  const classes = await mkdtemp(join(tmpdir(), 'smt-plugin-check-'));
+  const classpath = `${await ensurePluginJar()}:${activemq.lib}/*`;
+  const source = join(brokerTemplates.pluginTest, ...className.split('.')) + '.java';
+  await tool('javac', ['--release', '11', '-Xlint:all', '-Werror', '-d', classes, '-cp', classpath, source]);
+  const output = async (...args: string[]) => {
+    const { stdout } = await run('java', ['-cp', `${classes}:${classpath}`, className, ...args]).catch(
+      (e: { stdout?: string; stderr?: string; message: string }) => {
+        throw new Error(`${className} ${args.join(' ')} failed: ${e.stdout ?? ''}${e.stderr ?? e.message}`);
+      },
+    );
+    return stdout.split('\n').filter((l) => l.startsWith('ok: ') || l.startsWith('FAILED: '));
+  };
+  return {
+    output,
+    run: async (...args) => (await output(...args))[0],
+    remove: () => rm(classes, { recursive: true, force: true }),
+  };
 }

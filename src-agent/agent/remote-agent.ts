@@ -4,6 +4,7 @@ import {
   ConsoleId,
   MAX_CONFIG_FRAME_BYTES,
   MessageId,
+  consoleReplyQueuePattern,
   destinations,
   makeEnvelope,
   type Body,
@@ -54,9 +55,6 @@ export interface RemoteAgentOptions {
   /** See ConfigApplierOptions.afterRecord. */
   afterRecord?: (entry: LedgerEntry) => void;
 }
-
-/** Only a console's own reply queue may be named as reply-to: a remote is no relay. */
-const consoleReplyQueue = /^\/queue\/smt\.console\.[a-z0-9][a-z0-9-]{0,62}\.reply$/;
 
 /** What can still be read from a frame the guard refused, to tell its sender why. */
 const Salvage = z.object({ id: MessageId, from: ConsoleId });
@@ -395,8 +393,9 @@ export class RemoteAgent {
 
   private async onQuery(m: InboundMessage): Promise<void> {
     const replyTo = m.headers['reply-to'];
-    if (!replyTo || !consoleReplyQueue.test(replyTo)) {
-      // Nobody to answer: a query whose answer would go anywhere but a console's reply queue is dropped.
+    if (!replyTo || !consoleReplyQueuePattern.test(replyTo)) {
+      // Nobody to answer: a query whose answer would go anywhere but a console session's reply queue is
+      // dropped. A remote is no relay.
       this.guard.refuse(
         m,
         'bad-reply-to',

@@ -89,15 +89,16 @@ export interface QueueStatsResult {
 
 /**
  * Every remote's config and command queue as the broker counts them, in one request. The reply queue
- * is the console's own (smt.console.<id>.stats); replies to an earlier request that timed out are told
- * apart by correlation-id.
+ * is this console session's own (ConsoleCore.statsReplyQueue, smt.console.<id>.stats.<session>): a
+ * queue shared by the processes of one console would hand each reply to one of them. It is not the
+ * session's query reply queue: these replies need the jms-map-json transformation on the subscription
+ * and are no SMT envelopes. Replies to an earlier request that timed out are told apart by correlation-id.
  */
 export function queueStats(
   conn: SmtConnection,
-  consoleId: string,
+  replyTo: string,
   timeoutMs: number,
 ): Promise<QueueStatsResult> {
-  const replyTo = `/queue/smt.console.${consoleId}.stats`;
   const correlation = crypto.randomUUID();
   return new Promise<QueueStatsResult>((resolve, reject) => {
     const queues: QueueStat[] = [];

@@ -16,7 +16,7 @@ import {
 } from '../../src-shared/protocol';
 import { counterDelta, remoteIds, stompHeaders } from '../../src-shared/protocol/testing/hostile';
 import { waitFor } from '../../src-node/smt/testing/wait';
-import { startFakeCore, type FakeCore } from './testing/fake-core';
+import { fakeReplySession, startFakeCore, type FakeCore } from './testing/fake-core';
 import { arrivesOn, coreFrame, coreSubs, owed, tally, type CoreFrame } from './testing/hostile-frames';
 import { statsEnvelope } from './testing/fleet-envelopes';
 
@@ -24,7 +24,8 @@ import { statsEnvelope } from './testing/fleet-envelopes';
 const BATCH = 100;
 const RUNS = 100;
 
-const subs = coreSubs('lab-console');
+const replyQueue = destinations.consoleReply('lab-console', fakeReplySession);
+const subs = coreSubs('lab-console', replyQueue);
 const other = (rid: string) => remoteIds[(remoteIds.indexOf(rid as never) + 1) % remoteIds.length] as string;
 
 /**
@@ -154,8 +155,8 @@ describe('console core under generated frames', () => {
         'oversized',
       ],
       // Replies may carry a zone: 5 MiB.
-      [destinations.consoleReply('lab-console'), sized(reply, big), stamp, null],
-      [destinations.consoleReply('lab-console'), sized(reply, big + 1), stamp, 'oversized'],
+      [replyQueue, sized(reply, big), stamp, null],
+      [replyQueue, sized(reply, big + 1), stamp, 'oversized'],
     ];
     for (const [destination, body, headers, reason] of cases) {
       const before = core.rejects();

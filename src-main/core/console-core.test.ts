@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeEnvelope } from '../../src-shared/protocol';
+import { makeEnvelope, replySessionPattern } from '../../src-shared/protocol';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import type { LogEntry } from '../../src-node/log';
+import { ConsoleCore } from './console-core';
 import { startFakeCore, testSigner } from './testing/fake-core';
 import { statsEnvelope } from './testing/fleet-envelopes';
 
@@ -20,14 +21,14 @@ describe('ConsoleCore', () => {
   it('subscribes the fleet channels, builds the view, batches patches and acks the inventory', async () => {
     const { srv, core, patches, states } = await started();
     expect(srv.framesOf('SUBSCRIBE').map((f) => [f.headers.destination, f.headers.ack])).toEqual([
-      ['/queue/smt.inventory', 'client-individual'],
+      ['/queue/Consumer.lab-console.VirtualTopic.smt.inventory', 'client-individual'],
       ['/topic/smt.stats.>', 'auto'],
       ['/topic/smt.presence.>', 'auto'],
       ['/topic/smt.usage.>', 'auto'],
-      ['/queue/smt.events', 'client-individual'],
+      ['/queue/Consumer.lab-console.VirtualTopic.smt.events', 'client-individual'],
       ['/topic/smt.broker.health', 'auto'],
       ['/queue/smt.console.lab-console.result', 'client-individual'],
-      ['/queue/smt.console.lab-console.reply', 'auto'],
+      ['/queue/smt.console.lab-console.reply.fakesession0', 'auto'],
     ]);
     expect(states.map((s) => s.state.kind)).toEqual(['connecting', 'connected']);
 
@@ -36,11 +37,44 @@ describe('ConsoleCore', () => {
       destination: '/topic/smt.presence.r-0001',
       JMSXUserID: 'r-0001',
     });
-    srv.deliver('/queue/smt.inventory', 'garbage', { JMSXUserID: 'r-0002' });
+    srv.deliver('/queue/Consumer.lab-console.VirtualTopic.smt.inventory', 'garbage', {
+      JMSXUserID: 'r-0002',
+    });
     await waitFor('a patch', () => patches.some((p) => p.upserts.some((u) => u.id === 'r-0001')));
     expect(core.fleet.get('r-0001')?.status).toBe('online');
     await waitFor('the bad hello dropped and acked', () => srv.framesOf('ACK').length === 1);
     expect(core.rejects()).toEqual({ total: 1, byReason: { 'not-json': 1 }, byRemote: { 'r-0002': 1 } });
+  });
+
+  it('keeps its own reply session across a reconnect, and another core has another', async () => {
+    const one = await started({ signer: testSigner(), core: { replySession: undefined } });
+    const other = await started({ signer: testSigner(), core: { replySession: undefined } });
+    expect(one.core.replySession).toMatch(replySessionPattern);
+    expect(other.core.replySession).not.toBe(one.core.replySession);
+    expect(one.core.replyQueue).toBe(`/queue/smt.console.lab-console.reply.${one.core.replySession}`);
+    expect(one.core.statsReplyQueue).toBe(`/queue/smt.console.lab-console.stats.${one.core.replySession}`);
+    const replySubscriptions = () =>
+      one.srv.framesOf('SUBSCRIBE').filter((f) => f.headers.destination?.includes('.reply.'));
+    await waitFor('the reply queue subscribed', () => replySubscriptions().length === 1);
+    one.srv.dropAll();
+    // A reply in flight during a failover goes to the queue the session reads after it.
+    await waitFor('subscribed again after the reconnect', () => replySubscriptions().length === 2);
+    expect(replySubscriptions().map((f) => f.headers.destination)).toEqual([
+      one.core.replyQueue,
+      one.core.replyQueue,
+    ]);
+  });
+
+  it('refuses a reply session that is not 12 of a-z and 0-9', () => {
+    const profile = {
+      name: 'Fake',
+      consoleId: 'lab-console',
+      brokers: [{ name: 'primary' as const, host: '127.0.0.1', port: 1 }],
+      tls: { caFile: 'unused', certFile: 'unused', keyFile: 'unused' },
+    };
+    expect(() => new ConsoleCore({ profile, replySession: 'lab.console' })).toThrow(
+      'reply session "lab.console" is not 12 of a-z and 0-9',
+    );
   });
 
   it('holds a flooding remote to its live rate, counts and logs the drops, and keeps taking the others', async () => {
@@ -95,7 +129,7 @@ describe('ConsoleCore', () => {
     const query = await waitFor('the hello query', () => srv.framesOf('SEND')[0]);
     expect(query.headers).toMatchObject({
       destination: '/queue/smt.remote.r-0001.query',
-      'reply-to': '/queue/smt.console.lab-console.reply',
+      'reply-to': '/queue/smt.console.lab-console.reply.fakesession0',
       persistent: 'false',
       'smt-type': 'query',
     });
@@ -126,8 +160,12 @@ describe('ConsoleCore', () => {
         makeEnvelope('reply', from, { ok: true, data: hello }, { corr: query.headers['smt-id'] }),
       );
     // An answer from another remote (it would need our query id) is not taken.
-    srv.deliver('/queue/smt.console.lab-console.reply', answer('r-0002'), { JMSXUserID: 'r-0002' });
-    srv.deliver('/queue/smt.console.lab-console.reply', answer('r-0001'), { JMSXUserID: 'r-0001' });
+    srv.deliver('/queue/smt.console.lab-console.reply.fakesession0', answer('r-0002'), {
+      JMSXUserID: 'r-0002',
+    });
+    srv.deliver('/queue/smt.console.lab-console.reply.fakesession0', answer('r-0001'), {
+      JMSXUserID: 'r-0001',
+    });
     await waitFor('the hello learned', () => core.fleet.get('r-0001')?.hostname === 'dns1.example.test');
     expect(core.fleet.get('r-0001')).toMatchObject({
       ips: ['192.0.2.1'],
@@ -148,14 +186,16 @@ describe('ConsoleCore', () => {
     const query = await waitFor('the config query', () => srv.framesOf('SEND')[0]);
     expect(query.headers).toMatchObject({
       destination: '/queue/smt.remote.r-0003.query',
-      'reply-to': '/queue/smt.console.lab-console.reply',
+      'reply-to': '/queue/smt.console.lab-console.reply.fakesession0',
     });
     const reply = (corr: string | undefined) =>
       JSON.stringify(
         makeEnvelope('reply', 'r-0003', { ok: true, data: { big: 'x'.repeat(2_000_000) } }, { corr }),
       );
-    srv.deliver('/queue/smt.console.lab-console.reply', reply(crypto.randomUUID()), { JMSXUserID: 'r-0003' });
-    srv.deliver('/queue/smt.console.lab-console.reply', reply(query.headers['smt-id']), {
+    srv.deliver('/queue/smt.console.lab-console.reply.fakesession0', reply(crypto.randomUUID()), {
+      JMSXUserID: 'r-0003',
+    });
+    srv.deliver('/queue/smt.console.lab-console.reply.fakesession0', reply(query.headers['smt-id']), {
       JMSXUserID: 'r-0003',
     });
     // Over the default 1 MiB frame limit: a zone-sized answer passes.

@@ -9,6 +9,8 @@ import {
   RemoteId,
   destinations,
   makeEnvelope,
+  newReplySession,
+  replySessionPattern,
   remoteTopicKinds,
   type Body,
   type Envelope,
@@ -47,6 +49,8 @@ export interface ConsoleCoreOptions {
   sealers?: readonly KeySealer[];
   log?: LogSink;
   now?: () => number;
+  /** This core's reply session (replySessionPattern); a fresh random one by default. For tests. */
+  replySession?: string;
   /** At most one fleet patch per this many ms. */
   patchIntervalMs?: number;
   /** How often presence lapses are checked. */
@@ -110,6 +114,12 @@ interface ResultFrame {
  */
 export class ConsoleCore {
   readonly fleet: FleetModel;
+  /**
+   * This core's name on its reply queues, the same across reconnects: a reply in flight during a
+   * failover still reaches it. Another process on the profile (the host beside `smt`) has its own, so
+   * the broker never hands one's replies to the other (docs/architecture.md "Decisions").
+   */
+  readonly replySession: string;
   readonly guard: InboundGuard;
   readonly relearn: Relearner;
   /** The active broker's heap and file-descriptor health, from its own reports. */
@@ -145,6 +155,10 @@ export class ConsoleCore {
   constructor(private readonly opts: ConsoleCoreOptions) {
     this.log = opts.log ?? silentLog;
     this.now = opts.now ?? Date.now;
+    if (opts.replySession !== undefined && !replySessionPattern.test(opts.replySession)) {
+      throw new Error(`reply session ${JSON.stringify(opts.replySession)} is not 12 of a-z and 0-9`);
+    }
+    this.replySession = opts.replySession ?? newReplySession();
     this.fleet = new FleetModel(opts.fleet);
     this.guard = new InboundGuard(`console ${opts.profile.consoleId}`, this.log, undefined, this.now);
     this.liveRate = new SenderBuckets(opts.liveRate ?? defaultLiveRate);
@@ -183,6 +197,16 @@ export class ConsoleCore {
     return this.opts.profile.brokers;
   }
 
+  /** Where remotes answer this core's queries. */
+  get replyQueue(): string {
+    return destinations.consoleReply(this.consoleId, this.replySession);
+  }
+
+  /** Where the broker's statistics plugin answers this core (broker-stats.ts). */
+  get statsReplyQueue(): string {
+    return destinations.consoleStats(this.consoleId, this.replySession);
+  }
+
   /** The broker session, for side requests outside the SMT protocol (broker-stats.ts); none before start. */
   get connection(): SmtConnection | undefined {
     return this.conn;
@@ -212,22 +236,29 @@ export class ConsoleCore {
     });
     this.conn = conn;
     conn.onState((state, previous) => this.onState(state, previous));
-    conn.subscribe(destinations.inventory(), { ack: 'client-individual' }, (m) =>
-      this.take(m, ['hello'], true),
+    // Every process of this console id shares these two queues (and the profile's database).
+    conn.subscribe(
+      destinations.consoleFleet(profile.consoleId, 'inventory'),
+      { ack: 'client-individual' },
+      (m) => this.take(m, ['hello'], true),
     );
     for (const kind of liveKinds) {
       conn.subscribe(destinations.allRemotesTopic(kind), { ack: 'auto' }, (m) =>
         this.take(m, [kind], false, this.liveRate),
       );
     }
-    conn.subscribe(destinations.events(), { ack: 'client-individual' }, (m) => this.take(m, ['event'], true));
+    conn.subscribe(
+      destinations.consoleFleet(profile.consoleId, 'events'),
+      { ack: 'client-individual' },
+      (m) => this.take(m, ['event'], true),
+    );
     conn.subscribe(destinations.brokerHealth(), { ack: 'auto' }, (m) => this.brokerHealth.take(m));
     conn.subscribe(destinations.consoleResult(profile.consoleId), { ack: 'client-individual' }, (m) =>
       this.takeResult(m),
     );
     // A config query's reply may carry a whole zone: the config channel's frame limit, not the default.
     const replyLimit = { maxBodyBytes: MAX_CONFIG_FRAME_BYTES };
-    conn.subscribe(destinations.consoleReply(profile.consoleId), { ack: 'auto', ...replyLimit }, (m) => {
+    conn.subscribe(this.replyQueue, { ack: 'auto', ...replyLimit }, (m) => {
       const env = this.guard.check(m, ['reply'], { from: 'remote', maxBytes: MAX_CONFIG_FRAME_BYTES });
       if (env && !this.queries.take(env)) this.relearn.reply(env);
     });
@@ -508,7 +539,7 @@ export class ConsoleCore {
     const conn = this.conn;
     if (!conn) return Promise.reject(new Error('the console core is not started'));
     return publish(conn, destinations.remoteQueue(rid, 'query'), query, {
-      replyTo: destinations.consoleReply(this.consoleId),
+      replyTo: this.replyQueue,
     });
   }
 

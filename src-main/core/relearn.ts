@@ -55,8 +55,9 @@ interface Asked {
 
 /**
  * Re-learns remotes a console has live data from but no hello for. Hello is sent on connect only and
- * consumed from the one inventory queue, so a console that restarts while its fleet stays connected
- * would show rows without host details: it asks each such remote for its hello instead, at most once
+ * consumed once from the console id's copy of the inventory (shared by its processes), so a console
+ * that restarts while its fleet stays connected, or whose hello another process of its id read, would
+ * show rows without host details: it asks each such remote for its hello instead, at most once
  * per remote per interval and with a bounded number in flight. Pure apart from the injected send.
  */
 export class Relearner {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { decodeEnvelope, makeEnvelope, channelTypes, bodySchemas } from './index';
-import { destinations, remoteIdOfDestination } from './destinations';
+import {
+  consoleReplyQueuePattern,
+  destinations,
+  newReplySession,
+  remoteIdOfDestination,
+  replySessionPattern,
+} from './destinations';
 import { stompHeadersFor } from './channels';
 
 const stats = {
@@ -80,8 +86,32 @@ describe('destinations', () => {
     expect(destinations.remoteTopic('r-0007', 'stats')).toBe('/topic/smt.stats.r-0007');
     expect(remoteIdOfDestination('/topic/smt.stats.r-0007')).toBe('r-0007');
     expect(remoteIdOfDestination('/queue/smt.remote.r-0007.query')).toBe('r-0007');
-    expect(remoteIdOfDestination('/queue/smt.inventory')).toBeUndefined();
+    expect(remoteIdOfDestination(destinations.inventory())).toBeUndefined();
+    expect(remoteIdOfDestination(destinations.consoleFleet('r-0007', 'events'))).toBeUndefined();
     expect(remoteIdOfDestination('/topic/smt.stats.>')).toBeUndefined();
+  });
+
+  it('gives each console session its own reply queue, the only reply-to a remote answers on', () => {
+    const sessions = new Set(Array.from({ length: 200 }, () => newReplySession()));
+    expect(sessions.size).toBe(200);
+    for (const s of sessions) expect(s).toMatch(replySessionPattern);
+    const [session] = [...sessions] as [string];
+    const own = destinations.consoleReply('lab-console', session);
+    expect(own).toBe(`/queue/smt.console.lab-console.reply.${session}`);
+    expect(consoleReplyQueuePattern.test(own)).toBe(true);
+    for (const bad of [
+      '/queue/smt.console.lab-console.reply',
+      `/queue/smt.console.lab-console.reply.${session}.x`,
+      `/queue/smt.console.lab-console.reply.${session.toUpperCase()}`,
+      `/queue/smt.console.lab-console.reply.${session.slice(1)}`,
+      destinations.consoleStats('lab-console', session),
+      destinations.consoleResult('lab-console'),
+      `/queue/smt.console.lab.console.reply.${session}`,
+      `/topic/smt.console.lab-console.reply.${session}`,
+      `/queue/smt.console.lab-console.reply.${session}/../../smt.remote.r-0002.config`,
+    ]) {
+      expect(consoleReplyQueuePattern.test(bad), bad).toBe(false);
+    }
   });
 });
 

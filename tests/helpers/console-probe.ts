@@ -10,7 +10,13 @@
  */
 import { consoleProfilePath, labConsoleKeys, type LabOptions } from '../../lab/lab';
 import { loadConsoleProfile } from '../../src-main/core/profile';
-import { destinations, makeEnvelope, type Body, type Envelope } from '../../src-shared/protocol';
+import {
+  destinations,
+  makeEnvelope,
+  newReplySession,
+  type Body,
+  type Envelope,
+} from '../../src-shared/protocol';
 import { loadConfigSigner, signConfig, type ConfigSigner } from '../../src-node/crypto/config-signature';
 import { silentLog } from '../../src-node/log';
 import { InboundGuard, SmtConnection, publish } from '../../src-node/smt';
@@ -23,12 +29,17 @@ export class ConsoleProbe {
   /** Stats and usage samples from every remote, newest last. */
   readonly live: Envelope<'stats' | 'usage'>[] = [];
 
+  /** This probe's own reply queue: another process of the lab console (a host) has its own. */
+  readonly replyQueue: string;
+
   private constructor(
     readonly consoleId: string,
     readonly conn: SmtConnection,
     readonly guard: InboundGuard,
     private readonly signer: ConfigSigner,
-  ) {}
+  ) {
+    this.replyQueue = destinations.consoleReply(consoleId, newReplySession());
+  }
 
   static async start(lab: LabOptions): Promise<ConsoleProbe> {
     const profile = await loadConsoleProfile(consoleProfilePath(lab));
@@ -47,7 +58,7 @@ export class ConsoleProbe {
       if (env) probe.results.push(env);
       await m.ack();
     });
-    conn.subscribe(destinations.consoleReply(profile.consoleId), { ack: 'auto' }, (m) => {
+    conn.subscribe(probe.replyQueue, { ack: 'auto' }, (m) => {
       const env = guard.check(m, ['reply'], { from: 'remote' });
       if (env) probe.replies.push(env);
     });
@@ -88,7 +99,7 @@ export class ConsoleProbe {
     const env = makeEnvelope('query', this.consoleId, body);
     await publish(this.conn, destinations.remoteQueue(rid, 'query'), env, {
       receipt: true,
-      replyTo: destinations.consoleReply(this.consoleId),
+      replyTo: this.replyQueue,
     });
     const reply = await waitFor(
       `the reply to ${body.query}`,

@@ -5,7 +5,9 @@
  */
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { TlsFiles } from '../../src-shared/profile';
 
 export interface StompFrame {
   command: string;
@@ -19,6 +21,15 @@ export interface ProbeTls {
   key?: Buffer | string;
   /** Pin TLS 1.2 to see a refused client certificate as a failed handshake (TLS 1.3 reports it after). */
   maxVersion?: 'TLSv1.2' | 'TLSv1.3';
+}
+
+/** A certificate's files (with a plain key: a remote's, or an extra console's) as a probe's TLS. */
+export function probeTls(files: TlsFiles): ProbeTls {
+  return {
+    ca: readFileSync(files.caFile),
+    cert: readFileSync(files.certFile),
+    key: readFileSync(files.keyFile),
+  };
 }
 
 export interface ProbeOptions {

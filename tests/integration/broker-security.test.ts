@@ -37,7 +37,14 @@ import { waitFor } from '../../src-node/smt/testing/wait';
 import { TlsMaterialError, loadTlsMaterial, type TlsMaterial } from '../../src-node/tls';
 import { ConsoleProfile, TlsFiles } from '../../src-shared/profile';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
-import { HandshakeError, StompProbe, until, type ProbeTls, type StompFrame } from '../helpers/stomp-probe';
+import {
+  HandshakeError,
+  StompProbe,
+  probeTls,
+  until,
+  type ProbeTls,
+  type StompFrame,
+} from '../helpers/stomp-probe';
 import {
   certCases,
   certMatrixRows,
@@ -54,16 +61,8 @@ let primary: BrokerStatus;
 const probes: StompProbe[] = [];
 const conns: SmtConnection[] = [];
 
-function tlsOf(files: TlsFiles): ProbeTls {
-  return {
-    ca: readFileSync(files.caFile),
-    cert: readFileSync(files.certFile),
-    key: readFileSync(files.keyFile),
-  };
-}
-
 async function remoteTls(rid: string): Promise<ProbeTls> {
-  return tlsOf((await remoteIdentity(rid, { ...lab.opts, provision: false })).tls);
+  return probeTls((await remoteIdentity(rid, { ...lab.opts, provision: false })).tls);
 }
 
 /** A STOMP session that must be accepted; closed in afterAll. */
@@ -421,10 +420,22 @@ describe('what a remote may do', () => {
       /not allowed to browse/,
     ],
     [
-      'the inventory queue',
-      '/queue/smt.inventory',
+      "a console's copy of the inventory",
+      '/queue/Consumer.lab-console.VirtualTopic.smt.inventory',
       {},
-      'r-0002 is not allowed to consume queue://smt.inventory',
+      'r-0002 is not allowed to consume queue://Consumer.lab-console.VirtualTopic.smt.inventory',
+    ],
+    [
+      'a copy of the events under its own name',
+      '/queue/Consumer.r-0002.VirtualTopic.smt.events',
+      {},
+      'r-0002 is not allowed to consume queue://Consumer.r-0002.VirtualTopic.smt.events',
+    ],
+    [
+      'the inventory virtual topic',
+      '/topic/VirtualTopic.smt.inventory',
+      {},
+      'r-0002 is not allowed to consume topic://VirtualTopic.smt.inventory',
     ],
     [
       'another remote stats',
@@ -455,6 +466,8 @@ describe('what a remote may do', () => {
       expectError(await r1.send(`/topic/smt.${kind}.r-0002`, '{}'), /r-0001 is not allowed to publish/);
     }
     expectError(await r1.send('/queue/smt.remote.r-0002.config', '{}'), /not authorized to write/);
+    // The virtual topics are named exactly in the map: no VirtualTopic.smt.stats.<another id>.
+    expectError(await r1.send('/topic/VirtualTopic.smt.stats.r-0002', '{}'), /not authorized to write/);
     // The broker handles one connection's frames in order: once the honest sample arrives, a forged one would have too.
     expect((await r1.send('/topic/smt.stats.r-0001', '{"honest":true}')).command).toBe('RECEIPT');
     await admin.waitFor(isMessage('stats', (f) => f.body === '{"honest":true}'));
@@ -463,32 +476,49 @@ describe('what a remote may do', () => {
 
   it('stamps every message with the authenticated remote id as JMSXUserID, whatever the sender claims', async () => {
     const admin = await session(await labConsoleTls(lab.opts));
-    expect((await admin.subscribe('/queue/smt.events', 'events')).command).toBe('RECEIPT');
+    expect(
+      (await admin.subscribe(`/queue/Consumer.${consoleId}.VirtualTopic.smt.events`, 'events')).command,
+    ).toBe('RECEIPT');
     const r1 = await session(await remoteTls('r-0001'));
     expect(
-      (await r1.send('/queue/smt.events', '{"e":1}', { persistent: 'true', JMSXUserID: 'r-0002' })).command,
+      (
+        await r1.send('/topic/VirtualTopic.smt.events', '{"e":1}', {
+          persistent: 'true',
+          JMSXUserID: 'r-0002',
+        })
+      ).command,
     ).toBe('RECEIPT');
     const msg = await admin.waitFor(isMessage('events', (f) => f.body === '{"e":1}'));
     expect(msg.headers.JMSXUserID).toBe('r-0001');
+    // The console's copy of the events is one queue: a consumer left on it would take the next test's.
+    admin.close();
   });
 
   it('can do everything the protocol asks of it, and the console receives it all', async () => {
     const admin = await session(await labConsoleTls(lab.opts));
-    const flows = [
-      `/queue/smt.inventory`,
-      `/queue/smt.console.${consoleId}.result`,
-      `/queue/smt.console.${consoleId}.reply`,
-      '/topic/smt.presence.r-0003',
-      '/topic/smt.usage.r-0003',
-      '/topic/smt.log.r-0003',
+    // Where the remote sends, and where the console reads it.
+    const flows: [string, string][] = [
+      ['/topic/VirtualTopic.smt.inventory', `/queue/Consumer.${consoleId}.VirtualTopic.smt.inventory`],
+      ['/topic/VirtualTopic.smt.events', `/queue/Consumer.${consoleId}.VirtualTopic.smt.events`],
+      [`/queue/smt.console.${consoleId}.result`, `/queue/smt.console.${consoleId}.result`],
+      [
+        `/queue/smt.console.${consoleId}.reply.abcdef123456`,
+        `/queue/smt.console.${consoleId}.reply.abcdef123456`,
+      ],
+      ['/topic/smt.presence.r-0003', '/topic/smt.presence.>'],
+      ['/topic/smt.usage.r-0003', '/topic/smt.usage.>'],
+      ['/topic/smt.log.r-0003', '/topic/smt.log.>'],
     ];
-    const subscriptionOf = (d: string) => (d.startsWith('/topic/') ? d.replace(/\.r-0003$/, '.>') : d);
-    for (const [i, d] of flows.entries()) {
-      expect((await admin.subscribe(subscriptionOf(d), `f${i}`)).command).toBe('RECEIPT');
+    for (const [i, [, read]] of flows.entries()) {
+      expect((await admin.subscribe(read, `f${i}`)).command).toBe('RECEIPT');
     }
     const r3 = await session(await remoteTls('r-0003'));
-    for (const [i, d] of flows.entries()) {
-      const sent = await r3.send(d, `{"flow":${i}}`, d.startsWith('/queue/') ? { persistent: 'true' } : {});
+    for (const [i, [d, read]] of flows.entries()) {
+      const sent = await r3.send(
+        d,
+        `{"flow":${i}}`,
+        read.startsWith('/queue/') ? { persistent: 'true' } : {},
+      );
       expect(sent.command, `${d}: ${sent.headers.message}`).toBe('RECEIPT');
     }
     for (const [i] of flows.entries()) {
@@ -499,13 +529,13 @@ describe('what a remote may do', () => {
 
   it('lets the console ask the statistics plugin about a queue, and not a remote', async () => {
     const admin = await session(await labConsoleTls(lab.opts));
-    const replyTo = `/queue/smt.console.${consoleId}.stats`;
+    const replyTo = `/queue/smt.console.${consoleId}.stats.abcdef123456`;
     expect((await admin.subscribe(replyTo, 'st', { transformation: 'jms-map-json' })).command).toBe(
       'RECEIPT',
     );
     // The plugin answers only for queues that exist: ask about the reply queue, just created by SUBSCRIBE.
     const asked = await admin.send(
-      `/queue/ActiveMQ.Statistics.Destination.smt.console.${consoleId}.stats`,
+      `/queue/ActiveMQ.Statistics.Destination.smt.console.${consoleId}.stats.abcdef123456`,
       '',
       {
         'reply-to': replyTo,
@@ -514,7 +544,9 @@ describe('what a remote may do', () => {
     );
     expect(asked.command).toBe('RECEIPT');
     const reply = await admin.waitFor(isMessage('st', (f) => f.headers['correlation-id'] === 'q1'));
-    expect(reply.body).toContain(`"destinationName","queue:\\/\\/smt.console.${consoleId}.stats"`);
+    expect(reply.body).toContain(
+      `"destinationName","queue:\\/\\/smt.console.${consoleId}.stats.abcdef123456"`,
+    );
 
     // The console reads a queue's oldest message age with a browser, which remotes may not use.
     expect(
@@ -523,7 +555,9 @@ describe('what a remote may do', () => {
 
     const r1 = await session(await remoteTls('r-0001'));
     expectError(
-      await r1.send('/queue/ActiveMQ.Statistics.Destination.smt.inventory', '', { 'reply-to': replyTo }),
+      await r1.send('/queue/ActiveMQ.Statistics.Destination.smt.remote.r-0001.config', '', {
+        'reply-to': replyTo,
+      }),
       /not authorized to write/,
     );
   });
@@ -532,7 +566,7 @@ describe('what a remote may do', () => {
 describe('allowlist changes on running brokers', () => {
   it('provision admits a new remote without a broker restart', async () => {
     const pid = primary.pid;
-    const before = tlsOf(
+    const before = probeTls(
       await issueUnprovisionedCert('r-0100', { ...lab.opts, outDir: join(lab.dir, 'pre') }),
     );
     const refused = await StompProbe.session({ port: primary.port, tls: before });

@@ -2,16 +2,16 @@
  * `smt` as an operator runs it: a child process on the lab's console profile and its own database,
  * against real brokers and an in-process simulated fleet (one remote of it refuses every config).
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleProfilePath, labConsolePassphrase } from '../../lab/lab';
+import { labConsolePassphrase } from '../../lab/lab';
 import { parseFaults } from '../../src-agent/simulate/faults';
 import { startSimulation, type Simulation } from '../../src-agent/simulate/simulation';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
 import { fleetZoneText, startPushConsole } from '../helpers/push-console';
+import { runSmt } from '../helpers/smt-cli';
 
 /** r-0900 … r-0909 behave; r-0899 (a DDI remote, so it serves DNS; first in id order, so a canary of one) fails validation. */
 const GOOD_DNS = ['r-0900', 'r-0902', 'r-0903', 'r-0905', 'r-0906', 'r-0908', 'r-0909'];
@@ -23,37 +23,9 @@ let faulty: Simulation | undefined;
 let dir = '';
 let passphrase = '';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `smt` asynchronously: the simulated fleet lives in this process and must keep answering. */
-function smt(...args: string[]): Promise<Run> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src-main/cli/cli.ts',
-      '--profile',
-      consoleProfilePath(lab?.opts),
-      '--db',
-      join(dir, 'console.db'),
-      ...args,
-    ],
-    { env: { ...process.env, SMT_PASSPHRASE: passphrase }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const smt = (...args: string[]) =>
+  runSmt({ lab: lab?.opts, db: join(dir, 'console.db'), passphrase }, ...args);
 
 /** `smt push zone` of the fleet zone to `to`, with more flags. */
 const pushZone = (to: string, ...flags: string[]) =>

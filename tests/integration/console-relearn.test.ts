@@ -1,6 +1,6 @@
 /**
  * A console that restarts while its fleet stays connected gets no hello again (hello is sent on connect
- * and consumed from the one inventory queue): the new core asks each remote it hears from for its hello
+ * and consumed from the console id's copy of the inventory): the new core asks each remote it hears from for its hello
  * and shows every row with its host details, through real brokers and a simulated fleet.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

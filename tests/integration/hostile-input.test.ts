@@ -14,7 +14,7 @@ import { startSimulation, type Simulation } from '../../src-agent/simulate/simul
 import type { VirtualRemote } from '../../src-agent/simulate/virtual-remote';
 import { agentFrame, agentHeaders, answerable, refusal } from '../../src-agent/agent/testing/hostile-frames';
 import { ConsoleCore, defaultLiveRate } from '../../src-main/core/console-core';
-import { arrivesOn, coreFrame, coreSubs, owed, tally } from '../../src-main/core/testing/hostile-frames';
+import { coreFrame, coreSubs, owed, sentTo, tally } from '../../src-main/core/testing/hostile-frames';
 import type { ConnectionStatus } from '../../src-shared/ipc/views';
 import {
   DEFAULT_MAX_FRAME_BYTES,
@@ -164,7 +164,7 @@ describe('hostile input through real brokers', () => {
     const probe = await session(await remoteTls(HOSTILE));
     // The broker stamps the truth: the frame is from HOSTILE on its own topic, whoever the body names.
     const frames = fc.sample(
-      coreFrame(coreSubs(c().consoleId), [HOSTILE, 'r-0601'], () => ({
+      coreFrame(coreSubs(c().consoleId, c().replyQueue), [HOSTILE, 'r-0601'], () => ({
         user: HOSTILE,
         userAsDn: false,
         topicOwner: HOSTILE,
@@ -177,7 +177,7 @@ describe('hostile input through real brokers', () => {
     // The good remotes go on reporting meanwhile; what HOSTILE got taken is what the bodies name it as.
     const mine = () => taken.slice(from).filter((e) => e.from === HOSTILE);
     for (const f of frames) {
-      const sent = await probe.send(arrivesOn(f), f.body.body, stompHeaders(f.headers));
+      const sent = await probe.send(sentTo(f), f.body.body, stompHeaders(f.headers));
       expect(sent.command, sent.headers.message).toBe('RECEIPT');
     }
     const expected = tally(frames);
@@ -259,7 +259,7 @@ describe('hostile input through real brokers', () => {
         'more than 1000 headers',
         frame(send(Array.from({ length: 1001 }, (_, i) => `x-${i}:v\n`).join('')), good),
       ],
-      ['an unknown command', frame('SMUGGLE\ndestination:/queue/smt.inventory\n\n', good)],
+      ['an unknown command', frame(`SMUGGLE\ndestination:${destinations.inventory()}\n\n`, good)],
       ['a SEND without a destination', frame('SEND\ncontent-type:application/json\n\n', good)],
       ['an undefined escape in a header', frame(send('x-esc:a\\tb\n'), good)],
       [
@@ -424,7 +424,7 @@ describe('hostile input through real brokers', () => {
     for (const kind of ['config', 'command', 'query', 'broadcast'] as const) {
       const refused = await probe.send(destinations.remoteQueue(TARGET, kind), forged, {
         persistent: 'true',
-        'reply-to': destinations.consoleReply(c().consoleId),
+        'reply-to': c().replyQueue,
       });
       expect(refused.command).toBe('ERROR');
       expect(refused.headers.message).toMatch(/not authorized to write/);

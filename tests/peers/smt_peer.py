@@ -6,8 +6,8 @@ Written from docs/protocol.md and docs/protocol/*.schema.json alone, with Debian
 against the published schemas before it is sent.
 
 It connects with mutual TLS (its own certificate, the fleet's CA) to the first broker that accepts,
-sends a persistent hello to /queue/smt.inventory, then a stats and a presence sample every interval
-on its own topics until --count rounds are done or it gets SIGTERM/SIGINT, when it says goodbye
+sends a persistent hello to /topic/VirtualTopic.smt.inventory, then a stats and a presence sample every
+interval on its own topics until --count rounds are done or it gets SIGTERM/SIGINT, when it says goodbye
 (presence offline) and disconnects. It answers the `hello` and `ping` queries on its query queue (a
 console that restarted asks for the hello it missed) and refuses the others with a reason. Every step
 is printed to stdout as one JSON object per line.
@@ -48,15 +48,17 @@ RECEIPT_TIMEOUT_S = 10.0
 
 # From docs/protocol.md's channel table: (destination, persistent, expiry in ms or None).
 CHANNELS = {
-    "hello": (lambda rid: "/queue/smt.inventory", True, None),
+    # A virtual topic: the broker keeps a copy for every console id (docs/broker.md).
+    "hello": (lambda rid: "/topic/VirtualTopic.smt.inventory", True, None),
     "stats": (lambda rid: f"/topic/smt.stats.{rid}", False, 60_000),
     "presence": (lambda rid: f"/topic/smt.presence.{rid}", False, 60_000),
     # Replies go to the query's reply-to; queries arrive on the remote's own queue.
     "reply": (None, False, 60_000),
     "query": (lambda rid: f"/queue/smt.remote.{rid}.query", False, 30_000),
 }
-# A reply may only go to a console's reply queue: a remote is no relay.
-CONSOLE_REPLY = re.compile(r"^/queue/smt\.console\.[a-z0-9][a-z0-9-]{0,62}\.reply$")
+# A reply may only go to a console session's reply queue (smt.console.<cid>.reply.<session>): a remote is
+# no relay.
+CONSOLE_REPLY = re.compile(r"^/queue/smt\.console\.[a-z0-9][a-z0-9-]{0,62}\.reply\.[a-z0-9]{12}$")
 
 # ActiveMQ 5.17's stomp+nio+ssl may swallow a CONNECT that arrives while it is still finishing a TLS 1.3
 # handshake: the client is done one flight before the broker, and stomp.py sends CONNECT at once.
@@ -315,7 +317,7 @@ class Peer:
         if problems:
             emit("query-refused", reason="; ".join(problems))
         elif not CONSOLE_REPLY.match(reply_to):
-            emit("query-refused", reason=f"reply-to {reply_to!r} is not a console's reply queue")
+            emit("query-refused", reason=f"reply-to {reply_to!r} is not a console session's reply queue")
         else:
             asked = query["body"]["query"]
             if asked == "hello" and self.hello_body is not None:

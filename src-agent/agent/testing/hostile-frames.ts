@@ -13,8 +13,14 @@ import {
   type HostileHeaders,
 } from '../../../src-shared/protocol/testing/hostile';
 
-/** Where a query's reply-to header points: a console's reply queue, nowhere, or somewhere it must not. */
-export type Aim = 'own' | 'other-console' | 'none' | 'remote-queue' | 'topic' | 'junk';
+/**
+ * Where a query's reply-to header points: a console session's reply queue, nowhere, or somewhere it must
+ * not (`no-session`: a console's reply queue as named before sessions, which several processes shared).
+ */
+export type Aim = 'own' | 'other-console' | 'none' | 'remote-queue' | 'topic' | 'junk' | 'no-session';
+
+/** The reply session hostile queries name (any well-formed one is answered). */
+export const hostileReplySession = 'hostile0fuzz';
 
 export interface AgentFrame {
   queue: RemoteQueueKind;
@@ -28,7 +34,17 @@ export interface AgentFrame {
 }
 
 const queues: RemoteQueueKind[] = ['config', 'command', 'query', 'broadcast'];
-const aims: Aim[] = ['own', 'own', 'own', 'other-console', 'none', 'remote-queue', 'topic', 'junk'];
+const aims: Aim[] = [
+  'own',
+  'own',
+  'own',
+  'other-console',
+  'none',
+  'remote-queue',
+  'topic',
+  'junk',
+  'no-session',
+];
 
 /** Frames for the four queues; `user` says whom the broker stamps, from the sender and a random number. */
 export function agentFrame(
@@ -53,9 +69,11 @@ export function agentFrame(
 export function replyQueue(f: AgentFrame, rid: string): string | undefined {
   switch (f.replyTo) {
     case 'own':
-      return destinations.consoleReply(f.sender);
+      return destinations.consoleReply(f.sender, hostileReplySession);
     case 'other-console':
-      return destinations.consoleReply(consoleIds.find((c) => c !== f.sender) as string);
+      return destinations.consoleReply(consoleIds.find((c) => c !== f.sender) as string, hostileReplySession);
+    case 'no-session':
+      return `/queue/smt.console.${f.sender}.reply`;
     case 'none':
       return undefined;
     case 'remote-queue':
@@ -63,7 +81,7 @@ export function replyQueue(f: AgentFrame, rid: string): string | undefined {
     case 'topic':
       return destinations.remoteTopic(rid, 'stats');
     case 'junk':
-      return '/queue/smt.console.lab-console.reply/../../smt.remote.r-0002.config';
+      return `${destinations.consoleReply('lab-console', hostileReplySession)}/../../smt.remote.r-0002.config`;
   }
 }
 

@@ -71,7 +71,9 @@ describe('rememberFleet', () => {
     cleanups.push(fake.stop, () => memory?.close());
     const { srv, core } = fake;
     const hello = makeEnvelope('hello', 'r-0001', helloBody('r-0001', { tags: ['new'] }));
-    srv.deliver('/queue/smt.inventory', JSON.stringify(hello), { JMSXUserID: 'r-0001' });
+    srv.deliver('/queue/Consumer.lab-console.VirtualTopic.smt.inventory', JSON.stringify(hello), {
+      JMSXUserID: 'r-0001',
+    });
     const stored = () => new RemoteStore(db).list().remotes.find((r) => r.id === 'r-0001');
     await waitFor('the new hello stored', () => stored()?.hello.tags[0] === 'new', 5000);
     expect(core.fleet.selectable()[0]?.tags).toEqual(['new']);

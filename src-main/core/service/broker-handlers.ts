@@ -57,7 +57,7 @@ export const brokerHandlers = (
     if (!conn || state.kind !== 'connected') {
       statsProblem = `The console has no broker session (${state.kind}): queue figures come back once it connects.`;
     } else {
-      const stats = await queueStats(conn, core.consoleId, statsTimeoutMs);
+      const stats = await queueStats(conn, core.statsReplyQueue, statsTimeoutMs);
       if (stats.bad > 0)
         log({ level: 'warn', msg: `broker path: ${stats.bad} statistics replies were not readable` });
       if (!stats.complete) {

@@ -25,11 +25,14 @@ export interface FakeCore {
  * A console core connected over plain TCP to a fake STOMP broker, for unit tests of what the core does
  * with frames; `beforeStart` hooks things to the core before it connects, as the app does.
  */
+/** The fake core's reply session: its reply queue is destinations.consoleReply('lab-console', this). */
+export const fakeReplySession = 'fakesession0';
+
 export async function startFakeCore(
   opts: {
     signer?: ConfigSigner;
     beforeStart?: (core: ConsoleCore) => void;
-    core?: Pick<ConsoleCoreOptions, 'liveRate' | 'log'>;
+    core?: Pick<ConsoleCoreOptions, 'liveRate' | 'log' | 'replySession'>;
   } = { signer: testSigner() },
 ): Promise<FakeCore> {
   const srv = await new FakeStompServer({ heartbeatMs: 500 }).listen();
@@ -45,6 +48,7 @@ export async function startFakeCore(
     connection: { transport: plainTransport },
     patchIntervalMs: 50,
     relearn: { helloGraceMs: 0 },
+    replySession: fakeReplySession,
     ...opts.core,
   });
   const patches: FleetPatch[] = [];

@@ -15,6 +15,8 @@ import {
 export interface CoreSub {
   /** What the core subscribes to. */
   destination: string;
+  /** Where a remote sends what arrives there, when that is not the destination itself (a virtual topic). */
+  sentTo?: string;
   expected: ChannelType[];
   /** Client-individual: every frame, taken or refused, must be acknowledged. */
   acked: boolean;
@@ -22,17 +24,28 @@ export interface CoreSub {
   topic?: 'stats' | 'presence' | 'usage';
 }
 
-export const coreSubs = (consoleId: string): CoreSub[] => [
-  { destination: destinations.inventory(), expected: ['hello'], acked: true },
+/** The core's subscriptions; `replyQueue` is its session's (ConsoleCore.replyQueue). */
+export const coreSubs = (consoleId: string, replyQueue: string): CoreSub[] => [
+  {
+    destination: destinations.consoleFleet(consoleId, 'inventory'),
+    sentTo: destinations.inventory(),
+    expected: ['hello'],
+    acked: true,
+  },
   ...(['stats', 'presence', 'usage'] as const).map((kind) => ({
     destination: destinations.allRemotesTopic(kind),
     expected: [kind],
     acked: false,
     topic: kind,
   })),
-  { destination: destinations.events(), expected: ['event'], acked: true },
+  {
+    destination: destinations.consoleFleet(consoleId, 'events'),
+    sentTo: destinations.events(),
+    expected: ['event'],
+    acked: true,
+  },
   { destination: destinations.consoleResult(consoleId), expected: ['result'], acked: true },
-  { destination: destinations.consoleReply(consoleId), expected: ['reply'], acked: false },
+  { destination: replyQueue, expected: ['reply'], acked: false },
 ];
 
 export interface CoreFrame {
@@ -77,6 +90,10 @@ export function coreFrame(
 /** The destination a frame arrives with: the publisher's own topic, or the queue itself. */
 export const arrivesOn = (f: CoreFrame): string =>
   f.sub.topic ? destinations.remoteTopic(f.topicOwner, f.sub.topic) : f.sub.destination;
+
+/** Where a remote sends a frame: the publisher's own topic, the virtual topic, or the queue itself. */
+export const sentTo = (f: CoreFrame): string =>
+  f.sub.topic ? arrivesOn(f) : (f.sub.sentTo ?? f.sub.destination);
 
 export type Owed = { takes: string } | { reason: string; blamed: string };
 

@@ -10,7 +10,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
-/** The JAAS users.properties (name=certificate DN), read the way TextFileCertificateLoginModule reads it. */
+/**
+ * The JAAS users.properties (name=certificate DN), or groups.properties (group=names), read the way
+ * TextFileCertificateLoginModule reads them.
+ */
 final class Allowlist {
     private final Path file;
 

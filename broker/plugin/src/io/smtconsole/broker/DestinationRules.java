@@ -1,21 +1,25 @@
 package io.smtconsole.broker;
 
 import org.apache.activemq.command.ActiveMQDestination;
+import org.apache.activemq.command.ActiveMQTempDestination;
 
 /**
- * The per-remote narrowing of the generic authorization map. Pure: each method returns null when the
- * remote may go ahead, or the refusal message the client will see in its STOMP ERROR frame.
+ * The per-identity narrowing of the generic authorization map. Pure: each method returns null when the
+ * client may go ahead, or the refusal message the client will see in its STOMP ERROR frame.
  */
 final class DestinationRules {
     private static final String REMOTE_QUEUES = "smt.remote.";
+    private static final String CONSOLE_QUEUES = "smt.console.";
+    private static final String CONSUMER_QUEUES = "Consumer.";
     private static final String[] OWN_TOPIC_KINDS = {"stats", "presence", "usage", "log"};
 
     private DestinationRules() {}
 
     /**
      * A remote consumes only its own queues, smt.remote.<name>.*: not another remote's, not advisories,
-     * not temporary destinations, and never through a wildcard, a composite destination or a browser,
-     * which could reach other remotes' queues past a name check.
+     * not temporary destinations, not a console's virtual-topic copies (Consumer.*), and never through a
+     * wildcard, a composite destination or a browser, which could reach other remotes' queues past a
+     * name check.
      */
     static String refuseConsume(String user, ActiveMQDestination dest, boolean browser) {
         String what = dest == null ? "(no destination)" : dest.getQualifiedName();
@@ -30,6 +34,49 @@ final class DestinationRules {
         }
         if (dest.isQueue() && !dest.isTemporary() && dest.getPhysicalName().startsWith(REMOTE_QUEUES + user + ".")) {
             return null;
+        }
+        return user + " is not allowed to consume " + what;
+    }
+
+    /**
+     * A console consumes its own queues only: smt.console.<name>.* (results, its sessions' replies),
+     * Consumer.<name>.* (its copies of the fleet's virtual topics) and temporary destinations of its own
+     * connection. A remote's queue (smt.remote.*) only with a browser (the age of the oldest message) or
+     * a selector (withdrawing one waiting config): a plain consumer would take the remote's messages.
+     * Never a wildcard or composite queue, which could reach another console's queues past a name check.
+     * Topics stay open (it subscribes to smt.stats.> and the like): the authorization map says which.
+     * `connectionId` is the consumer's own connection's id.
+     */
+    static String refuseConsoleConsume(String user, String connectionId, ActiveMQDestination dest, boolean browser,
+            boolean selector) {
+        if (dest == null) {
+            return user + " is not allowed to consume (no destination)";
+        }
+        String what = dest.getQualifiedName();
+        if (dest.isComposite()) {
+            return user + " is not allowed to consume composite destination " + what;
+        }
+        if (dest.isTemporary()) {
+            String owner = dest instanceof ActiveMQTempDestination
+                    ? ((ActiveMQTempDestination) dest).getConnectionId() : null;
+            if (owner != null && owner.equals(connectionId)) {
+                return null;
+            }
+            return user + " is not allowed to consume " + what + ": a temporary destination of another connection";
+        }
+        if (dest.isTopic()) {
+            return null;
+        }
+        if (dest.isPattern()) {
+            return user + " is not allowed to consume wildcard queue " + what;
+        }
+        String name = dest.getPhysicalName();
+        if (name.startsWith(CONSOLE_QUEUES + user + ".") || name.startsWith(CONSUMER_QUEUES + user + ".")) {
+            return null;
+        }
+        if (name.startsWith(REMOTE_QUEUES)) {
+            return browser || selector ? null
+                    : user + " is not allowed to consume " + what + " but with a browser or a selector";
         }
         return user + " is not allowed to consume " + what;
     }

@@ -1,7 +1,10 @@
 package io.smtconsole.broker;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,6 +15,7 @@ import org.apache.activemq.broker.Connection;
 import org.apache.activemq.broker.ConnectionContext;
 import org.apache.activemq.broker.ProducerBrokerExchange;
 import org.apache.activemq.broker.region.Subscription;
+import org.apache.activemq.command.ActiveMQQueue;
 import org.apache.activemq.command.ConnectionId;
 import org.apache.activemq.command.ConnectionInfo;
 import org.apache.activemq.command.ConsumerInfo;
@@ -20,8 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Narrows authorization per authenticated remote and enforces revocation on live connections.
- * Consoles (members of consolesGroup), the broker's own context and network connectors pass untouched.
+ * Narrows authorization per authenticated remote and console, enforces revocation on live connections,
+ * and creates every console's copies of the fleet's virtual topics (Consumer.<console>.<topic>) before a
+ * remote can send to them: a message sent before a console's copy exists is lost for that console. The
+ * broker's own context and network connectors pass untouched.
  */
 final class IdentityBroker extends BrokerFilter {
     private static final Logger LOG = LoggerFactory.getLogger(IdentityBroker.class);
@@ -29,16 +35,25 @@ final class IdentityBroker extends BrokerFilter {
     private static final long CLOSE_AFTER_ERROR_MS = 200;
 
     private final Allowlist allowlist;
+    private final Allowlist groups;
     private final String consolesGroup;
+    private final List<String> virtualTopics;
     private final long sweepIntervalMs;
     private final Map<ConnectionId, ConnectionContext> connections = new ConcurrentHashMap<>();
+    /** Consumer queues this broker created or found (addDestination returns an existing one). */
+    private final Set<String> consumerQueues = ConcurrentHashMap.newKeySet();
+    /** Names in the consoles group that are no console id, warned about once each. */
+    private final Set<String> badNames = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService timer;
     private boolean warnedUnreadable;
 
-    IdentityBroker(Broker next, Allowlist allowlist, String consolesGroup, long sweepIntervalMs) {
+    IdentityBroker(Broker next, Allowlist allowlist, Allowlist groups, String consolesGroup,
+            List<String> virtualTopics, long sweepIntervalMs) {
         super(next);
         this.allowlist = allowlist;
+        this.groups = groups;
         this.consolesGroup = consolesGroup;
+        this.virtualTopics = virtualTopics;
         this.sweepIntervalMs = sweepIntervalMs;
     }
 
@@ -50,9 +65,13 @@ final class IdentityBroker extends BrokerFilter {
             t.setDaemon(true);
             return t;
         });
+        // Before the transport connectors open (BrokerService starts them after the broker): no remote can
+        // send a hello before every console's copy of it exists. A failure is retried at every sweep.
+        createConsumerQueuesSafely(allowlist.read());
         timer.scheduleWithFixedDelay(this::sweepSafely, sweepIntervalMs, sweepIntervalMs, TimeUnit.MILLISECONDS);
-        LOG.info("SMT identity plugin active: allowlist {}, consoles group {}, sweep every {} ms",
-                allowlist.file(), consolesGroup, sweepIntervalMs);
+        LOG.info("SMT identity plugin active: allowlist {}, groups {}, consoles group {}, virtual topics {},"
+                + " sweep every {} ms", allowlist.file(), groups.file(), consolesGroup, virtualTopics,
+                sweepIntervalMs);
     }
 
     @Override
@@ -80,7 +99,10 @@ final class IdentityBroker extends BrokerFilter {
     public Subscription addConsumer(ConnectionContext context, ConsumerInfo info) throws Exception {
         Identity who = restricted(context);
         if (who != null) {
-            String refusal = DestinationRules.refuseConsume(who.user, info.getDestination(), info.isBrowser());
+            String refusal = who.console
+                    ? DestinationRules.refuseConsoleConsume(who.user, context.getConnectionId().getValue(),
+                            info.getDestination(), info.isBrowser(), info.getSelector() != null)
+                    : DestinationRules.refuseConsume(who.user, info.getDestination(), info.isBrowser());
             if (refusal != null) {
                 LOG.warn("Refused consumer: {}", refusal);
                 throw new SecurityException(refusal);
@@ -92,7 +114,7 @@ final class IdentityBroker extends BrokerFilter {
     @Override
     public void send(ProducerBrokerExchange exchange, Message message) throws Exception {
         Identity who = restricted(exchange.getConnectionContext());
-        if (who != null) {
+        if (who != null && !who.console) {
             String refusal = DestinationRules.refuseSend(who.user, message.getDestination());
             if (refusal != null) {
                 LOG.warn("Refused message: {}", refusal);
@@ -114,20 +136,64 @@ final class IdentityBroker extends BrokerFilter {
         if (who == null) {
             throw new SecurityException("connection has no authenticated user");
         }
-        return who.console ? null : who;
+        return who;
     }
 
     private void sweepSafely() {
         try {
-            sweep();
+            Map<String, String> users = allowlist.read();
+            sweep(users);
+            createConsumerQueuesSafely(users);
         } catch (RuntimeException e) {
             // An exception would cancel the scheduled task and silently end revocation for good.
             LOG.error("Revocation sweep failed", e);
         }
     }
 
-    private void sweep() {
-        Map<String, String> users = allowlist.read();
+    private void createConsumerQueuesSafely(Map<String, String> users) {
+        try {
+            createConsumerQueues(users);
+        } catch (Exception e) {
+            LOG.warn("Creating the consoles' virtual topic queues failed; tried again at the next sweep", e);
+        }
+    }
+
+    /**
+     * Consumer.<console>.<topic> for every member of the consoles group who is in the allowlist. A name
+     * that could not be a console id (a dot or wildcard would make it name other queues) is skipped.
+     */
+    private void createConsumerQueues(Map<String, String> users) throws Exception {
+        Map<String, String> groupLines = groups.read();
+        if (users == null || groupLines == null || virtualTopics.isEmpty()) {
+            return;
+        }
+        List<String> wanted = new ArrayList<>();
+        for (String member : ConsoleQueues.members(groupLines.get(consolesGroup))) {
+            if (!users.containsKey(member)) {
+                continue;
+            }
+            if (!ConsoleQueues.isConsoleName(member)) {
+                if (badNames.add(member)) {
+                    LOG.warn("Console {} in {} is no valid console id: no virtual topic queues for it", member,
+                            groups.file());
+                }
+                continue;
+            }
+            for (String topic : virtualTopics) {
+                wanted.add(ConsoleQueues.consumerQueue(member, topic));
+            }
+        }
+        for (String name : wanted) {
+            if (consumerQueues.contains(name)) {
+                continue;
+            }
+            next.addDestination(getAdminConnectionContext(), new ActiveMQQueue(name), true);
+            consumerQueues.add(name);
+            LOG.info("Virtual topic queue {} is ready", name);
+        }
+    }
+
+    private void sweep(Map<String, String> users) {
         if (users == null) {
             if (!warnedUnreadable) {
                 LOG.warn("Allowlist {} is unreadable or empty: revocation sweeps skipped until it is readable", allowlist.file());
