@@ -123,6 +123,18 @@ export const isSealedKey = (text: string): boolean => {
   }
 };
 
+/**
+ * Which kind of sealer a sealed key file needs, read from its header without opening it (for a profile
+ * list); undefined for a file that is not a valid sealed key.
+ */
+export function sealedKeyKind(text: string): Kek['kind'] | undefined {
+  try {
+    return parseSealed(text, '')?.kek.kind;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The PEM inside a sealed key file; the file must be sealed for exactly this purpose and profile. */
 export async function unsealPrivateKey(
   text: string,
