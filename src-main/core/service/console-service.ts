@@ -342,7 +342,8 @@ export class ConsoleService implements SmtBackend {
         this.throttle.failed();
         const wait = this.throttle.waitMs();
         this.log({ level: 'warn', msg: `wrong passphrase for profile ${entry.name}` });
-        if (!this.current) void this.emitStartState();
+        // The unlock screen shows the wait from this event, before the answer arrives.
+        if (!this.current) await this.emitStartState();
         throw new CallError(
           'forbidden',
           `Wrong passphrase for "${entry.name}": type it again.${wait > 0 ? ` ${waitMessage(wait)}` : ''}`,
