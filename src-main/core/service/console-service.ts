@@ -26,7 +26,7 @@ import type {
   StartState,
   UnlockRequest,
 } from '../../../src-shared/ipc/profile-views';
-import { SealedKeyError, passphraseSealer, type KeySealer } from '../../../src-node/secrets';
+import { isWrongSecret, passphraseSealer, type KeySealer } from '../../../src-node/secrets';
 import { loadConsoleProfile } from '../profile';
 import { readLastProfile, writeLastProfile } from '../profiles/last-profile';
 import { describeProfile, sealingOf, type ProfileEntry } from '../profiles/registry';
@@ -333,12 +333,7 @@ export class ConsoleService implements SmtBackend {
     try {
       return await profiles.open(entry, this.sealersFor(entry.name, passphrase));
     } catch (e) {
-      if (
-        passphrase !== undefined &&
-        kind === 'passphrase' &&
-        e instanceof SealedKeyError &&
-        e.problem === 'wrong-secret-or-damaged'
-      ) {
+      if (passphrase !== undefined && kind === 'passphrase' && isWrongSecret(e)) {
         this.throttle.failed();
         const wait = this.throttle.waitMs();
         this.log({ level: 'warn', msg: `wrong passphrase for profile ${entry.name}` });
