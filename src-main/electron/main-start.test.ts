@@ -8,6 +8,7 @@ import { passphraseSealer, type KeySealer } from '../../src-node/secrets';
 import { issuedCert } from '../../src-node/testing/issued-cert';
 import { selfSignedCert } from '../../src-node/testing/self-signed';
 import { ProfileRegistry } from '../core/profiles/registry';
+import type * as ProfileSessionModule from '../core/service/profile-session';
 import { rendererUrl } from './app-protocol';
 import { callChannel } from './channels';
 import { safeStorageSealer } from './safe-storage-sealer';
@@ -22,7 +23,7 @@ type Listener = (...args: unknown[]) => unknown;
 const shell = vi.hoisted(() => {
   const state = {
     root: '',
-    backend: 'gnome_libsecret' as string,
+    backend: 'gnome_libsecret' as 'gnome_libsecret' | 'basic_text',
     encryption: true,
     firstInstance: true,
     appListeners: new Map<string, Listener[]>(),
@@ -107,7 +108,7 @@ const shell = vi.hoisted(() => {
 
 vi.mock('electron', () => shell.electron);
 vi.mock('../core/service/profile-session', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../core/service/profile-session')>();
+  const real = await importOriginal<typeof ProfileSessionModule>();
   const { ConsoleCore } = await import('../core/console-core');
   const { loadConsoleProfile } = await import('../core/profile');
   const { loadTlsMaterial } = await import('../../src-node/tls');
