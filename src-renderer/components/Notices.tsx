@@ -6,8 +6,9 @@ export function Notices() {
   const link = useSmt((s) => s.link);
   const linkRejects = useSmt((s) => s.linkRejects);
   const state = useSmt((s) => s.connection?.state ?? null);
-  const brokers = useSmt((s) => s.connection?.brokers ?? []);
-  const addresses = brokers.map((b) => b.url.replace(/^[a-z+]+:\/\//, '')).join(' and ');
+  // The array itself (a fresh `[]` from a selector would re-render without end).
+  const brokers = useSmt((s) => s.connection?.brokers);
+  const addresses = (brokers ?? []).map((b) => b.url.replace(/^[a-z+]+:\/\//, '')).join(' and ');
   const callError = useSmt((s) => s.callError);
   const now = useSmt((s) => s.now);
   const notices: { key: string; tone: 'warn' | 'bad'; title: string; text: string }[] = [];
