@@ -191,7 +191,7 @@ async function call<T>(name: string, ...args: unknown[]): Promise<IpcResult<T>> 
   )) as IpcResult<T>;
 }
 
-describe('Electron main start-up', () => {
+describe('Electron main start-up', { timeout: 60_000 }, () => {
   it('with no profile opens its window on onboarding, offering the keyring first, and no error box', async () => {
     await start();
     expect(shell.state.windows).toHaveLength(1);

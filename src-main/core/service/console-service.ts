@@ -345,6 +345,9 @@ export class ConsoleService implements SmtBackend {
         );
       }
       this.log({ level: 'warn', msg: `profile ${entry.name} could not be opened`, error: String(e) });
+      // Another console has it: its own message says what to do.
+      if (e instanceof Error && e.name === 'ProfileLockedError')
+        throw new CallError('unavailable', e.message);
       throw new CallError('unavailable', `Profile "${entry.name}" could not be opened: ${messageOf(e)}.`);
     }
   }

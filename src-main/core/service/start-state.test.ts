@@ -11,6 +11,7 @@ import { loadTlsMaterial } from '../../../src-node/tls';
 import { ConsoleCore } from '../console-core';
 import { loadConsoleProfile } from '../profile';
 import { LAST_PROFILE_FILE } from '../profiles/last-profile';
+import { lockFileOf, openUnderLock } from '../profiles/profile-lock';
 import { ProfileRegistry, type ProfileEntry } from '../profiles/registry';
 import { ConsoleService, NO_PROFILE_OPEN } from './console-service';
 import { assembleSession, type ProfileSession } from './profile-session';
@@ -52,11 +53,14 @@ async function open(entry: ProfileEntry, sealers: readonly KeySealer[]): Promise
   });
 }
 
-function console(profilesDir: string, clock = { now: Date.now() }) {
+function console(profilesDir: string, clock = { now: Date.now() }, locked = false) {
   const svc = new ConsoleService(undefined, {
     actor: 'alice',
     now: () => clock.now,
-    profiles: { registry: new ProfileRegistry(profilesDir), open },
+    profiles: {
+      registry: new ProfileRegistry(profilesDir),
+      open: locked ? (entry, sealers) => openUnderLock(entry, () => open(entry, sealers)) : open,
+    },
   });
   services.push(svc);
   const states: StartState[] = [];
@@ -77,7 +81,8 @@ async function snapshot(root: string): Promise<Record<string, string>> {
   return out;
 }
 
-describe('ConsoleService start state', () => {
+// Each unseal and seal runs scrypt (N = 2^15): a few dozen of them on a busy 2-core machine.
+describe('ConsoleService start state', { timeout: 60_000 }, () => {
   it('starts in onboarding, answers calls that need a profile with unavailable, opens the first import', async () => {
     const profilesDir = join(dir, 'first-run');
     const { svc, states } = console(profilesDir);
@@ -259,5 +264,32 @@ describe('ConsoleService start state', () => {
     // Held now: back and forth without a question.
     expect(await svc.handle('switchProfile', [{ name: 'IPAM A' }])).toMatchObject({ ok: true });
     expect(await svc.handle('switchProfile', [{ name: 'IPAM B' }])).toMatchObject({ ok: true });
+  });
+
+  it('refuses a profile another console holds, naming its process, and takes it once that one is gone', async () => {
+    const profilesDir = join(dir, 'held');
+    const setup = console(profilesDir);
+    await setup.svc.handle('importProfile', [
+      await forms('IPAM A', { sealing: { kind: 'passphrase', passphrase: PASS } }),
+    ]);
+    await setup.svc.close();
+    const file = join(profilesDir, 'IPAM A', 'profile.json');
+    // The test runner's parent stands in for another console that is running.
+    await writeFile(lockFileOf(file), `${process.ppid}\n`);
+    const { svc } = console(profilesDir, undefined, true);
+    expect(await svc.handle('unlockProfile', [{ name: 'IPAM A', passphrase: PASS }])).toEqual({
+      ok: false,
+      error: {
+        code: 'unavailable',
+        message: `Profile "IPAM A" is open in another SMT Console (process ${process.ppid}): use that one, or close it and try again.`,
+      },
+    });
+    await rm(lockFileOf(file));
+    expect(await svc.handle('unlockProfile', [{ name: 'IPAM A', passphrase: PASS }])).toMatchObject({
+      ok: true,
+    });
+    expect(await readFile(lockFileOf(file), 'utf8')).toBe(`${process.pid}\n`);
+    await svc.close();
+    await expect(readFile(lockFileOf(file), 'utf8')).rejects.toThrow('ENOENT');
   });
 });
