@@ -210,7 +210,7 @@ describe('Electron main start-up', { timeout: 60_000 }, () => {
     expect(await call('getStartState')).toMatchObject({ ok: true, value: { kind: 'open' } });
   });
 
-  it('offers only a passphrase where the keyring would not protect (basic_text, or no encryption)', async () => {
+  it('offers only a passphrase where the keyring would not protect (Linux basic_text)', async () => {
     shell.state.backend = 'basic_text';
     await start();
     expect(await call('getStartState')).toEqual({
@@ -222,6 +222,15 @@ describe('Electron main start-up', { timeout: 60_000 }, () => {
     ).toMatchObject({
       ok: false,
       error: { code: 'bad-request', message: expect.stringContaining('seal this profile with a passphrase') },
+    });
+  });
+
+  it('offers only a passphrase when safeStorage has no encryption at all', async () => {
+    shell.state.encryption = false;
+    await start();
+    expect(await call('getStartState')).toEqual({
+      ok: true,
+      value: { kind: 'onboarding', sealing: ['passphrase'] },
     });
   });
 
