@@ -68,6 +68,15 @@ test('first run: import a bundle, seal it with a passphrase, see the fleet; afte
   await expect(start.passphrase).toHaveValue('');
   await page.screenshot({ path: test.info().outputPath('unlock-wrong.png') });
 
+  // Three more wrong ones in a row: the console makes the next try wait, and says so.
+  for (const guess of ['guess 2', 'guess 3', 'guess 4']) {
+    await start.unlockWith(guess);
+    await expect(start.unlockError).toContainText(`Wrong passphrase for "IPAM One"`);
+  }
+  // (The 1 s wait itself is too short to assert on without racing it; gate.test.tsx checks the countdown.)
+  await expect(start.unlockError).toContainText('Too many wrong passphrases in a row: wait 1 s');
+
+  // The Unlock button comes back once the wait is over (clicking waits for it).
   await start.unlockWith(sealWith);
   await expect(fleet.table).toBeVisible();
   for (const id of ['r-0001', 'r-0002', 'r-0003']) {
