@@ -429,9 +429,19 @@ export class ConsoleService implements SmtBackend {
       if (passphrase !== undefined) this.passphrases.set(entry.name, passphrase);
       return;
     }
-    await this.claim(async () => {
-      await this.adopt(entry, await this.tryOpen(entry, passphrase), passphrase);
-    });
+    try {
+      await this.claim(async () => {
+        await this.adopt(entry, await this.tryOpen(entry, passphrase), passphrase);
+      });
+    } catch (e) {
+      // The profile is written and stays: the page moves from onboarding to the unlock screen, with why.
+      await this.emitStartState();
+      const why = messageOf(e);
+      throw new CallError(
+        'unavailable',
+        `Imported "${entry.name}", but ${why.charAt(0).toLowerCase()}${why.slice(1)}`,
+      );
+    }
   }
 
   /**

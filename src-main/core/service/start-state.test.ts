@@ -292,4 +292,33 @@ describe('ConsoleService start state', { timeout: 60_000 }, () => {
     await svc.close();
     await expect(readFile(lockFileOf(file), 'utf8')).rejects.toThrow('ENOENT');
   });
+
+  it('keeps a first import that cannot be opened, and moves the page to the unlock screen with why', async () => {
+    const profilesDir = join(dir, 'unopenable');
+    const svc = new ConsoleService(undefined, {
+      actor: 'alice',
+      profiles: {
+        registry: new ProfileRegistry(profilesDir),
+        open: async () => {
+          throw new Error('the database is on a full disk');
+        },
+      },
+    });
+    services.push(svc);
+    const states: StartState[] = [];
+    svc.subscribe('startStateChanged', (s) => void states.push(s));
+    expect(
+      await svc.handle('importProfile', [
+        await forms('IPAM A', { sealing: { kind: 'passphrase', passphrase: PASS } }),
+      ]),
+    ).toEqual({
+      ok: false,
+      error: {
+        code: 'unavailable',
+        message:
+          'Imported "IPAM A", but profile "IPAM A" could not be opened: the database is on a full disk.',
+      },
+    });
+    expect(states.map((s) => s.kind)).toEqual(['locked']);
+  });
 });
