@@ -146,5 +146,29 @@ describe('the App gate', () => {
     });
     expect(host.querySelector('main[aria-label="Unlock"], main[aria-label="Welcome"]')).toBeNull();
     expect(host.querySelector('header.bar [aria-label="Broker connection"]')).not.toBeNull();
+
+    // Brokers that do not answer: the app stays open and the notice names them and says it keeps trying.
+    act(() =>
+      store.getState().setConnection({
+        brokers: [
+          { name: 'primary', url: 'stomp+ssl://broker1.example.net:61614' },
+          { name: 'secondary', url: 'stomp+ssl://broker2.example.net:61614' },
+        ],
+        state: {
+          kind: 'backoff',
+          attempt: 3,
+          retryAt: Date.now() + 4_000,
+          lastError: 'connect ECONNREFUSED',
+          lastBroker: 1,
+        },
+        lastFailoverAt: null,
+        consoleId: 'c',
+      }),
+    );
+    const notice = host.querySelector('[data-testid="notice-broker"]')?.textContent ?? '';
+    expect(notice).toContain(
+      'No broker reachable at broker1.example.net:61614 and broker2.example.net:61614',
+    );
+    expect(notice).toContain('The console keeps trying');
   });
 });
