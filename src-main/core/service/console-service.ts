@@ -143,10 +143,6 @@ export class ConsoleService implements SmtBackend {
     return this.requireSession();
   }
 
-  get openSession(): ProfileSession | undefined {
-    return this.current;
-  }
-
   async handle<C extends CallName>(call: C, args: CallArgs<C>): Promise<IpcResult<CallResult<C>>> {
     const spec = (calls as Record<string, (typeof calls)[CallName] | undefined>)[call];
     const handler = (this.handlers as Record<string, Handler<C> | undefined>)[call];
