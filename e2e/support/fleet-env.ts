@@ -23,6 +23,11 @@ export interface FleetEnvOptions {
   presenceIntervalMs?: number;
   /** A second IPAM: its own lab and fleet, imported into the host's profiles directory under `name`. */
   secondIpam?: { name: string; groups: SimGroup[] };
+  /**
+   * The first run of an installed console: the host starts with an empty profiles directory, no
+   * --profile and no passphrase in its environment (the page onboards, or asks to unlock).
+   */
+  firstRun?: boolean;
 }
 
 export interface FleetEnv {
@@ -32,10 +37,13 @@ export interface FleetEnv {
   /** The host's profiles directory (inside the first lab's temp dir). */
   profilesDir: string;
   sims: NodeProcess[];
-  host: NodeProcess;
+  /** The host running now (a new process after restartHost). */
+  readonly host: NodeProcess;
+  /** Stops the host by PID and starts it again as it was started; its new URL is then `url`. */
+  restartHost(): Promise<void>;
   /** The tokened URL the host printed last (a new one after a session ended with no page open). */
   readonly url: string;
-  origin: string;
+  readonly origin: string;
   readonly token: string;
   stop(): Promise<void>;
 }
@@ -98,34 +106,48 @@ export async function startFleetEnv(opts: FleetEnvOptions): Promise<FleetEnv> {
       );
     }
 
-    const host = new NodeProcess(
-      'host',
-      'src-main/host/cli.ts',
-      ['--profile', consoleProfilePath(lab.opts), '--profiles-dir', profilesDir],
-      {
-        env: { SMT_PASSPHRASE: await labConsolePassphrase(lab.opts) },
-      },
-    );
-    cleanup.push(() => host.stop());
-    const [, origin, , first] = await host.waitForLine(CONSOLE_LINE, 60_000);
-    if (!origin || !first) throw new Error(`unexpected host output:\n${host.output()}`);
+    const startHost = async () => {
+      const started = opts.firstRun
+        ? new NodeProcess('host', 'src-main/host/cli.ts', ['--profiles-dir', profilesDir], {
+            env: { SMT_PASSPHRASE: undefined, SMT_PROFILES_DIR: undefined },
+          })
+        : new NodeProcess(
+            'host',
+            'src-main/host/cli.ts',
+            ['--profile', consoleProfilePath(lab.opts), '--profiles-dir', profilesDir],
+            { env: { SMT_PASSPHRASE: await labConsolePassphrase(lab.opts) } },
+          );
+      cleanup.push(() => started.stop());
+      const [, origin, , first] = await started.waitForLine(CONSOLE_LINE, 60_000);
+      if (!origin || !first) throw new Error(`unexpected host output:\n${started.output()}`);
+      return { process: started, origin, first };
+    };
+    let host = await startHost();
     const token = () =>
-      host
+      host.process
         .output()
         .split('\n')
         .map((line) => CONSOLE_LINE.exec(line)?.[3])
         .filter((t): t is string => t !== undefined)
-        .pop() ?? first;
+        .pop() ?? host.first;
     return {
       lab,
       ...(lab2 ? { lab2 } : {}),
       profilesDir,
       sims,
-      host,
-      get url() {
-        return `${origin}/?token=${token()}`;
+      get host() {
+        return host.process;
       },
-      origin,
+      restartHost: async () => {
+        await host.process.stop();
+        host = await startHost();
+      },
+      get url() {
+        return `${host.origin}/?token=${token()}`;
+      },
+      get origin() {
+        return host.origin;
+      },
       get token() {
         return token();
       },

@@ -69,7 +69,7 @@ export interface ConsoleCoreOptions {
  * The contract's events the core itself emits: push progress comes from the push engine beside it, and
  * `profileChanged` from the ConsoleService, which swaps cores.
  */
-export type CoreEventName = Exclude<EventName, 'pushProgress' | 'profileChanged'>;
+export type CoreEventName = Extract<EventName, 'fleetPatch' | 'connectionChanged'>;
 type Listener<E extends CoreEventName> = (payload: EventPayload<E>) => void;
 
 /**

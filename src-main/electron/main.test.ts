@@ -32,7 +32,8 @@ const shell = vi.hoisted(() => {
     quits: 0,
     exits: [] as number[],
     errors: [] as string[],
-    core: null as null | { sealers: readonly KeySealer[]; started: boolean; stopped: boolean },
+    core: null as null | { stopped: boolean },
+    serviceOptions: null as null | { profiles?: { keyring?: KeySealer; startPassphrase?: string } },
   };
   const electron = {
     app: {
@@ -47,6 +48,7 @@ const shell = vi.hoisted(() => {
         order.push(`app.on ${name}`);
         appListeners.set(name, [...(appListeners.get(name) ?? []), l]);
       },
+      requestSingleInstanceLock: () => true,
       quit: () => state.quits++,
       exit: (code: number) => state.exits.push(code),
     },
@@ -96,21 +98,18 @@ const shell = vi.hoisted(() => {
 });
 
 vi.mock('electron', () => shell.electron);
-vi.mock('../core/service/profile-session', () => ({
-  // The session opens its core already started; the mocked service below takes it as it is.
-  openProfileSession: async (opts: { sealers: readonly KeySealer[] }) => {
-    const record = { sealers: opts.sealers, started: true, stopped: false };
-    shell.state.core = record;
-    return record;
-  },
-}));
+// The start paths (onboarding, unlock, keyring) are main-start.test.ts's; here the service is a stand-in.
 vi.mock('../core/service/console-service', async () => {
   const { FakeBackend: Fake } = await import('../host/testing/fake-backend');
   return {
     ConsoleService: class extends Fake {
-      constructor(private readonly record: { stopped: boolean }) {
+      private readonly record = { stopped: false };
+      constructor(_current: unknown, opts: NonNullable<typeof shell.state.serviceOptions>) {
         super();
+        shell.state.core = this.record;
+        shell.state.serviceOptions = opts;
       }
+      async openAtStart(): Promise<void> {}
       async close(): Promise<void> {
         this.record.stopped = true;
       }
@@ -180,9 +179,9 @@ describe('Electron main process (on recorded Electron objects)', () => {
     expect(await page?.text()).toContain('<title>SMT</title>');
   });
 
-  it('opens the console keys with the OS keyring (safeStorage) and no passphrase', () => {
-    expect(state.core?.started).toBe(true);
-    expect(state.core?.sealers.map((s) => s.kind)).toEqual(['safe-storage']);
+  it('gives the core the OS keyring (safeStorage) and no passphrase', () => {
+    expect(state.serviceOptions?.profiles?.keyring?.kind).toBe('safe-storage');
+    expect(state.serviceOptions?.profiles?.startPassphrase).toBeUndefined();
   });
 
   it('answers IPC only from the top frame of the window showing app://console/index.html', async () => {

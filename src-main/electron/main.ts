@@ -6,15 +6,17 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
 import { lineLog } from '../../src-node/log';
-import { PASSPHRASE_ENV, passphraseSealer, readPassphrase, type KeySealer } from '../../src-node/secrets';
-import { PROFILES_DIR_ENV, ProfileRegistry } from '../core/profiles/registry';
+import { PASSPHRASE_ENV, readPassphrase, type KeySealer } from '../../src-node/secrets';
+import { loadConsoleProfile } from '../core/profile';
+import { openUnderLock } from '../core/profiles/profile-lock';
+import { PROFILES_DIR_ENV, ProfileRegistry, type ProfileEntry } from '../core/profiles/registry';
 import { ConsoleService } from '../core/service/console-service';
 import { openProfileSession } from '../core/service/profile-session';
 import { StaticFiles } from '../host/static-files';
 import { APP_SCHEME, appScheme, rendererResponder, rendererUrl } from './app-protocol';
 import { guardDownloads, guardWebContents, lockDownSession } from './hardening';
 import { registerIpc } from './ipc';
-import { safeStorageSealer } from './safe-storage-sealer';
+import { keyringProtects, safeStorageSealer } from './safe-storage-sealer';
 
 const root = app.getAppPath();
 const rendererDir = join(root, 'dist', 'renderer');
@@ -30,11 +32,11 @@ function cliValues() {
   }).values;
 }
 
-/** `--profile <file>`, else $SMT_PROFILE, else the profile kept in the app's user data directory. */
-function profileFile(): string {
+/** `--profile <file>`, else $SMT_PROFILE: a profile given by file (development, the lab); none by default. */
+function profileFile(): string | undefined {
   const fromArgs = cliValues().profile;
   if (typeof fromArgs === 'string' && fromArgs.length > 0) return fromArgs;
-  return process.env.SMT_PROFILE ?? join(app.getPath('userData'), 'console-profile.json');
+  return process.env.SMT_PROFILE || undefined;
 }
 
 /** `--profiles-dir <dir>`, else $SMT_PROFILES_DIR, else `profiles` in the app's user data directory. */
@@ -44,14 +46,13 @@ function profilesDir(): string {
   return process.env[PROFILES_DIR_ENV] ?? join(app.getPath('userData'), 'profiles');
 }
 
-/**
- * Keys sealed with the OS keyring open without a question; passphrase-sealed ones (the lab's) need
- * $SMT_PASSPHRASE, as the app has no passphrase dialog yet.
- */
-async function sealers(): Promise<[KeySealer, ...KeySealer[]]> {
-  const list: [KeySealer, ...KeySealer[]] = [safeStorageSealer(safeStorage)];
-  if (process.env[PASSPHRASE_ENV] !== undefined) list.push(passphraseSealer(await readPassphrase()));
-  return list;
+/** The file-given profile under its own name (a broken file is still listed, with its problem). */
+async function startEntry(file: string): Promise<ProfileEntry> {
+  try {
+    return { name: (await loadConsoleProfile(file)).name, file };
+  } catch {
+    return { name: 'Start profile', file };
+  }
 }
 
 function createWindow(): BrowserWindow {
@@ -84,6 +85,12 @@ function createWindow(): BrowserWindow {
 async function main(): Promise<void> {
   app.enableSandbox();
   protocol.registerSchemesAsPrivileged([appScheme]);
+  // One app per user: a second start brings the first window forward (see 'second-instance') and ends.
+  if (!app.requestSingleInstanceLock()) {
+    log('SMT Console is running already: its window was brought to the front; use that one.');
+    app.exit(0);
+    return;
+  }
   guardWebContents(app, log);
   await app.whenReady();
   lockDownSession(session.defaultSession);
@@ -93,25 +100,33 @@ async function main(): Promise<void> {
   const coreLog = lineLog((line) => process.stderr.write(`[core] ${line}\n`));
   let service: ConsoleService;
   try {
-    const keySealers = await sealers();
-    const open = (entry: { name?: string; file: string }) =>
-      openProfileSession({
-        profileFile: entry.file,
-        ...(entry.name === undefined ? {} : { name: entry.name }),
-        sealers: keySealers,
-        log: coreLog,
-      });
-    const first = await open({ file: profileFile() });
-    const start = { name: first.name, file: first.profileFile };
-    service = new ConsoleService(first, {
+    // The keyring is offered only where it protects the key; elsewhere the admin sets a passphrase.
+    const keyring: KeySealer | undefined = keyringProtects(safeStorage)
+      ? safeStorageSealer(safeStorage)
+      : undefined;
+    if (!keyring)
+      log('no OS keyring protects keys here (safeStorage): profiles are sealed with a passphrase');
+    const startPassphrase = process.env[PASSPHRASE_ENV] === undefined ? undefined : await readPassphrase();
+    const file = profileFile();
+    const start = file === undefined ? undefined : await startEntry(file);
+    service = new ConsoleService(undefined, {
       log: coreLog,
-      // Imported keys are sealed with the OS keyring (the first sealer), as the app's own are.
-      profiles: { registry: new ProfileRegistry(profilesDir(), [start]), open, sealer: keySealers[0] },
+      profiles: {
+        registry: new ProfileRegistry(profilesDir(), start ? [start] : []),
+        open: (entry, sealers) =>
+          openUnderLock(entry, () =>
+            openProfileSession({ profileFile: entry.file, name: entry.name, sealers, log: coreLog }),
+          ),
+        ...(keyring ? { keyring } : {}),
+        ...(startPassphrase === undefined ? {} : { startPassphrase }),
+      },
     });
+    // Keyring-sealed: open now. Passphrase-sealed: the unlock screen asks. None: onboarding.
+    await service.openAtStart(start?.name);
   } catch (e) {
     dialog.showErrorBox(
       'SMT Console cannot start',
-      `${e instanceof Error ? e.message : String(e)}\n\nStart it with --profile <console-profile.json> or set SMT_PROFILE.`,
+      `${e instanceof Error ? e.message : String(e)}\n\nCheck that the profiles directory ${profilesDir()} can be read and written by you.`,
     );
     app.exit(1);
     return;
@@ -120,6 +135,10 @@ async function main(): Promise<void> {
   const window = createWindow();
   const unregister = registerIpc({ ipcMain, backend: service, window, rendererUrl, log });
   window.once('ready-to-show', () => window.show());
+  app.on('second-instance', () => {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
   await window.loadURL(rendererUrl);
 
   let quitting = false;

@@ -6,6 +6,15 @@ export type SafeStorageLike = Pick<SafeStorage, 'isEncryptionAvailable' | 'encry
   Partial<Pick<SafeStorage, 'getSelectedStorageBackend'>>;
 
 /**
+ * Whether the OS keyring really protects a key here: encryption available, and on Linux not the
+ * `basic_text` backend (a key compiled into Electron). Only then is the keyring offered as a sealing.
+ */
+export function keyringProtects(storage: SafeStorageLike, platform = process.platform): boolean {
+  if (!storage.isEncryptionAvailable()) return false;
+  return !(platform === 'linux' && storage.getSelectedStorageBackend?.() === 'basic_text');
+}
+
+/**
  * Content keys wrapped by the OS keyring through Electron safeStorage (design.md §7): a random 32-byte
  * key per file, which only this user on this machine can unwrap, so the desktop app needs no passphrase.
  * Usable only after the app is ready.

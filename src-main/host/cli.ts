@@ -1,15 +1,19 @@
 /**
- * `npm run host -- --profile <console profile json> [--profiles-dir <dir>] [--port N] [--session-grace S]`:
+ * `npm run host -- [--profile <console profile json>] [--profiles-dir <dir>] [--port N] [--session-grace S]`:
  * the console core and the browser host in one process. Stdout carries one line, `Console: <url>`, which
  * tests and the demo read, and one more for each new session once the previous one ended (no page open
- * for `--session-grace` seconds, 60 by default: its URL is void); every log line goes to stderr. The console's keys are sealed: the passphrase is read once, from $SMT_PASSPHRASE
- * (automation) or else typed at a prompt on the terminal (docs/security.md, "Secrets at rest").
+ * for `--session-grace` seconds, 60 by default: its URL is void); every log line goes to stderr.
+ *
+ * With no profile the page opens on onboarding (import one); with passphrase-sealed profiles and no
+ * $SMT_PASSPHRASE it opens on the unlock screen, where the admin types the passphrase (docs/profiles.md,
+ * "First run and unlocking"). `--profile` with $SMT_PASSPHRASE (automation: the demo, tests) starts open,
+ * or not at all.
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { lineLog } from '../../src-node/log';
-import { passphraseSealer, readPassphrase } from '../../src-node/secrets';
+import { PASSPHRASE_ENV, passphraseSealer, readPassphrase } from '../../src-node/secrets';
 import { defaultProfilesDir } from '../core/profiles/registry';
 import { startConsoleHost } from './console-host';
 import { DEFAULT_SESSION_GRACE_MS } from './server';
@@ -17,7 +21,8 @@ import { DEFAULT_SESSION_GRACE_MS } from './server';
 const Args = z.object({
   profile: z
     .string()
-    .min(1, '--profile <file> is required: the console profile (lab: .lab/console-profile.json)'),
+    .min(1, '--profile takes a console profile file (lab: .lab/console-profile.json)')
+    .optional(),
   'profiles-dir': z.string().min(1, '--profiles-dir takes a directory').optional(),
   port: z.coerce
     .number('--port takes a number')
@@ -34,10 +39,10 @@ const Args = z.object({
 });
 
 const usage =
-  'usage: [SMT_PASSPHRASE=…] npm run host -- --profile <console-profile.json> [--profiles-dir <dir>] [--port N]\n' +
+  'usage: [SMT_PASSPHRASE=…] npm run host -- [--profile <console-profile.json>] [--profiles-dir <dir>] [--port N]\n' +
   '       [--session-grace SECONDS]  (a browser session ends this long after its last page closed; 60)\n' +
-  '(without SMT_PASSPHRASE the passphrase of the console keys is asked on the terminal;\n' +
-  ' the profiles to switch to are in --profiles-dir, else $SMT_PROFILES_DIR, else ~/.config/smt-console/profiles)';
+  '(the page imports a first profile, or asks for the passphrase of a sealed one; SMT_PASSPHRASE is for\n' +
+  ' automation; profiles are in --profiles-dir, else $SMT_PROFILES_DIR, else ~/.config/smt-console/profiles)';
 const staticDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 const STOP_DEADLINE_MS = 10_000;
 
@@ -71,11 +76,17 @@ function parseCli(argv: string[]): z.infer<typeof Args> {
 async function main(): Promise<void> {
   const args = parseCli(process.argv.slice(2));
   const log = lineLog((line) => process.stderr.write(`[core] ${line}\n`));
-  const sealers = [passphraseSealer(await readPassphrase())];
+  // Only the environment (automation): an admin types the passphrase in the page, never on this terminal.
+  const passphrase = process.env[PASSPHRASE_ENV] === undefined ? undefined : await readPassphrase();
   const running = await startConsoleHost({
-    profileFile: args.profile,
+    ...(args.profile === undefined ? {} : { profileFile: args.profile }),
     profilesDir: args['profiles-dir'] ?? defaultProfilesDir(),
-    sealers,
+    ...(passphrase === undefined
+      ? {}
+      : {
+          startPassphrase: passphrase,
+          ...(args.profile === undefined ? {} : { sealers: [passphraseSealer(passphrase)] }),
+        }),
     port: args.port,
     staticDir,
     log,

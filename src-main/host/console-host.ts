@@ -1,20 +1,28 @@
 import type { LogSink } from '../../src-node/log';
 import type { KeySealer } from '../../src-node/secrets';
-import { ProfileRegistry } from '../core/profiles/registry';
+import { loadConsoleProfile } from '../core/profile';
+import { openUnderLock } from '../core/profiles/profile-lock';
+import { ProfileRegistry, type ProfileEntry } from '../core/profiles/registry';
 import { ConsoleService } from '../core/service/console-service';
 import { openProfileSession, type ProfileSession } from '../core/service/profile-session';
 import { startHost, type RunningHost } from './server';
 
 export interface ConsoleHostOptions {
-  /** The profile to start with; listed among the registry's under its own name. */
-  profileFile: string;
-  /** The profiles registry (docs/profiles.md) the admin can switch to and import into. */
+  /** A profile given by file (--profile); listed among the registry's under its own name. */
+  profileFile?: string;
+  /** The profiles registry (docs/profiles.md) the admin can switch to, unlock and import into. */
   profilesDir?: string;
-  sealers: readonly KeySealer[];
+  /**
+   * With `profileFile`: open it with these at start, and fail to start if it does not open (automation:
+   * the demo, tests). Without them the console starts locked or in onboarding and asks in the page.
+   */
+  sealers?: readonly KeySealer[];
+  /** A passphrase given for automation ($SMT_PASSPHRASE): opens (and seals) like one typed in the page. */
+  startPassphrase?: string;
   /** The renderer bundle (dist/renderer). */
   staticDir: string;
   port?: number;
-  /** The profile's own database (defaultDatabaseFile) unless given. */
+  /** The start profile's own database (defaultDatabaseFile) unless given. */
   dbFile?: string;
   log: LogSink;
   hostLog: (line: string) => void;
@@ -25,7 +33,8 @@ export interface ConsoleHostOptions {
 
 export interface ConsoleHost {
   service: ConsoleService;
-  session: ProfileSession;
+  /** The open profile's session (throws while none is open). */
+  readonly session: ProfileSession;
   host: RunningHost;
   /** Stops serving, then closes the session (the outbox keeps what is not sent) and disconnects. */
   close(): Promise<void>;
@@ -34,35 +43,46 @@ export interface ConsoleHost {
 /**
  * The browser host's console: the profile's session (core, push engine, fleet memory, trends, events on
  * the profile's database, like every console on the profile, so pushes another console queued are sent
- * from here too) behind the ConsoleService, served to the renderer over the WebSocket bridge.
+ * from here too) behind the ConsoleService, served to the renderer over the WebSocket bridge. Every
+ * session is opened under the profile's lock file: one interactive console per profile.
  */
 export async function startConsoleHost(opts: ConsoleHostOptions): Promise<ConsoleHost> {
-  const session = await openProfileSession({
-    profileFile: opts.profileFile,
-    ...(opts.dbFile === undefined ? {} : { dbFile: opts.dbFile }),
-    sealers: opts.sealers,
+  const open = (entry: ProfileEntry, sealers: readonly KeySealer[], dbFile?: string) =>
+    openUnderLock(entry, () =>
+      openProfileSession({
+        profileFile: entry.file,
+        name: entry.name,
+        ...(dbFile === undefined ? {} : { dbFile }),
+        sealers,
+        log: opts.log,
+      }),
+    );
+  let start: ProfileEntry | undefined;
+  if (opts.profileFile !== undefined) {
+    let name: string;
+    try {
+      name = (await loadConsoleProfile(opts.profileFile)).name;
+    } catch (e) {
+      // Automation must hear it now; an admin sees the problem on the unlock screen.
+      if (opts.sealers) throw e;
+      name = 'Start profile';
+    }
+    start = { name, file: opts.profileFile };
+  }
+  const first = start && opts.sealers ? await open(start, opts.sealers, opts.dbFile) : undefined;
+  const service = new ConsoleService(first, {
     log: opts.log,
-  });
-  const start = { name: session.name, file: session.profileFile };
-  const [sealer] = opts.sealers;
-  const service = new ConsoleService(session, {
-    log: opts.log,
-    ...(opts.profilesDir === undefined || !sealer
+    ...(opts.profilesDir === undefined
       ? {}
       : {
           profiles: {
-            registry: new ProfileRegistry(opts.profilesDir, [start]),
-            open: (entry) =>
-              openProfileSession({
-                profileFile: entry.file,
-                name: entry.name,
-                sealers: opts.sealers,
-                log: opts.log,
-              }),
-            sealer,
+            registry: new ProfileRegistry(opts.profilesDir, start ? [start] : []),
+            open: (entry, sealers) => open(entry, sealers),
+            ...(opts.startPassphrase === undefined ? {} : { startPassphrase: opts.startPassphrase }),
           },
         }),
   });
+  if (!first) await service.openAtStart(start?.name);
   let host: RunningHost;
   try {
     host = await startHost({
@@ -79,7 +99,9 @@ export async function startConsoleHost(opts: ConsoleHostOptions): Promise<Consol
   }
   return {
     service,
-    session,
+    get session() {
+      return service.session;
+    },
     host,
     close: async () => {
       await host.close();

@@ -54,6 +54,15 @@ export class SealedKeyError extends Error {
   }
 }
 
+/**
+ * A key that did not open with the secret given (or a damaged file). By name and problem rather than
+ * `instanceof`, so it holds across separately loaded copies of this module (test module registries).
+ */
+export const isWrongSecret = (e: unknown): e is SealedKeyError =>
+  e instanceof Error &&
+  e.name === 'SealedKeyError' &&
+  (e as Partial<SealedKeyError>).problem === 'wrong-secret-or-damaged';
+
 /** Every header field in a fixed order, so the bytes do not depend on how the JSON was written. */
 function aad(h: Omit<SealedKeyV1, 'ciphertext' | 'tag'>): Buffer {
   const kek =
@@ -122,6 +131,18 @@ export const isSealedKey = (text: string): boolean => {
     return false;
   }
 };
+
+/**
+ * Which kind of sealer a sealed key file needs, read from its header without opening it (for a profile
+ * list); undefined for a file that is not a valid sealed key.
+ */
+export function sealedKeyKind(text: string): Kek['kind'] | undefined {
+  try {
+    return parseSealed(text, '')?.kek.kind;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The PEM inside a sealed key file; the file must be sealed for exactly this purpose and profile. */
 export async function unsealPrivateKey(

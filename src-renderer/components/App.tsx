@@ -1,5 +1,6 @@
 import { useShortcuts } from '../nav/use-shortcuts';
 import { useSmt } from '../store/react';
+import { gateOf } from '../store/start-slice';
 import { AuditScreen } from './audit/AuditScreen';
 import { BrokerScreen } from './broker/BrokerScreen';
 import { ConnectionBar } from './ConnectionBar';
@@ -11,6 +12,9 @@ import { DraftsScreen } from './drafts/DraftsScreen';
 import { PushScreen } from './push/PushScreen';
 import { RemoteScreen } from './remote/RemoteScreen';
 import { ShortcutHelp } from './ShortcutHelp';
+import { StartingScreen } from './start/GateFrame';
+import { OnboardingScreen } from './start/OnboardingScreen';
+import { UnlockScreen } from './start/UnlockScreen';
 
 function Screen() {
   const route = useSmt((s) => s.route);
@@ -32,7 +36,8 @@ function Screen() {
   }
 }
 
-export function App() {
+/** The console with a profile open: today's app. */
+function ConsoleApp() {
   useShortcuts();
   return (
     <div className="app">
@@ -45,4 +50,19 @@ export function App() {
       <ShortcutHelp />
     </div>
   );
+}
+
+/** The gate: what the console said it is (docs/profiles.md, "First run and unlocking") picks the screen. */
+export function App() {
+  const gate = useSmt((s) => gateOf(s.start));
+  switch (gate) {
+    case 'connecting':
+      return <StartingScreen />;
+    case 'onboarding':
+      return <OnboardingScreen />;
+    case 'unlock':
+      return <UnlockScreen />;
+    case 'app':
+      return <ConsoleApp />;
+  }
 }

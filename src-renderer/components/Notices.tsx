@@ -6,6 +6,9 @@ export function Notices() {
   const link = useSmt((s) => s.link);
   const linkRejects = useSmt((s) => s.linkRejects);
   const state = useSmt((s) => s.connection?.state ?? null);
+  // The array itself (a fresh `[]` from a selector would re-render without end).
+  const brokers = useSmt((s) => s.connection?.brokers);
+  const addresses = (brokers ?? []).map((b) => b.url.replace(/^[a-z+]+:\/\//, '')).join(' and ');
   const callError = useSmt((s) => s.callError);
   const now = useSmt((s) => s.now);
   const notices: { key: string; tone: 'warn' | 'bad'; title: string; text: string }[] = [];
@@ -24,9 +27,9 @@ export function Notices() {
     notices.push({
       key: 'broker',
       tone: 'warn',
-      title: 'No broker reachable',
+      title: addresses ? `No broker reachable at ${addresses}` : 'No broker reachable',
       text:
-        `${state.lastError}. Retrying in ${formatDuration(Math.max(0, state.retryAt - now) + 999)} ` +
+        `${state.lastError}. The console keeps trying: next in ${formatDuration(Math.max(0, state.retryAt - now) + 999)} ` +
         `(attempt ${state.attempt}). Check that the brokers run (npm run lab -- status) and that the console ` +
         'certificate is provisioned; the fleet view shows the last known values meanwhile.',
     });

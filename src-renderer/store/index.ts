@@ -6,6 +6,7 @@ import { createFleetSlice } from './fleet-slice';
 import { createNavSlice } from './nav-slice';
 import { createPushSlice } from './push-slice';
 import { createProfilesSlice } from './profiles-slice';
+import { createStartSlice } from './start-slice';
 import type { SmtState } from './slice';
 
 export type { SmtState } from './slice';
@@ -19,6 +20,7 @@ export const createSmtStore = () =>
       ...createNavSlice(...a),
       ...createPushSlice(...a),
       ...createProfilesSlice(...a),
+      ...createStartSlice(...a),
     })),
   );
 

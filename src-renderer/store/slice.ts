@@ -5,9 +5,16 @@ import type { FleetSlice } from './fleet-slice';
 import type { NavSlice } from './nav-slice';
 import type { PushSlice } from './push-slice';
 import type { ProfilesSlice } from './profiles-slice';
+import type { StartSlice } from './start-slice';
 
 /** The whole store: one slice per domain, combined once in store/index.ts. */
-export type SmtState = ConnectionSlice & FleetSlice & ClockSlice & NavSlice & PushSlice & ProfilesSlice;
+export type SmtState = ConnectionSlice &
+  FleetSlice &
+  ClockSlice &
+  NavSlice &
+  PushSlice &
+  ProfilesSlice &
+  StartSlice;
 
 /** Middleware is applied to the combined store only; every slice is typed against that. */
 export type SliceCreator<Slice> = StateCreator<

@@ -9,7 +9,7 @@ import {
   type FleetSnapshot,
   type SmtApi,
 } from '../../src-shared/ipc';
-import type { ProfileSummary } from '../../src-shared/ipc/profile-views';
+import type { ProfileSummary, StartState } from '../../src-shared/ipc/profile-views';
 import type { LinkSource, LinkState } from '../api/link';
 import { perfMeasures } from '../../src-shared/perf-measures';
 import { remote } from '../testing/remote';
@@ -34,12 +34,20 @@ const connection: ConnectionStatus = {
   consoleId: 'c1',
 };
 
-function fakeApi(snapshot: () => FleetSnapshot) {
+const openState: StartState = {
+  kind: 'open',
+  profile: profile('A', true),
+  sealing: ['passphrase'],
+  passphraseHeld: true,
+};
+
+function fakeApi(snapshot: () => FleetSnapshot, start: () => StartState = () => openState) {
   const listeners: { [E in EventName]: ((p: EventPayload<E>) => void)[] } = {
     fleetPatch: [],
     connectionChanged: [],
     pushProgress: [],
     profileChanged: [],
+    startStateChanged: [],
   };
   const counts = { getFleet: 0, getRejects: 0 };
   const api: SmtApi = {
@@ -70,6 +78,11 @@ function fakeApi(snapshot: () => FleetSnapshot) {
       listeners.profileChanged.push(l);
       return () => undefined;
     },
+    getStartState: async () => ok(start()),
+    onStartStateChanged: (l) => {
+      listeners.startStateChanged.push(l);
+      return () => undefined;
+    },
   };
   return { api, listeners, counts };
 }
@@ -93,6 +106,35 @@ function fakeLink(initial: LinkState) {
 }
 
 describe('startSync', () => {
+  it('shows the unlock screen while locked, loading no fleet, and loads once the console is open', async () => {
+    vi.useRealTimers();
+    const store = createSmtStore();
+    const locked: StartState = {
+      kind: 'locked',
+      profiles: [{ name: 'A', consoleId: 'c1', sealedWith: 'passphrase' }],
+      last: 'A',
+      retryAfterMs: 4000,
+      sealing: ['passphrase'],
+    };
+    const { api, listeners, counts } = fakeApi(
+      () => ({ at: 100, remotes: [remote('a', 100)] }),
+      () => locked,
+    );
+    const { link } = fakeLink({ kind: 'open', since: 1 });
+    const stop = startSync(api, link, store);
+    await vi.waitFor(() => expect(store.getState().start?.kind).toBe('locked'));
+    const retryAt = store.getState().retryAt;
+    expect(retryAt).toBeGreaterThan(Date.now());
+    expect(counts.getFleet).toBe(0);
+
+    listeners.startStateChanged.forEach((l) => l(openState));
+    await vi.waitFor(() => expect(store.getState().remotes.size).toBe(1));
+    expect(store.getState().start?.kind).toBe('open');
+    expect(store.getState().retryAt).toBe(0);
+    expect(counts.getFleet).toBe(1);
+    stop();
+  });
+
   beforeEach(() => {
     // Timers and the clock, not `performance`: measures are read from the real one.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });

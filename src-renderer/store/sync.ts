@@ -1,4 +1,5 @@
 import type { FleetPatch, IpcResult, PushProgressEvent, SmtApi } from '../../src-shared/ipc';
+import type { StartState } from '../../src-shared/ipc/profile-views';
 import type { LinkSource } from '../api/link';
 import { perfMeasures } from '../../src-shared/perf-measures';
 import { measureToPaint } from '../perf';
@@ -52,6 +53,18 @@ export function startSync(
     if (result.ok) return result.value;
     s().setCallError(`Could not load ${what}: ${result.error.message}`);
     return null;
+  };
+
+  /** What the console shows first (onboarding, unlock, the app): the fleet is loaded only once open. */
+  const loadStart = async (): Promise<void> => {
+    const r = await api.getStartState();
+    if (!r.ok) return s().setCallError(`Could not reach the console: ${r.error.message}`);
+    takeStart(r.value);
+  };
+  const takeStart = (start: StartState) => {
+    const was = s().start?.kind;
+    s().setStart(start);
+    if (start.kind === 'open' && was !== 'open') void load();
   };
 
   const load = async (): Promise<void> => {
@@ -113,18 +126,23 @@ export function startSync(
     s().profileChanged(active);
     void load();
   });
+  const offStart = api.onStartStateChanged(takeStart);
   const offLink = link.onChange((state) => {
     const was = s().link.kind;
     s().setLink(state, link.rejectedFrames());
-    if (state.kind === 'open' && was !== 'open') void load();
+    if (state.kind === 'open' && was !== 'open') {
+      // A new link may find the console in another state (unlocked from another tab): ask again.
+      if (s().start?.kind === 'open') void load();
+      void loadStart();
+    }
   });
 
   s().setLink(link.state(), link.rejectedFrames());
-  if (link.state().kind === 'open') void load();
+  if (link.state().kind === 'open') void loadStart();
 
   const clock = setInterval(() => s().tick(), 1000);
   const rejects = setInterval(async () => {
-    if (s().link.kind !== 'open') return;
+    if (s().link.kind !== 'open' || s().start?.kind !== 'open') return;
     const r = await api.getRejects();
     if (r.ok) s().setRejects(r.value);
   }, opts.rejectsEveryMs ?? 2000);
@@ -134,6 +152,7 @@ export function startSync(
     offConnection();
     offProgress();
     offProfile();
+    offStart();
     offLink();
     clearInterval(clock);
     clearInterval(rejects);

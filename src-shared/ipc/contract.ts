@@ -15,7 +15,13 @@ import {
   StartPushRequest,
   StartedPush,
 } from './push-views';
-import { ProfileImportForm, ProfileSummary, SwitchProfileRequest } from './profile-views';
+import {
+  ProfileImportForm,
+  ProfileSummary,
+  StartState,
+  SwitchProfileRequest,
+  UnlockRequest,
+} from './profile-views';
 import { CommandOutcome, CommandRequest, RemoteEvent, RemoteEventsQuery } from './remote-views';
 import {
   Draft,
@@ -37,6 +43,10 @@ import { ConnectionStatus, FleetPatch, FleetSnapshot, RejectCounters } from './v
  * each side validates what it receives.
  */
 export const calls = {
+  // First run and unlocking (docs/profiles.md): answered with or without an open profile.
+  getStartState: { args: z.tuple([]), result: StartState },
+  /** Opens a profile from the unlock screen; a wrong passphrase answers `forbidden` and changes nothing. */
+  unlockProfile: { args: z.tuple([UnlockRequest]), result: ProfileSummary },
   // The fleet and the broker link.
   getFleet: { args: z.tuple([]), result: FleetSnapshot },
   getConnection: { args: z.tuple([]), result: ConnectionStatus },
@@ -84,7 +94,10 @@ export const calls = {
   listProfiles: { args: z.tuple([]), result: z.array(ProfileSummary) },
   /** Resolves with the new active profile once its session is open; `profileChanged` follows. */
   switchProfile: { args: z.tuple([SwitchProfileRequest]), result: ProfileSummary },
-  /** Keys are sealed at rest before this resolves and never come back over the contract. */
+  /**
+   * Keys are sealed at rest before this resolves and never come back over the contract. With no profile
+   * open, the imported one is opened.
+   */
   importProfile: { args: z.tuple([ProfileImportForm]), result: ProfileSummary },
 } as const;
 
@@ -95,6 +108,8 @@ export const events = {
   pushProgress: PushProgressEvent,
   /** Another profile is active: everything fleet-, connection- and remote-specific is to be loaded again. */
   profileChanged: ProfileSummary,
+  /** Onboarding, locked or open changed (an unlock, a first import); the renderer picks its screen by it. */
+  startStateChanged: StartState,
 } as const;
 
 export type CallName = keyof typeof calls;

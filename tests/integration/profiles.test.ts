@@ -8,7 +8,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleProfilePath, labConsoleId, labConsoleSealers, labConsoleTls } from '../../lab/lab';
+import {
+  consoleProfilePath,
+  labConsoleId,
+  labConsolePassphrase,
+  labConsoleSealers,
+  labConsoleTls,
+} from '../../lab/lab';
 import { startSimulation, type Simulation } from '../../src-agent/simulate/simulation';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import { ProfileRegistry } from '../../src-main/core/profiles/registry';
@@ -46,7 +52,7 @@ beforeAll(async () => {
     profiles: {
       registry: new ProfileRegistry(profilesDir, [{ name: 'SMT Lab', file: first.profileFile }]),
       open,
-      sealer: sealers[0] as NonNullable<(typeof sealers)[0]>,
+      startPassphrase: await labConsolePassphrase(a.opts),
     },
   });
   svc.subscribe('profileChanged', (p) => void changed.push(p));

@@ -82,7 +82,7 @@ beforeAll(async () => {
   service = new ConsoleService(await open(first), {
     actor: 'alice',
     log,
-    profiles: { registry, open, sealer },
+    profiles: { registry, open, startPassphrase },
   });
 
   sim = await startSimulation({ remotes: 2, first: 2, lab: lab.opts });

@@ -7,8 +7,9 @@ import type {
   CertificateFacts,
   ProfileImportForm,
   ProfileSummary,
+  SealingKind,
 } from '../../../src-shared/ipc/profile-views';
-import { sealPrivateKey, type KeySealer } from '../../../src-node/secrets';
+import { sealPrivateKey, sealedKeyKind, type KeySealer } from '../../../src-node/secrets';
 import { loadConsoleProfile } from '../profile';
 import { certificateFacts, checkBundle } from './bundle';
 
@@ -41,6 +42,18 @@ async function certFacts(file: string): Promise<CertificateFacts | null> {
   }
 }
 
+/** How a profile's keys are sealed, from its TLS key file's header; undefined when that file is unreadable. */
+export async function sealingOf(profile: ConsoleProfile): Promise<SealingKind | undefined> {
+  let text: string;
+  try {
+    text = await readFile(profile.tls.keyFile, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kind = sealedKeyKind(text);
+  return kind === undefined ? undefined : kind === 'scrypt' ? 'passphrase' : 'keyring';
+}
+
 const writeOwnerOnly = (file: string, text: string, mode = 0o600) =>
   writeFile(file, text, { mode, flag: 'wx' });
 
@@ -62,10 +75,11 @@ export async function describeProfile(entry: ProfileEntry, activeFile: string): 
       problem: (e as Error).message,
     };
   }
-  const [ca, client, signing] = await Promise.all([
+  const [ca, client, signing, sealedWith] = await Promise.all([
     certFacts(profile.tls.caFile),
     certFacts(profile.tls.certFile),
     profile.signing ? certFacts(profile.signing.certFile) : Promise.resolve(null),
+    sealingOf(profile),
   ]);
   const missing = [ca ? '' : profile.tls.caFile, client ? '' : profile.tls.certFile].filter(Boolean);
   return {
@@ -76,6 +90,7 @@ export async function describeProfile(entry: ProfileEntry, activeFile: string): 
     client,
     signing,
     active,
+    ...(sealedWith ? { sealedWith } : {}),
     ...(missing.length > 0
       ? { problem: `cannot read ${missing.join(' and ')}: import the profile again` }
       : {}),

@@ -18,8 +18,20 @@ import { draftHandlers } from './draft-handlers';
 import { toProgressEvent } from '../push/push-views';
 import { fleetHandlers } from './fleet-handlers';
 import { CallError, type Handler, type Handlers } from './handlers';
-import { describeProfile, type ProfileEntry } from '../profiles/registry';
+import type {
+  LockedProfile,
+  ProfileSummary,
+  Sealing,
+  SealingKind,
+  StartState,
+  UnlockRequest,
+} from '../../../src-shared/ipc/profile-views';
+import { isWrongSecret, passphraseSealer, type KeySealer } from '../../../src-node/secrets';
+import { loadConsoleProfile } from '../profile';
+import { readLastProfile, writeLastProfile } from '../profiles/last-profile';
+import { describeProfile, sealingOf, type ProfileEntry } from '../profiles/registry';
 import { profileHandlers, type ProfileSwitching } from './profile-handlers';
+import { UnlockThrottle, waitMessage } from './unlock-throttle';
 import type { ProfileSession } from './profile-session';
 import { pushHandlers } from './push-handlers';
 import { remoteHandlers } from './remote-handlers';
@@ -27,6 +39,9 @@ import { servedHandlers } from './served-handlers';
 import { trendHandlers } from './trend-handlers';
 
 type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
+
+/** What every call that needs a profile answers while none is open (onboarding, unlock screen). */
+export const NO_PROFILE_OPEN = 'No profile is open: import one or unlock one first.';
 
 export interface ConsoleServiceOptions {
   log?: LogSink;
@@ -41,10 +56,15 @@ export interface ConsoleServiceOptions {
   profiles?: ProfileSwitching;
 }
 
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
 /**
  * The console as the renderer sees it (the contract's one backend, for Electron's main process and the
  * browser host): every call validated against the contract and answered by its domain's handler over
  * the current profile session; events forwarded from that session.
+ *
+ * It may exist with no session (docs/profiles.md, "First run and unlocking"): then the start state is
+ * onboarding (no profile at all) or locked, and every call that needs a profile answers `unavailable`.
  */
 export class ConsoleService implements SmtBackend {
   private readonly log: LogSink;
@@ -55,24 +75,35 @@ export class ConsoleService implements SmtBackend {
     connectionChanged: new Set(),
     pushProgress: new Set(),
     profileChanged: new Set(),
+    startStateChanged: new Set(),
   };
   private unwire: () => void = () => undefined;
   /**
-   * A switch under way, claimed when the call arrives (before the profile is looked up, so of two quick
-   * calls the first wins): a second one is refused rather than queued behind it.
+   * A switch or unlock under way, claimed when the call arrives (before the profile is looked up, so of
+   * two quick calls the first wins): a second one is refused rather than queued behind it.
    */
-  private switching: Promise<ProfileEntry> | undefined;
+  private switching: Promise<unknown> | undefined;
   private readonly actor: string;
+  private readonly profiles: ProfileSwitching | undefined;
+  /** Passphrases typed (or set at import) this run, per profile name: memory only, never written. */
+  private readonly passphrases = new Map<string, string>();
+  private readonly throttle: UnlockThrottle;
+  /** Why a profile could not be opened at start without a question (a keyring that would not unwrap). */
+  private readonly startProblems = new Map<string, string>();
+  /** The profile the console was started with (--profile): preselected at the unlock screen. */
+  private preferred: string | undefined;
 
   constructor(
-    private current: ProfileSession,
+    private current: ProfileSession | undefined,
     opts: ConsoleServiceOptions = {},
   ) {
     this.log = opts.log ?? silentLog;
     const now = opts.now ?? Date.now;
     this.now = now;
     this.actor = opts.actor ?? osUser();
-    const session = () => this.current;
+    this.profiles = opts.profiles;
+    this.throttle = new UnlockThrottle(now);
+    const session = () => this.requireSession();
     const actor = this.actor;
     this.handlers = {
       ...fleetHandlers(session, now),
@@ -92,18 +123,24 @@ export class ConsoleService implements SmtBackend {
         checkTimeoutMs: opts.queryTimeoutMs ?? 8_000,
       }),
       ...pushHandlers(session, { actor, now }),
-      ...profileHandlers(session, {
+      ...profileHandlers(() => this.current, {
         switching: opts.profiles,
         actor: this.actor,
         now,
-        switchTo: (name) => this.switchTo(name, opts.profiles),
+        switchTo: (name, passphrase) => this.switchTo(name, passphrase),
+        sealerForImport: (sealing) => this.sealerForImport(sealing),
+        imported: (entry, sealing) => this.imported(entry, sealing),
+        decorate: (summary) => this.decorate(summary),
       }),
+      getStartState: () => this.startState(),
+      unlockProfile: (request) => this.unlock(request),
     };
     this.wire();
   }
 
+  /** The open profile's session; throws when none is open (tests and hosts that started one). */
   get session(): ProfileSession {
-    return this.current;
+    return this.requireSession();
   }
 
   async handle<C extends CallName>(call: C, args: CallArgs<C>): Promise<IpcResult<CallResult<C>>> {
@@ -132,40 +169,310 @@ export class ConsoleService implements SmtBackend {
   async close(): Promise<void> {
     await this.switching?.catch(() => undefined);
     this.unwire();
-    await this.current.close();
+    await this.current?.close();
+  }
+
+  /** Which sealing kinds this host offers: the keyring only where the host says it protects the key. */
+  sealing(): SealingKind[] {
+    return this.profiles?.keyring ? ['keyring', 'passphrase'] : ['passphrase'];
+  }
+
+  async startState(): Promise<StartState> {
+    const sealing = this.sealing();
+    const current = this.current;
+    if (current) {
+      return {
+        kind: 'open',
+        profile: await this.describe({ name: current.name, file: current.profileFile }),
+        sealing,
+        passphraseHeld: this.passphraseFor(current.name) !== undefined,
+      };
+    }
+    const entries = (await this.profiles?.registry.list()) ?? [];
+    if (entries.length === 0) return { kind: 'onboarding', sealing };
+    return {
+      kind: 'locked',
+      profiles: await Promise.all(entries.map((e) => this.lockedView(e))),
+      last: await this.lastName(entries),
+      retryAfterMs: this.throttle.waitMs(),
+      sealing,
+    };
+  }
+
+  /**
+   * At start, with no session yet: opens the profile named (--profile), else the one opened last, else
+   * the only one, when that needs no question (keyring-sealed with the keyring here, or a passphrase given
+   * for automation). Anything else leaves the console locked, at the unlock screen.
+   */
+  async openAtStart(prefer?: string): Promise<void> {
+    if (this.current || !this.profiles) return;
+    this.preferred = prefer;
+    const entries = await this.profiles.registry.list();
+    const name = await this.lastName(entries);
+    const entry = entries.find((e) => e.name === name);
+    if (!entry) return;
+    const kind = await this.sealedWith(entry);
+    if (kind === undefined) return;
+    if (kind === 'keyring' && !this.profiles.keyring) return;
+    if (kind === 'passphrase' && this.passphraseFor(entry.name) === undefined) return;
+    try {
+      await this.adopt(entry, await this.profiles.open(entry, this.sealersFor(entry.name)));
+    } catch (e) {
+      this.log({
+        level: 'warn',
+        msg: `profile ${entry.name} could not be opened at start`,
+        error: String(e),
+      });
+      // A passphrase given for automation that does not fit is for the admin to type instead.
+      if (kind === 'keyring') this.startProblems.set(entry.name, messageOf(e));
+    }
+  }
+
+  private requireSession(): ProfileSession {
+    if (!this.current) throw new CallError('unavailable', NO_PROFILE_OPEN);
+    return this.current;
+  }
+
+  private passphraseFor(name: string): string | undefined {
+    return this.passphrases.get(name) ?? this.profiles?.startPassphrase;
+  }
+
+  /** The keyring when the host has one, and the passphrase typed (or held) for this profile. */
+  private sealersFor(name: string, passphrase?: string): KeySealer[] {
+    const list: KeySealer[] = [];
+    if (this.profiles?.keyring) list.push(this.profiles.keyring);
+    const p = passphrase ?? this.passphraseFor(name);
+    if (p !== undefined && p.length > 0) list.push(passphraseSealer(p));
+    return list;
+  }
+
+  private async sealedWith(entry: ProfileEntry): Promise<SealingKind | undefined> {
+    try {
+      return await sealingOf(await loadConsoleProfile(entry.file));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async lastName(entries: readonly ProfileEntry[]): Promise<string | null> {
+    const has = (name: string | undefined) => name !== undefined && entries.some((e) => e.name === name);
+    if (has(this.preferred)) return this.preferred ?? null;
+    const remembered = this.profiles ? await readLastProfile(this.profiles.registry.dir) : undefined;
+    if (has(remembered)) return remembered ?? null;
+    return entries.length === 1 ? (entries[0]?.name ?? null) : null;
+  }
+
+  private async lockedView(entry: ProfileEntry): Promise<LockedProfile> {
+    const summary = await describeProfile(entry, '');
+    const sealedWith = summary.sealedWith ?? null;
+    const problem =
+      summary.problem ??
+      this.startProblems.get(entry.name) ??
+      (summary.consoleId && sealedWith === null
+        ? `its key file cannot be read or is not sealed: import the profile again`
+        : sealedWith === 'keyring' && !this.profiles?.keyring
+          ? 'its keys are sealed with the OS keyring, which this console cannot use here: start the desktop app in your desktop session, or import the profile again with a passphrase'
+          : undefined);
+    return {
+      name: entry.name,
+      consoleId: summary.consoleId,
+      sealedWith,
+      ...(problem === undefined ? {} : { problem }),
+    };
+  }
+
+  private async describe(entry: ProfileEntry): Promise<ProfileSummary> {
+    return this.decorate(await describeProfile(entry, this.current?.profileFile ?? ''));
+  }
+
+  /** Marks the passphrase-sealed profiles this console holds no passphrase for. */
+  private decorate(summary: ProfileSummary): ProfileSummary {
+    const needs =
+      summary.sealedWith === 'passphrase' &&
+      !summary.active &&
+      this.passphraseFor(summary.name) === undefined;
+    return needs ? { ...summary, needsPassphrase: true } : summary;
+  }
+
+  /** One switch or unlock at a time; a second is refused, not queued. */
+  private claim<T>(run: () => Promise<T>): Promise<T> {
+    if (this.switching) {
+      return Promise.reject(
+        new CallError('unavailable', 'Another profile switch is under way: try again once it is done.'),
+      );
+    }
+    const running = run().finally(() => {
+      this.switching = undefined;
+    });
+    this.switching = running;
+    return running;
+  }
+
+  /**
+   * Opens the profile's session with the keyring and the passphrase given (or held). A wrong passphrase
+   * counts towards the throttle and answers `forbidden`; nothing on disk changes either way.
+   */
+  private async tryOpen(entry: ProfileEntry, passphrase: string | undefined): Promise<ProfileSession> {
+    const profiles = this.profiles;
+    if (!profiles) throw new CallError('unavailable', 'This console has no profiles to open.');
+    const kind = await this.sealedWith(entry);
+    if (kind === 'passphrase' && passphrase === undefined && this.passphraseFor(entry.name) === undefined) {
+      throw new CallError(
+        'forbidden',
+        `Profile "${entry.name}" is sealed with a passphrase this console does not hold: type it to open the profile.`,
+      );
+    }
+    if (passphrase !== undefined) {
+      const wait = this.throttle.waitMs();
+      if (wait > 0) throw new CallError('unavailable', waitMessage(wait));
+    }
+    try {
+      return await profiles.open(entry, this.sealersFor(entry.name, passphrase));
+    } catch (e) {
+      if (passphrase !== undefined && kind === 'passphrase' && isWrongSecret(e)) {
+        this.throttle.failed();
+        const wait = this.throttle.waitMs();
+        this.log({ level: 'warn', msg: `wrong passphrase for profile ${entry.name}` });
+        // The unlock screen shows the wait from this event, before the answer arrives.
+        if (!this.current) await this.emitStartState();
+        throw new CallError(
+          'forbidden',
+          `Wrong passphrase for "${entry.name}": type it again.${wait > 0 ? ` ${waitMessage(wait)}` : ''}`,
+        );
+      }
+      this.log({ level: 'warn', msg: `profile ${entry.name} could not be opened`, error: String(e) });
+      // Another console has it: its own message says what to do.
+      if (e instanceof Error && e.name === 'ProfileLockedError')
+        throw new CallError('unavailable', e.message);
+      throw new CallError('unavailable', `Profile "${entry.name}" could not be opened: ${messageOf(e)}.`);
+    }
+  }
+
+  /** The first session of this run (unlock, first import, start): wired, remembered, announced. */
+  private async adopt(entry: ProfileEntry, next: ProfileSession, passphrase?: string): Promise<void> {
+    if (passphrase !== undefined) this.passphrases.set(entry.name, passphrase);
+    this.current = next;
+    this.wire();
+    this.throttle.succeeded();
+    this.startProblems.delete(entry.name);
+    await this.remember(entry.name);
+    this.log({ level: 'info', msg: `opened profile ${entry.name}` });
+    await this.emitStartState();
+    this.emit('profileChanged', await this.describe(entry));
+    this.emit('connectionChanged', next.core.connectionStatus());
+  }
+
+  private async remember(name: string): Promise<void> {
+    if (!this.profiles) return;
+    await writeLastProfile(this.profiles.registry.dir, name).catch((e: unknown) =>
+      this.log({ level: 'warn', msg: 'could not remember the last profile', error: String(e) }),
+    );
+  }
+
+  private async emitStartState(): Promise<void> {
+    try {
+      this.emit('startStateChanged', await this.startState());
+    } catch (e) {
+      this.log({ level: 'error', msg: 'start state could not be read', error: String(e) });
+    }
+  }
+
+  private unlock({ name, passphrase }: UnlockRequest): Promise<ProfileSummary> {
+    if (this.current) {
+      return Promise.reject(
+        new CallError(
+          'bad-request',
+          `"${this.current.name}" is open already: switch profiles from the connection bar instead.`,
+        ),
+      );
+    }
+    return this.claim(async () => {
+      const entry = await this.profiles?.registry.find(name);
+      if (!entry) throw new CallError('not-found', `No profile named "${name}": import it first.`);
+      const session = await this.tryOpen(entry, passphrase);
+      await this.adopt(entry, session, passphrase);
+      return this.describe(entry);
+    });
+  }
+
+  private sealerForImport(sealing: Sealing | undefined): { sealer: KeySealer; passphrase?: string } {
+    if (sealing?.kind === 'passphrase') {
+      return { sealer: passphraseSealer(sealing.passphrase), passphrase: sealing.passphrase };
+    }
+    const keyring = this.profiles?.keyring;
+    if (sealing?.kind === 'keyring' || (sealing === undefined && keyring)) {
+      if (!keyring) {
+        throw new CallError(
+          'bad-request',
+          'The OS keyring cannot protect keys here (no keyring, or Electron would use a built-in key): seal this profile with a passphrase.',
+        );
+      }
+      return { sealer: keyring };
+    }
+    const held = this.current ? this.passphraseFor(this.current.name) : this.profiles?.startPassphrase;
+    if (held === undefined) {
+      throw new CallError(
+        'bad-request',
+        'Choose how the keys of this profile are sealed: set a passphrase (typed twice).',
+      );
+    }
+    return { sealer: passphraseSealer(held), passphrase: held };
+  }
+
+  /** After an import: with no profile open the new one is opened; its passphrase is held either way. */
+  private async imported(entry: ProfileEntry, passphrase: string | undefined): Promise<void> {
+    if (this.current || this.switching) {
+      if (passphrase !== undefined) this.passphrases.set(entry.name, passphrase);
+      return;
+    }
+    try {
+      await this.claim(async () => {
+        await this.adopt(entry, await this.tryOpen(entry, passphrase), passphrase);
+      });
+    } catch (e) {
+      // The profile is written and stays: the page moves from onboarding to the unlock screen, with why.
+      await this.emitStartState();
+      const why = messageOf(e);
+      throw new CallError(
+        'unavailable',
+        `Imported "${entry.name}", but ${why.charAt(0).toLowerCase()}${why.slice(1)}`,
+      );
+    }
   }
 
   /**
    * Finds the profile named and opens it beside the current session, and only then swaps: a profile
    * that cannot be opened (keys that do not unseal, unreadable files) leaves the current one running and
    * says why. The old session is closed (its broker connection with it) once the new one carries the
-   * events.
+   * events. With no profile open, this is an unlock.
    */
-  private switchTo(name: string, switching: ProfileSwitching | undefined): Promise<ProfileEntry> {
+  private switchTo(name: string, passphrase: string | undefined): Promise<ProfileEntry> {
+    const switching = this.profiles;
     if (!switching)
       return Promise.reject(new CallError('unavailable', 'This console has no profiles to switch to.'));
-    if (this.switching) {
-      return Promise.reject(
-        new CallError('unavailable', 'Another profile switch is under way: try again once it is done.'),
-      );
-    }
-    const run = async () => {
+    const previous = this.current;
+    if (!previous)
+      return this.unlock({ name, ...(passphrase ? { passphrase } : {}) }).then(() => ({
+        name,
+        file: this.session.profileFile,
+      }));
+    return this.claim(async () => {
       const entry = await switching.registry.find(name);
       if (!entry) throw new CallError('not-found', `No profile named "${name}": import it first.`);
-      const previous = this.current;
       if (entry.file === previous.profileFile) {
         throw new CallError('bad-request', `"${entry.name}" is the profile in use already.`);
       }
       let next: ProfileSession;
       try {
-        next = await switching.open(entry);
+        next = await this.tryOpen(entry, passphrase);
       } catch (e) {
-        this.log({ level: 'warn', msg: `profile ${entry.name} could not be opened`, error: String(e) });
-        throw new CallError(
-          'unavailable',
-          `Profile "${entry.name}" could not be opened: ${e instanceof Error ? e.message : String(e)}. Still using "${previous.name}".`,
-        );
+        if (e instanceof CallError && e.code === 'unavailable' && e.message.startsWith('Profile "')) {
+          throw new CallError('unavailable', `${e.message} Still using "${previous.name}".`);
+        }
+        throw e;
       }
+      if (passphrase !== undefined) this.passphrases.set(entry.name, passphrase);
+      this.throttle.succeeded();
       this.unwire();
       this.current = next;
       this.wire();
@@ -183,23 +490,23 @@ export class ConsoleService implements SmtBackend {
         .catch((e: unknown) =>
           this.log({ level: 'error', msg: `closing profile ${previous.name} failed`, error: String(e) }),
         );
+      await this.remember(entry.name);
       this.log({ level: 'info', msg: `switched profile ${previous.name} -> ${entry.name}` });
-      this.emit('profileChanged', await describeProfile(entry, next.profileFile));
+      this.emit('profileChanged', await this.describe(entry));
       this.emit('connectionChanged', next.core.connectionStatus());
+      await this.emitStartState();
       return entry;
-    };
-    this.switching = run().finally(() => {
-      this.switching = undefined;
     });
-    return this.switching;
   }
 
   private wire(): void {
-    const core = this.current.core;
+    const current = this.current;
+    if (!current) return;
+    const core = current.core;
     const offs = [
       core.subscribe('fleetPatch', (p) => this.emit('fleetPatch', p)),
       core.subscribe('connectionChanged', (c) => this.emit('connectionChanged', c)),
-      this.current.push.engine.onProgress((p) => this.emit('pushProgress', toProgressEvent(p, this.now()))),
+      current.push.engine.onProgress((p) => this.emit('pushProgress', toProgressEvent(p, this.now()))),
     ];
     this.unwire = () => offs.forEach((off) => off());
   }

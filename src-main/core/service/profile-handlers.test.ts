@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProfileSummary } from '../../../src-shared/ipc/profile-views';
-import { passphraseSealer } from '../../../src-node/secrets';
 import { ConsoleCore } from '../console-core';
 import { ProfileRegistry, type ProfileEntry } from '../profiles/registry';
 import { ConsoleService } from './console-service';
@@ -43,7 +42,7 @@ function setup(open: (e: ProfileEntry) => Promise<ProfileSession>) {
   ]);
   const svc = new ConsoleService(first, {
     actor: 'alice',
-    profiles: { registry, open, sealer: passphraseSealer('x') },
+    profiles: { registry, open, startPassphrase: 'x' },
   });
   services.push(svc);
   const changed: ProfileSummary[] = [];

@@ -1,8 +1,13 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { BrokerEndpoint } from '../../../src-shared/profile';
-import type { ProfileImportForm } from '../../../src-shared/ipc/profile-views';
+import {
+  MIN_PASSPHRASE_LENGTH,
+  type ProfileImportForm,
+  type Sealing,
+} from '../../../src-shared/ipc/profile-views';
 import { useApi } from '../../api/context';
 import { useSmt } from '../../store/react';
+import { sealingChoices, type SealingChoice } from '../../store/start-slice';
 
 /** A file's bytes as base64 (a PKCS#12 bundle is binary), read in the page; nothing is uploaded elsewhere. */
 async function fileBase64(file: File): Promise<string> {
@@ -51,14 +56,40 @@ function brokers(primary: string, secondary: string): BrokerEndpoint[] | string 
   return list;
 }
 
+const choiceLabel: Record<SealingChoice, string> = {
+  keyring: 'The OS keyring (nothing to type at start)',
+  'held-passphrase': 'The passphrase of the profile in use',
+  'new-passphrase': 'A new passphrase',
+};
+
+/** The admin's sealing choice as the contract takes it, or what is wrong with the passphrase typed. */
+export function sealingOf(choice: SealingChoice, first: string, again: string): Sealing | undefined | string {
+  if (choice === 'keyring') return { kind: 'keyring' };
+  if (choice === 'held-passphrase') return undefined;
+  if (first.length < MIN_PASSPHRASE_LENGTH) {
+    return `The new passphrase must be at least ${MIN_PASSPHRASE_LENGTH} characters: a short one is quick to guess from a copy of the key files.`;
+  }
+  if (/[\r\n]/.test(first)) return 'The new passphrase cannot contain a line break.';
+  if (first !== again) return 'The two new passphrases differ: type the same passphrase twice.';
+  return { kind: 'passphrase', passphrase: first };
+}
+
 /**
  * Import of a new IPAM: its brokers and certificate bundle (PEM files, or a PKCS#12 bundle with its
- * passphrase). The console checks the bundle and seals the keys before it answers; the passphrase field is
- * emptied after every attempt.
+ * passphrase), and how its keys are sealed here. The console checks the bundle and seals the keys before it
+ * answers; every passphrase field is emptied after every attempt. `first`: the onboarding's import, which
+ * opens the profile (the start state then changes the screen).
  */
-export function ImportForm() {
+export function ImportForm({ first = false }: { first?: boolean }) {
   const api = useApi();
   const setProfiles = useSmt((s) => s.setProfiles);
+  const start = useSmt((s) => s.start);
+  const choices = sealingChoices(start);
+  const [choice, setChoice] = useState<SealingChoice | null>(null);
+  const sealingChoice =
+    choice !== null && choices.includes(choice) ? choice : (choices[0] ?? 'new-passphrase');
+  const [newPass, setNewPass] = useState('');
+  const [newPassAgain, setNewPassAgain] = useState('');
   const [name, setName] = useState('');
   const [primary, setPrimary] = useState('');
   const [secondary, setSecondary] = useState('');
@@ -70,7 +101,15 @@ export function ImportForm() {
   // A new key remounts the file inputs, which the browser does not let a page empty otherwise.
   const [formKey, setFormKey] = useState(0);
   const pick = (k: keyof Files) => (f: File | undefined) => setFiles((prev) => ({ ...prev, [k]: f }));
-  const ids = { name: useId(), primary: useId(), secondary: useId(), pass: useId() };
+  const ids = {
+    name: useId(),
+    primary: useId(),
+    secondary: useId(),
+    pass: useId(),
+    newPass: useId(),
+    newPassAgain: useId(),
+    sealHint: useId(),
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -91,6 +130,13 @@ export function ImportForm() {
     if (Boolean(files.signCert) !== Boolean(files.signKey)) {
       return setResult({ ok: false, text: 'Pick both the signing certificate and its key, or neither.' });
     }
+    const sealing = sealingOf(sealingChoice, newPass, newPassAgain);
+    setNewPass('');
+    setNewPassAgain('');
+    if (typeof sealing === 'string') {
+      setPassphrase('');
+      return setResult({ ok: false, text: sealing });
+    }
     setBusy(true);
     const secret = passphrase;
     setPassphrase('');
@@ -106,9 +152,12 @@ export function ImportForm() {
         ...(files.signCert && files.signKey
           ? { signing: { cert: await files.signCert.text(), key: await files.signKey.text() } }
           : {}),
+        ...(sealing ? { sealing } : {}),
       };
       const r = await api.importProfile(form);
       if (!r.ok) return setResult({ ok: false, text: r.error.message });
+      // The console opened it: the start state that follows shows the app.
+      if (first) return;
       setResult({
         ok: true,
         text: `Imported ${r.value.name}; its keys are sealed. Switch to it from the list above.`,
@@ -124,12 +173,12 @@ export function ImportForm() {
   };
 
   return (
-    <section className="panel" aria-labelledby="import-title">
-      <h2 id="import-title">Import a profile</h2>
+    <section className="panel" aria-labelledby={`import-title${first ? '-first' : ''}`}>
+      <h2 id={`import-title${first ? '-first' : ''}`}>Import a profile</h2>
       <form
         key={formKey}
         className="import-form"
-        aria-labelledby="import-title"
+        aria-labelledby={`import-title${first ? '-first' : ''}`}
         onSubmit={(e) => void submit(e)}
       >
         <div className="field">
@@ -210,9 +259,56 @@ export function ImportForm() {
           hint="Without it this profile watches the fleet but pushes nothing."
         />
         <FileField label="Signing key (optional)" accept=".key,.pem" onPick={pick('signKey')} />
+        <fieldset className="field wide" aria-describedby={ids.sealHint}>
+          <legend>Protect the keys with</legend>
+          {choices.length > 1 &&
+            choices.map((c) => (
+              <label key={c}>
+                <input
+                  type="radio"
+                  name="sealing"
+                  checked={sealingChoice === c}
+                  onChange={() => setChoice(c)}
+                />{' '}
+                {choiceLabel[c]}
+              </label>
+            ))}
+          {choices.length === 1 && <span>{choiceLabel['new-passphrase']}</span>}
+          <span className="field-hint" id={ids.sealHint}>
+            {sealingChoice === 'keyring'
+              ? 'Only you, logged in on this computer, can open the keys.'
+              : sealingChoice === 'held-passphrase'
+                ? 'The same passphrase opens both profiles.'
+                : `At least ${MIN_PASSPHRASE_LENGTH} characters, asked when the console starts. Nobody can recover it: keep it in your password manager.`}
+          </span>
+        </fieldset>
+        {sealingChoice === 'new-passphrase' && (
+          <>
+            <div className="field">
+              <label htmlFor={ids.newPass}>New passphrase</label>
+              <input
+                id={ids.newPass}
+                type="password"
+                autoComplete="new-password"
+                value={newPass}
+                onChange={(e) => setNewPass(e.target.value)}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor={ids.newPassAgain}>New passphrase again</label>
+              <input
+                id={ids.newPassAgain}
+                type="password"
+                autoComplete="new-password"
+                value={newPassAgain}
+                onChange={(e) => setNewPassAgain(e.target.value)}
+              />
+            </div>
+          </>
+        )}
         <div className="field wide">
           <button type="submit" className="button primary" disabled={busy}>
-            {busy ? 'Checking the bundle…' : 'Import profile'}
+            {busy ? 'Checking the bundle…' : first ? 'Import and connect' : 'Import profile'}
           </button>
         </div>
       </form>

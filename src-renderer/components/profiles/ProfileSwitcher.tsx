@@ -52,18 +52,30 @@ export function ProfileSwitcher() {
         <ul className="menu" role="menu" id={menuId} aria-label="Switch IPAM profile">
           {others.map((p) => (
             <li key={p.name} role="none">
-              <button
-                type="button"
-                role="menuitem"
-                disabled={Boolean(p.problem)}
-                title={p.problem ?? p.brokers.map((b) => `${b.host}:${b.port}`).join(', ')}
-                onClick={() => {
-                  setOpen(false);
-                  void switchTo(p.name);
-                }}
-              >
-                {p.name}
-              </button>
+              {p.needsPassphrase && !p.problem ? (
+                // Its passphrase is typed on the Profiles screen, not in a menu.
+                <a
+                  role="menuitem"
+                  href={formatRoute(profilesRoute)}
+                  title="Sealed with a passphrase this console does not hold yet: type it on the Profiles screen"
+                  onClick={() => setOpen(false)}
+                >
+                  {p.name} 🔒
+                </a>
+              ) : (
+                <button
+                  type="button"
+                  role="menuitem"
+                  disabled={Boolean(p.problem)}
+                  title={p.problem ?? p.brokers.map((b) => `${b.host}:${b.port}`).join(', ')}
+                  onClick={() => {
+                    setOpen(false);
+                    void switchTo(p.name);
+                  }}
+                >
+                  {p.name}
+                </button>
+              )}
             </li>
           ))}
           {others.length === 0 && (

@@ -1,3 +1,4 @@
+import { useId, useState, type FormEvent } from 'react';
 import type { CertificateFacts, ProfileSummary } from '../../../src-shared/ipc/profile-views';
 import { useSmt } from '../../store/react';
 import { expiryOf } from './expiry';
@@ -15,6 +16,38 @@ function Expires({ cert, now }: { cert: CertificateFacts | null; now: number }) 
       {e.tone !== 'ok' && <span aria-hidden="true">⚠ </span>}
       {e.text}
     </span>
+  );
+}
+
+/** A switch to a profile whose passphrase this console does not hold yet: typed here, emptied after. */
+function SwitchWithPassphrase({ p }: { p: ProfileSummary }) {
+  const switchTo = useSwitchProfile();
+  const switchingTo = useSmt((s) => s.switchingTo);
+  const [passphrase, setPassphrase] = useState('');
+  const id = useId();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const secret = passphrase;
+    setPassphrase('');
+    if (secret.length > 0) void switchTo(p.name, secret);
+  };
+  return (
+    <form className="inline-form" aria-label={`Switch to ${p.name}`} onSubmit={submit}>
+      <label htmlFor={id} className="sr-only">
+        Passphrase of {p.name}
+      </label>
+      <input
+        id={id}
+        type="password"
+        autoComplete="off"
+        placeholder="Its passphrase"
+        value={passphrase}
+        onChange={(e) => setPassphrase(e.target.value)}
+      />
+      <button type="submit" className="button small" disabled={switchingTo !== null}>
+        {switchingTo === p.name ? 'Switching…' : `Switch to ${p.name}`}
+      </button>
+    </form>
   );
 }
 
@@ -64,6 +97,8 @@ function ProfileRow({ p, now }: { p: ProfileSummary; now: number }) {
             <span className="dot" aria-hidden="true" />
             in use
           </span>
+        ) : p.needsPassphrase && !p.problem ? (
+          <SwitchWithPassphrase p={p} />
         ) : (
           <button
             type="button"
