@@ -7,6 +7,7 @@ import {
 } from '../../../src-shared/ipc/profile-views';
 import { useApi } from '../../api/context';
 import { useSmt } from '../../store/react';
+import { PasswordField } from '../PasswordField';
 import { sealingChoices, type SealingChoice } from '../../store/start-slice';
 
 /** A file's bytes as base64 (a PKCS#12 bundle is binary), read in the page; nothing is uploaded elsewhere. */
@@ -105,9 +106,6 @@ export function ImportForm({ first = false }: { first?: boolean }) {
     name: useId(),
     primary: useId(),
     secondary: useId(),
-    pass: useId(),
-    newPass: useId(),
-    newPassAgain: useId(),
     sealHint: useId(),
   };
 
@@ -229,16 +227,7 @@ export function ImportForm({ first = false }: { first?: boolean }) {
         {format === 'pkcs12' ? (
           <>
             <FileField label="Bundle file (.p12 or .pfx)" accept=".p12,.pfx" onPick={pick('p12')} />
-            <div className="field">
-              <label htmlFor={ids.pass}>Bundle passphrase</label>
-              <input
-                id={ids.pass}
-                type="password"
-                autoComplete="off"
-                value={passphrase}
-                onChange={(e) => setPassphrase(e.target.value)}
-              />
-            </div>
+            <PasswordField label="Bundle passphrase" value={passphrase} onChange={setPassphrase} />
           </>
         ) : (
           <>
@@ -284,26 +273,18 @@ export function ImportForm({ first = false }: { first?: boolean }) {
         </fieldset>
         {sealingChoice === 'new-passphrase' && (
           <>
-            <div className="field">
-              <label htmlFor={ids.newPass}>New passphrase</label>
-              <input
-                id={ids.newPass}
-                type="password"
-                autoComplete="new-password"
-                value={newPass}
-                onChange={(e) => setNewPass(e.target.value)}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor={ids.newPassAgain}>New passphrase again</label>
-              <input
-                id={ids.newPassAgain}
-                type="password"
-                autoComplete="new-password"
-                value={newPassAgain}
-                onChange={(e) => setNewPassAgain(e.target.value)}
-              />
-            </div>
+            <PasswordField
+              label="New passphrase"
+              autoComplete="new-password"
+              value={newPass}
+              onChange={setNewPass}
+            />
+            <PasswordField
+              label="New passphrase again"
+              autoComplete="new-password"
+              value={newPassAgain}
+              onChange={setNewPassAgain}
+            />
           </>
         )}
         <div className="field wide">

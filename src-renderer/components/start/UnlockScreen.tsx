@@ -4,6 +4,7 @@ import { useApi } from '../../api/context';
 import { useSmt } from '../../store/react';
 import { secondsToWait } from '../../store/start-slice';
 import { ImportForm } from '../profiles/ImportForm';
+import { PasswordField } from '../PasswordField';
 import { GateFrame } from './GateFrame';
 
 const openable = (p: LockedProfile) => p.problem === undefined;
@@ -29,7 +30,7 @@ export function UnlockScreen() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const field = useRef<HTMLInputElement>(null);
-  const ids = { pass: useId(), title: useId() };
+  const ids = { title: useId() };
   const wait = secondsToWait(retryAt, Math.max(now, Date.now()));
   const needsPassphrase = profile?.sealedWith !== 'keyring';
 
@@ -108,17 +109,13 @@ export function UnlockScreen() {
             </div>
           )}
           {profile && needsPassphrase && (
-            <div className="field">
-              <label htmlFor={ids.pass}>Passphrase</label>
-              <input
-                id={ids.pass}
-                ref={field}
-                type="password"
-                autoComplete="current-password"
-                value={passphrase}
-                onChange={(e) => setPassphrase(e.target.value)}
-              />
-            </div>
+            <PasswordField
+              label="Passphrase"
+              autoComplete="current-password"
+              inputRef={field}
+              value={passphrase}
+              onChange={setPassphrase}
+            />
           )}
           <div className="field wide">
             <button type="submit" className="button primary" disabled={busy || wait > 0 || !profile}>
