@@ -29,28 +29,21 @@ test('first run: import a bundle, seal it with a passphrase, see the fleet; afte
   await expect(start.welcome).toBeVisible();
   await expect(start.welcome.getByRole('heading', { name: 'Welcome to SMT Console' })).toBeVisible();
 
-  // Two different new passphrases: said in the page, nothing sent.
-  await start.importPkcs12({
+  const form = {
     name: 'IPAM One',
     primary: address('primary'),
     secondary: address('secondary'),
     bundle,
     bundlePassphrase: 'bundle passphrase',
     newPassphrase: sealWith,
-    newPassphraseAgain: `${sealWith}!`,
-  });
+  };
+  // Two different new passphrases: said in the page, nothing sent.
+  await start.importPkcs12({ ...form, newPassphraseAgain: `${sealWith}!` });
   await expect(start.importError).toHaveText(
     'The two new passphrases differ: type the same passphrase twice.',
   );
 
-  await start.importPkcs12({
-    name: 'IPAM One',
-    primary: address('primary'),
-    secondary: address('secondary'),
-    bundle,
-    bundlePassphrase: 'bundle passphrase',
-    newPassphrase: sealWith,
-  });
+  await start.importPkcs12(form);
   await expect(fleet.table).toBeVisible();
   for (const id of ['r-0001', 'r-0002', 'r-0003']) {
     await expect(fleet.row(id)).toHaveAttribute('data-status', 'online');
