@@ -82,6 +82,6 @@ describe('bench results', () => {
   });
 
   it('names the scenarios a result has no figures from (the smoke check in npm test)', () => {
-    expect(missingScenarios(sample())).toEqual(['footprint', 'catch-up', 'failover']);
+    expect(missingScenarios(sample())).toEqual(['footprint', 'catch-up', 'failover', 'soak']);
   });
 });
