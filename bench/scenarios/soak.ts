@@ -29,10 +29,12 @@ export async function soak(ctx: BenchContext, opts: SoakOptions): Promise<Figure
       const scenario = `soak: demo held ${opts.windowS} s, broker heap ${f.brokerHeapMb} MB`;
       const oldShare = f.maxOldShare === null ? -1 : Math.round(f.maxOldShare * 1000) / 10;
       figures.push(
-        figure(scenario, remotes, 'remotes that lost their session', remotes - f.minConnected, '', {
+        figure(scenario, remotes, 'remotes that lost their session', remotes - f.minConnected, 'remotes', {
           targetMax: 0,
         }),
-        figure(scenario, remotes, 'console sessions lost', f.consoleSessionsLost, '', { targetMax: 0 }),
+        figure(scenario, remotes, 'console sessions lost', f.consoleSessionsLost, 'sessions', {
+          targetMax: 0,
+        }),
         // Below 70 % the broker path screen shows no warning (src-shared/broker/health.ts).
         figure(scenario, remotes, 'broker old generation after collecting, fullest', oldShare, '%', {
           targetMax: 70,

@@ -27,8 +27,12 @@ import { openSession, until, type Session } from './session';
 
 /** How long the fleet may take to say hello before a command works on what it knows. */
 const FLEET_DEADLINE_MS = 10_000;
-/** The selection is taken as known once it stopped growing for this long. */
-const FLEET_SETTLE_MS = 1_000;
+/**
+ * The selection is taken as known once it stopped changing for this long: longer than the agents' presence
+ * interval (2 s by default), so a remote whose hello came first from the queue is seen online by its next
+ * presence, not listed as `unknown` (seen with 1 s: a connected remote listed `unknown` on a busy machine).
+ */
+const FLEET_SETTLE_MS = 2_500;
 /** How often `--wait` reads the outbox for results another console on the profile took. */
 const PROGRESS_POLL_MS = 500;
 

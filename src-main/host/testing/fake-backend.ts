@@ -13,6 +13,7 @@ import {
   type RemoteView,
   type SmtBackend,
 } from '../../../src-shared/ipc';
+import type { StartState } from '../../../src-shared/ipc/profile-views';
 
 export function remoteView(id: string, overrides: Partial<RemoteView> = {}): RemoteView {
   const now = Date.now();
@@ -58,6 +59,24 @@ export class FakeBackend implements SmtBackend {
     consoleId: 'console-1',
   };
   rejects: RejectCounters = { total: 0, byReason: {}, byRemote: {} };
+  /** A console with its profile open, so the renderer's gate shows the app at once. */
+  startState: StartState = {
+    kind: 'open',
+    profile: {
+      name: 'Fake IPAM',
+      consoleId: 'console-1',
+      brokers: [
+        { name: 'primary', host: '127.0.0.1', port: 61614 },
+        { name: 'secondary', host: '127.0.0.1', port: 61615 },
+      ],
+      ca: null,
+      client: null,
+      signing: null,
+      active: true,
+    },
+    sealing: ['passphrase'],
+    passphraseHeld: true,
+  };
   failNext: string | null = null;
   private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
 
@@ -74,6 +93,7 @@ export class FakeBackend implements SmtBackend {
       getFleet: this.fleet,
       getConnection: this.connection,
       getRejects: this.rejects,
+      getStartState: this.startState,
     };
     const answer = answers[call];
     return answer === undefined ? err('not-found', `the fake backend has no answer for ${call}`) : ok(answer);
