@@ -14,6 +14,7 @@ import {
   type SmtBackend,
 } from '../../../src-shared/ipc';
 import type { StartState } from '../../../src-shared/ipc/profile-views';
+import { openStartState } from '../../../src-shared/ipc/testing/start-state';
 
 export function remoteView(id: string, overrides: Partial<RemoteView> = {}): RemoteView {
   const now = Date.now();
@@ -60,23 +61,10 @@ export class FakeBackend implements SmtBackend {
   };
   rejects: RejectCounters = { total: 0, byReason: {}, byRemote: {} };
   /** A console with its profile open, so the renderer's gate shows the app at once. */
-  startState: StartState = {
-    kind: 'open',
-    profile: {
-      name: 'Fake IPAM',
-      consoleId: 'console-1',
-      brokers: [
-        { name: 'primary', host: '127.0.0.1', port: 61614 },
-        { name: 'secondary', host: '127.0.0.1', port: 61615 },
-      ],
-      ca: null,
-      client: null,
-      signing: null,
-      active: true,
-    },
-    sealing: ['passphrase'],
-    passphraseHeld: true,
-  };
+  startState: StartState = openStartState('Fake IPAM', 'console-1', [
+    { name: 'primary', host: '127.0.0.1', port: 61614 },
+    { name: 'secondary', host: '127.0.0.1', port: 61615 },
+  ]);
   failNext: string | null = null;
   private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
 

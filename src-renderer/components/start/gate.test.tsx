@@ -8,6 +8,7 @@ import { ApiContext } from '../../api/context';
 import { createSmtStore, type SmtStore } from '../../store';
 import { StoreContext } from '../../store/react';
 import { App } from '../App';
+import { openStartState } from '../../../src-shared/ipc/testing/start-state';
 
 declare global {
   var IS_REACT_ACT_ENVIRONMENT: boolean;
@@ -130,20 +131,7 @@ describe('the App gate', () => {
   });
 
   it('shows the app once open', () => {
-    render({
-      kind: 'open',
-      profile: {
-        name: 'IPAM A',
-        consoleId: 'c',
-        brokers: [],
-        ca: null,
-        client: null,
-        signing: null,
-        active: true,
-      },
-      sealing: ['passphrase'],
-      passphraseHeld: true,
-    });
+    render(openStartState('IPAM A', 'c'));
     expect(host.querySelector('main[aria-label="Unlock"], main[aria-label="Welcome"]')).toBeNull();
     expect(host.querySelector('header.bar [aria-label="Broker connection"]')).not.toBeNull();
 
