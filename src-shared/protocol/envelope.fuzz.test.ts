@@ -46,7 +46,15 @@ describe('decodeEnvelope under generated input', () => {
       { numRuns: RUNS },
     );
     // Every kind of damage was generated, each many times.
-    for (const kind of ['good', 'not-json', 'version', 'unknown-type', 'unexpected-type', 'field-damage']) {
+    for (const kind of [
+      'good',
+      'not-json',
+      'version',
+      'unknown-type',
+      'unexpected-type',
+      'field-damage',
+      'proto-key',
+    ]) {
       expect(seen.get(kind) ?? 0, kind).toBeGreaterThan(RUNS / 40);
     }
   }, 60_000);

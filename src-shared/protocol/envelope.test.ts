@@ -68,6 +68,33 @@ describe('decodeEnvelope', () => {
     expect(decodeEnvelope(raw, ['stats'], raw.length + 10)).toMatchObject({ ok: false, reason: 'oversized' });
   });
 
+  it('refuses a key __proto__ anywhere, however spelled, instead of dropping it silently', () => {
+    const reply = (data: string) =>
+      `{"v":1,"id":"00000000-0000-4000-8000-000000000000","type":"reply","from":"r-0001","ts":0,"body":{"ok":true,"data":${data}}}`;
+    // The counterexample CI's fuzz run found: zod dropped the key and the frame arrived changed.
+    expect(decodeEnvelope(reply('{"__proto__":0}'), ['reply'])).toEqual({
+      ok: false,
+      reason: 'schema',
+      detail: 'key "__proto__" at $.body.data is not allowed',
+    });
+    expect(decodeEnvelope(reply('[1,{"a":{"\\u005f_proto__":{"isAdmin":true}}}]'), ['reply'])).toMatchObject({
+      ok: false,
+      detail: 'key "__proto__" at $.body.data.1.a is not allowed',
+    });
+    // The string "__proto__" as a value is no key.
+    expect(decodeEnvelope(reply('["__proto__"]'), ['reply'])).toMatchObject({ ok: true });
+  });
+
+  it('refuses, without throwing, a body nested deeper than the schema can check', () => {
+    const deep = `${'['.repeat(20_000)}"\\u0041"${']'.repeat(20_000)}`;
+    const raw = `{"v":1,"id":"00000000-0000-4000-8000-000000000000","type":"reply","from":"r-0001","ts":0,"body":{"ok":true,"data":${deep}}}`;
+    expect(decodeEnvelope(raw, ['reply'])).toEqual({
+      ok: false,
+      reason: 'schema',
+      detail: 'body nests too deep to check',
+    });
+  });
+
   it('has a body schema for each of the twelve channels', () => {
     expect(channelTypes).toHaveLength(12);
     for (const t of channelTypes) expect(bodySchemas[t]).toBeDefined();

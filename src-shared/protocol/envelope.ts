@@ -103,6 +103,13 @@ export function decodeEnvelope<T extends ChannelType>(
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return { ok: false, reason: 'not-json', detail: 'body is not a JSON object' };
   }
+  // Only text holding "__proto__" or a \u escape can spell the key: the walk stays off the hot path.
+  if (raw.includes('__proto__') || raw.includes('\\u')) {
+    const at = protoKeyPath(json);
+    if (at !== undefined) {
+      return { ok: false, reason: 'schema', detail: `key "__proto__" at ${at} is not allowed` };
+    }
+  }
   const { v, type } = json as { v?: unknown; type?: unknown };
   if (v !== PROTOCOL_VERSION) {
     return {
@@ -121,11 +128,35 @@ export function decodeEnvelope<T extends ChannelType>(
       detail: `type "${type}" is not accepted here (expected ${expected.join(', ')})`,
     };
   }
-  const parsed = envelopeSchemas[type as T].safeParse(json);
+  let parsed: ReturnType<EnvelopeSchemas[T]['safeParse']>;
+  try {
+    parsed = envelopeSchemas[type as T].safeParse(json) as typeof parsed;
+  } catch (e) {
+    // zod recurses: a free-form member (a reply's data) nested thousands deep overflows the stack.
+    const why = e instanceof RangeError ? 'body nests too deep to check' : String(e);
+    return { ok: false, reason: 'schema', detail: why.slice(0, 500) };
+  }
   if (!parsed.success) {
     return { ok: false, reason: 'schema', detail: z.prettifyError(parsed.error).slice(0, 500) };
   }
   return { ok: true, envelope: parsed.data as Envelope<T> };
+}
+
+/**
+ * Where a parsed JSON value holds an own key `__proto__`, as a path, or undefined. JSON.parse makes such a
+ * key a plain member, but zod (and any `obj[key] = value` copy) drops it or reads it as the prototype: a
+ * frame holding one would not arrive as it was sent, so it is refused, not silently changed.
+ * Iterative, because a 1 MiB body can nest deeper than the call stack.
+ */
+export function protoKeyPath(value: unknown): string | undefined {
+  const stack: [unknown, string][] = [[value, '$']];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [node, path] = next;
+    if (typeof node !== 'object' || node === null) continue;
+    if (!Array.isArray(node) && Object.hasOwn(node, '__proto__')) return path;
+    for (const [k, v] of Object.entries(node)) stack.push([v, `${path}.${k}`]);
+  }
+  return undefined;
 }
 
 /** Builds a valid envelope; the body is checked so a sender cannot emit what a receiver would drop. */

@@ -9,6 +9,7 @@ import {
   PROTOCOL_VERSION,
   channelTypes,
   envelopeSchemas,
+  protoKeyPath,
   type Body,
   type ChannelType,
   type RejectReason,
@@ -68,9 +69,11 @@ export const bodies: { [T in ChannelType]: fc.Arbitrary<Body<T>> } = {
     fc.record({
       ok: fc.constant(true as const),
       // Through JSON, as it travels (-0 comes back as 0).
+      // A key __proto__ is refused (the 'proto-key' damage below), so it is no part of a good body.
       data: fc
         .jsonValue({ maxDepth: 3 })
-        .map((v) => JSON.parse(JSON.stringify(v)) as Extract<Body<'reply'>, { ok: true }>['data']),
+        .map((v) => JSON.parse(JSON.stringify(v)) as Extract<Body<'reply'>, { ok: true }>['data'])
+        .filter((v) => protoKeyPath(v) === undefined),
     }),
     fc.record({ ok: fc.constant(false as const), error: text(200) }),
   ),
@@ -230,8 +233,11 @@ export const hostileJsonText = (good: unknown): fc.Arbitrary<string> =>
 
 /** Random damage to fields of a valid envelope; the envelope's schema says whether it still passes. */
 const fieldDamage = (env: RawEnvelope, body: string): HostileBody => {
-  // Judged as a receiver sees it: parsed back from the text.
-  const parsed = envelopeSchemas[env.type as ChannelType].safeParse(JSON.parse(body));
+  // Judged as a receiver sees it: parsed back from the text; a key __proto__ anywhere is refused.
+  const json: unknown = JSON.parse(body);
+  if (protoKeyPath(json) !== undefined)
+    return { kind: 'field-damage', body, verdict: { ok: false, reason: 'schema' } };
+  const parsed = envelopeSchemas[env.type as ChannelType].safeParse(json);
   return {
     kind: 'field-damage',
     body,
@@ -290,6 +296,21 @@ export function hostileBody(
       weight: 6,
       // `v` and `type` are left alone: their damage has generators and verdicts of its own.
       arbitrary: fc.tuple(good, damages).map(([e, ms]) => fieldDamage(e, applyDamage(e, ms, ['v', 'type']))),
+    },
+    {
+      weight: 1,
+      // A key __proto__ somewhere in an otherwise good envelope, also spelled with an escape.
+      arbitrary: fc
+        .tuple(good, fc.nat(), anyJson, fc.boolean())
+        .map(([e, at, value, escaped]) => {
+          const add = (where: number) =>
+            mutate(e, { op: 'add', at: where, key: '__proto__', value }, ['v', 'type']);
+          // `at` may name a place that holds no object: then the key goes on the envelope itself.
+          const withKey = protoKeyPath(add(at)) === undefined ? add(0) : add(at);
+          const text = JSON.stringify(withKey);
+          return escaped ? text.replace('"__proto__"', '"\\u005f_proto__"') : text;
+        })
+        .map(refused('proto-key', 'schema')),
     },
   ];
   if (others.length > 0) {
