@@ -8,6 +8,7 @@ import {
   type ConnState,
   type MachineConfig,
 } from '../../src-shared/connection/machine';
+import { brokerUrl } from '../../src-shared/broker/address';
 import type { BrokerEndpoint } from '../../src-shared/profile';
 import { DEFAULT_MAX_FRAME_BYTES } from '../../src-shared/protocol';
 import { silentLog, type LogSink } from '../log';
@@ -218,8 +219,6 @@ interface Session {
   /** Ends the session when a receipt is overdue (see receiptTimeoutMs). */
   receiptWatch: NodeJS.Timeout;
 }
-
-export const brokerUrl = (b: BrokerEndpoint) => `stomp+ssl://${b.host}:${b.port}`;
 
 /** stompit's typings make both callbacks mandatory; passing onError would add a listener per frame. */
 const receiptOption = (onReceipt: () => void) => ({ onReceipt }) as stompit.Client.SendOptions;
