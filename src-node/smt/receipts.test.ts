@@ -26,15 +26,21 @@ describe('Receipts', () => {
     await expect(waiting).rejects.toThrow(/confirmed the second: heart-beat missed/);
   });
 
-  it('says a receipt is overdue once it waited the timeout, and stops looking once told', () => {
+  /** Receipts on fake timers with one frame sent, and what they say is overdue. */
+  const watching = () => {
     vi.useFakeTimers();
     const overdue: string[] = [];
     const r = receipts((why) => overdue.push(why));
-    r.expect(
+    const onReceipt = r.expect(
       'a send',
       () => undefined,
       () => undefined,
     );
+    return { r, overdue, onReceipt };
+  };
+
+  it('says a receipt is overdue once it waited the timeout, and stops looking once told', () => {
+    const { r, overdue } = watching();
     clock = 999;
     vi.advanceTimersByTime(250);
     expect(overdue).toEqual([]);
@@ -49,14 +55,8 @@ describe('Receipts', () => {
   });
 
   it('does not count a frame whose receipt came', () => {
-    vi.useFakeTimers();
-    const overdue: string[] = [];
-    const r = receipts((why) => overdue.push(why));
-    r.expect(
-      'a send',
-      () => undefined,
-      () => undefined,
-    )();
+    const { overdue, onReceipt } = watching();
+    onReceipt();
     clock = 5000;
     vi.advanceTimersByTime(500);
     expect(overdue).toEqual([]);
