@@ -9,7 +9,10 @@ import type { LogEntry, LogSink } from '../../../src-node/log';
 import { openDatabase, type Db } from '../store/database';
 import { PushStore } from '../store/push-store';
 import { StoreUnwritableError } from '../store/unwritable';
-import { PushEngine, PushRefused, type PushPort, type PushProgress } from './push-engine';
+import { PushRefused } from './plan';
+import type { PushPort } from './port';
+import type { PushProgress } from './progress-feed';
+import { PushEngine } from './push-engine';
 
 const dirs: string[] = [];
 const dbs: Db[] = [];
