@@ -1,5 +1,6 @@
 /** `npm run lab -- <command>`: see usage in cli-args.ts and docs/lab.md. */
-import { parseLabArgs, renderStatusJson, renderStatusText, usage, UsageError } from './cli-args';
+import { UsageError } from '../src-node/command-line';
+import { parseLabArgs, renderStatusJson, renderStatusText, usage } from './cli-args';
 import { consoleProfilePath, killBroker, labDir, labDown, labStatus, labUp, provision, revoke } from './lab';
 import { ensurePluginJar } from './plugin-build';
 

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { selectRemotes, type SelectableRemote, type TargetSelector } from '../../src-shared/config/selector';
+import { usageText } from '../../src-node/command-line';
 import { PushRefused } from '../core/push/plan';
 import type { PushProgress } from '../core/push/progress-feed';
 import { CliExit, Exit, parseCli, usage, type Command, type ExitCode, type Globals } from './args';
@@ -256,7 +257,7 @@ async function main(argv: string[]): Promise<ExitCode> {
   try {
     invocation = parseCli(argv);
   } catch (e) {
-    if (e instanceof CliExit) process.stderr.write(`smt: ${e.message}\n${usage}\n`);
+    if (e instanceof CliExit) process.stderr.write(usageText('smt', usage, e));
     else throw e;
     return e.code;
   }
