@@ -2,6 +2,7 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
+import { brokerUrl } from '../src-shared/broker/address';
 import {
   logTail,
   runningPid,
@@ -32,15 +33,13 @@ export interface BrokerStatus {
 const defaultHeapMb = 256;
 const startTimeoutMs = 90_000;
 
-const brokerUrl = (host: string, port: number) => `stomp+ssl://${host}:${port}`;
-
 async function statusOf(layout: LabLayout, state: LabState, tls: ClientTls): Promise<BrokerStatus[]> {
   return Promise.all(
     brokerNames.map(async (name): Promise<BrokerStatus> => {
       const port = state.ports[name];
       const pid = await runningPid(layout, name);
       const role = pid === null ? 'down' : (await tlsAccepts(state.host, port, tls)) ? 'active' : 'standby';
-      return { name, url: brokerUrl(state.host, port), host: state.host, port, pid, role };
+      return { name, url: brokerUrl({ host: state.host, port }), host: state.host, port, pid, role };
     }),
   );
 }
