@@ -3,3 +3,4 @@ export * from './errors';
 export * from './inbound';
 export * from './publish';
 export * from './rate-limit';
+export * from './routes';
