@@ -2,6 +2,7 @@ import type { ConsoleId, RemoteId } from './ids';
 import {
   consoleReplyQueuePattern,
   destinations,
+  type FleetChannel,
   type RemoteQueueKind,
   type RemoteTopicKind,
 } from './destinations';
@@ -90,6 +91,12 @@ const stored = {
   maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
 } as const;
 
+/** A fleet channel: remotes send to a virtual topic, each console id reads its own copy of it. */
+const fleetChannel = <T extends 'hello' | 'event'>(type: T, fleet: FleetChannel, sendTo: () => string) =>
+  describe(type, { ...stored, sender: 'remote' }, sendTo, (cid: ConsoleId) =>
+    destinations.consoleFleet(cid, fleet),
+  );
+
 /** The twelve channels of design.md §4 (docs/protocol.md "Channels"). */
 export const channels = {
   config: remoteQueue('config', { ...stored, sender: 'console', maxFrameBytes: MAX_CONFIG_FRAME_BYTES }),
@@ -122,21 +129,11 @@ export const channels = {
     (replyTo: string) => replyTo,
     (cid: ConsoleId, session: string) => destinations.consoleReply(cid, session),
   ),
-  hello: describe(
-    'hello',
-    { ...stored, sender: 'remote' },
-    () => destinations.inventory(),
-    (cid: ConsoleId) => destinations.consoleFleet(cid, 'inventory'),
-  ),
+  hello: fleetChannel('hello', 'inventory', () => destinations.inventory()),
   stats: remoteTopic('stats'),
   presence: remoteTopic('presence'),
   usage: remoteTopic('usage'),
-  event: describe(
-    'event',
-    { ...stored, sender: 'remote' },
-    () => destinations.events(),
-    (cid: ConsoleId) => destinations.consoleFleet(cid, 'events'),
-  ),
+  event: fleetChannel('event', 'events', () => destinations.events()),
   log: remoteTopic('log'),
 } as const satisfies { [T in ChannelType]: ChannelDescriptor<T> };
 
