@@ -190,9 +190,10 @@ export class AgentInbox {
   }
 }
 
+/** The id of a query the guard refused, for the refusal's `corr`; it may come from anyone. */
 function salvageId(body: string | undefined): string | undefined {
   try {
-    const parsed = z.object({ id: MessageId }).safeParse(JSON.parse(body ?? ''));
+    const parsed = Salvage.pick({ id: true }).safeParse(JSON.parse(body ?? ''));
     return parsed.success ? parsed.data.id : undefined;
   } catch {
     return undefined;
