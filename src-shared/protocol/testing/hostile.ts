@@ -281,14 +281,23 @@ export function hostileBody(
     {
       weight: 1,
       arbitrary: fc
-        .tuple(good, fc.option(anyJson.filter((v) => v !== PROTOCOL_VERSION)))
+        // A value holding a key __proto__ is refused for that first (decodeEnvelope), not for its version.
+        .tuple(
+          good,
+          fc.option(anyJson.filter((v) => v !== PROTOCOL_VERSION && protoKeyPath(v) === undefined)),
+        )
         .map(([e, v]) => JSON.stringify({ ...e, v: v ?? undefined }))
         .map(refused('version', 'unsupported-version')),
     },
     {
       weight: 1,
       arbitrary: fc
-        .tuple(good, fc.option(anyJson.filter((t) => !(channelTypes as unknown[]).includes(t))))
+        .tuple(
+          good,
+          fc.option(
+            anyJson.filter((t) => !(channelTypes as unknown[]).includes(t) && protoKeyPath(t) === undefined),
+          ),
+        )
         .map(([e, t]) => JSON.stringify({ ...e, type: t ?? undefined }))
         .map(refused('unknown-type', 'unknown-type')),
     },
