@@ -281,23 +281,14 @@ export function hostileBody(
     {
       weight: 1,
       arbitrary: fc
-        // A value holding a key __proto__ is refused for that first (decodeEnvelope), not for its version.
-        .tuple(
-          good,
-          fc.option(anyJson.filter((v) => v !== PROTOCOL_VERSION && protoKeyPath(v) === undefined)),
-        )
+        .tuple(good, fc.option(anyJson.filter((v) => v !== PROTOCOL_VERSION)))
         .map(([e, v]) => JSON.stringify({ ...e, v: v ?? undefined }))
         .map(refused('version', 'unsupported-version')),
     },
     {
       weight: 1,
       arbitrary: fc
-        .tuple(
-          good,
-          fc.option(
-            anyJson.filter((t) => !(channelTypes as unknown[]).includes(t) && protoKeyPath(t) === undefined),
-          ),
-        )
+        .tuple(good, fc.option(anyJson.filter((t) => !(channelTypes as unknown[]).includes(t))))
         .map(([e, t]) => JSON.stringify({ ...e, type: t ?? undefined }))
         .map(refused('unknown-type', 'unknown-type')),
     },
