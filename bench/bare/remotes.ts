@@ -16,6 +16,7 @@ import {
   type BareAnswer,
 } from './protocol';
 import { BareLink, readBody, sendPersistent, type BareClient, type BareMessage } from './stomp';
+import { errorText } from '../../src-shared/util/error-text';
 
 function serve(config: BareRemotesConfig, rid: string, client: BareClient): void {
   const reply = bareConsoleQueue(config.consoleId);
@@ -61,6 +62,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`bare remotes: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(`bare remotes: ${errorText(e)}\n`);
   process.exit(1);
 });

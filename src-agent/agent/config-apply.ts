@@ -3,6 +3,7 @@ import type { Body, Envelope } from '../../src-shared/protocol';
 import { NotInstalledError, type ApplyOutcome, type DhcpTarget, type DnsTarget } from '../targets/types';
 import type { Ledger, LedgerEntry } from './ledger';
 import { storageErrorOf, type StorageError } from './storage-error';
+import { errorText } from '../../src-shared/util/error-text';
 
 type ConfigBody = Body<'config'>;
 type ResultBody = Body<'result'>;
@@ -206,7 +207,7 @@ export class ConfigApplier {
     } catch (e) {
       const storage = storageErrorOf(e, `the files of ${b.object.kind} ${objectName(b.object)}`);
       if (storage) throw storage;
-      return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+      return { ok: false, reason: errorText(e) };
     }
   }
 

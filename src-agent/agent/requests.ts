@@ -4,10 +4,9 @@ import type { Body, ServedConfig, ServiceName } from '../../src-shared/protocol'
 import { NotInstalledError, NotServedError, type DhcpTarget, type DnsTarget } from '../targets/types';
 import { objectKey } from './config-apply';
 import type { ServiceControls } from './host-source';
+import { errorText } from '../../src-shared/util/error-text';
 
 type ReplyBody = Body<'reply'>;
-
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Runs one command; the result says what happened or exactly why not. */
 export async function runCommand(
@@ -25,7 +24,7 @@ export async function runCommand(
     await run();
     return { ok: true };
   } catch (e) {
-    return { ok: false, reason: `${cmd.action} ${cmd.service} failed: ${message(e)}` };
+    return { ok: false, reason: `${cmd.action} ${cmd.service} failed: ${errorText(e)}` };
   }
 }
 
@@ -101,6 +100,6 @@ export async function answerQuery(ctx: QueryContext, q: Body<'query'>): Promise<
         });
     }
   } catch (e) {
-    return { ok: false, error: `${q.query}: ${message(e)}` };
+    return { ok: false, error: `${q.query}: ${errorText(e)}` };
   }
 }

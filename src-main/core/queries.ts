@@ -1,5 +1,6 @@
 import { makeEnvelope, type Body, type Envelope } from '../../src-shared/protocol';
 import type { LogSink } from '../../src-node/log';
+import { errorText } from '../../src-shared/util/error-text';
 
 /** No reply from the remote in time: it may be offline (a query is not kept for it), slow, or gone. */
 export class QueryTimeoutError extends Error {
@@ -62,7 +63,7 @@ export class PendingQueries {
       this.pending.set(query.id, { rid, resolve, reject, timer });
       this.deps.send(rid, query).catch((e: unknown) => {
         if (this.settle(query.id)) {
-          reject(new Error(`query to ${rid} not sent: ${e instanceof Error ? e.message : String(e)}`));
+          reject(new Error(`query to ${rid} not sent: ${errorText(e)}`));
         }
       });
     });

@@ -37,6 +37,7 @@ import { pushHandlers } from './push-handlers';
 import { remoteHandlers } from './remote-handlers';
 import { servedHandlers } from './served-handlers';
 import { trendHandlers } from './trend-handlers';
+import { errorText } from '../../../src-shared/util/error-text';
 
 type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
 
@@ -55,8 +56,6 @@ export interface ConsoleServiceOptions {
   /** Several profiles to list, switch to and import into; without it the console lists only its own. */
   profiles?: ProfileSwitching;
 }
-
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
  * The console as the renderer sees it (the contract's one backend, for Electron's main process and the
@@ -224,7 +223,7 @@ export class ConsoleService implements SmtBackend {
         error: String(e),
       });
       // A passphrase given for automation that does not fit is for the admin to type instead.
-      if (kind === 'keyring') this.startProblems.set(entry.name, messageOf(e));
+      if (kind === 'keyring') this.startProblems.set(entry.name, errorText(e));
     }
   }
 
@@ -344,7 +343,7 @@ export class ConsoleService implements SmtBackend {
       // Another console has it: its own message says what to do.
       if (e instanceof Error && e.name === 'ProfileLockedError')
         throw new CallError('unavailable', e.message);
-      throw new CallError('unavailable', `Profile "${entry.name}" could not be opened: ${messageOf(e)}.`);
+      throw new CallError('unavailable', `Profile "${entry.name}" could not be opened: ${errorText(e)}.`);
     }
   }
 
@@ -432,7 +431,7 @@ export class ConsoleService implements SmtBackend {
     } catch (e) {
       // The profile is written and stays: the page moves from onboarding to the unlock screen, with why.
       await this.emitStartState();
-      const why = messageOf(e);
+      const why = errorText(e);
       throw new CallError(
         'unavailable',
         `Imported "${entry.name}", but ${why.charAt(0).toLowerCase()}${why.slice(1)}`,
