@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { objectKey } from '../../src-shared/config/object-key';
 import type { Body, Envelope } from '../../src-shared/protocol';
 import { NotInstalledError, type ApplyOutcome, type DhcpTarget, type DnsTarget } from '../targets/types';
 import type { Ledger, LedgerEntry } from './ledger';
@@ -7,13 +8,6 @@ import { errorText } from '../../src-shared/util/error-text';
 
 type ConfigBody = Body<'config'>;
 type ResultBody = Body<'result'>;
-
-/** The ledger's name for what a config message changes: one zone or one scope. */
-export function objectKey(object: ConfigBody['object']): string {
-  return object.kind === 'zone'
-    ? `zone:${object.name.toLowerCase().replace(/\.$/, '')}`
-    : `scope:${object.subnet}`;
-}
 
 /**
  * Checks a config message's signature against the signer certificates this remote trusts, before

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../src-node/crypto/sha256';
+import { objectKey } from '../../src-shared/config/object-key';
 import { renderScope } from '../../src-shared/config/scope-render';
 import type { Body, ServedConfig, ServiceName } from '../../src-shared/protocol';
 import { NotInstalledError, NotServedError, type DhcpTarget, type DnsTarget } from '../targets/types';
-import { objectKey } from './config-apply';
 import type { ServiceControls } from './host-source';
 import { errorText } from '../../src-shared/util/error-text';
 
@@ -36,8 +36,6 @@ export interface QueryContext {
   /** The version last applied for a ledger object key (objectKey), if any. */
   lastApplied: (objectKey: string) => number | undefined;
 }
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
  * What this remote serves for one zone or scope, in the comparable text form (the zone file as pushed,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../../src-node/crypto/sha256';
 import { diffLines } from '../../../src-shared/config/line-diff';
 import { renderScope } from '../../../src-shared/config/scope-render';
 import type { SelectableRemote } from '../../../src-shared/config/selector';
@@ -33,8 +33,6 @@ export interface PreviewOptions {
 }
 
 export const defaultPreviewOptions: Required<PreviewOptions> = { concurrency: 32, timeoutMs: 5_000 };
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** The proposed text in the form remotes answer the config query with (docs/agent.md). */
 function proposedText(req: ParsedPreviewRequest): string | null {

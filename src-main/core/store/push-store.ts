@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { objectKey } from '../../../src-shared/config/object-key';
 import { TargetSelector } from '../../../src-shared/config/selector';
 import { ConfigObject, ConfigPayload, MessageId, RemoteId } from '../../../src-shared/protocol';
 import { DeliveryState, transition, type DeliveryEvent } from '../../../src-shared/push/delivery';
@@ -88,10 +89,6 @@ interface PushRow {
 }
 
 export type ObjectRef = z.infer<typeof ConfigObject>;
-
-/** One key per zone or scope, however its name is spelled, for version numbering. */
-export const objectKey = (o: ObjectRef): string =>
-  o.kind === 'zone' ? `zone:${o.name.replace(/\.$/, '').toLowerCase()}` : `scope:${o.subnet}`;
 
 function readPush(row: PushRow): PushRecord {
   const parsed = PushRecord.safeParse({
