@@ -17,6 +17,7 @@ import {
 } from './protocol';
 import { BareLink, readBody, sendPersistent, type BareClient, type BareMessage } from './stomp';
 import { errorText } from '../../src-shared/util/error-text';
+import { mapBounded } from '../../src-shared/util/map-bounded';
 
 function serve(config: BareRemotesConfig, rid: string, client: BareClient): void {
   const reply = bareConsoleQueue(config.consoleId);
@@ -53,11 +54,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  let next = 0;
-  const worker = async () => {
-    while (next < links.length) await links[next++]?.start();
-  };
-  await Promise.all(Array.from({ length: Math.min(config.concurrency, links.length) }, worker));
+  await mapBounded(links, config.concurrency, (l) => l.start());
   process.stdout.write(`ready ${links.length}\n`);
 }
 
