@@ -4,8 +4,10 @@ import {
   type CallArgs,
   type CallName,
   type CallResult,
+  eventNames,
   type EventName,
   type EventPayload,
+  type EventPayloads,
   type SmtBackend,
 } from '../../../src-shared/ipc/contract';
 import { err, ok, type IpcResult } from '../../../src-shared/ipc/result';
@@ -38,8 +40,7 @@ import { remoteHandlers } from './remote-handlers';
 import { servedHandlers } from './served-handlers';
 import { trendHandlers } from './trend-handlers';
 import { errorText } from '../../../src-shared/util/error-text';
-
-type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
+import { TypedEmitter } from '../../../src-shared/util/typed-emitter';
 
 /** What every call that needs a profile answers while none is open (onboarding, unlock screen). */
 export const NO_PROFILE_OPEN = 'No profile is open: import one or unlock one first.';
@@ -69,13 +70,10 @@ export class ConsoleService implements SmtBackend {
   private readonly log: LogSink;
   private readonly handlers: Handlers;
   private readonly now: () => number;
-  private readonly listeners: { [E in EventName]: Set<Listener<E>> } = {
-    fleetPatch: new Set(),
-    connectionChanged: new Set(),
-    pushProgress: new Set(),
-    profileChanged: new Set(),
-    startStateChanged: new Set(),
-  };
+  private readonly events = new TypedEmitter<EventPayloads>({
+    names: eventNames,
+    onError: (event, e) => this.log({ level: 'error', msg: `${event} listener failed`, error: String(e) }),
+  });
   private unwire: () => void = () => undefined;
   /**
    * A switch or unlock under way, claimed when the call arrives (before the profile is looked up, so of
@@ -158,11 +156,8 @@ export class ConsoleService implements SmtBackend {
     }
   }
 
-  subscribe<E extends EventName>(event: E, listener: Listener<E>): () => void {
-    const set = this.listeners[event] as Set<Listener<E>> | undefined;
-    if (!set) throw new Error(`unknown event "${String(event)}"`);
-    set.add(listener);
-    return () => void set.delete(listener);
+  subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+    return this.events.on(event, listener);
   }
 
   async close(): Promise<void> {
@@ -357,8 +352,8 @@ export class ConsoleService implements SmtBackend {
     await this.remember(entry.name);
     this.log({ level: 'info', msg: `opened profile ${entry.name}` });
     await this.emitStartState();
-    this.emit('profileChanged', await this.describe(entry));
-    this.emit('connectionChanged', next.core.connectionStatus());
+    this.events.emit('profileChanged', await this.describe(entry));
+    this.events.emit('connectionChanged', next.core.connectionStatus());
   }
 
   private async remember(name: string): Promise<void> {
@@ -370,7 +365,7 @@ export class ConsoleService implements SmtBackend {
 
   private async emitStartState(): Promise<void> {
     try {
-      this.emit('startStateChanged', await this.startState());
+      this.events.emit('startStateChanged', await this.startState());
     } catch (e) {
       this.log({ level: 'error', msg: 'start state could not be read', error: String(e) });
     }
@@ -491,8 +486,8 @@ export class ConsoleService implements SmtBackend {
         );
       await this.remember(entry.name);
       this.log({ level: 'info', msg: `switched profile ${previous.name} -> ${entry.name}` });
-      this.emit('profileChanged', await this.describe(entry));
-      this.emit('connectionChanged', next.core.connectionStatus());
+      this.events.emit('profileChanged', await this.describe(entry));
+      this.events.emit('connectionChanged', next.core.connectionStatus());
       await this.emitStartState();
       return entry;
     });
@@ -503,20 +498,10 @@ export class ConsoleService implements SmtBackend {
     if (!current) return;
     const core = current.core;
     const offs = [
-      core.subscribe('fleetPatch', (p) => this.emit('fleetPatch', p)),
-      core.subscribe('connectionChanged', (c) => this.emit('connectionChanged', c)),
-      current.push.engine.onProgress((p) => this.emit('pushProgress', toProgressEvent(p, this.now()))),
+      core.subscribe('fleetPatch', (p) => this.events.emit('fleetPatch', p)),
+      core.subscribe('connectionChanged', (c) => this.events.emit('connectionChanged', c)),
+      current.push.engine.onProgress((p) => this.events.emit('pushProgress', toProgressEvent(p, this.now()))),
     ];
     this.unwire = () => offs.forEach((off) => off());
-  }
-
-  private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
-    for (const l of this.listeners[event] as Set<Listener<E>>) {
-      try {
-        l(payload);
-      } catch (e) {
-        this.log({ level: 'error', msg: `${event} listener failed`, error: String(e) });
-      }
-    }
   }
 }
