@@ -22,6 +22,7 @@ import { rendererScenario } from './scenarios/renderer';
 import { soak } from './scenarios/soak';
 import { statsIngest } from './scenarios/stats-ingest';
 import { resultsTable } from './table';
+import { errorText } from '../src-shared/util/error-text';
 
 /** In the order they run: the idle footprint first, on a quiet lab. */
 const scenarioNames = ['footprint', 'push', 'catch-up', 'failover', 'ingest', 'renderer', 'soak'] as const;
@@ -151,7 +152,7 @@ async function main(): Promise<void> {
         await scenarios[name](ctx, out);
       } catch (e) {
         // The next scenarios still run; the run exits non-zero with what failed in the table.
-        const error = e instanceof Error ? e.message : String(e);
+        const error = errorText(e);
         say(`${name} failed: ${error}`);
         out.failures.push({ scenario: name, error });
       }

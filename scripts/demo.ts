@@ -24,6 +24,7 @@ import {
 } from '../lab/lab';
 import { DEMO_MAX_REMOTES, brokerHeapMb, javaHeapMbOf } from '../lab/sizing';
 import { checkArgs, exitForUsage, prettyIssues, readArgs } from '../src-node/command-line';
+import { errorText } from '../src-shared/util/error-text';
 
 const usage = 'usage: npm run demo -- [--remotes N] [--no-open] [--lab-dir DIR]';
 
@@ -252,7 +253,7 @@ async function main(): Promise<void> {
     }
     say('running; Ctrl-C stops everything the demo started');
   } catch (e) {
-    say(`failed: ${e instanceof Error ? e.message : String(e)}`);
+    say(`failed: ${errorText(e)}`);
     await stopAll(1);
   }
 }

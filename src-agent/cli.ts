@@ -5,6 +5,7 @@ import { AgentConfigError, loadAgentConfig } from './agent/config';
 import { createRealAgent } from './agent/run';
 import { faultSyntax, parseFaults, type FaultSpec } from './simulate/faults';
 import { createSimulation, simulatedIndices, type Simulation } from './simulate/simulation';
+import { errorText } from '../src-shared/util/error-text';
 
 const usage = `usage: smt-agent run --config FILE [--verbose]
        smt-agent check --config FILE
@@ -168,7 +169,7 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
   if (e instanceof UsageError) exitForUsage('smt-agent', usage, e);
-  process.stderr.write(`smt-agent: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(`smt-agent: ${errorText(e)}\n`);
   // A config mistake is a usage error: the operator must edit the file.
   process.exit(e instanceof AgentConfigError ? 2 : 1);
 });

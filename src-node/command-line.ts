@@ -6,6 +6,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
+import { errorText } from '../src-shared/util/error-text';
 
 /** A mistake on the command line: the CLI says what is wrong, shows its usage and exits 2. */
 export class UsageError extends Error {
@@ -14,8 +15,6 @@ export class UsageError extends Error {
 
 /** The flags a command line takes (`util.parseArgs`'s `options`). */
 type Options = NonNullable<ParseArgsConfig['options']>;
-
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
  * Reads the flags `options` names (and, with `positionals`, the words between them); an unknown flag, a
@@ -34,7 +33,7 @@ export function readArgs<const O extends Options, const P extends boolean = fals
       allowPositionals: (positionals ?? false) as P,
     });
   } catch (e) {
-    throw new UsageError(message(e));
+    throw new UsageError(errorText(e));
   }
 }
 
@@ -54,7 +53,7 @@ export function checkArgs<T>(schema: z.ZodType<T>, value: unknown, text: IssueTe
 
 /** What a CLI prints on stderr for a usage mistake: `<program>: <what is wrong>`, then its usage. */
 export const usageText = (program: string, usage: string, e: unknown) =>
-  `${program}: ${message(e)}\n${usage}\n`;
+  `${program}: ${errorText(e)}\n${usage}\n`;
 
 /** Ends the process for a usage mistake (usageText on stderr, exit 2). */
 export function exitForUsage(program: string, usage: string, e: unknown): never {

@@ -26,6 +26,7 @@ import { scopePayload, zonePayload } from './payload';
 import { runPreview } from './preview';
 import { SelectionWait, needsLiveStatus } from './selection-wait';
 import { openSession, until, type Session } from './session';
+import { errorText } from '../../src-shared/util/error-text';
 
 /** How long the fleet may take to say hello before a command works on what it knows. */
 const FLEET_DEADLINE_MS = 10_000;
@@ -128,10 +129,7 @@ async function push(globals: Globals, command: Extract<Command, { kind: 'push' }
   try {
     text = await readFile(command.file, 'utf8');
   } catch (e) {
-    throw new CliExit(
-      Exit.usage,
-      `cannot read ${command.file}: ${e instanceof Error ? e.message : String(e)}`,
-    );
+    throw new CliExit(Exit.usage, `cannot read ${command.file}: ${errorText(e)}`);
   }
   const loaded =
     command.what === 'zone'
@@ -272,7 +270,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
         process.stderr.write(`smt: ${e.message}\n`);
         process.exit(e.code);
       }
-      process.stderr.write(`smt: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(`smt: ${errorText(e)}\n`);
       process.exit(Exit.error);
     },
   );

@@ -1,6 +1,7 @@
 import { makeEnvelope, type Body, type Envelope } from '../../src-shared/protocol';
 import type { LogSink } from '../../src-node/log';
 import { ReplyTracker } from './reply-tracker';
+import { errorText } from '../../src-shared/util/error-text';
 
 /** No reply from the remote in time: it may be offline (a query is not kept for it), slow, or gone. */
 export class QueryTimeoutError extends Error {
@@ -64,7 +65,7 @@ export class PendingQueries {
       this.pending.add(query.id, { rid, resolve, reject, timer });
       this.deps.send(rid, query).catch((e: unknown) => {
         if (this.settle(query.id)) {
-          reject(new Error(`query to ${rid} not sent: ${e instanceof Error ? e.message : String(e)}`));
+          reject(new Error(`query to ${rid} not sent: ${errorText(e)}`));
         }
       });
     });

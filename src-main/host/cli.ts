@@ -17,6 +17,7 @@ import { PASSPHRASE_ENV, passphraseSealer, readPassphrase } from '../../src-node
 import { defaultProfilesDir } from '../core/profiles/registry';
 import { startConsoleHost } from './console-host';
 import { DEFAULT_SESSION_GRACE_MS } from './server';
+import { errorText } from '../../src-shared/util/error-text';
 
 const Args = z.object({
   profile: z
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
     void running.close().then(
       () => process.exit(0),
       (e: unknown) => {
-        process.stderr.write(`[host] stop failed: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.stderr.write(`[host] stop failed: ${errorText(e)}\n`);
         process.exit(1);
       },
     );
@@ -106,6 +107,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`host: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(`host: ${errorText(e)}\n`);
   process.exit(1);
 });

@@ -12,6 +12,7 @@ import { checkArgs, readArgs, UsageError } from '../command-line';
 import { PASSPHRASE_ENV, readPassphrase } from './passphrase';
 import { passphraseSealer } from './passphrase-sealer';
 import { keyPurposes, sealPrivateKey, unsealPrivateKey, type KeyPurpose } from './sealed-key';
+import { errorText } from '../../src-shared/util/error-text';
 
 export const usage = `usage: npm run keys -- seal <key.pem> --purpose tls|signing --profile-name <name> [--out <file>]
 
@@ -89,7 +90,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
         process.stderr.write(`keys: ${e.message}\n\n${usage}\n`);
         process.exit(2);
       }
-      process.stderr.write(`keys: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(`keys: ${errorText(e)}\n`);
       process.exit(1);
     },
   );

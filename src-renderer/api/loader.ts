@@ -1,4 +1,5 @@
 import type { IpcResult } from '../../src-shared/ipc/result';
+import { errorText } from '../../src-shared/util/error-text';
 
 /** What a screen shows of one thing it asks the console for. */
 export interface LoadState<T> {
@@ -73,7 +74,7 @@ export class Loader<T> {
       try {
         r = await read();
       } catch (e) {
-        r = { ok: false, error: { code: 'internal', message: e instanceof Error ? e.message : String(e) } };
+        r = { ok: false, error: { code: 'internal', message: errorText(e) } };
       }
       if (question !== this.#question) {
         this.#again = true;

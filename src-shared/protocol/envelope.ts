@@ -14,6 +14,7 @@ import {
   UsageBody,
 } from './bodies';
 import { MessageId, RemoteId } from './ids';
+import { errorText } from '../util/error-text';
 
 /** The twelve SMT channel types of design.md §4, each with the schema of its body. */
 export const bodySchemas = {
@@ -98,7 +99,7 @@ export function decodeEnvelope<T extends ChannelType>(
   try {
     json = JSON.parse(raw);
   } catch (e) {
-    return { ok: false, reason: 'not-json', detail: e instanceof Error ? e.message : String(e) };
+    return { ok: false, reason: 'not-json', detail: errorText(e) };
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return { ok: false, reason: 'not-json', detail: 'body is not a JSON object' };

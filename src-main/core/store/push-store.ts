@@ -1,4 +1,5 @@
 import { ConfigObject } from '../../../src-shared/protocol';
+import { objectKey } from '../../../src-shared/config/object-key';
 import { transition, type DeliveryEvent, type DeliveryState } from '../../../src-shared/push/delivery';
 import { PushState } from '../../../src-shared/ipc/push-views';
 import { AuditStore, type AuditEntry } from './audit-store';
@@ -21,10 +22,6 @@ export class VersionTakenError extends Error {
     super(`version ${latest} is already pushed for this object`);
   }
 }
-
-/** One key per zone or scope, however its name is spelled, for version numbering. */
-export const objectKey = (o: ObjectRef): string =>
-  o.kind === 'zone' ? `zone:${o.name.replace(/\.$/, '').toLowerCase()}` : `scope:${o.subnet}`;
 
 /**
  * The outbox: pushes, their deliveries and every transition, over one profile's database. Synchronous
