@@ -23,6 +23,7 @@ import type { ConfigApplier } from './config-apply';
 import type { ServiceControls } from './host-source';
 import { answerQuery, runCommand, type QueryContext } from './requests';
 import type { Telemetry } from './telemetry';
+import { errorText } from '../../src-shared/util/error-text';
 
 export interface AgentInboxDeps {
   id: string;
@@ -82,7 +83,7 @@ export class AgentInbox {
     this.deps.log({
       level: 'error',
       msg: `remote ${this.deps.id}: ${what} message not finished`,
-      error: e instanceof Error ? e.message : String(e),
+      error: errorText(e),
     });
   }
 

@@ -1,5 +1,6 @@
 import type { ConnState } from '../../src-shared/connection/machine';
-import type { EventName, EventPayload } from '../../src-shared/ipc/contract';
+import type { EventName, EventPayloads } from '../../src-shared/ipc/contract';
+import { TypedEmitter } from '../../src-shared/util/typed-emitter';
 import type { ConnectionStatus, RejectCounters } from '../../src-shared/ipc/views';
 import type { ConsoleProfile } from '../../src-shared/profile';
 import {
@@ -71,7 +72,8 @@ export interface ConsoleCoreOptions {
  * `profileChanged` from the ConsoleService, which swaps cores.
  */
 export type CoreEventName = Extract<EventName, 'fleetPatch' | 'connectionChanged'>;
-type Listener<E extends CoreEventName> = (payload: EventPayload<E>) => void;
+type CoreEvents = Pick<EventPayloads, CoreEventName>;
+type Listener<E extends CoreEventName> = (payload: CoreEvents[E]) => void;
 
 type FleetListener = (env: FleetEnvelope, at: number) => void;
 
@@ -113,10 +115,10 @@ export class ConsoleCore {
   private sweepTimer: NodeJS.Timeout | undefined;
   private lastBroker: number | undefined;
   private lastFailoverAt: number | null = null;
-  private readonly listeners: { [E in CoreEventName]: Set<Listener<E>> } = {
-    fleetPatch: new Set(),
-    connectionChanged: new Set(),
-  };
+  private readonly events = new TypedEmitter<CoreEvents>({
+    names: ['fleetPatch', 'connectionChanged'],
+    onError: (event, e) => this.log({ level: 'error', msg: `${event} listener failed`, error: String(e) }),
+  });
   private readonly fleetListeners = new Set<FleetListener>();
 
   static async fromProfileFile(
@@ -254,10 +256,7 @@ export class ConsoleCore {
   }
 
   subscribe<E extends CoreEventName>(event: E, listener: Listener<E>): () => void {
-    const set = this.listeners[event] as Set<Listener<E>> | undefined;
-    if (!set) throw new Error(`unknown event "${String(event)}"`);
-    set.add(listener);
-    return () => void set.delete(listener);
+    return this.events.on(event, listener);
   }
 
   /**
@@ -360,14 +359,8 @@ export class ConsoleCore {
     ];
   }
 
-  private emit<E extends CoreEventName>(event: E, payload: EventPayload<E>): void {
-    for (const l of this.listeners[event] as Set<Listener<E>>) {
-      try {
-        l(payload);
-      } catch (e) {
-        this.log({ level: 'error', msg: `${event} listener failed`, error: String(e) });
-      }
-    }
+  private emit<E extends CoreEventName>(event: E, payload: CoreEvents[E]): void {
+    this.events.emit(event, payload);
   }
 
   private onState(state: ConnState, previous: ConnState): void {

@@ -3,6 +3,7 @@ import type { Envelope } from '../../src-shared/protocol';
 import type { LogSink } from '../../src-node/log';
 import { ackQuietly, type Checked, type InboundMessage } from '../../src-node/smt';
 import { turnBatcher } from '../../src-node/turn-batch';
+import { errorText } from '../../src-shared/util/error-text';
 
 export type ResultsListener = (results: readonly Envelope<'result'>[]) => void;
 
@@ -82,7 +83,7 @@ export class ResultInbox {
       this.log({
         level: wait === RESULT_RETRY_MS.first ? 'error' : 'debug',
         msg: `${results.length} results (the first from ${results[0]?.from} for ${results[0]?.body.ref}) kept to be taken again in ${wait / 1000} s`,
-        error: later instanceof Error ? later.message : String(later),
+        error: errorText(later),
       });
       // Closed meanwhile: unacknowledged, they go to the next session or console.
       if (!(await this.pause(wait))) return;
