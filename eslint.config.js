@@ -101,6 +101,15 @@ export default tseslint.config(
     },
   },
   {
+    // Rules that need the types: every file of a tsconfig (the renderer's own included).
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+    },
+  },
+  {
     plugins: { smt: { rules: { layers: layerRule } } },
     rules: {
       'smt/layers': [

@@ -166,7 +166,10 @@ describe('the certificate matrix (docs/reliability.md)', () => {
       case 'server-auth-only':
       case 'key-agreement-only':
         return { files: await issueFlawedCert(h.name, c.id, { ...lab.opts, role: h.role }) };
-      default:
+      case 'none':
+      case 'provisioned':
+      case 'reprovisioned':
+      case 'revoked-while-connected':
         return { files: good.get(h.name) as TlsFiles };
     }
   }
