@@ -1,5 +1,6 @@
 import { consoleProfilePath, provisionConsole } from '../lab/lab';
 import { loadConsoleProfile } from '../src-main/core/profile';
+import { hostPort } from '../src-shared/broker/address';
 import { pkcs12Of } from '../src-node/testing/issued-cert';
 import { expect, test } from './fixtures';
 import { FleetPage } from './pages/fleet-page';
@@ -19,7 +20,7 @@ test('first run: import a bundle, seal it with a passphrase, see the fleet; afte
   const brokers = (await loadConsoleProfile(consoleProfilePath(env.lab.opts))).brokers;
   const address = (name: string) => {
     const b = brokers.find((x) => x.name === name);
-    return b ? `${b.host}:${b.port}` : '';
+    return b ? hostPort(b) : '';
   };
   const sealWith = 'first run of the onboard console';
   const start = new StartPage(page);

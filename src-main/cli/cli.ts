@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { selectRemotes, type SelectableRemote, type TargetSelector } from '../../src-shared/config/selector';
-import { PushRefused, type PushProgress } from '../core/push/push-engine';
+import { PushRefused } from '../core/push/plan';
+import type { PushProgress } from '../core/push/progress-feed';
 import { CliExit, Exit, parseCli, usage, type Command, type ExitCode, type Globals } from './args';
 import {
   cancelText,

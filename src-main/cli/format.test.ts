@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeliveryState } from '../../src-shared/push/delivery';
 import { summarize } from '../../src-shared/push/summary';
-import type { PushProgress } from '../core/push/push-engine';
+import type { PushProgress } from '../core/push/progress-feed';
 import { Exit } from './args';
 import {
   cancelText,

@@ -1,7 +1,8 @@
 import { formatAge } from '../../src-shared/duration';
 import type { SelectableRemote } from '../../src-shared/config/selector';
 import type { DeliveryState } from '../../src-shared/push/delivery';
-import type { CancelOutcome, PushProgress } from '../core/push/push-engine';
+import type { PushProgress } from '../core/push/progress-feed';
+import type { CancelOutcome } from '../core/push/withdrawal';
 import { CliExit, Exit, type ExitCode } from './args';
 
 /** A remote as `smt remotes` lists it: its selection facts, and when the console last heard it. */

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { DhcpScope } from '../../src-shared/config/scope';
 import { ConfigObject } from '../../src-shared/protocol';
-import type { PushRequest } from '../core/push/push-engine';
+import type { PushRequest } from '../../src-shared/push/request';
 import { CliExit, Exit } from './args';
 
 type Loaded = Pick<PushRequest, 'object' | 'payload'>;

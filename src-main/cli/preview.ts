@@ -1,7 +1,8 @@
 import { renderUnified } from '../../src-shared/config/line-diff';
 import type { PushPreview } from '../../src-shared/push/preview';
 import { objectLabel, previewPush } from '../core/push/preview';
-import { PushRefused, type PreviewRequest } from '../core/push/push-engine';
+import type { PreviewRequest } from '../../src-shared/push/request';
+import { PushRefused } from '../core/push/plan';
 import { CliExit, Exit, type ExitCode } from './args';
 import { table } from './format';
 import type { Session } from './session';

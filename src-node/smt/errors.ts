@@ -1,3 +1,4 @@
+import { hostPort } from '../../src-shared/broker/address';
 import type { ConnState } from '../../src-shared/connection/machine';
 
 /** A send or ack was attempted while no STOMP session is open; the caller decides whether to queue. */
@@ -25,7 +26,7 @@ export class CertificateRefusedError extends Error {
   readonly code = 'SMT_CERT_REFUSED';
   constructor(broker: { name: string; host: string; port: number }) {
     super(
-      `the broker ${broker.name} (${broker.host}:${broker.port}) closed the connection at the end of the TLS ` +
+      `the broker ${broker.name} (${hostPort(broker)}) closed the connection at the end of the TLS ` +
         'handshake, before any STOMP frame: it did not accept this certificate (issued by another CA, expired, ' +
         'not yet valid, or not for client authentication), or it was going down',
     );

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigObject, MessageId, RemoteId } from '../protocol';
 import { deliveryKinds, type DeliveryKind } from '../push/delivery';
+import { pushStates } from '../push/push-state';
 import { PushRequest } from '../push/request';
 
 /**
@@ -19,8 +20,8 @@ export const StartedPush = z.object({
 });
 export type StartedPush = z.infer<typeof StartedPush>;
 
-/** open: under way; halted: a canary stopped it; cancelled: the admin withdrew it; done: every target done. */
-export const PushState = z.enum(['open', 'halted', 'cancelled', 'done']);
+/** The push machine's states (src-shared/push/push-state.ts) by name. */
+export const PushState = z.enum(pushStates);
 export type PushState = z.infer<typeof PushState>;
 
 /** A delivery's state, or `held`: a staged rollout has not sent to that target yet. */

@@ -7,6 +7,7 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
+import { hostPort } from '../../src-shared/broker/address';
 import type { TlsFiles } from '../../src-shared/profile';
 
 export interface StompFrame {
@@ -91,7 +92,10 @@ export class StompProbe {
       const timer = setTimeout(() => {
         socket.destroy();
         reject(
-          new HandshakeError(`no connection to ${host}:${opts.port} within ${timeoutMs} ms`, 'ETIMEDOUT'),
+          new HandshakeError(
+            `no connection to ${hostPort({ host, port: opts.port })} within ${timeoutMs} ms`,
+            'ETIMEDOUT',
+          ),
         );
       }, timeoutMs);
       const fail = (e: NodeJS.ErrnoException) => {

@@ -20,6 +20,7 @@ import { waitFor } from '../../src-node/smt/testing/wait';
 import { ProfileRegistry } from '../../src-main/core/profiles/registry';
 import { ConsoleService } from '../../src-main/core/service/console-service';
 import { openProfileSession, type ProfileSession } from '../../src-main/core/service/profile-session';
+import { brokerUrl } from '../../src-shared/broker/address';
 import type { ProfileSummary } from '../../src-shared/ipc/profile-views';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
 import { labImportForm } from '../helpers/lab-import-form';
@@ -168,7 +169,7 @@ describe('IPAM profiles', () => {
     );
     expect(ids).toEqual(['r-0101', 'r-0102']);
     const conn = await value(service().handle('getConnection', []));
-    const bPorts = (labs[1] as LabFixture).brokers.map((x) => `stomp+ssl://127.0.0.1:${x.port}`);
+    const bPorts = (labs[1] as LabFixture).brokers.map((x) => brokerUrl({ host: '127.0.0.1', port: x.port }));
     expect(conn.brokers.map((x) => x.url)).toEqual(bPorts);
 
     // No leak: the first session's core is stopped and lab A's brokers no longer see the console.

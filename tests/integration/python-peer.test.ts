@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { consoleProfilePath, labConsoleSealers, remoteIdentity } from '../../lab/lab';
 import { ConsoleCore } from '../../src-main/core/console-core';
+import { hostPort } from '../../src-shared/broker/address';
 import type { RemoteView } from '../../src-shared/ipc/views';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
@@ -55,7 +56,7 @@ async function startPeer(rid: string, ip: string, extra: string[] = []): Promise
     SCRIPT,
     '--remote-id',
     rid,
-    ...identity.brokers.flatMap((b) => ['--broker', `${b.host}:${b.port}`]),
+    ...identity.brokers.flatMap((b) => ['--broker', hostPort(b)]),
     '--ca',
     identity.tls.caFile,
     '--cert',

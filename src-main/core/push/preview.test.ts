@@ -7,7 +7,7 @@ import type { Body, ServedConfig } from '../../../src-shared/protocol';
 import { PushPreview } from '../../../src-shared/push/preview';
 import { QueryTimeoutError } from '../queries';
 import { previewPush, type PreviewPort } from './preview';
-import { PushRefused } from './push-engine';
+import { PushRefused } from './plan';
 
 const sha256 = (t: string) => createHash('sha256').update(t).digest('hex');
 const zone = (serial: number, ip: string) =>

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import { diffLines } from '../../../src-shared/config/line-diff';
 import { renderScope } from '../../../src-shared/config/scope-render';
 import type { SelectableRemote } from '../../../src-shared/config/selector';
@@ -11,8 +10,10 @@ import {
   type PreviewStatus,
   type PushPreview,
 } from '../../../src-shared/push/preview';
+import type { PreviewRequest } from '../../../src-shared/push/request';
+import { mapBounded } from '../../../src-shared/util/map-bounded';
 import { QueryTimeoutError } from '../queries';
-import { PreviewRequest, PushRefused, planPush } from './push-engine';
+import { parsePreviewRequest, planPush, type ParsedPreviewRequest } from './plan';
 import type { ObjectRef } from '../store/push-store';
 
 export interface PreviewPort {
@@ -36,7 +37,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The proposed text in the form remotes answer the config query with (docs/agent.md). */
-function proposedText(req: z.output<typeof PreviewRequest>): string | null {
+function proposedText(req: ParsedPreviewRequest): string | null {
   if (req.op === 'delete' || req.payload === undefined) return null;
   return req.payload.format === 'zone-text' ? req.payload.text : renderScope(req.payload.scope);
 }
@@ -49,17 +50,24 @@ export function objectLabel(object: ObjectRef): string {
 /**
  * Asks every target what it serves now for the object (the `config` query, `concurrency` at a time,
  * each within `timeoutMs`) and says per remote what the push would do, with one diff per distinct served
- * text. Nothing is written or sent but queries. Throws PushRefused for a request the push would refuse.
+ * text. Nothing is written or sent but queries. Throws PushRefused for a request the push would refuse,
+ * a bad one included (it is parsed here: the CLI, a draft's check and tests have not).
  */
 export async function previewPush(
   request: PreviewRequest,
   port: PreviewPort,
   options: PreviewOptions = {},
 ): Promise<PushPreview> {
+  return await previewParsed(parsePreviewRequest(request), port, options);
+}
+
+/** `previewPush` of a request its boundary parsed already (the IPC contract): it is not parsed again. */
+export async function previewParsed(
+  req: ParsedPreviewRequest,
+  port: PreviewPort,
+  options: PreviewOptions = {},
+): Promise<PushPreview> {
   const opts = { ...defaultPreviewOptions, ...options };
-  const parsed = PreviewRequest.safeParse(request);
-  if (!parsed.success) throw new PushRefused(`bad push: ${z.prettifyError(parsed.error)}`);
-  const req = parsed.data;
   const fleet = port.remotes();
   const { targets, unknown, version } = planPush(req, fleet, port.maxVersion(req.object));
   const offline = new Set(fleet.filter((r) => r.status === 'offline').map((r) => r.id));
@@ -125,17 +133,7 @@ export async function previewPush(
     return classify(remote, served.data);
   };
 
-  const entries = new Map<string, PreviewEntry>();
-  let next = 0;
-  const worker = async () => {
-    while (next < targets.length) {
-      const remote = targets[next++] as string;
-      entries.set(remote, await ask(remote));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, targets.length)) }, worker));
-
-  const remotes = targets.map((t) => entries.get(t) as PreviewEntry);
+  const remotes = await mapBounded(targets, opts.concurrency, ask);
   const counts = Object.fromEntries(previewStatuses.map((s) => [s, 0])) as Record<PreviewStatus, number>;
   for (const e of remotes) counts[e.status]++;
   for (const d of diffs.values()) d.remotes.sort();

@@ -7,7 +7,7 @@ import type {
 import type { Deliveries, DeliveryState } from '../../../src-shared/push/delivery';
 import { summarize } from '../../../src-shared/push/summary';
 import type { PushRecord } from '../store/push-store';
-import type { PushProgress } from './push-engine';
+import type { PushProgress } from './progress-feed';
 
 /** The list line of a push: what it is, who made it, and its counts; no payload, no deliveries. */
 export function toPushListItem(p: PushRecord, deliveries: Deliveries, now: number): PushListItem {

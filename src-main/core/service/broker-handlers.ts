@@ -5,7 +5,7 @@ import {
   type RemoteQueues,
 } from '../../../src-shared/ipc/broker-views';
 import type { LogSink } from '../../../src-node/log';
-import { brokerUrl } from '../../../src-node/smt';
+import { brokerUrl } from '../../../src-shared/broker/address';
 import { mapBounded } from '../../../src-shared/util/map-bounded';
 import { oldestMessageAt, probeBroker, queueStats, type QueueStat } from '../broker-stats';
 import type { HandlersOf } from './handlers';

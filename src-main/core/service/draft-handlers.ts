@@ -1,7 +1,7 @@
 import { payloadText } from '../../../src-shared/drafts/draft-content';
 import { DraftInput, type Draft } from '../../../src-shared/ipc/draft-views';
 import { checkDraft, DraftNotCheckable } from '../drafts/check-draft';
-import { PushRefused } from '../push/push-engine';
+import { PushRefused } from '../push/plan';
 import { DraftStore, newDraftId } from '../store/draft-store';
 import { StoreCorruptError } from '../store/push-store';
 import { CallError, type HandlersOf } from './handlers';

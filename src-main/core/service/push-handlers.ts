@@ -1,6 +1,6 @@
 import { toPushDetail, toPushListItem } from '../push/push-views';
-import { previewPush } from '../push/preview';
-import { PushRefused } from '../push/push-engine';
+import { previewParsed } from '../push/preview';
+import { PushRefused } from '../push/plan';
 import { StoreUnwritableError } from '../store/unwritable';
 import { CallError, type HandlersOf } from './handlers';
 import type { ProfileSession } from './profile-session';
@@ -61,7 +61,7 @@ export const pushHandlers = (
     previewPush: (request) => {
       const s = session();
       return refusalAsync(() =>
-        previewPush(request, {
+        previewParsed(request, {
           query: (rid, body, q) => s.core.query(rid, body, q),
           remotes: () => s.core.fleet.selectable(),
           maxVersion: (object) => s.push.store.maxVersion(object),
@@ -71,7 +71,7 @@ export const pushHandlers = (
 
     startPush: (request) =>
       refusal(() => {
-        const { push, unknown } = session().push.engine.push({ ...request, author: opts.actor });
+        const { push, unknown } = session().push.engine.pushParsed({ ...request, author: opts.actor });
         return { pushId: push.id, version: push.version, targets: push.targets.length, unknown };
       }),
 

@@ -13,8 +13,15 @@ import {
   type RemoteView,
   type SmtBackend,
 } from '../../../src-shared/ipc';
+import { brokerUrl } from '../../../src-shared/broker/address';
 import type { StartState } from '../../../src-shared/ipc/profile-views';
 import { openStartState } from '../../../src-shared/ipc/testing/start-state';
+import type { BrokerEndpoint } from '../../../src-shared/profile';
+
+const brokers: BrokerEndpoint[] = [
+  { name: 'primary', host: '127.0.0.1', port: 61614 },
+  { name: 'secondary', host: '127.0.0.1', port: 61615 },
+];
 
 export function remoteView(id: string, overrides: Partial<RemoteView> = {}): RemoteView {
   const now = Date.now();
@@ -51,20 +58,14 @@ export class FakeBackend implements SmtBackend {
   readonly received: { call: CallName; args: unknown }[] = [];
   fleet: FleetSnapshot = { at: Date.now(), remotes: [remoteView('r-0001'), remoteView('r-0002')] };
   connection: ConnectionStatus = {
-    brokers: [
-      { name: 'primary', url: 'stomp+ssl://127.0.0.1:61614' },
-      { name: 'secondary', url: 'stomp+ssl://127.0.0.1:61615' },
-    ],
+    brokers: brokers.map((b) => ({ name: b.name, url: brokerUrl(b) })),
     state: { kind: 'connected', broker: 0, since: Date.now() - 60_000 },
     lastFailoverAt: null,
     consoleId: 'console-1',
   };
   rejects: RejectCounters = { total: 0, byReason: {}, byRemote: {} };
   /** A console with its profile open, so the renderer's gate shows the app at once. */
-  startState: StartState = openStartState('Fake IPAM', 'console-1', [
-    { name: 'primary', host: '127.0.0.1', port: 61614 },
-    { name: 'secondary', host: '127.0.0.1', port: 61615 },
-  ]);
+  startState: StartState = openStartState('Fake IPAM', 'console-1', brokers);
   failNext: string | null = null;
   private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
 

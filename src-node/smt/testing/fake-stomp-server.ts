@@ -1,7 +1,7 @@
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { BrokerEndpoint } from '../../../src-shared/profile';
-import type { Transport } from '../connection';
+import type { Transport } from '../tls-transport';
 
 /**
  * A minimal STOMP 1.2 server over plain TCP for unit tests of the connection driver: it frames by

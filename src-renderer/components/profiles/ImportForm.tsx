@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { parseHostPort } from '../../../src-shared/broker/address';
 import type { BrokerEndpoint } from '../../../src-shared/profile';
 import {
   MIN_PASSPHRASE_LENGTH,
@@ -49,10 +50,9 @@ function brokers(primary: string, secondary: string): BrokerEndpoint[] | string 
     ['secondary', secondary],
   ] as const) {
     if (text.trim() === '' && name === 'secondary') continue;
-    const m = /^\s*([^\s:]+):(\d{1,5})\s*$/.exec(text);
-    if (!m?.[1] || !m[2])
-      return `Give the ${name} broker as host:port (for example broker1.example.net:61614).`;
-    list.push({ name, host: m[1], port: Number(m[2]) });
+    const address = parseHostPort(text);
+    if (!address) return `Give the ${name} broker as host:port (for example broker1.example.net:61614).`;
+    list.push({ name, ...address });
   }
   return list;
 }

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { hostPort } from '../../../src-shared/broker/address';
 import { formatRoute, profilesRoute } from '../../nav/route';
 import { useSmt } from '../../store/react';
 import { useSwitchProfile } from './use-switch-profile';
@@ -67,7 +68,7 @@ export function ProfileSwitcher() {
                   type="button"
                   role="menuitem"
                   disabled={Boolean(p.problem)}
-                  title={p.problem ?? p.brokers.map((b) => `${b.host}:${b.port}`).join(', ')}
+                  title={p.problem ?? p.brokers.map(hostPort).join(', ')}
                   onClick={() => {
                     setOpen(false);
                     void switchTo(p.name);

@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { hostPort } from '../../../src-shared/broker/address';
 import type { CertificateFacts, ProfileSummary } from '../../../src-shared/ipc/profile-views';
 import { useSmt } from '../../store/react';
 import { expiryOf } from './expiry';
@@ -68,7 +69,7 @@ function ProfileRow({ p, now }: { p: ProfileSummary; now: number }) {
       <td className="mono small">
         {p.brokers.map((b) => (
           <div key={b.name}>
-            {b.name}: {b.host}:{b.port}
+            {b.name}: {hostPort(b)}
           </div>
         ))}
       </td>
