@@ -6,8 +6,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { checkArgs, exitForUsage, prettyIssues, readArgs } from '../src-node/command-line';
 import { DEMO_MAX_REMOTES } from '../lab/sizing';
 import { startLab } from '../tests/helpers/lab-fixture';
 import type { BenchContext } from './context';
@@ -22,6 +22,7 @@ import { rendererScenario } from './scenarios/renderer';
 import { soak } from './scenarios/soak';
 import { statsIngest } from './scenarios/stats-ingest';
 import { resultsTable } from './table';
+import { errorText } from '../src-shared/util/error-text';
 
 /** In the order they run: the idle footprint first, on a quiet lab. */
 const scenarioNames = ['footprint', 'push', 'catch-up', 'failover', 'ingest', 'renderer', 'soak'] as const;
@@ -42,27 +43,24 @@ const say = (line: string) =>
 
 function parseCli(): z.infer<typeof Args> {
   try {
-    const { values } = parseArgs({
-      args: process.argv.slice(2),
-      options: {
-        quick: { type: 'boolean' },
-        json: { type: 'string' },
-        only: { type: 'string' },
-        'cpu-prof': { type: 'string' },
+    const { values } = readArgs(process.argv.slice(2), {
+      quick: { type: 'boolean' },
+      json: { type: 'string' },
+      only: { type: 'string' },
+      'cpu-prof': { type: 'string' },
+    });
+    return checkArgs(
+      Args,
+      {
+        quick: values.quick ?? false,
+        json: values.json ?? defaultJson,
+        only: values.only?.split(',') ?? [...scenarioNames],
+        cpuProf: values['cpu-prof'],
       },
-      strict: true,
-    });
-    const parsed = Args.safeParse({
-      quick: values.quick ?? false,
-      json: values.json ?? defaultJson,
-      only: values.only?.split(',') ?? [...scenarioNames],
-      cpuProf: values['cpu-prof'],
-    });
-    if (!parsed.success) throw new Error(z.prettifyError(parsed.error));
-    return parsed.data;
+      prettyIssues,
+    );
   } catch (e) {
-    process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n${usage}\n`);
-    process.exit(2);
+    exitForUsage('bench', usage, e);
   }
 }
 
@@ -154,7 +152,7 @@ async function main(): Promise<void> {
         await scenarios[name](ctx, out);
       } catch (e) {
         // The next scenarios still run; the run exits non-zero with what failed in the table.
-        const error = e instanceof Error ? e.message : String(e);
+        const error = errorText(e);
         say(`${name} failed: ${error}`);
         out.failures.push({ scenario: name, error });
       }

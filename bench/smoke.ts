@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { missingScenarios, readResults } from './results';
+import { errorText } from '../src-shared/util/error-text';
 
 function runQuickBench(json: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -40,6 +41,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`bench smoke failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(`bench smoke failed: ${errorText(e)}\n`);
   process.exit(1);
 });

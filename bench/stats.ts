@@ -18,5 +18,3 @@ export function distribution(samples: readonly number[]): Distribution {
   const at = (p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] as number;
   return { runs: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1) };
 }
-
-export const round1 = (v: number) => Math.round(v * 10) / 10;

@@ -6,8 +6,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import { checkArgs, exitForUsage, prettyIssues, readArgs } from '../src-node/command-line';
 import { randomSeed } from './random';
 import { ChaosArgs, ChaosReport, describeReport, failed } from './report';
 import { runChaos } from './run';
@@ -24,18 +23,11 @@ const usage = `usage: npm run chaos -- [--seed N] [--json FILE] [--remotes N] [-
   --console-kills N the console process (default 2); --offline N remotes' offline windows (default 12)
   --push-every MS   mean time between pushes (default 1500)`;
 
-function fail(message: string): never {
-  process.stderr.write(`chaos: ${message}\n${usage}\n`);
-  process.exit(2);
-}
-
 function parse(argv: string[]): ChaosArgs {
-  let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: Object.fromEntries(
+    const { values } = readArgs(
+      argv,
+      Object.fromEntries(
         [
           'seed',
           'json',
@@ -50,16 +42,14 @@ function parse(argv: string[]): ChaosArgs {
           'settle',
         ].map((k) => [k, { type: 'string' as const }]),
       ),
-    }));
+    );
+    const camel = Object.fromEntries(
+      Object.entries(values).map(([k, v]) => [k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), v]),
+    );
+    return checkArgs(ChaosArgs, camel, prettyIssues);
   } catch (e) {
-    fail((e as Error).message);
+    exitForUsage('chaos', usage, e);
   }
-  const camel = Object.fromEntries(
-    Object.entries(values).map(([k, v]) => [k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), v]),
-  );
-  const parsed = ChaosArgs.safeParse(camel);
-  if (!parsed.success) fail(z.prettifyError(parsed.error));
-  return parsed.data;
 }
 
 const args = parse(process.argv.slice(2));

@@ -13,6 +13,7 @@ import { waitFor } from '../src-node/smt/testing/wait';
 import { startPushConsole } from '../tests/helpers/push-console';
 import { ConsoleCommand, type ConsoleEvent } from './console-link';
 import { configQueueConsumers, type QueueConsumer } from './consumer-advisories';
+import { errorText } from '../src-shared/util/error-text';
 
 const [dir = '', dbFile = '', remotes = ''] = process.argv.slice(2);
 const emit = (e: ConsoleEvent) => process.stdout.write(`${JSON.stringify(e)}\n`);
@@ -52,7 +53,7 @@ function push(request: z.output<typeof ConsoleCommand> & { op: 'push' }): void {
     const { push, unknown } = pc.engine.push(request.request);
     emit({ event: 'pushed', id: push.id, version: push.version, targets: push.targets.length, unknown });
   } catch (e) {
-    emit({ event: 'refused', reason: e instanceof Error ? e.message : String(e) });
+    emit({ event: 'refused', reason: errorText(e) });
   }
 }
 
@@ -70,7 +71,7 @@ async function inspect(remoteIds: string[]): Promise<void> {
       if (!stats.complete) queuesProblem = 'the broker did not list every queue in time';
       for (const q of stats.queues) if (q.kind === 'config') queues.set(q.remoteId, q);
     } catch (e) {
-      queuesProblem = `no queue figures: ${e instanceof Error ? e.message : String(e)}`;
+      queuesProblem = `no queue figures: ${errorText(e)}`;
     }
   }
   // More consumers than the remote itself: which connections they are on.

@@ -7,6 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { errorText } from '../src-shared/util/error-text';
 
 const run = promisify(execFile);
 
@@ -25,7 +26,7 @@ export async function socketCensus(port: number, owners: ReadonlyMap<number, str
   try {
     ({ stdout: out } = await run('ss', ['-tanpH'], { maxBuffer: 16 << 20 }));
   } catch (e) {
-    return `no socket census: ${e instanceof Error ? e.message : String(e)}`;
+    return `no socket census: ${errorText(e)}`;
   }
   const brokerSide = new Map<string, number>();
   const clientSide = new Map<string, number>();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseLabArgs, renderStatusJson, UsageError } from './cli-args';
+import { UsageError } from '../src-node/command-line';
+import { parseLabArgs, renderStatusJson } from './cli-args';
 import type { BrokerStatus } from './lab';
 
 describe('lab CLI arguments', () => {

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { checkArgs, readArgs, UsageError } from '../src-node/command-line';
 import { RemoteId } from '../src-shared/protocol/ids';
 import { brokerHeapMb } from './sizing';
 
@@ -28,8 +28,6 @@ export const usage = `Usage: npm run lab -- <command> [--dir <lab dir>]
 
 The lab dir defaults to $SMT_LAB_DIR, else .lab/ at the repository root.`;
 
-export class UsageError extends Error {}
-
 const remoteIdList = z.array(RemoteId).min(1, 'provision needs at least one remote id');
 const heapMb = z.coerce
   .number({ error: '--heap-mb must be a number of megabytes' })
@@ -43,42 +41,31 @@ const remotes = z.coerce
   .max(10_000, '--remotes must be at most 10000 (a broker pair holds about that many; docs/broker.md)');
 const brokerName = z.enum(['primary', 'secondary'], { error: 'kill takes "primary" or "secondary"' });
 
-function check<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success) {
-    throw new UsageError(
-      r.error.issues
-        .map(
-          (i) =>
-            (typeof i.path[0] === 'number'
-              ? `"${String(value instanceof Array ? value[i.path[0]] : '')}": `
-              : '') + i.message,
-        )
-        .join('; '),
-    );
-  }
-  return r.data;
-}
+/** A schema's complaints, each about a list item prefixed with that item (`"R_2": a remote id is …`). */
+const check = <T>(schema: z.ZodType<T>, value: unknown): T =>
+  checkArgs(schema, value, (error) =>
+    error.issues
+      .map(
+        (i) =>
+          (typeof i.path[0] === 'number'
+            ? `"${String(value instanceof Array ? value[i.path[0]] : '')}": `
+            : '') + i.message,
+      )
+      .join('; '),
+  );
 
 export function parseLabArgs(argv: readonly string[]): LabCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        dir: { type: 'string' },
-        json: { type: 'boolean' },
-        'heap-mb': { type: 'string' },
-        remotes: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = readArgs(
+    argv,
+    {
+      dir: { type: 'string' },
+      json: { type: 'boolean' },
+      'heap-mb': { type: 'string' },
+      remotes: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
   const [cmd, ...rest] = positionals;
   if (values.help || cmd === 'help') return { cmd: 'help' };
   if (cmd === undefined) throw new UsageError('missing command');

@@ -1,7 +1,9 @@
 /** `npm run lab -- <command>`: see usage in cli-args.ts and docs/lab.md. */
-import { parseLabArgs, renderStatusJson, renderStatusText, usage, UsageError } from './cli-args';
+import { UsageError } from '../src-node/command-line';
+import { parseLabArgs, renderStatusJson, renderStatusText, usage } from './cli-args';
 import { consoleProfilePath, killBroker, labDir, labDown, labStatus, labUp, provision, revoke } from './lab';
 import { ensurePluginJar } from './plugin-build';
+import { errorText } from '../src-shared/util/error-text';
 
 async function main(argv: string[]): Promise<number> {
   const command = parseLabArgs(argv);
@@ -51,7 +53,7 @@ main(process.argv.slice(2)).then(
       console.error(`lab: ${e.message}\n\n${usage}`);
       process.exit(2);
     }
-    console.error(`lab: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(`lab: ${errorText(e)}`);
     process.exit(1);
   },
 );

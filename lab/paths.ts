@@ -59,6 +59,17 @@ export function labLayout(dir: string) {
 }
 export type LabLayout = ReturnType<typeof labLayout>;
 
+/** Which lab a call works on: `dir`, else $SMT_LAB_DIR, else .lab/ at the repository root. */
+export interface LabOptions {
+  dir?: string;
+}
+
+export function labDir(opts?: LabOptions): string {
+  return resolve(opts?.dir ?? process.env.SMT_LAB_DIR ?? join(repoRoot, '.lab'));
+}
+
+export const layoutOf = (opts?: LabOptions) => labLayout(labDir(opts));
+
 /** The files under broker/ that an operator deploys; the lab copies them into its conf dir on every up. */
 export const brokerTemplates = {
   conf: join(repoRoot, 'broker', 'conf'),

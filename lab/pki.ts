@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { KeyPurpose } from '../src-node/secrets';
 import type { TlsFiles } from '../src-shared/profile';
+import { mapBounded } from '../src-shared/util/map-bounded';
 import { opensslSubject, type Role } from './allowlist';
 import type { LabLayout } from './paths';
 
@@ -220,7 +221,7 @@ export async function issueClientCerts(
   items: readonly { name: string; role: Role; crt: string; key: string }[],
 ): Promise<void> {
   const ca = { crt: layout.caCrt, key: layout.caKey };
-  await mapLimit(items, Math.max(2, availableParallelism() * 2), (item) =>
+  await mapBounded(items, Math.max(2, availableParallelism() * 2), (item) =>
     issue(layout.opensslConf, ca, {
       subject: opensslSubject(item.name, item.role),
       extensions: 'client_ext',
@@ -229,21 +230,6 @@ export async function issueClientCerts(
       key: item.key,
     }),
   );
-}
-
-async function mapLimit<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /**

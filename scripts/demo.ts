@@ -10,7 +10,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { chromiumArgs, chromiumPath } from '../e2e/support/chromium';
 import { NodeProcess } from '../e2e/support/processes';
@@ -24,6 +23,8 @@ import {
   type BrokerStatus,
 } from '../lab/lab';
 import { DEMO_MAX_REMOTES, brokerHeapMb, javaHeapMbOf } from '../lab/sizing';
+import { checkArgs, exitForUsage, prettyIssues, readArgs } from '../src-node/command-line';
+import { errorText } from '../src-shared/util/error-text';
 
 const usage = 'usage: npm run demo -- [--remotes N] [--no-open] [--lab-dir DIR]';
 
@@ -45,25 +46,18 @@ const say = (line: string) => process.stderr.write(`[demo] ${line}\n`);
 
 function parseCli(): z.infer<typeof Args> {
   try {
-    const { values } = parseArgs({
-      args: process.argv.slice(2),
-      options: {
-        remotes: { type: 'string' },
-        'no-open': { type: 'boolean' },
-        'lab-dir': { type: 'string' },
-      },
-      strict: true,
+    const { values } = readArgs(process.argv.slice(2), {
+      remotes: { type: 'string' },
+      'no-open': { type: 'boolean' },
+      'lab-dir': { type: 'string' },
     });
-    const parsed = Args.safeParse({
-      remotes: values.remotes,
-      open: !values['no-open'],
-      labDir: values['lab-dir'],
-    });
-    if (!parsed.success) throw new Error(z.prettifyError(parsed.error));
-    return parsed.data;
+    return checkArgs(
+      Args,
+      { remotes: values.remotes, open: !values['no-open'], labDir: values['lab-dir'] },
+      prettyIssues,
+    );
   } catch (e) {
-    process.stderr.write(`demo: ${e instanceof Error ? e.message : String(e)}\n${usage}\n`);
-    process.exit(2);
+    exitForUsage('demo', usage, e);
   }
 }
 
@@ -259,7 +253,7 @@ async function main(): Promise<void> {
     }
     say('running; Ctrl-C stops everything the demo started');
   } catch (e) {
-    say(`failed: ${e instanceof Error ? e.message : String(e)}`);
+    say(`failed: ${errorText(e)}`);
     await stopAll(1);
   }
 }

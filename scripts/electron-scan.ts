@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { z } from 'zod';
+import { errorText } from '../src-shared/util/error-text';
 
 const repo = join(import.meta.dirname, '..');
 
@@ -131,7 +132,7 @@ async function main(): Promise<number> {
   try {
     findings = await scan(dir);
   } catch (e) {
-    console.error(`electron scan: did not run: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(`electron scan: did not run: ${errorText(e)}`);
     return 2;
   }
   const failing = findings.filter((f) => !isAccepted(f));

@@ -1,10 +1,11 @@
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { checkArgs, exitForUsage, prettyIssues, readArgs, UsageError } from '../src-node/command-line';
 import { lineLog } from '../src-node/log';
 import { AgentConfigError, loadAgentConfig } from './agent/config';
 import { createRealAgent } from './agent/run';
 import { faultSyntax, parseFaults, type FaultSpec } from './simulate/faults';
 import { createSimulation, simulatedIndices, type Simulation } from './simulate/simulation';
+import { errorText } from '../src-shared/util/error-text';
 
 const usage = `usage: smt-agent run --config FILE [--verbose]
        smt-agent check --config FILE
@@ -24,66 +25,47 @@ const SimulateArgs = z.object({
   verbose: z.boolean().default(false),
 });
 
-function fail(message: string): never {
-  process.stderr.write(`smt-agent: ${message}\n${usage}\n`);
-  process.exit(2);
-}
-
 function parseSimulate(rest: string[]) {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: rest,
-      options: {
-        remotes: { type: 'string' },
-        first: { type: 'string' },
-        serves: { type: 'string' },
-        'stats-interval-ms': { type: 'string' },
-        'presence-interval-ms': { type: 'string' },
-        'lab-dir': { type: 'string' },
-        'state-dir': { type: 'string' },
-        faults: { type: 'string' },
-        verbose: { type: 'boolean' },
-      },
-      strict: true,
-    }));
-  } catch (e) {
-    fail((e as Error).message);
-  }
-  const parsed = SimulateArgs.safeParse({
-    remotes: values.remotes,
-    first: values.first,
-    serves: values.serves,
-    statsIntervalMs: values['stats-interval-ms'],
-    presenceIntervalMs: values['presence-interval-ms'],
-    labDir: values['lab-dir'],
-    stateDir: values['state-dir'],
-    verbose: values.verbose,
+  const { values } = readArgs(rest, {
+    remotes: { type: 'string' },
+    first: { type: 'string' },
+    serves: { type: 'string' },
+    'stats-interval-ms': { type: 'string' },
+    'presence-interval-ms': { type: 'string' },
+    'lab-dir': { type: 'string' },
+    'state-dir': { type: 'string' },
+    faults: { type: 'string' },
+    verbose: { type: 'boolean' },
   });
-  if (!parsed.success) fail(z.prettifyError(parsed.error));
-  const last = simulatedIndices(parsed.data.first, parsed.data.remotes, parsed.data.serves).at(-1) ?? 0;
-  if (last > 9999) fail('remote ids stop at r-9999');
-  let faults: FaultSpec = [];
+  const args = checkArgs(
+    SimulateArgs,
+    {
+      remotes: values.remotes,
+      first: values.first,
+      serves: values.serves,
+      statsIntervalMs: values['stats-interval-ms'],
+      presenceIntervalMs: values['presence-interval-ms'],
+      labDir: values['lab-dir'],
+      stateDir: values['state-dir'],
+      verbose: values.verbose,
+    },
+    prettyIssues,
+  );
+  const last = simulatedIndices(args.first, args.remotes, args.serves).at(-1) ?? 0;
+  if (last > 9999) throw new UsageError('remote ids stop at r-9999');
+  let faults: FaultSpec;
   try {
-    faults = parseFaults(typeof values.faults === 'string' ? values.faults : '');
+    faults = parseFaults(values.faults ?? '');
   } catch (e) {
-    fail((e as Error).message);
+    throw new UsageError((e as Error).message);
   }
-  return { ...parsed.data, faults };
+  return { ...args, faults };
 }
 
 function parseConfigArgs(rest: string[]): { config: string; verbose: boolean } {
-  try {
-    const { values } = parseArgs({
-      args: rest,
-      options: { config: { type: 'string' }, verbose: { type: 'boolean' } },
-      strict: true,
-    });
-    if (!values.config) fail('--config FILE is required');
-    return { config: values.config, verbose: values.verbose ?? false };
-  } catch (e) {
-    fail((e as Error).message);
-  }
+  const { values } = readArgs(rest, { config: { type: 'string' }, verbose: { type: 'boolean' } });
+  if (!values.config) throw new UsageError('--config FILE is required');
+  return { config: values.config, verbose: values.verbose ?? false };
 }
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -139,7 +121,7 @@ async function main(): Promise<void> {
     return;
   }
   if (mode === 'run' || mode === 'check') return run(rest, mode === 'check');
-  if (mode !== 'simulate') fail(mode ? `unknown mode "${mode}"` : 'no mode given');
+  if (mode !== 'simulate') throw new UsageError(mode ? `unknown mode "${mode}"` : 'no mode given');
   const args = parseSimulate(rest);
   const n = args.remotes;
   let announced = false;
@@ -187,7 +169,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`smt-agent: ${e instanceof Error ? e.message : String(e)}\n`);
+  if (e instanceof UsageError) exitForUsage('smt-agent', usage, e);
+  process.stderr.write(`smt-agent: ${errorText(e)}\n`);
   // A config mistake is a usage error: the operator must edit the file.
   process.exit(e instanceof AgentConfigError ? 2 : 1);
 });

@@ -16,6 +16,8 @@ import {
   type BareAnswer,
 } from './protocol';
 import { BareLink, readBody, sendPersistent, type BareClient, type BareMessage } from './stomp';
+import { errorText } from '../../src-shared/util/error-text';
+import { mapBounded } from '../../src-shared/util/map-bounded';
 
 function serve(config: BareRemotesConfig, rid: string, client: BareClient): void {
   const reply = bareConsoleQueue(config.consoleId);
@@ -52,15 +54,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  let next = 0;
-  const worker = async () => {
-    while (next < links.length) await links[next++]?.start();
-  };
-  await Promise.all(Array.from({ length: Math.min(config.concurrency, links.length) }, worker));
+  await mapBounded(links, config.concurrency, (l) => l.start());
   process.stdout.write(`ready ${links.length}\n`);
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`bare remotes: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(`bare remotes: ${errorText(e)}\n`);
   process.exit(1);
 });

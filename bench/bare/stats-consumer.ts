@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { BareConsumerConfig, parseBody } from './protocol';
 import { BareLink, readBody, type BareMessage } from './stomp';
+import { errorText } from '../../src-shared/util/error-text';
 
 function main(): Promise<void> {
   const file = process.argv[2];
@@ -45,6 +46,6 @@ function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`bare consumer: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(`bare consumer: ${errorText(e)}\n`);
   process.exit(1);
 });

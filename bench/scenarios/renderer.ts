@@ -110,7 +110,7 @@ export async function rendererScenario(ctx: BenchContext, opts: RendererOptions)
         const stats = { seq: p + 2, ...h.sample(now, 5000) };
         model.apply(makeEnvelope('stats', remoteIdOf(h.index), stats, { ts: now }), now);
       }
-      backend.emit('fleetPatch', { at: now, upserts: model.takeChanges(), removed: [] });
+      backend.emit('fleetPatch', { at: now, upserts: model.takeChanges() });
       // Each patch painted before the next leaves, at the core's pace at most (one per interval).
       await measured(page, perfMeasures.fleetPatch, before + p + 1);
       await delay(Math.max(0, now + opts.patchIntervalMs - Date.now()));

@@ -1,18 +1,13 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { objectKey } from '../../src-shared/config/object-key';
 import type { Body, Envelope } from '../../src-shared/protocol';
 import { NotInstalledError, type ApplyOutcome, type DhcpTarget, type DnsTarget } from '../targets/types';
 import type { Ledger, LedgerEntry } from './ledger';
 import { storageErrorOf, type StorageError } from './storage-error';
+import { errorText } from '../../src-shared/util/error-text';
 
 type ConfigBody = Body<'config'>;
 type ResultBody = Body<'result'>;
-
-/** The ledger's name for what a config message changes: one zone or one scope. */
-export function objectKey(object: ConfigBody['object']): string {
-  return object.kind === 'zone'
-    ? `zone:${object.name.toLowerCase().replace(/\.$/, '')}`
-    : `scope:${object.subnet}`;
-}
 
 /**
  * Checks a config message's signature against the signer certificates this remote trusts, before
@@ -206,7 +201,7 @@ export class ConfigApplier {
     } catch (e) {
       const storage = storageErrorOf(e, `the files of ${b.object.kind} ${objectName(b.object)}`);
       if (storage) throw storage;
-      return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+      return { ok: false, reason: errorText(e) };
     }
   }
 

@@ -1,13 +1,12 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../src-node/crypto/sha256';
+import { objectKey } from '../../src-shared/config/object-key';
 import { renderScope } from '../../src-shared/config/scope-render';
 import type { Body, ServedConfig, ServiceName } from '../../src-shared/protocol';
 import { NotInstalledError, NotServedError, type DhcpTarget, type DnsTarget } from '../targets/types';
-import { objectKey } from './config-apply';
 import type { ServiceControls } from './host-source';
+import { errorText } from '../../src-shared/util/error-text';
 
 type ReplyBody = Body<'reply'>;
-
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Runs one command; the result says what happened or exactly why not. */
 export async function runCommand(
@@ -25,7 +24,7 @@ export async function runCommand(
     await run();
     return { ok: true };
   } catch (e) {
-    return { ok: false, reason: `${cmd.action} ${cmd.service} failed: ${message(e)}` };
+    return { ok: false, reason: `${cmd.action} ${cmd.service} failed: ${errorText(e)}` };
   }
 }
 
@@ -37,8 +36,6 @@ export interface QueryContext {
   /** The version last applied for a ledger object key (objectKey), if any. */
   lastApplied: (objectKey: string) => number | undefined;
 }
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
  * What this remote serves for one zone or scope, in the comparable text form (the zone file as pushed,
@@ -101,6 +98,6 @@ export async function answerQuery(ctx: QueryContext, q: Body<'query'>): Promise<
         });
     }
   } catch (e) {
-    return { ok: false, error: `${q.query}: ${message(e)}` };
+    return { ok: false, error: `${q.query}: ${errorText(e)}` };
   }
 }

@@ -1,3 +1,5 @@
+import { errorText } from '../../src-shared/util/error-text';
+
 /**
  * Write failures that end by themselves once an operator frees space or makes the disk writable again,
  * as opposed to a bad config or a broken target: the agent holds the config message (unacknowledged)
@@ -18,7 +20,7 @@ export class StorageError extends Error {
     readonly what: string,
     cause: unknown,
   ) {
-    const said = cause instanceof Error ? cause.message : String(cause);
+    const said = errorText(cause);
     super(
       `${what} cannot be written (${said.startsWith(code) ? said : `${code}: ${said}`}): ${hints[code] ?? 'check the disk'}`,
       { cause },

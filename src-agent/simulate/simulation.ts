@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { labSignerCertFile, remoteIdentities, type LabOptions } from '../../lab/lab';
 import { loadTrustedSigners } from '../../src-node/crypto/config-signature';
 import type { ConnState } from '../../src-shared/connection/machine';
+import { mapBounded } from '../../src-shared/util/map-bounded';
 import { silentLog, type LogSink } from '../../src-node/log';
 import { loadTlsMaterial } from '../../src-node/tls';
 import { faultsFor, type FaultSpec } from './faults';
@@ -54,18 +55,12 @@ export class Simulation {
 
   /** Opens the connections a few at a time; resolves when each has connected or failed once. */
   async start(): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-      while (!this.stopped && next < this.remotes.length) {
-        const r = this.remotes[next++];
-        if (!r) break;
-        const outcome = settled(r);
-        r.start();
-        await outcome;
-      }
-    };
-    const workers = Math.min(Math.max(1, this.concurrency), this.remotes.length);
-    await Promise.all(Array.from({ length: workers }, worker));
+    await mapBounded(this.remotes, this.concurrency, async (r) => {
+      if (this.stopped) return;
+      const outcome = settled(r);
+      r.start();
+      await outcome;
+    });
   }
 
   connected(): number {

@@ -1,6 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256 } from '../../src-node/crypto/sha256';
 import { copyFile, open, readFile, rename, unlink } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
+import { zoneKey } from '../../src-shared/config/object-key';
 import { digShort, servedSerial, type DnsServer } from './dns-query';
 import { OneAtATime } from './one-at-a-time';
 import { runTool, toolMessage, type ToolResult } from './run-tool';
@@ -35,7 +37,7 @@ const ZONE_NAME = /^(?=.{1,253}$)([a-z0-9_-]{1,63}\.)*[a-z0-9_-]{1,63}$/;
 
 /** Lower-case, without the trailing dot; undefined for anything that is not a plain zone name. */
 export function normalizeZoneName(name: string): string | undefined {
-  const n = name.toLowerCase().replace(/\.$/, '');
+  const n = zoneKey(name);
   return ZONE_NAME.test(n) ? n : undefined;
 }
 
@@ -44,8 +46,6 @@ export function serialAfter(a: number, b: number): boolean {
   const d = (a - b + 2 ** 32) % 2 ** 32;
   return d !== 0 && d < 2 ** 31;
 }
-
-const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 async function readOrUndefined(path: string): Promise<Buffer | undefined> {
   try {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../src-node/crypto/sha256';
 import { z } from 'zod';
 import { cidrRange, type DhcpScope } from '../../src-shared/config/scope';
 import { KEA_EMPTY, KEA_SUCCESS, KEA_UNSUPPORTED, keaCommand, type KeaAnswer } from './kea-control';
@@ -134,8 +134,6 @@ const overlaps = (a: string, b: string) => {
   const [blo, bhi] = cidrRange(b);
   return alo <= bhi && blo <= ahi;
 };
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Drives one kea-dhcp4 over its control socket. */
 export class KeaTarget implements DhcpTarget {

@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../src-node/crypto/sha256';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { zoneKey } from '../../src-shared/config/object-key';
 import { DhcpScope, cidrRange } from '../../src-shared/config/scope';
 import { replaceFile } from '../agent/durable-file';
 import {
@@ -22,9 +23,7 @@ export interface ApplyFaults {
 
 export const noFaults = (): ApplyFaults => ({ failValidation: false, applyDelayMs: 0 });
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const wait = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
-const zoneKey = (name: string) => name.toLowerCase().replace(/\.$/, '');
 
 /** What the in-memory servers keep, when simulate is given a state directory. */
 const Snapshot = z.object({

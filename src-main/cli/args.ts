@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { checkArgs, readArgs, UsageError } from '../../src-node/command-line';
 import { SelectorSyntaxError, parseSelector, type TargetSelector } from '../../src-shared/config/selector';
 
 /** Exit codes of `smt` (docs/cli.md). */
@@ -90,39 +90,33 @@ const Expires = z
   .transform((v) => Number(v.slice(0, -1)) * unitMs[v.slice(-1) as keyof typeof unitMs])
   .pipe(z.number().max(MAX_EXPIRES_MS, '--expires is at most 30d'));
 
-const usageError = (message: string) => new CliExit(Exit.usage, message);
-
-function check<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw usageError(r.error.issues.map((i) => i.message).join('; '));
-  return r.data;
-}
-
 /** Parses `smt` arguments; every mistake is a CliExit with code 2 naming it. */
 export function parseCli(argv: readonly string[]): Invocation {
-  let values;
-  let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({
-      args: [...argv],
-      options: {
-        profile: { type: 'string' },
-        db: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        to: { type: 'string' },
-        zone: { type: 'string' },
-        canary: { type: 'string' },
-        expires: { type: 'string' },
-        wait: { type: 'boolean', default: false },
-        timeout: { type: 'string' },
-        preview: { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: true,
-    }));
+    return parseInvocation(argv);
   } catch (e) {
-    throw usageError(e instanceof Error ? e.message : String(e));
+    if (e instanceof UsageError) throw new CliExit(Exit.usage, e.message);
+    throw e;
   }
+}
+
+function parseInvocation(argv: readonly string[]): Invocation {
+  const { values, positionals } = readArgs(
+    argv,
+    {
+      profile: { type: 'string' },
+      db: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      to: { type: 'string' },
+      zone: { type: 'string' },
+      canary: { type: 'string' },
+      expires: { type: 'string' },
+      wait: { type: 'boolean', default: false },
+      timeout: { type: 'string' },
+      preview: { type: 'boolean', default: false },
+    },
+    true,
+  );
   const globals: Globals = {
     ...(values.profile === undefined ? {} : { profile: values.profile }),
     ...(values.db === undefined ? {} : { db: values.db }),
@@ -133,10 +127,10 @@ export function parseCli(argv: readonly string[]): Invocation {
     (k) => values[k] !== undefined && values[k] !== false,
   );
   if (name !== 'push' && pushOnly.length > 0) {
-    throw usageError(`--${pushOnly[0]} belongs to \`smt push\``);
+    throw new UsageError(`--${pushOnly[0]} belongs to \`smt push\``);
   }
   const arity = (n: number, what: string) => {
-    if (rest.length !== n) throw usageError(`\`smt ${name}\` takes ${what}`);
+    if (rest.length !== n) throw new UsageError(`\`smt ${name}\` takes ${what}`);
   };
   switch (name) {
     case 'remotes':
@@ -146,15 +140,15 @@ export function parseCli(argv: readonly string[]): Invocation {
     case 'cancel':
     case 'retry':
       arity(1, 'one push id');
-      return { globals, command: { kind: name, pushId: check(PushId, rest[0]) } };
+      return { globals, command: { kind: name, pushId: checkArgs(PushId, rest[0]) } };
     case 'push': {
       const [what, file, ...extra] = rest;
       if ((what !== 'zone' && what !== 'scope') || file === undefined || extra.length > 0) {
-        throw usageError('`smt push` takes `zone <file>` or `scope <file.json>`');
+        throw new UsageError('`smt push` takes `zone <file>` or `scope <file.json>`');
       }
-      if (values.to === undefined) throw usageError('`smt push` needs --to <selector>');
+      if (values.to === undefined) throw new UsageError('`smt push` needs --to <selector>');
       if (what === 'scope' && values.zone !== undefined)
-        throw usageError('--zone belongs to `smt push zone`');
+        throw new UsageError('--zone belongs to `smt push zone`');
       const pushingOnly = values.wait
         ? 'wait'
         : values.canary !== undefined
@@ -163,13 +157,13 @@ export function parseCli(argv: readonly string[]): Invocation {
             ? 'expires'
             : undefined;
       if (values.preview && pushingOnly !== undefined) {
-        throw usageError(`--preview pushes nothing: drop --${pushingOnly}`);
+        throw new UsageError(`--preview pushes nothing: drop --${pushingOnly}`);
       }
       let to: TargetSelector;
       try {
         to = parseSelector(values.to);
       } catch (e) {
-        if (e instanceof SelectorSyntaxError) throw usageError(`--to: ${e.message}`);
+        if (e instanceof SelectorSyntaxError) throw new UsageError(`--to: ${e.message}`);
         throw e;
       }
       return {
@@ -180,11 +174,11 @@ export function parseCli(argv: readonly string[]): Invocation {
           file,
           to,
           ...(values.zone === undefined ? {} : { zone: values.zone }),
-          ...(values.canary === undefined ? {} : { canary: check(Canary, values.canary) }),
-          ...(values.expires === undefined ? {} : { expiresMs: check(Expires, values.expires) }),
+          ...(values.canary === undefined ? {} : { canary: checkArgs(Canary, values.canary) }),
+          ...(values.expires === undefined ? {} : { expiresMs: checkArgs(Expires, values.expires) }),
           wait: values.wait,
           timeoutMs:
-            check(
+            checkArgs(
               TimeoutS,
               values.timeout ?? (values.preview ? DEFAULT_PREVIEW_TIMEOUT_S : DEFAULT_TIMEOUT_S),
             ) * 1000,
@@ -193,8 +187,8 @@ export function parseCli(argv: readonly string[]): Invocation {
       };
     }
     case undefined:
-      throw usageError('no command');
+      throw new UsageError('no command');
     default:
-      throw usageError(`unknown command "${name}"`);
+      throw new UsageError(`unknown command "${name}"`);
   }
 }

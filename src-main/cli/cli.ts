@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { selectRemotes, type SelectableRemote, type TargetSelector } from '../../src-shared/config/selector';
+import { usageText } from '../../src-node/command-line';
 import { PushRefused } from '../core/push/plan';
 import type { PushProgress } from '../core/push/progress-feed';
 import { CliExit, Exit, parseCli, usage, type Command, type ExitCode, type Globals } from './args';
@@ -25,6 +26,7 @@ import { scopePayload, zonePayload } from './payload';
 import { runPreview } from './preview';
 import { SelectionWait, needsLiveStatus } from './selection-wait';
 import { openSession, until, type Session } from './session';
+import { errorText } from '../../src-shared/util/error-text';
 
 /** How long the fleet may take to say hello before a command works on what it knows. */
 const FLEET_DEADLINE_MS = 10_000;
@@ -127,10 +129,7 @@ async function push(globals: Globals, command: Extract<Command, { kind: 'push' }
   try {
     text = await readFile(command.file, 'utf8');
   } catch (e) {
-    throw new CliExit(
-      Exit.usage,
-      `cannot read ${command.file}: ${e instanceof Error ? e.message : String(e)}`,
-    );
+    throw new CliExit(Exit.usage, `cannot read ${command.file}: ${errorText(e)}`);
   }
   const loaded =
     command.what === 'zone'
@@ -256,7 +255,7 @@ async function main(argv: string[]): Promise<ExitCode> {
   try {
     invocation = parseCli(argv);
   } catch (e) {
-    if (e instanceof CliExit) process.stderr.write(`smt: ${e.message}\n${usage}\n`);
+    if (e instanceof CliExit) process.stderr.write(usageText('smt', usage, e));
     else throw e;
     return e.code;
   }
@@ -271,7 +270,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
         process.stderr.write(`smt: ${e.message}\n`);
         process.exit(e.code);
       }
-      process.stderr.write(`smt: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(`smt: ${errorText(e)}\n`);
       process.exit(Exit.error);
     },
   );

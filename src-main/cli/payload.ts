@@ -3,6 +3,7 @@ import { DhcpScope } from '../../src-shared/config/scope';
 import { ConfigObject } from '../../src-shared/protocol';
 import type { PushRequest } from '../../src-shared/push/request';
 import { CliExit, Exit } from './args';
+import { errorText } from '../../src-shared/util/error-text';
 
 type Loaded = Pick<PushRequest, 'object' | 'payload'>;
 
@@ -38,7 +39,7 @@ export function scopePayload(text: string, file: string): Loaded {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new CliExit(Exit.usage, `${file} is not JSON: ${e instanceof Error ? e.message : String(e)}`);
+    throw new CliExit(Exit.usage, `${file} is not JSON: ${errorText(e)}`);
   }
   const parsed = DhcpScope.safeParse(json);
   if (!parsed.success)

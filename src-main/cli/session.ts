@@ -7,6 +7,7 @@ import { ConsoleCore } from '../core/console-core';
 import { attachPushEngine, type AttachedPush } from '../core/push/attach';
 import { defaultDatabaseFile } from '../core/store/default-database';
 import { CliExit, Exit, type Globals } from './args';
+import { errorText } from '../../src-shared/util/error-text';
 
 const CONNECT_DEADLINE_MS = 20_000;
 const STOP_DEADLINE_MS = 10_000;
@@ -46,7 +47,7 @@ async function passphrase(labPassphraseFile: string | undefined): Promise<string
     return await readPassphrase();
   } catch (e) {
     if (e instanceof PassphraseError || (e as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new CliExit(Exit.usage, e instanceof Error ? e.message : String(e));
+      throw new CliExit(Exit.usage, errorText(e));
     }
     throw e;
   }
@@ -62,7 +63,7 @@ export async function openSession(globals: Globals): Promise<Session> {
   try {
     core = await ConsoleCore.fromProfileFile(profile, { log, sealers });
   } catch (e) {
-    throw new CliExit(Exit.usage, `profile ${profile}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new CliExit(Exit.usage, `profile ${profile}: ${errorText(e)}`);
   }
   // Audited under the profile's name, as the desktop console names it.
   const push = attachPushEngine(core, dbFile, { profile: basename(profile, extname(profile)) });

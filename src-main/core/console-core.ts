@@ -1,43 +1,44 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type { ConnState } from '../../src-shared/connection/machine';
 import type { EventName, EventPayload } from '../../src-shared/ipc/contract';
 import type { ConnectionStatus, RejectCounters } from '../../src-shared/ipc/views';
 import type { ConsoleProfile } from '../../src-shared/profile';
 import {
-  MAX_CONFIG_FRAME_BYTES,
-  MessageId,
   RemoteId,
+  channels,
   destinations,
   makeEnvelope,
   newReplySession,
   replySessionPattern,
-  remoteTopicKinds,
   type Body,
+  type ChannelDescriptor,
   type Envelope,
 } from '../../src-shared/protocol';
 import { silentLog, type LogSink } from '../../src-node/log';
-import { turnBatcher } from '../../src-node/turn-batch';
+import { brokerUrl } from '../../src-shared/broker/address';
 import {
   InboundGuard,
   SenderBuckets,
   SmtConnection,
-  SmtNotConnectedError,
-  SmtSessionLostError,
-  brokerUrl,
-  publish,
+  ackQuietly,
+  channelRoute,
+  subscribeRoutes,
+  type Checked,
   type InboundMessage,
   type RateLimit,
+  type Route,
   type SmtConnectionOptions,
 } from '../../src-node/smt';
-import { loadConfigSigner, signConfig, type ConfigSigner } from '../../src-node/crypto/config-signature';
+import { loadConfigSigner, type ConfigSigner } from '../../src-node/crypto/config-signature';
 import { loadTlsMaterial, type TlsMaterial } from '../../src-node/tls';
 import type { KeyPolicy, KeySealer } from '../../src-node/secrets';
 import { BrokerHealthWatch } from './broker-health';
 import { FleetModel, type FleetEnvelope, type FleetModelOptions } from './fleet-model';
 import { FleetPatcher } from './fleet-patcher';
+import { ConsoleOutbound } from './outbound';
 import { loadConsoleProfile } from './profile';
 import { PendingQueries } from './queries';
 import { Relearner, type RelearnOptions } from './relearn';
+import { ResultInbox, type ResultsListener } from './result-inbox';
 
 export interface ConsoleCoreOptions {
   profile: ConsoleProfile;
@@ -72,21 +73,6 @@ export interface ConsoleCoreOptions {
 export type CoreEventName = Extract<EventName, 'fleetPatch' | 'connectionChanged'>;
 type Listener<E extends CoreEventName> = (payload: EventPayload<E>) => void;
 
-/**
- * After a withdrawn copy, how long more copies of the same message may take to come: a send retried
- * after a lost receipt is stored twice under one smt-id (new broker message ids), and a consumer with a
- * prefetch of 1 gets the next one only after its ack of the last.
- */
-const WITHDRAW_QUIET_MS = 100;
-/**
- * A result listener may throw an error marked `retryable: true` (the outbox's disk is full, see
- * store/unwritable.ts): the results of that batch are then kept unacknowledged and handed to the listeners
- * again after these waits (doubling), instead of being acknowledged and lost.
- */
-type ResultsListener = (results: readonly Envelope<'result'>[]) => void;
-const RESULT_RETRY_MS = { first: 1_000, max: 30_000 };
-const isRetryable = (e: unknown) =>
-  typeof e === 'object' && e !== null && (e as { retryable?: unknown }).retryable === true;
 type FleetListener = (env: FleetEnvelope, at: number) => void;
 
 /**
@@ -98,15 +84,6 @@ type FleetListener = (env: FleetEnvelope, at: number) => void;
  * and events from it (docs/reliability.md).
  */
 export const defaultLiveRate: RateLimit = { perSecond: 50, burst: 200 };
-
-/** Topics carry non-persistent samples: the newest wins, nothing to acknowledge. */
-const liveKinds = remoteTopicKinds.filter((k): k is 'stats' | 'presence' | 'usage' => k !== 'log');
-
-/** A result frame as read, with its envelope if the guard let it through (a rejected one is still acked). */
-interface ResultFrame {
-  env: Envelope<'result'> | undefined;
-  m: InboundMessage;
-}
 
 /**
  * The console's core under plain Node: one SMT connection and the fleet model fed from it. The IPC
@@ -125,6 +102,8 @@ export class ConsoleCore {
   /** The active broker's heap and file-descriptor health, from its own reports. */
   readonly brokerHealth: BrokerHealthWatch;
   private readonly queries: PendingQueries;
+  private readonly outbound: ConsoleOutbound;
+  private readonly results: ResultInbox;
   private readonly liveRate: SenderBuckets;
   private readonly log: LogSink;
   private readonly now: () => number;
@@ -138,12 +117,7 @@ export class ConsoleCore {
     fleetPatch: new Set(),
     connectionChanged: new Set(),
   };
-  private readonly resultListeners = new Set<ResultsListener>();
-  /** Result messages of this turn of the event loop: handed to the listeners together, then acked. */
-  private readonly gatherResult = turnBatcher<ResultFrame>((batch) => this.flushResults(batch));
   private readonly fleetListeners = new Set<FleetListener>();
-  /** Aborted at stop: ends the waits of results kept for another try (they stay unacknowledged). */
-  private stopping = new AbortController();
 
   static async fromProfileFile(
     file: string,
@@ -160,7 +134,7 @@ export class ConsoleCore {
     }
     this.replySession = opts.replySession ?? newReplySession();
     this.fleet = new FleetModel(opts.fleet);
-    this.guard = new InboundGuard(`console ${opts.profile.consoleId}`, this.log, undefined, this.now);
+    this.guard = new InboundGuard(`console ${opts.profile.consoleId}`, this.log, this.now);
     this.liveRate = new SenderBuckets(opts.liveRate ?? defaultLiveRate);
     this.brokerHealth = new BrokerHealthWatch(this.log, this.now);
     this.patcher = new FleetPatcher(
@@ -174,17 +148,27 @@ export class ConsoleCore {
         consoleId: opts.profile.consoleId,
         now: this.now,
         log: this.log,
-        send: (rid, query) => this.sendQuery(rid, query),
+        send: (rid, query) => this.outbound.sendQuery(rid, query),
         learn: (rid, hello, reply) =>
           this.heard(makeEnvelope('hello', rid, hello, { id: reply.id, ts: reply.ts })),
       },
       opts.relearn,
     );
+    this.outbound = new ConsoleOutbound({
+      consoleId: opts.profile.consoleId,
+      profileName: opts.profile.name,
+      conn: () => this.conn,
+      signer: () => this.signer,
+      replyQueue: this.replyQueue,
+      now: this.now,
+      log: this.log,
+    });
+    this.results = new ResultInbox(this.log);
     this.queries = new PendingQueries({
       consoleId: opts.profile.consoleId,
       now: this.now,
       log: this.log,
-      send: (rid, query) => this.sendQuery(rid, query),
+      send: (rid, query) => this.outbound.sendQuery(rid, query),
     });
   }
 
@@ -236,32 +220,8 @@ export class ConsoleCore {
     });
     this.conn = conn;
     conn.onState((state, previous) => this.onState(state, previous));
-    // Every process of this console id shares these two queues (and the profile's database).
-    conn.subscribe(
-      destinations.consoleFleet(profile.consoleId, 'inventory'),
-      { ack: 'client-individual' },
-      (m) => this.take(m, ['hello'], true),
-    );
-    for (const kind of liveKinds) {
-      conn.subscribe(destinations.allRemotesTopic(kind), { ack: 'auto' }, (m) =>
-        this.take(m, [kind], false, this.liveRate),
-      );
-    }
-    conn.subscribe(
-      destinations.consoleFleet(profile.consoleId, 'events'),
-      { ack: 'client-individual' },
-      (m) => this.take(m, ['event'], true),
-    );
-    conn.subscribe(destinations.brokerHealth(), { ack: 'auto' }, (m) => this.brokerHealth.take(m));
-    conn.subscribe(destinations.consoleResult(profile.consoleId), { ack: 'client-individual' }, (m) =>
-      this.takeResult(m),
-    );
-    // A config query's reply may carry a whole zone: the config channel's frame limit, not the default.
-    const replyLimit = { maxBodyBytes: MAX_CONFIG_FRAME_BYTES };
-    conn.subscribe(this.replyQueue, { ack: 'auto', ...replyLimit }, (m) => {
-      const env = this.guard.check(m, ['reply'], { from: 'remote', maxBytes: MAX_CONFIG_FRAME_BYTES });
-      if (env && !this.queries.take(env)) this.relearn.reply(env);
-    });
+    this.results.setOpen(true);
+    subscribeRoutes(conn, this.routes());
     this.sweepTimer = setInterval(() => {
       if (this.fleet.sweep(this.now()) > 0) this.patcher.poke();
       this.relearn.sweep();
@@ -271,8 +231,7 @@ export class ConsoleCore {
 
   async stop(): Promise<void> {
     clearInterval(this.sweepTimer);
-    this.stopping.abort();
-    this.stopping = new AbortController();
+    this.results.setOpen(false);
     this.queries.close('the console core stopped');
     this.relearn.setReady(false);
     this.patcher.stop();
@@ -307,21 +266,12 @@ export class ConsoleCore {
    * every listener ran; listeners run in the order they were added.
    */
   onResults(listener: ResultsListener): () => void {
-    this.resultListeners.add(listener);
-    return () => void this.resultListeners.delete(listener);
+    return this.results.onResults(listener);
   }
 
   /** One result at a time, for listeners that do not store a burst together (onResults). */
   onResult(listener: (result: Envelope<'result'>) => void): () => void {
-    return this.onResults((results) => {
-      let later: unknown;
-      for (const r of results) {
-        const retryable = this.runListener(() => listener(r));
-        later ??= retryable;
-      }
-      // The batch is offered again (flushResults); the results this listener took must be repeats to it.
-      if (later) throw later;
-    });
+    return this.results.onResult(listener);
   }
 
   /**
@@ -346,36 +296,13 @@ export class ConsoleCore {
     return added;
   }
 
-  /**
-   * Sends one persistent config message to a remote's queue and resolves once the broker has stored it
-   * (its receipt); the queue keeps it for a remote that is offline. The body is signed for this remote
-   * and this message id: agents refuse anything else. `id` resends a message under its smt-id (the push
-   * engine's outbox), so an agent that already has it answers from its ledger.
-   */
-  async sendConfig(
+  /** See ConsoleOutbound.sendConfig. */
+  sendConfig(
     remoteId: string,
     body: Body<'config'>,
     opts: { id?: string; expiresAt?: number } = {},
   ): Promise<Envelope<'config'>> {
-    const rid = RemoteId.parse(remoteId);
-    const conn = this.conn;
-    if (!conn) throw new Error('the console core is not started');
-    const signer = this.signer;
-    if (!signer) {
-      throw new Error(
-        `profile "${this.opts.profile.name}" has no signing key: add "signing": {"certFile": …, "keyFile": …} ` +
-          'to it (agents refuse unsigned configuration)',
-      );
-    }
-    // Signed after the schema's parse, so the signature covers exactly what the agent's parse yields.
-    const unsigned = makeEnvelope('config', this.consoleId, body, { id: opts.id, ts: this.now() });
-    const env = { ...unsigned, body: signConfig(signer, rid, unsigned.id, unsigned.body) };
-    await publish(conn, destinations.remoteQueue(rid, 'config'), env, {
-      receipt: true,
-      grouped: true,
-      ...(opts.expiresAt === undefined ? {} : { expiresAt: opts.expiresAt }),
-    });
-    return env;
+    return this.outbound.sendConfig(remoteId, body, opts);
   }
 
   /**
@@ -389,93 +316,48 @@ export class ConsoleCore {
     return this.queries.ask(rid.data, body, opts);
   }
 
-  /**
-   * Takes a config message back out of a remote's queue while it still waits there: a consumer with a
-   * selector on its correlation-id (the smt-id, see stompHeadersFor) gets just that message, and its
-   * acknowledgement, once the broker receipts it, removes it. Resolves true when at least one copy was
-   * withdrawn; false when none came within `timeoutMs`: the remote's consumer has it (dispatched, maybe
-   * not yet acknowledged), or it never reached the broker, or the broker dropped it at its expiry, or it
-   * sits behind more messages than the broker pages in for a selector (maxPageSize, 200 by default).
-   * Rejects when there is no broker session, or the session ends before the withdrawal is over.
-   */
+  /** See ConsoleOutbound.withdrawConfig. */
   withdrawConfig(remoteId: string, smtId: string, timeoutMs: number): Promise<boolean> {
-    const rid = RemoteId.parse(remoteId);
-    const id = MessageId.parse(smtId);
-    const conn = this.conn;
-    if (!conn || conn.state.kind !== 'connected') {
-      return Promise.reject(new SmtNotConnectedError(conn?.state.kind ?? 'idle'));
-    }
-    return new Promise<boolean>((resolve, reject) => {
-      let withdrawn = 0;
-      let finished = false;
-      let timer: NodeJS.Timeout | undefined;
-      const finish = (outcome: () => void) => {
-        if (finished) return;
-        finished = true;
-        clearTimeout(timer);
-        offState();
-        sub.unsubscribe();
-        outcome();
-      };
-      // Without a session nothing can come: saying "not there" would be a guess.
-      const offState = conn.onState((state) => {
-        if (state.kind !== 'connected') {
-          finish(() =>
-            withdrawn > 0
-              ? resolve(true)
-              : reject(new SmtSessionLostError(`the withdrawal of ${id}`, `connection is ${state.kind}`)),
-          );
-        }
-      });
-      // Until the first copy: the whole timeout; after each: a short wait for another copy.
-      const wait = (ms: number) => {
-        clearTimeout(timer);
-        timer = setTimeout(() => finish(() => resolve(withdrawn > 0)), ms);
-      };
-      const sub = conn.subscribe(
-        destinations.remoteQueue(rid, 'config'),
-        {
-          ack: 'client-individual',
-          // One message at a time, so nothing else is held from the remote while this consumer exists.
-          headers: { selector: `JMSCorrelationID = '${id}'`, 'activemq.prefetchSize': '1' },
-        },
-        async (m) => {
-          if (finished) return;
-          if (m.headers['smt-id'] !== id) {
-            // Someone else's message under this correlation-id: not ours to remove. Unsubscribing at
-            // the end gives it back to the queue.
-            this.log({
-              level: 'warn',
-              msg: `withdraw ${id} from ${rid}: a message with smt-id ${m.headers['smt-id'] ?? '(none)'} matched; left in place`,
-            });
-            return;
-          }
-          clearTimeout(timer);
-          try {
-            await m.ack();
-          } catch (e) {
-            finish(() => reject(e instanceof Error ? e : new Error(String(e))));
-            return;
-          }
-          withdrawn++;
-          wait(WITHDRAW_QUIET_MS);
-        },
-      );
-      wait(timeoutMs);
-    });
+    return this.outbound.withdrawConfig(remoteId, smtId, timeoutMs);
+  }
+
+  /** See ConsoleOutbound.sendCommand. */
+  sendCommand(remoteId: string, body: Body<'command'>): Promise<string> {
+    return this.outbound.sendCommand(remoteId, body);
   }
 
   /**
-   * Sends one service command to a remote's queue (persistent, with the command channel's time to
-   * live) and resolves with its smt-id once the broker stored it; the remote's result names that id.
+   * What this core reads, in subscription order. Every process of this console id shares the fleet
+   * queues (inventory, events) and the result queue, as it shares the profile's database; the reply
+   * queue is this core's own.
    */
-  async sendCommand(remoteId: string, body: Body<'command'>): Promise<string> {
-    const rid = RemoteId.parse(remoteId);
-    const conn = this.conn;
-    if (!conn) throw new Error('the console core is not started');
-    const env = makeEnvelope('command', this.consoleId, body, { ts: this.now() });
-    await publish(conn, destinations.remoteQueue(rid, 'command'), env, { receipt: true });
-    return env.id;
+  private routes(): Route[] {
+    const cid = this.consoleId;
+    const fleet = <T extends FleetEnvelope['type']>(
+      channel: ChannelDescriptor<T>,
+      at: string,
+      rate?: SenderBuckets,
+    ) => channelRoute(this.guard, channel, at, (checked, m) => this.take(checked, m), { rate });
+    return [
+      fleet(channels.hello, channels.hello.readAt(cid)),
+      // Live samples: the newest wins, nothing to acknowledge; each remote's rate is held.
+      fleet(channels.stats, channels.stats.readAt(), this.liveRate),
+      fleet(channels.presence, channels.presence.readAt(), this.liveRate),
+      fleet(channels.usage, channels.usage.readAt(), this.liveRate),
+      fleet(channels.event, channels.event.readAt(cid)),
+      // The brokers' own reports, no SMT envelopes (broker-health.ts).
+      {
+        destination: destinations.brokerHealth(),
+        options: { ack: 'auto' },
+        handle: (m) => this.brokerHealth.take(m),
+      },
+      channelRoute(this.guard, channels.result, channels.result.readAt(cid), (checked, m) =>
+        this.results.take(checked, m),
+      ),
+      channelRoute(this.guard, channels.reply, channels.reply.readAt(cid, this.replySession), (checked) => {
+        if (checked.ok && !this.queries.take(checked.envelope)) this.relearn.reply(checked.envelope);
+      }),
+    ];
   }
 
   private emit<E extends CoreEventName>(event: E, payload: EventPayload<E>): void {
@@ -503,22 +385,18 @@ export class ConsoleCore {
     this.emit('connectionChanged', this.connectionStatus());
   }
 
-  private async take<T extends FleetEnvelope['type']>(
-    m: InboundMessage,
-    expected: readonly T[],
-    ack: boolean,
-    rate?: SenderBuckets,
-  ): Promise<void> {
-    const env = this.guard.check(m, expected, { from: 'remote', rate }) as FleetEnvelope | undefined;
-    if (env) {
+  private async take<T extends FleetEnvelope['type']>(checked: Checked<T>, m: InboundMessage): Promise<void> {
+    if (checked.ok) {
+      const env = checked.envelope as FleetEnvelope;
       this.heard(env);
       if (env.type === 'hello') this.relearn.helloFrom(env.from);
       else if (env.type === 'stats' || (env.type === 'presence' && env.body.state === 'online')) {
         this.relearn.liveFrom(env.from);
       }
     }
-    // A rejected frame is acknowledged too: it is dropped, not left to be redelivered forever.
-    if (ack) await this.ackQuietly(m);
+    // A rejected frame is acknowledged too: it is dropped, not left to be redelivered forever (a no-op
+    // on the live topics, which are not acknowledged).
+    await ackQuietly(m, this.log);
   }
 
   private heard(env: FleetEnvelope): void {
@@ -531,80 +409,6 @@ export class ConsoleCore {
       } catch (e) {
         this.log({ level: 'error', msg: 'fleet listener failed', error: String(e) });
       }
-    }
-  }
-
-  /** Non-persistent with a short expiry (the query policy): one that finds no remote is asked again later. */
-  private sendQuery(rid: string, query: Envelope<'query'>): Promise<void> {
-    const conn = this.conn;
-    if (!conn) return Promise.reject(new Error('the console core is not started'));
-    return publish(conn, destinations.remoteQueue(rid, 'query'), query, {
-      replyTo: this.replyQueue,
-    });
-  }
-
-  private takeResult(m: InboundMessage): void {
-    const env = this.guard.check(m, ['result'], { from: 'remote' });
-    void this.gatherResult({ env, m });
-  }
-
-  private async flushResults(batch: readonly ResultFrame[]): Promise<void> {
-    const results = batch.flatMap((b) => (b.env ? [b.env] : []));
-    for (
-      let wait = RESULT_RETRY_MS.first;
-      results.length > 0;
-      wait = Math.min(RESULT_RETRY_MS.max, wait * 2)
-    ) {
-      const later = this.runResultListeners(results);
-      if (!later) break;
-      this.log({
-        level: wait === RESULT_RETRY_MS.first ? 'error' : 'debug',
-        msg: `${results.length} results (the first from ${results[0]?.from} for ${results[0]?.body.ref}) kept to be taken again in ${wait / 1000} s`,
-        error: later instanceof Error ? later.message : String(later),
-      });
-      // Stopped meanwhile: unacknowledged, they go to the next session or console.
-      if (!(await this.pause(wait))) return;
-    }
-    // A rejected frame is acknowledged too: it is dropped, not left to be redelivered forever.
-    await Promise.all(batch.map((b) => this.ackQuietly(b.m)));
-  }
-
-  /** Runs every result listener; returns the first retryable error, logging any other. */
-  private runResultListeners(results: readonly Envelope<'result'>[]): unknown {
-    let later: unknown;
-    for (const l of this.resultListeners) {
-      const retryable = this.runListener(() => l(results));
-      later ??= retryable;
-    }
-    return later;
-  }
-
-  /** Runs one result listener: returns its error when retryable, logs any other. */
-  private runListener(call: () => void): unknown {
-    try {
-      call();
-    } catch (e) {
-      if (isRetryable(e)) return e;
-      this.log({ level: 'error', msg: 'result listener failed', error: String(e) });
-    }
-    return undefined;
-  }
-
-  /** Resolves true after `ms`, or false at once when the core stops. */
-  private async pause(ms: number): Promise<boolean> {
-    if (!this.conn) return false;
-    const { signal } = this.stopping;
-    return delay(ms, undefined, { signal }).then(
-      () => this.conn !== undefined,
-      () => false,
-    );
-  }
-
-  private async ackQuietly(m: InboundMessage): Promise<void> {
-    try {
-      await m.ack();
-    } catch (e) {
-      this.log({ level: 'debug', msg: 'ack not sent; the broker will redeliver', error: String(e) });
     }
   }
 }

@@ -29,7 +29,7 @@ export class FleetPatcher {
     const upserts = this.model.takeChanges();
     if (upserts.length === 0) return;
     this.lastEmit = this.now();
-    this.emit({ at: this.lastEmit, upserts, removed: [] });
+    this.emit({ at: this.lastEmit, upserts });
   }
 
   stop(): void {

@@ -1,5 +1,7 @@
 import { makeEnvelope, type Body, type Envelope } from '../../src-shared/protocol';
 import type { LogSink } from '../../src-node/log';
+import { ReplyTracker } from './reply-tracker';
+import { errorText } from '../../src-shared/util/error-text';
 
 /** No reply from the remote in time: it may be offline (a query is not kept for it), slow, or gone. */
 export class QueryTimeoutError extends Error {
@@ -36,33 +38,34 @@ interface Pending {
 }
 
 /**
- * Queries awaiting their reply, by query id: a reply is taken only from the remote that was asked (the
- * broker-stamped sender), a query unanswered in time rejects with QueryTimeoutError naming the remote,
- * and at most `maxPending` wait at once so a caller's bug cannot grow the map without end.
+ * A caller's queries awaiting their reply (ReplyTracker): a query unanswered in time rejects with
+ * QueryTimeoutError naming the remote, and at most `maxPending` wait at once.
  */
 export class PendingQueries {
-  private readonly pending = new Map<string, Pending>();
+  private readonly pending: ReplyTracker<Pending>;
 
   constructor(
     private readonly deps: PendingQueriesDeps,
-    private readonly maxPending = 1024,
-  ) {}
+    maxPending = 1024,
+  ) {
+    this.pending = new ReplyTracker(maxPending);
+  }
 
   get size(): number {
     return this.pending.size;
   }
 
   ask(rid: string, body: Body<'query'>, opts: { timeoutMs: number }): Promise<Body<'reply'>> {
-    if (this.pending.size >= this.maxPending) return Promise.reject(new QueryBusyError(this.maxPending));
+    if (this.pending.full) return Promise.reject(new QueryBusyError(this.pending.max));
     const query = makeEnvelope('query', this.deps.consoleId, body, { ts: this.deps.now() });
     return new Promise<Body<'reply'>>((resolve, reject) => {
       const timer = setTimeout(() => {
-        if (this.pending.delete(query.id)) reject(new QueryTimeoutError(rid, opts.timeoutMs));
+        if (this.pending.remove(query.id)) reject(new QueryTimeoutError(rid, opts.timeoutMs));
       }, opts.timeoutMs);
-      this.pending.set(query.id, { rid, resolve, reject, timer });
+      this.pending.add(query.id, { rid, resolve, reject, timer });
       this.deps.send(rid, query).catch((e: unknown) => {
         if (this.settle(query.id)) {
-          reject(new Error(`query to ${rid} not sent: ${e instanceof Error ? e.message : String(e)}`));
+          reject(new Error(`query to ${rid} not sent: ${errorText(e)}`));
         }
       });
     });
@@ -70,35 +73,37 @@ export class PendingQueries {
 
   /** Takes a reply to one of these queries; false when it answers none (it is someone else's). */
   take(env: Envelope<'reply'>): boolean {
-    const p = env.corr === undefined ? undefined : this.pending.get(env.corr);
-    if (p === undefined || env.corr === undefined) return false;
-    if (p.rid !== env.from) {
-      // Another remote answered with our query id: ignore it and keep waiting for the one asked.
-      this.deps.log({
-        level: 'warn',
-        msg: `console: remote ${env.from} answered the query sent to ${p.rid}; ignored`,
-        remote: env.from,
-      });
-      return true;
+    const matched = this.pending.match(env);
+    switch (matched.kind) {
+      case 'unknown':
+        return false;
+      case 'impostor':
+        // Another remote answered with our query id: ignore it and keep waiting for the one asked.
+        this.deps.log({
+          level: 'warn',
+          msg: `console: remote ${env.from} answered the query sent to ${matched.asked.rid}; ignored`,
+          remote: env.from,
+        });
+        return true;
+      case 'answer':
+        clearTimeout(matched.asked.timer);
+        matched.asked.resolve(env.body);
+        return true;
     }
-    this.settle(env.corr);
-    p.resolve(env.body);
-    return true;
   }
 
   /** Rejects every waiting query (the core stops). */
   close(reason: string): void {
-    for (const [id, p] of this.pending) {
+    for (const [id, p] of this.pending.entries()) {
       this.settle(id);
       p.reject(new Error(`query to ${p.rid} abandoned: ${reason}`));
     }
   }
 
   private settle(id: string): boolean {
-    const p = this.pending.get(id);
+    const p = this.pending.remove(id);
     if (p === undefined) return false;
     clearTimeout(p.timer);
-    this.pending.delete(id);
     return true;
   }
 }

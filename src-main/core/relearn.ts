@@ -1,5 +1,6 @@
 import { HelloBody, makeEnvelope, type Body, type Envelope } from '../../src-shared/protocol';
 import type { LogSink } from '../../src-node/log';
+import { ReplyTracker } from './reply-tracker';
 
 export interface RelearnOptions {
   /** At most one hello query per remote per this many ms. */
@@ -66,7 +67,7 @@ export class Relearner {
   private readonly refusedBy = new Set<string>();
   /** Waiting to be asked: when each was first heard, in arrival order (so times never decrease). */
   private readonly pending = new Map<string, number>();
-  private readonly inFlight = new Map<string, Asked>();
+  private readonly inFlight: ReplyTracker<Asked>;
   private readonly lastAsked = new Map<string, number>();
   private readonly logged = new Set<string>();
   private readonly count: RelearnCounters = {
@@ -86,6 +87,7 @@ export class Relearner {
     opts: Partial<RelearnOptions> = {},
   ) {
     this.opts = { ...defaultRelearnOptions, ...opts };
+    this.inFlight = new ReplyTracker(this.opts.maxInFlight);
   }
 
   counters(): RelearnCounters {
@@ -121,8 +123,8 @@ export class Relearner {
 
   /** A reply that passed the inbound guard (its `from` is the broker-stamped sender). */
   reply(env: Envelope<'reply'>): void {
-    const asked = env.corr === undefined ? undefined : this.inFlight.get(env.corr);
-    if (!asked || env.corr === undefined) {
+    const matched = this.inFlight.match(env);
+    if (matched.kind === 'unknown') {
       this.count.unmatched++;
       this.deps.log({
         level: 'debug',
@@ -131,13 +133,13 @@ export class Relearner {
       });
       return;
     }
-    if (asked.rid !== env.from) {
+    const { asked } = matched;
+    if (matched.kind === 'impostor') {
       // Someone else answered with our query id: keep waiting for the remote we asked.
       this.count.mismatched++;
       this.warnOnce(env.from, 'mismatched', `answered the hello query sent to ${asked.rid}`);
       return;
     }
-    this.inFlight.delete(env.corr);
     const body = env.body;
     if (!body.ok) {
       this.count.refused++;
@@ -164,9 +166,9 @@ export class Relearner {
   /** Frees the slots of unanswered queries and asks whoever is due; called on the core's sweep timer. */
   sweep(): void {
     const now = this.deps.now();
-    for (const [id, asked] of this.inFlight) {
+    for (const [id, asked] of this.inFlight.entries()) {
       if (now - asked.at >= this.opts.replyTimeoutMs) {
-        this.inFlight.delete(id);
+        this.inFlight.remove(id);
         this.count.timedOut++;
       }
     }
@@ -175,7 +177,7 @@ export class Relearner {
 
   private pump(): void {
     const now = this.deps.now();
-    while (this.ready && this.inFlight.size < this.opts.maxInFlight) {
+    while (this.ready && !this.inFlight.full) {
       const next = this.pending.entries().next().value;
       if (next === undefined || now - next[1] < this.opts.helloGraceMs) return;
       this.pending.delete(next[0]);
@@ -186,11 +188,11 @@ export class Relearner {
   private ask(rid: string): void {
     const now = this.deps.now();
     const query = makeEnvelope('query', this.deps.consoleId, { query: 'hello' }, { ts: now });
-    this.inFlight.set(query.id, { rid, at: now });
+    this.inFlight.add(query.id, { rid, at: now });
     this.lastAsked.set(rid, now);
     this.count.asked++;
     this.deps.send(rid, query).catch((e: unknown) => {
-      if (this.inFlight.delete(query.id)) this.count.unsent++;
+      if (this.inFlight.remove(query.id)) this.count.unsent++;
       this.deps.log({ level: 'debug', msg: `console: hello query to ${rid} not sent`, error: String(e) });
       this.pump();
     });

@@ -85,7 +85,7 @@ describe('Electron IPC adapter', () => {
 
   it('forwards core events to the window on named channels', () => {
     const s = setup();
-    const patch = { at: 1, upserts: [remoteView('r-0009')], removed: [] };
+    const patch = { at: 1, upserts: [remoteView('r-0009')] };
     s.backend.emit('fleetPatch', patch);
     s.backend.emit('connectionChanged', s.backend.connection);
     expect(s.sent).toEqual([

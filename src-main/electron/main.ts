@@ -17,6 +17,7 @@ import { APP_SCHEME, appScheme, rendererResponder, rendererUrl } from './app-pro
 import { guardDownloads, guardWebContents, lockDownSession } from './hardening';
 import { registerIpc } from './ipc';
 import { keyringProtects, safeStorageSealer } from './safe-storage-sealer';
+import { errorText } from '../../src-shared/util/error-text';
 
 const root = app.getAppPath();
 const rendererDir = join(root, 'dist', 'renderer');
@@ -126,7 +127,7 @@ async function main(): Promise<void> {
   } catch (e) {
     dialog.showErrorBox(
       'SMT Console cannot start',
-      `${e instanceof Error ? e.message : String(e)}\n\nCheck that the profiles directory ${profilesDir()} can be read and written by you.`,
+      `${errorText(e)}\n\nCheck that the profiles directory ${profilesDir()} can be read and written by you.`,
     );
     app.exit(1);
     return;

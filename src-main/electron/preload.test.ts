@@ -47,8 +47,8 @@ describe('preload', () => {
     const off = api.onFleetPatch((p) => got.push(p));
     const channel = eventChannel('fleetPatch');
     const senderEvent = { sender: 'the IPC event must not reach the page' };
-    for (const l of listeners.get(channel) ?? []) l(senderEvent, { at: 1, upserts: [], removed: [] });
-    expect(got).toEqual([{ at: 1, upserts: [], removed: [] }]);
+    for (const l of listeners.get(channel) ?? []) l(senderEvent, { at: 1, upserts: [] });
+    expect(got).toEqual([{ at: 1, upserts: [] }]);
     off();
     expect(listeners.get(channel)).toEqual([]);
   });

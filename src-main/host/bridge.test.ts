@@ -187,7 +187,7 @@ describe('browser host WebSocket bridge', () => {
     const a = await open();
     const b = await open();
     await until(() => backend.listenerCount('fleetPatch') === 1, 'one shared subscription');
-    const patch = { at: Date.now(), upserts: [remoteView('r-0003')], removed: ['r-0001'] };
+    const patch = { at: Date.now(), upserts: [remoteView('r-0003')] };
     backend.emit('fleetPatch', patch);
     for (const c of [a, b]) {
       const frame = await c.waitFor(

@@ -10,13 +10,14 @@
  * or not at all.
  */
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { checkArgs, exitForUsage, readArgs } from '../../src-node/command-line';
 import { lineLog } from '../../src-node/log';
 import { PASSPHRASE_ENV, passphraseSealer, readPassphrase } from '../../src-node/secrets';
 import { defaultProfilesDir } from '../core/profiles/registry';
 import { startConsoleHost } from './console-host';
 import { DEFAULT_SESSION_GRACE_MS } from './server';
+import { errorText } from '../../src-shared/util/error-text';
 
 const Args = z.object({
   profile: z
@@ -46,31 +47,18 @@ const usage =
 const staticDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 const STOP_DEADLINE_MS = 10_000;
 
-function fail(message: string): never {
-  process.stderr.write(`host: ${message}\n${usage}\n`);
-  process.exit(2);
-}
-
 function parseCli(argv: string[]): z.infer<typeof Args> {
-  let values: Record<string, string | undefined>;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        profile: { type: 'string' },
-        'profiles-dir': { type: 'string' },
-        port: { type: 'string' },
-        'session-grace': { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    const { values } = readArgs(argv, {
+      profile: { type: 'string' },
+      'profiles-dir': { type: 'string' },
+      port: { type: 'string' },
+      'session-grace': { type: 'string' },
+    });
+    return checkArgs(Args, values);
   } catch (e) {
-    fail(e instanceof Error ? e.message : String(e));
+    exitForUsage('host', usage, e);
   }
-  const parsed = Args.safeParse(values);
-  if (!parsed.success) fail(parsed.error.issues.map((i) => i.message).join('; '));
-  return parsed.data;
 }
 
 async function main(): Promise<void> {
@@ -109,7 +97,7 @@ async function main(): Promise<void> {
     void running.close().then(
       () => process.exit(0),
       (e: unknown) => {
-        process.stderr.write(`[host] stop failed: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.stderr.write(`[host] stop failed: ${errorText(e)}\n`);
         process.exit(1);
       },
     );
@@ -119,6 +107,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`host: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(`host: ${errorText(e)}\n`);
   process.exit(1);
 });

@@ -8,6 +8,7 @@ import {
   type IpcResult,
   type SmtBackend,
 } from '../../src-shared/ipc';
+import { errorText } from '../../src-shared/util/error-text';
 
 /** Why a call from a renderer was refused before reaching the core; hosts count these by reason. */
 export type CallRejection = 'unknown-call' | 'bad-args';
@@ -50,7 +51,7 @@ export async function dispatchCall(
     // The schema of this very call accepted the value, which is what CallArgs<call> describes.
     return { result: await backend.handle(call, parsed.data as CallArgs<typeof call>) };
   } catch (e) {
-    const failure = e instanceof Error ? e.message : String(e);
+    const failure = errorText(e);
     return {
       failure,
       result: err('internal', `${call} failed inside the console; its log has the details.`),

@@ -5,6 +5,7 @@ import { attachBridge, type BridgeStats } from './bridge';
 import { securityHeaders } from './headers';
 import { Session } from './session';
 import { StaticFiles } from './static-files';
+import { errorText } from '../../src-shared/util/error-text';
 
 export interface HostOptions {
   backend: SmtBackend;
@@ -96,7 +97,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     onRequest(req, res).catch((e: unknown) => {
-      log(`request ${req.url ?? ''} failed: ${e instanceof Error ? e.message : String(e)}`);
+      log(`request ${req.url ?? ''} failed: ${errorText(e)}`);
       if (!res.headersSent)
         respond(res, 500, 'text/plain; charset=utf-8', 'Internal error; see the console log.\n');
       else res.destroy();

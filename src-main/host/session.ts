@@ -1,5 +1,6 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { sha256 } from '../../src-node/crypto/sha256';
 
 export const SESSION_COOKIE = 'smt_session';
 
@@ -10,7 +11,7 @@ export const SESSION_COOKIE = 'smt_session';
  */
 export class Session {
   private current = randomBytes(32).toString('base64url');
-  private digest = sha256(this.current);
+  private digest = digestOf(this.current);
 
   get token(): string {
     return this.current;
@@ -18,12 +19,12 @@ export class Session {
 
   rotate(): void {
     this.current = randomBytes(32).toString('base64url');
-    this.digest = sha256(this.current);
+    this.digest = digestOf(this.current);
   }
 
   matches(candidate: string | undefined | null): boolean {
     // Hashing first gives equal-length inputs, so neither the content nor the length leaks through timing.
-    return typeof candidate === 'string' && timingSafeEqual(sha256(candidate), this.digest);
+    return typeof candidate === 'string' && timingSafeEqual(digestOf(candidate), this.digest);
   }
 
   /** The token from `?token=` or the session cookie, whichever is present and valid. */
@@ -37,7 +38,7 @@ export class Session {
   }
 }
 
-const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+const digestOf = (s: string) => Buffer.from(sha256(s), 'hex');
 
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;

@@ -5,13 +5,13 @@
  */
 import {
   X509Certificate,
-  createHash,
   createPrivateKey,
   sign as cryptoSign,
   verify as cryptoVerify,
   type KeyObject,
 } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { sha256 } from './sha256';
 import { PROTOCOL_VERSION, type Body, type Envelope } from '../../src-shared/protocol';
 import { openPrivateKey, plainKeys, type KeyPolicy } from '../secrets/key-policy';
 
@@ -52,8 +52,7 @@ export function signedBytes(rid: string, id: string, body: ConfigBody): Buffer {
 }
 
 /** SHA-256 of the certificate's DER, lowercase hex: how a signature names its signer. */
-export const certFingerprint = (cert: X509Certificate): string =>
-  createHash('sha256').update(cert.raw).digest('hex');
+export const certFingerprint = (cert: X509Certificate): string => sha256(cert.raw);
 
 function algOf(key: KeyObject): SignatureAlg | undefined {
   if (key.asymmetricKeyType === 'ed25519') return 'Ed25519';

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPrivateKey } from './key-policy';
-import { KeysUsageError, parseKeysArgs, sealKeyFile } from './keys-cli';
+import { UsageError } from '../command-line';
+import { parseKeysArgs, sealKeyFile } from './keys-cli';
 import { passphraseSealer } from './passphrase-sealer';
 
 let dir = '';
@@ -26,7 +27,7 @@ describe('npm run keys -- seal', () => {
     expect(() => parseKeysArgs(['seal', 'a.key', '--purpose', 'tls'])).toThrow(
       '--profile-name <name> is required',
     );
-    expect(() => parseKeysArgs(['unseal', 'a.key'])).toThrow(KeysUsageError);
+    expect(() => parseKeysArgs(['unseal', 'a.key'])).toThrow(UsageError);
   });
 
   it('writes a 0600 sealed file the console opens, and never overwrites one', async () => {

@@ -7,11 +7,12 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { checkArgs, readArgs, UsageError } from '../command-line';
 import { PASSPHRASE_ENV, readPassphrase } from './passphrase';
 import { passphraseSealer } from './passphrase-sealer';
 import { keyPurposes, sealPrivateKey, unsealPrivateKey, type KeyPurpose } from './sealed-key';
+import { errorText } from '../../src-shared/util/error-text';
 
 export const usage = `usage: npm run keys -- seal <key.pem> --purpose tls|signing --profile-name <name> [--out <file>]
 
@@ -19,8 +20,6 @@ export const usage = `usage: npm run keys -- seal <key.pem> --purpose tls|signin
   (--purpose tls, the profile's tls.keyFile) or the config signing key (--purpose signing). Writes
   <key.pem>.sealed (mode 0600) unless --out is given; never overwrites a file. The passphrase is typed
   twice, or taken from $${PASSPHRASE_ENV} (for automation).`;
-
-export class KeysUsageError extends Error {}
 
 const SealArgs = z.object({
   file: z.string().min(1),
@@ -33,32 +32,20 @@ const SealArgs = z.object({
 export type SealArgs = z.infer<typeof SealArgs>;
 
 export function parseKeysArgs(argv: readonly string[]): SealArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        purpose: { type: 'string' },
-        'profile-name': { type: 'string' },
-        out: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new KeysUsageError((e as Error).message);
-  }
-  const [cmd, ...files] = parsed.positionals;
-  if (cmd !== 'seal') throw new KeysUsageError(cmd ? `unknown command "${cmd}"` : 'missing command');
-  if (files.length !== 1) throw new KeysUsageError('seal takes exactly one key file');
-  const r = SealArgs.safeParse({
+  const { values, positionals } = readArgs(
+    argv,
+    { purpose: { type: 'string' }, 'profile-name': { type: 'string' }, out: { type: 'string' } },
+    true,
+  );
+  const [cmd, ...files] = positionals;
+  if (cmd !== 'seal') throw new UsageError(cmd ? `unknown command "${cmd}"` : 'missing command');
+  if (files.length !== 1) throw new UsageError('seal takes exactly one key file');
+  return checkArgs(SealArgs, {
     file: files[0],
-    purpose: parsed.values.purpose,
-    profileName: parsed.values['profile-name'],
-    out: parsed.values.out,
+    purpose: values.purpose,
+    profileName: values['profile-name'],
+    out: values.out,
   });
-  if (!r.success) throw new KeysUsageError(r.error.issues.map((i) => i.message).join('; '));
-  return r.data;
 }
 
 /** Seals one key file; returns where the sealed file was written. */
@@ -99,11 +86,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {
-      if (e instanceof KeysUsageError) {
+      if (e instanceof UsageError) {
         process.stderr.write(`keys: ${e.message}\n\n${usage}\n`);
         process.exit(2);
       }
-      process.stderr.write(`keys: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(`keys: ${errorText(e)}\n`);
       process.exit(1);
     },
   );

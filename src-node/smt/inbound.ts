@@ -1,8 +1,8 @@
 import type { RejectCounters } from '../../src-shared/ipc/views';
 import {
-  DEFAULT_MAX_FRAME_BYTES,
   decodeEnvelope,
   remoteIdOfDestination,
+  type ChannelDescriptor,
   type ChannelType,
   type Envelope,
   type RejectReason,
@@ -27,12 +27,6 @@ export function authenticatedUser(headers: Readonly<Record<string, string>>): st
 
 export interface CheckOptions {
   /**
-   * Who may send on this subscription. From remotes, the broker-stamped user must be the envelope's
-   * `from` and own the destination; from consoles the broker's authorization already says who may write.
-   */
-  from: 'remote' | 'console';
-  maxBytes?: number;
-  /**
    * The sender's bucket on this subscription: a frame over its rate is dropped before it is decoded, so
    * a flood costs the receiver little and holds back no other sender. The sender is the broker-stamped
    * user (the destination's remote when there is none).
@@ -45,9 +39,13 @@ export const RATE_LOG_WINDOW_MS = 60_000;
 
 export type Rejection = { sender: string; reason: RejectReason; detail: string };
 
+/** What the guard says of one frame: its envelope, or why it was dropped (to tell the sender, say). */
+export type Checked<T extends ChannelType> =
+  { ok: true; envelope: Envelope<T> } | { ok: false; rejection: Rejection };
+
 /**
- * The gate every inbound frame passes: decoded against the channels the subscription expects, then
- * held to the identity the broker authenticated. A rejected frame is counted per reason and per sender
+ * The gate every inbound frame passes: decoded against the channel the subscription reads (its schema
+ * and frame limit), then held to the identity the broker authenticated when remotes send on it. A rejected frame is counted per reason and per sender
  * and logged once per (sender, reason), a rate-limited one once per sender and window; nothing else is
  * affected.
  */
@@ -62,65 +60,55 @@ export class InboundGuard {
   constructor(
     private readonly name: string,
     private readonly log: LogSink,
-    private readonly onReject?: (r: Rejection) => void,
     private readonly now: () => number = Date.now,
   ) {}
 
   check<T extends ChannelType>(
     msg: InboundMessage,
-    expected: readonly T[],
-    opts: CheckOptions,
-  ): Envelope<T> | undefined {
+    channel: ChannelDescriptor<T>,
+    opts: CheckOptions = {},
+  ): Checked<T> {
     const user = authenticatedUser(msg.headers);
     const destinationRid = remoteIdOfDestination(msg.destination);
-    const maxBytes = opts.maxBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    const maxBytes = channel.maxFrameBytes;
     if (opts.rate) {
       const sender = user ?? destinationRid ?? 'unknown';
       if (!opts.rate.take(sender, this.now())) {
         const { perSecond, burst } = opts.rate.limit;
-        this.reject(sender, 'rate-limited', `over ${perSecond} frames/s (burst ${burst})`, msg);
-        return undefined;
+        return this.reject(sender, 'rate-limited', `over ${perSecond} frames/s (burst ${burst})`, msg);
+      }
+    }
+    if (channel.replyTo) {
+      // Nobody to answer: a frame whose answer would go anywhere else is dropped before it is read.
+      const replyTo = msg.headers['reply-to'];
+      if (!replyTo || !channel.replyTo.test(replyTo)) {
+        const detail = `reply-to ${JSON.stringify(replyTo ?? null)} is no console's reply queue`;
+        return this.reject(user ?? destinationRid, 'bad-reply-to', detail, msg);
       }
     }
     if (msg.oversized || msg.body === undefined) {
-      this.reject(user ?? destinationRid, 'oversized', `${msg.bytes} bytes, over ${maxBytes}`, msg);
-      return undefined;
+      return this.reject(user ?? destinationRid, 'oversized', `${msg.bytes} bytes, over ${maxBytes}`, msg);
     }
-    const decoded = decodeEnvelope(msg.body, expected, maxBytes);
-    if (!decoded.ok) {
-      this.reject(user ?? destinationRid, decoded.reason, decoded.detail, msg);
-      return undefined;
-    }
+    const decoded = decodeEnvelope(msg.body, [channel.type], maxBytes);
+    if (!decoded.ok) return this.reject(user ?? destinationRid, decoded.reason, decoded.detail, msg);
     const env = decoded.envelope;
-    if (opts.from === 'remote') {
+    if (channel.sender === 'remote') {
+      // From remotes, the broker-stamped user must be the envelope's `from` and own the destination; from
+      // consoles the broker's authorization already says who may write.
       if (!user) {
-        this.reject(
+        return this.reject(
           destinationRid ?? env.from,
           'identity-mismatch',
           `no ${AUTHENTICATED_USER_HEADER} header: the broker must stamp the sender (populateJMSXUserID)`,
           msg,
         );
-        return undefined;
       }
-      if (env.from !== user) {
-        this.reject(user, 'identity-mismatch', `claims to be "${env.from}"`, msg);
-        return undefined;
-      }
+      if (env.from !== user) return this.reject(user, 'identity-mismatch', `claims to be "${env.from}"`, msg);
       if (destinationRid !== undefined && destinationRid !== user) {
-        this.reject(user, 'identity-mismatch', `published on ${msg.destination}`, msg);
-        return undefined;
+        return this.reject(user, 'identity-mismatch', `published on ${msg.destination}`, msg);
       }
     }
-    return env;
-  }
-
-  /**
-   * Drops a frame for what its headers say, before its body is read (a query whose reply-to is no
-   * console's reply queue): counted and logged like any other rejection.
-   */
-  refuse(msg: InboundMessage, reason: RejectReason, detail: string): void {
-    const sender = authenticatedUser(msg.headers) ?? remoteIdOfDestination(msg.destination);
-    this.reject(sender, reason, detail, msg);
+    return { ok: true, envelope: env };
   }
 
   counters(): RejectCounters {
@@ -131,14 +119,19 @@ export class InboundGuard {
     };
   }
 
-  private reject(sender: string | undefined, reason: RejectReason, detail: string, msg: InboundMessage) {
+  private reject(
+    sender: string | undefined,
+    reason: RejectReason,
+    detail: string,
+    msg: InboundMessage,
+  ): { ok: false; rejection: Rejection } {
     const who = sender ?? 'unknown';
     this.total++;
     this.byReason.set(reason, (this.byReason.get(reason) ?? 0) + 1);
     this.byRemote.set(who, (this.byRemote.get(who) ?? 0) + 1);
     if (reason === 'rate-limited') this.noticeRate(who, detail, msg);
     else this.logOnce(who, reason, detail, msg);
-    this.onReject?.({ sender: who, reason, detail });
+    return { ok: false, rejection: { sender: who, reason, detail } };
   }
 
   private logOnce(who: string, reason: RejectReason, detail: string, msg: InboundMessage) {

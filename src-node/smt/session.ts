@@ -3,6 +3,7 @@ import stompit from 'stompit';
 import { brokerUrl } from '../../src-shared/broker/address';
 import type { BrokerEndpoint } from '../../src-shared/profile';
 import { DEFAULT_MAX_FRAME_BYTES } from '../../src-shared/protocol';
+import { errorText } from '../../src-shared/util/error-text';
 import type { LogSink } from '../log';
 import type { TlsMaterial } from '../tls';
 import { readBody } from './body';
@@ -275,7 +276,7 @@ export class Session {
               this.ctx.log({
                 level: 'error',
                 msg: `${this.ctx.name}: handler for ${sub.destination} failed`,
-                error: e instanceof Error ? e.message : String(e),
+                error: errorText(e),
               }),
             );
         switch (messageFate(this.current)) {

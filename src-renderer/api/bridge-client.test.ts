@@ -128,7 +128,7 @@ describe('bridge client', () => {
     expect(c.link.rejectedFrames()).toBe(6);
     expect(logs).toHaveLength(6);
 
-    const patch = { at: 5, upserts: [remote('r-1', 5)], removed: [] };
+    const patch = { at: 5, upserts: [remote('r-1', 5)] };
     latest().receive({ kind: 'event', event: 'fleetPatch', payload: patch });
     expect(events).toEqual([patch]);
   });

@@ -11,9 +11,11 @@ import {
   type CallResult,
   type EventName,
   type EventPayload,
+  type EventPayloads,
   type IpcResult,
   type SmtApi,
 } from '../../src-shared/ipc';
+import { TypedEmitter } from '../../src-shared/util/typed-emitter';
 import type { LinkSource, LinkState } from './link';
 
 /** The subset of the DOM WebSocket the client uses, so tests can hand in their own. */
@@ -66,7 +68,7 @@ export function connectBridge(opts: BridgeClientOptions): BridgeClient {
   const pending = new Map<number, Pending>();
   /** Frames of pending calls made while the link was down, sent once it is up. */
   const unsent = new Map<number, string>();
-  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  const listeners = new TypedEmitter<EventPayloads>();
   const linkListeners = new Set<(s: LinkState) => void>();
   let state: LinkState = { kind: 'connecting', attempt: 1 };
   let rejected = 0;
@@ -133,7 +135,7 @@ export function connectBridge(opts: BridgeClientOptions): BridgeClient {
     const name = event as EventName;
     const parsed = events[name].safeParse(payload);
     if (!parsed.success) return reject(`a ${name} event that does not match the contract`);
-    for (const l of listeners.get(name) ?? []) (l as (p: unknown) => void)(parsed.data);
+    listeners.emit(name, parsed.data);
   };
 
   const connect = (attempt: number) => {
@@ -188,14 +190,8 @@ export function connectBridge(opts: BridgeClientOptions): BridgeClient {
 
   const on =
     <E extends EventName>(event: E) =>
-    (listener: (payload: EventPayload<E>) => void) => {
-      const set = listeners.get(event) ?? new Set();
-      listeners.set(event, set);
-      set.add(listener);
-      return () => {
-        set.delete(listener);
-      };
-    };
+    (listener: (payload: EventPayload<E>) => void) =>
+      listeners.on(event, listener);
 
   const api: SmtApi = namedApi(
     (name) =>

@@ -21,13 +21,13 @@ describe('fleet reducers', () => {
     expect(next.fleetAt).toBe(100);
   });
 
-  it('applies a batch of patches in order: upserts, removals, last write wins', () => {
+  it('applies a batch of patches in order: upserts, last write wins', () => {
     const s = state({
-      ...withSnapshot(initialFleet, { at: 100, remotes: [remote('a', 90), remote('b', 90)] }),
+      ...withSnapshot(initialFleet, { at: 100, remotes: [remote('a', 90)] }),
     });
     const next = withPatches(s, [
-      { at: 110, upserts: [remote('a', 110, { cpuPct: 50 }), remote('c', 110)], removed: [] },
-      { at: 120, upserts: [remote('a', 120, { cpuPct: 70, status: 'offline' })], removed: ['b'] },
+      { at: 110, upserts: [remote('a', 110, { cpuPct: 50 }), remote('c', 110)] },
+      { at: 120, upserts: [remote('a', 120, { cpuPct: 70, status: 'offline' })] },
     ]);
     expect(next.remotes?.get('a')?.cpuPct).toBe(70);
     expect([...(next.remotes?.keys() ?? [])].sort()).toEqual(['a', 'c']);
@@ -42,19 +42,17 @@ describe('fleet reducers', () => {
     const s = state({
       ...withSnapshot(initialFleet, { at: 100, remotes: [remote('a', 100, { cpuPct: 40 })] }),
     });
-    expect(withPatches(s, [{ at: 99, upserts: [remote('a', 99, { cpuPct: 5 })], removed: ['a'] }])).toEqual(
-      {},
-    );
+    expect(withPatches(s, [{ at: 99, upserts: [remote('a', 99, { cpuPct: 5 })] }])).toEqual({});
     const mixed = withPatches(s, [
-      { at: 99, upserts: [remote('a', 99, { cpuPct: 5 })], removed: [] },
-      { at: 101, upserts: [remote('b', 101)], removed: [] },
+      { at: 99, upserts: [remote('a', 99, { cpuPct: 5 })] },
+      { at: 101, upserts: [remote('b', 101)] },
     ]);
     expect(mixed.remotes?.get('a')?.cpuPct).toBe(40);
     expect(mixed.remotes?.has('b')).toBe(true);
   });
 
   it('ignores patches before any snapshot', () => {
-    expect(withPatches(initialFleet, [{ at: 1, upserts: [remote('a', 1)], removed: [] }])).toEqual({});
+    expect(withPatches(initialFleet, [{ at: 1, upserts: [remote('a', 1)] }])).toEqual({});
   });
 
   it('sortBy toggles the direction on the same column and starts ascending on another', () => {
@@ -69,9 +67,7 @@ describe('fleet reducers', () => {
   it('the combined store applies a snapshot then patches through its actions', () => {
     const store = createSmtStore();
     store.getState().loadSnapshot({ at: 10, remotes: [remote('a', 10)] });
-    store
-      .getState()
-      .applyPatches([{ at: 11, upserts: [remote('a', 11, { status: 'offline' })], removed: [] }]);
+    store.getState().applyPatches([{ at: 11, upserts: [remote('a', 11, { status: 'offline' })] }]);
     expect(store.getState().counts).toEqual({ online: 0, offline: 1, unknown: 0 });
   });
 });

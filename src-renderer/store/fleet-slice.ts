@@ -92,7 +92,6 @@ export function withPatches(state: FleetState, patches: readonly FleetPatch[]): 
   let fleetAt = state.fleetAt;
   for (const patch of fresh) {
     for (const r of patch.upserts) remotes.set(r.id, r);
-    for (const id of patch.removed) remotes.delete(id);
     fleetAt = Math.max(fleetAt, patch.at);
   }
   return { remotes, counts: countStatuses(remotes), fleetAt };

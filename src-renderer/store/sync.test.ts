@@ -167,9 +167,7 @@ describe('startSync', () => {
       () => updates++,
     );
     for (let i = 1; i <= 5; i++) {
-      listeners.fleetPatch.forEach((l) =>
-        l({ at: 100 + i, upserts: [remote('a', 100 + i, { cpuPct: i })], removed: [] }),
-      );
+      listeners.fleetPatch.forEach((l) => l({ at: 100 + i, upserts: [remote('a', 100 + i, { cpuPct: i })] }));
     }
     expect(updates).toBe(0);
     vi.advanceTimersByTime(100);
@@ -197,8 +195,8 @@ describe('startSync', () => {
     };
     const { link } = fakeLink({ kind: 'open', since: 1 });
     const stop = startSync(slowApi, link, store, { batchMs: 10 });
-    listeners.fleetPatch.forEach((l) => l({ at: 90, upserts: [remote('old', 90)], removed: [] }));
-    listeners.fleetPatch.forEach((l) => l({ at: 110, upserts: [remote('new', 110)], removed: [] }));
+    listeners.fleetPatch.forEach((l) => l({ at: 90, upserts: [remote('old', 90)] }));
+    listeners.fleetPatch.forEach((l) => l({ at: 110, upserts: [remote('new', 110)] }));
     vi.advanceTimersByTime(50);
     release();
     await vi.waitFor(() => expect(store.getState().remotes.has('new')).toBe(true));
@@ -237,7 +235,7 @@ describe('startSync', () => {
 
     fleet = { at: 200, remotes: [remote('z', 200)] };
     profiles.list = [profile('A', false), profile('B', true)];
-    listeners.fleetPatch.forEach((l) => l({ at: 150, upserts: [remote('a', 150)], removed: [] }));
+    listeners.fleetPatch.forEach((l) => l({ at: 150, upserts: [remote('a', 150)] }));
     listeners.profileChanged.forEach((l) => l(profile('B', true)));
     expect(store.getState().remotes.size).toBe(0);
     expect(store.getState().connection).toBeNull();

@@ -6,6 +6,14 @@
  * O(D²) memory, so the search is capped (`maxEdits`, `maxWork`); past the cap the differing middle is
  * shown as one whole replacement (`exact: false`). That diff is still correct — applying it to `before`
  * gives `after` — only not minimal. Pure: no Node built-ins, so the renderer can use it too.
+ *
+ * Why not the `diff` package (jsdiff, issue 15): it is no dependency of this project (not in node_modules,
+ * and the consolidation could not add one), so it was not benchmarked against this module. Its
+ * `structuredPatch` with `maxEditLength` / `timeout` returns `undefined` past either cap, not a diff, so
+ * this whole-replacement fallback would stay ours anyway, and a `timeout` makes the answer depend on how
+ * busy the machine is. This module on a 4.0 MB zone (125,000 lines; medians of 3 on 2 cores at load 12,
+ * so slow): 10 lines changed 1.2 s, exact; 1,250 or 12,500 lines changed (past `maxEdits`) 1.3 s, whole
+ * replacement; nothing shared 1.4 s; RSS at most 380 MB. Compare with jsdiff before switching.
  */
 
 export interface DiffLine {

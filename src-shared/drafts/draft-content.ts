@@ -11,13 +11,6 @@ type Payload = z.infer<typeof ConfigPayload>;
 
 const pathOf = (path: readonly PropertyKey[]) => path.map(String).join('.');
 
-/** The zone text a zone draft would push, or the scope text a scope draft would (as remotes answer). */
-export function contentText(content: DraftContent): string | null {
-  const payload = draftPayload(content);
-  if (payload === undefined) return null;
-  return payloadText(payload);
-}
-
 export function payloadText(payload: Payload): string {
   return payload.format === 'zone-text' ? payload.text : renderScope(payload.scope);
 }

@@ -116,7 +116,9 @@ export const events = {
 export type { CallName, EventName };
 export type CallArgs<C extends CallName> = z.infer<(typeof calls)[C]['args']>;
 export type CallResult<C extends CallName> = z.infer<(typeof calls)[C]['result']>;
-export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+/** Every event's payload by its name: the map a TypedEmitter of the contract's events is typed by. */
+export type EventPayloads = { [E in EventName]: z.infer<(typeof events)[E]> };
+export type EventPayload<E extends EventName> = EventPayloads[E];
 
 export type CallFn<C extends CallName> = (...args: CallArgs<C>) => Promise<IpcResult<CallResult<C>>>;
 export type SubscribeFn<E extends EventName> = (listener: (payload: EventPayload<E>) => void) => () => void;

@@ -39,7 +39,6 @@ export type FleetSnapshot = z.infer<typeof FleetSnapshot>;
 export const FleetPatch = z.object({
   at: z.number(),
   upserts: z.array(RemoteView),
-  removed: z.array(RemoteId),
 });
 export type FleetPatch = z.infer<typeof FleetPatch>;
 

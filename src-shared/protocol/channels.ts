@@ -1,30 +1,141 @@
-import type { ChannelType, Envelope } from './envelope';
+import type { ConsoleId, RemoteId } from './ids';
+import {
+  consoleReplyQueuePattern,
+  destinations,
+  type FleetChannel,
+  type RemoteQueueKind,
+  type RemoteTopicKind,
+} from './destinations';
+import {
+  DEFAULT_MAX_FRAME_BYTES,
+  MAX_CONFIG_FRAME_BYTES,
+  envelopeSchemas,
+  type ChannelType,
+  type Envelope,
+} from './envelope';
+
+/** Who may send on a channel; the receiver holds a remote's frames to the broker-stamped user. */
+export type ChannelSender = 'console' | 'remote';
+
+/** How a receiver acknowledges: individually after acting on a message, or not at all. */
+export type ChannelAck = 'auto' | 'client-individual';
 
 /**
- * How each channel travels (design.md §4): what the broker must persist, how long a message may wait,
- * and whether the receiver acknowledges it individually after acting on it.
+ * Everything both sides of one SMT channel must agree on (design.md §4): where it is sent and read,
+ * its body's schema, who may send it, what the broker must persist, how long a message may wait, how
+ * the receiver acknowledges it and the largest frame it takes. The sender's STOMP headers
+ * (stompHeadersFor), the receiver's SUBSCRIBE (ack mode, frame limit) and its inbound guard (schema,
+ * sender, frame limit) are all read from here, so a channel is described once.
  */
-export interface ChannelPolicy {
-  persistent: boolean;
+export interface ChannelDescriptor<T extends ChannelType = ChannelType> {
+  readonly type: T;
+  readonly schema: (typeof envelopeSchemas)[T];
+  readonly sender: ChannelSender;
+  readonly persistent: boolean;
   /** Time to live; undefined means the message waits for its receiver however long it takes. */
-  ttlMs?: number;
-  ack: 'auto' | 'client-individual';
+  readonly ttlMs?: number;
+  readonly ack: ChannelAck;
+  /** Frames over this many bytes are drained unread and refused as oversized. */
+  readonly maxFrameBytes: number;
+  /**
+   * The reply-to a frame must carry to be answered (queries): anything else is refused before its body
+   * is read. A remote is no relay: it answers only on one console session's reply queue.
+   */
+  readonly replyTo?: RegExp;
+  /** The destination a sender sends to. */
+  readonly sendTo: (...to: never[]) => string;
+  /** The destination a receiver subscribes to. */
+  readonly readAt: (...at: never[]) => string;
 }
 
-export const channelPolicies: Record<ChannelType, ChannelPolicy> = {
-  config: { persistent: true, ack: 'client-individual' },
-  command: { persistent: true, ttlMs: 10 * 60_000, ack: 'client-individual' },
-  query: { persistent: false, ttlMs: 30_000, ack: 'client-individual' },
-  broadcast: { persistent: true, ack: 'client-individual' },
-  result: { persistent: true, ack: 'client-individual' },
-  reply: { persistent: false, ttlMs: 60_000, ack: 'auto' },
-  hello: { persistent: true, ack: 'client-individual' },
-  stats: { persistent: false, ttlMs: 60_000, ack: 'auto' },
-  presence: { persistent: false, ttlMs: 60_000, ack: 'auto' },
-  usage: { persistent: false, ttlMs: 60_000, ack: 'auto' },
-  event: { persistent: true, ack: 'client-individual' },
-  log: { persistent: false, ttlMs: 60_000, ack: 'auto' },
-};
+type Traits = Omit<ChannelDescriptor, 'type' | 'schema' | 'sendTo' | 'readAt'>;
+
+const describe = <
+  T extends ChannelType,
+  S extends ChannelDescriptor['sendTo'],
+  R extends ChannelDescriptor['readAt'],
+>(
+  type: T,
+  traits: Traits,
+  sendTo: S,
+  readAt: R,
+) => ({ type, schema: envelopeSchemas[type], ...traits, sendTo, readAt }) as const;
+
+/** A queue of one remote: the console sends to it by the remote's id, the remote reads its own. */
+const remoteQueue = <T extends RemoteQueueKind>(type: T, traits: Traits) =>
+  describe(
+    type,
+    traits,
+    (rid: RemoteId) => destinations.remoteQueue(rid, type),
+    (rid: RemoteId) => destinations.remoteQueue(rid, type),
+  );
+
+/** A live topic: a remote publishes under its own id, a console reads every remote's by wildcard. */
+const remoteTopic = <T extends RemoteTopicKind>(type: T) =>
+  describe(
+    type,
+    {
+      sender: 'remote',
+      persistent: false,
+      ttlMs: 60_000,
+      ack: 'auto',
+      maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+    },
+    (rid: RemoteId) => destinations.remoteTopic(rid, type),
+    () => destinations.allRemotesTopic(type),
+  );
+
+const stored = {
+  persistent: true,
+  ack: 'client-individual',
+  maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+} as const;
+
+/** A fleet channel: remotes send to a virtual topic, each console id reads its own copy of it. */
+const fleetChannel = <T extends 'hello' | 'event'>(type: T, fleet: FleetChannel, sendTo: () => string) =>
+  describe(type, { ...stored, sender: 'remote' }, sendTo, (cid: ConsoleId) =>
+    destinations.consoleFleet(cid, fleet),
+  );
+
+/** The twelve channels of design.md §4 (docs/protocol.md "Channels"). */
+export const channels = {
+  config: remoteQueue('config', { ...stored, sender: 'console', maxFrameBytes: MAX_CONFIG_FRAME_BYTES }),
+  command: remoteQueue('command', { ...stored, sender: 'console', ttlMs: 10 * 60_000 }),
+  query: remoteQueue('query', {
+    ...stored,
+    sender: 'console',
+    persistent: false,
+    ttlMs: 30_000,
+    replyTo: consoleReplyQueuePattern,
+  }),
+  broadcast: remoteQueue('broadcast', { ...stored, sender: 'console' }),
+  result: describe(
+    'result',
+    { ...stored, sender: 'remote' },
+    (cid: ConsoleId) => destinations.consoleResult(cid),
+    (cid: ConsoleId) => destinations.consoleResult(cid),
+  ),
+  reply: describe(
+    'reply',
+    // A config query's reply may carry a whole zone: the config channel's frame limit.
+    {
+      sender: 'remote',
+      persistent: false,
+      ttlMs: 60_000,
+      ack: 'auto',
+      maxFrameBytes: MAX_CONFIG_FRAME_BYTES,
+    },
+    /** The query's reply-to, which the guard held to the query channel's `replyTo`. */
+    (replyTo: string) => replyTo,
+    (cid: ConsoleId, session: string) => destinations.consoleReply(cid, session),
+  ),
+  hello: fleetChannel('hello', 'inventory', () => destinations.inventory()),
+  stats: remoteTopic('stats'),
+  presence: remoteTopic('presence'),
+  usage: remoteTopic('usage'),
+  event: fleetChannel('event', 'events', () => destinations.events()),
+  log: remoteTopic('log'),
+} as const satisfies { [T in ChannelType]: ChannelDescriptor<T> };
 
 /**
  * STOMP headers for an envelope on its channel. `expires` is absolute epoch ms (lab-facts). A config
@@ -33,14 +144,14 @@ export const channelPolicies: Record<ChannelType, ChannelPolicy> = {
  * UUID (MessageId), so it can be quoted in a selector as it is.
  */
 export function stompHeadersFor(env: Envelope, replyTo?: string): Record<string, string> {
-  const policy = channelPolicies[env.type];
+  const channel: ChannelDescriptor = channels[env.type];
   return {
     'content-type': 'application/json',
-    persistent: String(policy.persistent),
+    persistent: String(channel.persistent),
     'smt-type': env.type,
     'smt-id': env.id,
     ...(env.type === 'config' ? { 'correlation-id': env.id } : {}),
-    ...(policy.ttlMs !== undefined ? { expires: String(env.ts + policy.ttlMs) } : {}),
+    ...(channel.ttlMs !== undefined ? { expires: String(env.ts + channel.ttlMs) } : {}),
     ...(replyTo ? { 'reply-to': replyTo } : {}),
   };
 }

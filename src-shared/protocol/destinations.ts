@@ -2,7 +2,6 @@ import type { RemoteId, ConsoleId } from './ids';
 
 /** Queues a remote reads. The broker's identity plugin lets only remote <rid> consume them. */
 export type RemoteQueueKind = 'config' | 'command' | 'query' | 'broadcast';
-export const remoteQueueKinds: readonly RemoteQueueKind[] = ['config', 'command', 'query', 'broadcast'];
 
 /** Topics a remote publishes under its own id; the console subscribes to all of them by wildcard. */
 export type RemoteTopicKind = 'stats' | 'presence' | 'usage' | 'log';

@@ -14,6 +14,7 @@ import {
   UsageBody,
 } from './bodies';
 import { MessageId, RemoteId } from './ids';
+import { errorText } from '../util/error-text';
 
 /** The twelve SMT channel types of design.md §4, each with the schema of its body. */
 export const bodySchemas = {
@@ -98,17 +99,10 @@ export function decodeEnvelope<T extends ChannelType>(
   try {
     json = JSON.parse(raw);
   } catch (e) {
-    return { ok: false, reason: 'not-json', detail: e instanceof Error ? e.message : String(e) };
+    return { ok: false, reason: 'not-json', detail: errorText(e) };
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return { ok: false, reason: 'not-json', detail: 'body is not a JSON object' };
-  }
-  // Only text holding "__proto__" or a \u escape can spell the key: the walk stays off the hot path.
-  if (raw.includes('__proto__') || raw.includes('\\u')) {
-    const at = protoKeyPath(json);
-    if (at !== undefined) {
-      return { ok: false, reason: 'schema', detail: `key "__proto__" at ${at} is not allowed` };
-    }
   }
   const { v, type } = json as { v?: unknown; type?: unknown };
   if (v !== PROTOCOL_VERSION) {
@@ -127,6 +121,14 @@ export function decodeEnvelope<T extends ChannelType>(
       reason: 'unexpected-type',
       detail: `type "${type}" is not accepted here (expected ${expected.join(', ')})`,
     };
+  }
+  // After version and type, so that damage to those keeps its own reason. Only text holding "__proto__"
+  // or a \u escape can spell the key: the walk stays off the hot path.
+  if (raw.includes('__proto__') || raw.includes('\\u')) {
+    const at = protoKeyPath(json);
+    if (at !== undefined) {
+      return { ok: false, reason: 'schema', detail: `key "__proto__" at ${at} is not allowed` };
+    }
   }
   let parsed: ReturnType<EnvelopeSchemas[T]['safeParse']>;
   try {

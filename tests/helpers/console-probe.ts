@@ -11,15 +11,17 @@
 import { consoleProfilePath, labConsoleKeys, type LabOptions } from '../../lab/lab';
 import { loadConsoleProfile } from '../../src-main/core/profile';
 import {
+  channels,
   destinations,
   makeEnvelope,
   newReplySession,
   type Body,
+  type ChannelDescriptor,
   type Envelope,
 } from '../../src-shared/protocol';
 import { loadConfigSigner, signConfig, type ConfigSigner } from '../../src-node/crypto/config-signature';
 import { silentLog } from '../../src-node/log';
-import { InboundGuard, SmtConnection, publish } from '../../src-node/smt';
+import { InboundGuard, SmtConnection, channelRoute, publish, subscribeRoutes } from '../../src-node/smt';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import { loadTlsMaterial } from '../../src-node/tls';
 
@@ -53,21 +55,21 @@ export class ConsoleProbe {
     if (!profile.signing) throw new Error('the lab console profile names no signing key');
     const signer = await loadConfigSigner(profile.signing, new Date(), keys);
     const probe = new ConsoleProbe(profile.consoleId, conn, guard, signer);
-    conn.subscribe(destinations.consoleResult(profile.consoleId), { ack: 'client-individual' }, async (m) => {
-      const env = guard.check(m, ['result'], { from: 'remote' });
-      if (env) probe.results.push(env);
-      await m.ack();
-    });
-    conn.subscribe(probe.replyQueue, { ack: 'auto' }, (m) => {
-      const env = guard.check(m, ['reply'], { from: 'remote' });
-      if (env) probe.replies.push(env);
-    });
-    for (const kind of ['stats', 'usage'] as const) {
-      conn.subscribe(destinations.allRemotesTopic(kind), { ack: 'auto' }, (m) => {
-        const env = guard.check(m, [kind], { from: 'remote' });
-        if (env) probe.live.push(env);
+    const route = <T extends 'result' | 'reply' | 'stats' | 'usage'>(
+      channel: ChannelDescriptor<T>,
+      at: string,
+      into: Envelope<T>[],
+    ) =>
+      channelRoute(guard, channel, at, async (checked, m) => {
+        if (checked.ok) into.push(checked.envelope);
+        await m.ack();
       });
-    }
+    subscribeRoutes(conn, [
+      route(channels.result, channels.result.readAt(profile.consoleId), probe.results),
+      route(channels.reply, probe.replyQueue, probe.replies),
+      route(channels.stats, channels.stats.readAt(), probe.live),
+      route(channels.usage, channels.usage.readAt(), probe.live),
+    ]);
     conn.start();
     await waitFor('the test console to connect', () => conn.state.kind === 'connected', 30_000);
     return probe;
@@ -79,7 +81,7 @@ export class ConsoleProbe {
    */
   async config(rid: string, body: Body<'config'> | Envelope<'config'>): Promise<Envelope<'config'>> {
     const env = 'body' in body ? body : this.signed(rid, makeEnvelope('config', this.consoleId, body));
-    await publish(this.conn, destinations.remoteQueue(rid, 'config'), env, { receipt: true });
+    await publish(this.conn, channels.config.sendTo(rid), env, { receipt: true });
     return env;
   }
 
@@ -90,14 +92,14 @@ export class ConsoleProbe {
 
   async command(rid: string, body: Body<'command'>): Promise<Envelope<'command'>> {
     const env = makeEnvelope('command', this.consoleId, body);
-    await publish(this.conn, destinations.remoteQueue(rid, 'command'), env, { receipt: true });
+    await publish(this.conn, channels.command.sendTo(rid), env, { receipt: true });
     return env;
   }
 
   /** Asks and waits for the answer (matched by corr). */
   async query(rid: string, body: Body<'query'>, timeoutMs = 20_000): Promise<Body<'reply'>> {
     const env = makeEnvelope('query', this.consoleId, body);
-    await publish(this.conn, destinations.remoteQueue(rid, 'query'), env, {
+    await publish(this.conn, channels.query.sendTo(rid), env, {
       receipt: true,
       replyTo: this.replyQueue,
     });

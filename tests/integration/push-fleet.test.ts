@@ -23,6 +23,7 @@ import {
   startPushConsole,
   type PushConsole,
 } from '../helpers/push-console';
+import { errorText } from '../../src-shared/util/error-text';
 
 const N = 300;
 const TARGETS = 200;
@@ -68,7 +69,7 @@ const allApplied = async (pushId: string, timeoutMs = 90_000) => {
     for (const t of remoteTrouble)
       seen.set(t.replace(/r-\d+/g, 'r-N'), (seen.get(t.replace(/r-\d+/g, 'r-N')) ?? 0) + 1);
     throw new Error(
-      `${e instanceof Error ? e.message : String(e)}; deliveries: ${JSON.stringify(counts)}; ` +
+      `${errorText(e)}; deliveries: ${JSON.stringify(counts)}; ` +
         `remotes by broker: ${JSON.stringify(sim?.byBroker())}; console: ${pc?.core.connectionStatus().state.kind}; ` +
         `remote trouble: ${JSON.stringify([...seen].slice(0, 12))}; stragglers: ${ledgers.join(' | ')}`,
     );

@@ -1,6 +1,7 @@
 import type { CommandOutcome } from '../../../src-shared/ipc/remote-views';
 import type { Body, Envelope } from '../../../src-shared/protocol';
 import { silentLog, type LogSink } from '../../../src-node/log';
+import { errorText } from '../../../src-shared/util/error-text';
 
 export interface CommandPort {
   /** Resolves with the message's smt-id once the broker stored it; rejects if it did not. */
@@ -39,7 +40,7 @@ export class CommandRunner {
       return {
         remoteId,
         state: 'not-sent',
-        reason: `the broker did not take it (${e instanceof Error ? e.message : String(e)}); try again once the console is connected`,
+        reason: `the broker did not take it (${errorText(e)}); try again once the console is connected`,
         at: this.now(),
       };
     }

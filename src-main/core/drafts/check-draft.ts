@@ -5,6 +5,7 @@ import type { Draft, DraftCheck, DraftCheckEntry, DraftDiff } from '../../../src
 import type { PreviewEntry } from '../../../src-shared/push/preview';
 import { previewPush, type PreviewOptions, type PreviewPort } from '../push/preview';
 import type { ObjectRef, PushRecord } from '../store/push-store';
+import { errorText } from '../../../src-shared/util/error-text';
 
 export interface CheckPort extends PreviewPort {
   /** PushStore.pushAt: the push that carried a version, when this profile made it. */
@@ -44,7 +45,7 @@ export async function checkDraft(
     selector = parseSelector(draft.targets);
   } catch (e) {
     throw new DraftNotCheckable(
-      `The draft's targets "${draft.targets}" do not name remotes (${e instanceof Error ? e.message : String(e)}); set them, then check again.`,
+      `The draft's targets "${draft.targets}" do not name remotes (${errorText(e)}); set them, then check again.`,
     );
   }
   const preview = await previewPush({ object: draft.object, op: 'upsert', payload, selector }, port, options);

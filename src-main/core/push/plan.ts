@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { sha256 } from '../../../src-node/crypto/sha256';
 import { selectRemotes, unknownIds, type SelectableRemote } from '../../../src-shared/config/selector';
 import type { RolloutPlan } from '../../../src-shared/push/rollout';
 import { PreviewRequest, PushRequest } from '../../../src-shared/push/request';
@@ -66,8 +66,6 @@ export function refuseDeadlinePassed(expiresAt: number | undefined, now: number)
 /** The rollout plan a push's stored canary size stands for. */
 export const rolloutPlanOf = (canary: number | null): RolloutPlan =>
   canary === null ? { kind: 'all' } : { kind: 'canary', size: canary };
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** The push as the outbox writes it; `version` is chosen at the write (another console may take one first). */
 export function newPush(

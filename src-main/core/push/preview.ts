@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../../src-node/crypto/sha256';
 import { diffLines } from '../../../src-shared/config/line-diff';
 import { renderScope } from '../../../src-shared/config/scope-render';
 import type { SelectableRemote } from '../../../src-shared/config/selector';
@@ -15,6 +15,7 @@ import { mapBounded } from '../../../src-shared/util/map-bounded';
 import { QueryTimeoutError } from '../queries';
 import { parsePreviewRequest, planPush, type ParsedPreviewRequest } from './plan';
 import type { ObjectRef } from '../store/push-store';
+import { errorText } from '../../../src-shared/util/error-text';
 
 export interface PreviewPort {
   /** ConsoleCore.query: the remote's reply, or QueryTimeoutError when it did not answer in time. */
@@ -32,9 +33,6 @@ export interface PreviewOptions {
 }
 
 export const defaultPreviewOptions: Required<PreviewOptions> = { concurrency: 32, timeoutMs: 5_000 };
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The proposed text in the form remotes answer the config query with (docs/agent.md). */
 function proposedText(req: ParsedPreviewRequest): string | null {
@@ -119,7 +117,7 @@ export async function previewParsed(
       if (e instanceof QueryTimeoutError) {
         return { ...none, status: 'unreachable', unreachable: 'timeout', reason: e.message };
       }
-      return { ...none, status: 'error', reason: message(e) };
+      return { ...none, status: 'error', reason: errorText(e) };
     }
     if (!reply.ok) return { ...none, status: 'error', reason: reply.error };
     const served = ServedConfig.safeParse(reply.data);

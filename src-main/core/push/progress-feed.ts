@@ -1,6 +1,7 @@
 import type { RolloutStep } from '../../../src-shared/push/rollout';
 import type { PushSummary } from '../../../src-shared/push/summary';
 import type { LogSink } from '../../../src-node/log';
+import { TypedEmitter } from '../../../src-shared/util/typed-emitter';
 import type { PushRecord } from '../store/push-store';
 
 export interface PushProgress {
@@ -18,7 +19,10 @@ export type ProgressListener = (p: PushProgress) => void;
  * thousand times in a second, and each event reads its deliveries back (`progress`).
  */
 export class ProgressFeed {
-  private readonly listeners = new Set<ProgressListener>();
+  private readonly events = new TypedEmitter<{ progress: PushProgress }>({
+    onError: (_event, e) =>
+      this.log({ level: 'error', msg: 'push progress listener failed', error: String(e) }),
+  });
   private readonly dirty = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -30,8 +34,7 @@ export class ProgressFeed {
   ) {}
 
   onProgress(listener: ProgressListener): () => void {
-    this.listeners.add(listener);
-    return () => void this.listeners.delete(listener);
+    return this.events.on('progress', listener);
   }
 
   /** The push moved: its listeners hear of it at the end of the current interval. */
@@ -51,15 +54,6 @@ export class ProgressFeed {
     this.timer = undefined;
     const ids = [...this.dirty];
     this.dirty.clear();
-    for (const id of ids) {
-      const p = this.progress(id);
-      for (const l of this.listeners) {
-        try {
-          l(p);
-        } catch (e) {
-          this.log({ level: 'error', msg: 'push progress listener failed', error: String(e) });
-        }
-      }
-    }
+    for (const id of ids) this.events.emit('progress', this.progress(id));
   }
 }

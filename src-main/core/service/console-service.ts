@@ -6,8 +6,10 @@ import {
   type CallResult,
   type EventName,
   type EventPayload,
+  type EventPayloads,
   type SmtBackend,
 } from '../../../src-shared/ipc/contract';
+import { eventNames } from '../../../src-shared/ipc/names';
 import { err, ok, type IpcResult } from '../../../src-shared/ipc/result';
 import { silentLog, type LogSink } from '../../../src-node/log';
 import { osUser } from '../../../src-node/os-user';
@@ -37,8 +39,8 @@ import { pushHandlers } from './push-handlers';
 import { remoteHandlers } from './remote-handlers';
 import { servedHandlers } from './served-handlers';
 import { trendHandlers } from './trend-handlers';
-
-type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
+import { errorText } from '../../../src-shared/util/error-text';
+import { TypedEmitter } from '../../../src-shared/util/typed-emitter';
 
 /** What every call that needs a profile answers while none is open (onboarding, unlock screen). */
 export const NO_PROFILE_OPEN = 'No profile is open: import one or unlock one first.';
@@ -56,8 +58,6 @@ export interface ConsoleServiceOptions {
   profiles?: ProfileSwitching;
 }
 
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
 /**
  * The console as the renderer sees it (the contract's one backend, for Electron's main process and the
  * browser host): every call validated against the contract and answered by its domain's handler over
@@ -70,13 +70,10 @@ export class ConsoleService implements SmtBackend {
   private readonly log: LogSink;
   private readonly handlers: Handlers;
   private readonly now: () => number;
-  private readonly listeners: { [E in EventName]: Set<Listener<E>> } = {
-    fleetPatch: new Set(),
-    connectionChanged: new Set(),
-    pushProgress: new Set(),
-    profileChanged: new Set(),
-    startStateChanged: new Set(),
-  };
+  private readonly events = new TypedEmitter<EventPayloads>({
+    names: eventNames,
+    onError: (event, e) => this.log({ level: 'error', msg: `${event} listener failed`, error: String(e) }),
+  });
   private unwire: () => void = () => undefined;
   /**
    * A switch or unlock under way, claimed when the call arrives (before the profile is looked up, so of
@@ -159,11 +156,8 @@ export class ConsoleService implements SmtBackend {
     }
   }
 
-  subscribe<E extends EventName>(event: E, listener: Listener<E>): () => void {
-    const set = this.listeners[event] as Set<Listener<E>> | undefined;
-    if (!set) throw new Error(`unknown event "${String(event)}"`);
-    set.add(listener);
-    return () => void set.delete(listener);
+  subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+    return this.events.on(event, listener);
   }
 
   async close(): Promise<void> {
@@ -224,7 +218,7 @@ export class ConsoleService implements SmtBackend {
         error: String(e),
       });
       // A passphrase given for automation that does not fit is for the admin to type instead.
-      if (kind === 'keyring') this.startProblems.set(entry.name, messageOf(e));
+      if (kind === 'keyring') this.startProblems.set(entry.name, errorText(e));
     }
   }
 
@@ -344,7 +338,7 @@ export class ConsoleService implements SmtBackend {
       // Another console has it: its own message says what to do.
       if (e instanceof Error && e.name === 'ProfileLockedError')
         throw new CallError('unavailable', e.message);
-      throw new CallError('unavailable', `Profile "${entry.name}" could not be opened: ${messageOf(e)}.`);
+      throw new CallError('unavailable', `Profile "${entry.name}" could not be opened: ${errorText(e)}.`);
     }
   }
 
@@ -358,8 +352,8 @@ export class ConsoleService implements SmtBackend {
     await this.remember(entry.name);
     this.log({ level: 'info', msg: `opened profile ${entry.name}` });
     await this.emitStartState();
-    this.emit('profileChanged', await this.describe(entry));
-    this.emit('connectionChanged', next.core.connectionStatus());
+    this.events.emit('profileChanged', await this.describe(entry));
+    this.events.emit('connectionChanged', next.core.connectionStatus());
   }
 
   private async remember(name: string): Promise<void> {
@@ -371,7 +365,7 @@ export class ConsoleService implements SmtBackend {
 
   private async emitStartState(): Promise<void> {
     try {
-      this.emit('startStateChanged', await this.startState());
+      this.events.emit('startStateChanged', await this.startState());
     } catch (e) {
       this.log({ level: 'error', msg: 'start state could not be read', error: String(e) });
     }
@@ -432,7 +426,7 @@ export class ConsoleService implements SmtBackend {
     } catch (e) {
       // The profile is written and stays: the page moves from onboarding to the unlock screen, with why.
       await this.emitStartState();
-      const why = messageOf(e);
+      const why = errorText(e);
       throw new CallError(
         'unavailable',
         `Imported "${entry.name}", but ${why.charAt(0).toLowerCase()}${why.slice(1)}`,
@@ -492,8 +486,8 @@ export class ConsoleService implements SmtBackend {
         );
       await this.remember(entry.name);
       this.log({ level: 'info', msg: `switched profile ${previous.name} -> ${entry.name}` });
-      this.emit('profileChanged', await this.describe(entry));
-      this.emit('connectionChanged', next.core.connectionStatus());
+      this.events.emit('profileChanged', await this.describe(entry));
+      this.events.emit('connectionChanged', next.core.connectionStatus());
       await this.emitStartState();
       return entry;
     });
@@ -504,20 +498,10 @@ export class ConsoleService implements SmtBackend {
     if (!current) return;
     const core = current.core;
     const offs = [
-      core.subscribe('fleetPatch', (p) => this.emit('fleetPatch', p)),
-      core.subscribe('connectionChanged', (c) => this.emit('connectionChanged', c)),
-      current.push.engine.onProgress((p) => this.emit('pushProgress', toProgressEvent(p, this.now()))),
+      core.subscribe('fleetPatch', (p) => this.events.emit('fleetPatch', p)),
+      core.subscribe('connectionChanged', (c) => this.events.emit('connectionChanged', c)),
+      current.push.engine.onProgress((p) => this.events.emit('pushProgress', toProgressEvent(p, this.now()))),
     ];
     this.unwire = () => offs.forEach((off) => off());
-  }
-
-  private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
-    for (const l of this.listeners[event] as Set<Listener<E>>) {
-      try {
-        l(payload);
-      } catch (e) {
-        this.log({ level: 'error', msg: `${event} listener failed`, error: String(e) });
-      }
-    }
   }
 }

@@ -1,60 +1,19 @@
-import { z } from 'zod';
-import { TargetSelector } from '../../../src-shared/config/selector';
-import { ConfigObject, ConfigPayload, MessageId, RemoteId } from '../../../src-shared/protocol';
-import { DeliveryState, transition, type DeliveryEvent } from '../../../src-shared/push/delivery';
+import { ConfigObject } from '../../../src-shared/protocol';
+import { objectKey } from '../../../src-shared/config/object-key';
+import { transition, type DeliveryEvent, type DeliveryState } from '../../../src-shared/push/delivery';
 import { PushState } from '../../../src-shared/ipc/push-views';
 import { AuditStore, type AuditEntry } from './audit-store';
 import type { Db } from './database';
+import { DeliveryTable, type DeliveryRow, type RemoteDeliveryRow, type StoredEvent } from './delivery-rows';
+import { pushRowOf, readPush, type ObjectRef, type PushRecord, type PushRow } from './push-rows';
+import { StoreCorruptError } from './store-corrupt';
 import { unwritableOf } from './unwritable';
 
 export type { AuditEntry } from './audit-store';
 export { PushState } from '../../../src-shared/ipc/push-views';
-
-export const PushRecord = z.object({
-  /** Creation order: pushes are sent, and resent, in this order. */
-  seq: z.number().int().positive(),
-  id: MessageId,
-  createdAt: z.number().int().nonnegative(),
-  author: z.string().min(1),
-  object: ConfigObject,
-  version: z.number().int().positive(),
-  op: z.enum(['upsert', 'delete']),
-  payload: ConfigPayload.optional(),
-  payloadSha256: z.string().regex(/^[0-9a-f]{64}$/),
-  selector: TargetSelector,
-  /** In id order; a canary is the first `canary` of them. */
-  targets: z.array(RemoteId),
-  canary: z.number().int().positive().nullable(),
-  /** The push's deadline (epoch ms): what no remote has by then is withdrawn and expired. */
-  expiresAt: z.number().int().positive().nullable(),
-  state: PushState,
-  haltReason: z.string().nullable(),
-});
-export type PushRecord = z.infer<typeof PushRecord>;
-
-export interface DeliveryRow {
-  pushId: string;
-  remoteId: string;
-  state: DeliveryState;
-}
-
-export interface StoredEvent {
-  seq: number;
-  pushId: string;
-  remoteId: string;
-  at: number;
-  event: unknown;
-  from: DeliveryState['kind'] | null;
-  to: DeliveryState['kind'];
-}
-
-/** One of a remote's deliveries with what the Remote screen shows of its push. */
-export interface RemoteDeliveryRow {
-  pushId: string;
-  object: ObjectRef;
-  version: number;
-  state: DeliveryState;
-}
+export type { DeliveryRow, RemoteDeliveryRow, StoredEvent } from './delivery-rows';
+export { PushRecord, type ObjectRef } from './push-rows';
+export { StoreCorruptError } from './store-corrupt';
 
 /** Another console on the profile wrote a push of this version of the object first. */
 export class VersionTakenError extends Error {
@@ -64,72 +23,13 @@ export class VersionTakenError extends Error {
   }
 }
 
-/** A row that does not read back as what was written: the database was changed behind the console's back. */
-export class StoreCorruptError extends Error {
-  override name = 'StoreCorruptError';
-}
-
-interface PushRow {
-  seq: number;
-  id: string;
-  created_at: number;
-  author: string;
-  object: string;
-  version: number;
-  op: string;
-  payload: string | null;
-  payload_sha256: string;
-  selector: string;
-  targets: string;
-  canary: number | null;
-  expires_at: number | null;
-  state: string;
-  halt_reason: string | null;
-}
-
-export type ObjectRef = z.infer<typeof ConfigObject>;
-
-/** One key per zone or scope, however its name is spelled, for version numbering. */
-export const objectKey = (o: ObjectRef): string =>
-  o.kind === 'zone' ? `zone:${o.name.replace(/\.$/, '').toLowerCase()}` : `scope:${o.subnet}`;
-
-function readPush(row: PushRow): PushRecord {
-  const parsed = PushRecord.safeParse({
-    seq: row.seq,
-    id: row.id,
-    createdAt: row.created_at,
-    author: row.author,
-    object: JSON.parse(row.object),
-    version: row.version,
-    op: row.op,
-    payload: row.payload === null ? undefined : JSON.parse(row.payload),
-    payloadSha256: row.payload_sha256,
-    selector: JSON.parse(row.selector),
-    targets: JSON.parse(row.targets),
-    canary: row.canary,
-    expiresAt: row.expires_at,
-    state: row.state,
-    haltReason: row.halt_reason,
-  });
-  if (!parsed.success)
-    throw new StoreCorruptError(`push ${row.id} does not read back: ${parsed.error.message}`);
-  return parsed.data;
-}
-
-function readState(pushId: string, remoteId: string, json: string): DeliveryState {
-  const parsed = DeliveryState.safeParse(JSON.parse(json));
-  if (!parsed.success) {
-    throw new StoreCorruptError(`delivery ${pushId}/${remoteId} does not read back: ${parsed.error.message}`);
-  }
-  return parsed.data;
-}
-
 /**
  * The outbox: pushes, their deliveries and every transition, over one profile's database. Synchronous
  * (better-sqlite3), so a caller's write is on disk before it acknowledges or sends anything.
  */
 export class PushStore {
   private readonly q;
+  private readonly rows: DeliveryTable;
   /** The profile's audit trail, in the same database so a push and its entry are written together. */
   readonly auditLog: AuditStore;
 
@@ -139,6 +39,7 @@ export class PushStore {
     opts: { profile?: string } = {},
   ) {
     this.auditLog = new AuditStore(db, opts.profile ?? '');
+    this.rows = new DeliveryTable(db);
     this.q = {
       insertPush: db.prepare(
         `INSERT INTO pushes (id, created_at, author, object_key, object, version, op, payload, payload_sha256,
@@ -166,57 +67,6 @@ export class PushStore {
         'SELECT object FROM pushes GROUP BY object_key ORDER BY MAX(seq) DESC',
       ),
       setState: db.prepare('UPDATE pushes SET state = ?, halt_reason = ? WHERE id = ?'),
-      insertDelivery: db.prepare(
-        `INSERT INTO deliveries (push_id, remote_id, smt_id, attempt, kind, state, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      updateDelivery: db.prepare(
-        `UPDATE deliveries SET smt_id = ?, attempt = ?, kind = ?, state = ?, updated_at = ?
-         WHERE push_id = ? AND remote_id = ?`,
-      ),
-      delivery: db.prepare<[string, string], { state: string }>(
-        'SELECT state FROM deliveries WHERE push_id = ? AND remote_id = ?',
-      ),
-      bySmtId: db.prepare<[string], { push_id: string; remote_id: string }>(
-        'SELECT push_id, remote_id FROM deliveries WHERE smt_id = ?',
-      ),
-      deliveries: db.prepare<[string], { remote_id: string; state: string }>(
-        'SELECT remote_id, state FROM deliveries WHERE push_id = ? ORDER BY remote_id',
-      ),
-      undone: db.prepare<[string], { n: number }>(
-        `SELECT COUNT(*) AS n FROM deliveries
-         WHERE push_id = ? AND kind NOT IN ('applied', 'failed', 'rolled-back', 'superseded', 'expired', 'cancelled')`,
-      ),
-      queued: db.prepare<[], { push_id: string; remote_id: string; state: string }>(
-        `SELECT d.push_id, d.remote_id, d.state FROM deliveries d JOIN pushes p ON p.id = d.push_id
-         WHERE d.kind = 'queued' ORDER BY p.seq, d.remote_id`,
-      ),
-      insertEvent: db.prepare(
-        `INSERT INTO delivery_events (push_id, remote_id, at, event, from_state, to_state)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      ),
-      events: db.prepare<
-        [string],
-        {
-          seq: number;
-          push_id: string;
-          remote_id: string;
-          at: number;
-          event: string;
-          from_state: string | null;
-          to_state: string;
-        }
-      >('SELECT * FROM delivery_events WHERE push_id = ? ORDER BY seq'),
-      ofRemote: db.prepare<
-        [string, number],
-        { push_id: string; object: string; version: number; state: string }
-      >(
-        `SELECT d.push_id, p.object, p.version, d.state FROM deliveries d JOIN pushes p ON p.id = d.push_id
-         WHERE d.remote_id = ? ORDER BY d.updated_at DESC, p.seq DESC LIMIT ?`,
-      ),
-      waitingOf: db.prepare<[string], { push_id: string; state: string }>(
-        `SELECT push_id, state FROM deliveries WHERE remote_id = ? AND kind IN ('queued', 'sent')`,
-      ),
     };
   }
 
@@ -253,22 +103,8 @@ export class PushStore {
         .transaction(() => {
           const latest = this.maxVersion(push.object);
           if (push.version <= latest) throw new VersionTakenError(latest);
-          this.q.insertPush.run({
-            id: push.id,
-            created_at: push.createdAt,
-            author: push.author,
-            object_key: objectKey(push.object),
-            object: JSON.stringify(push.object),
-            version: push.version,
-            op: push.op,
-            payload: push.payload === undefined ? null : JSON.stringify(push.payload),
-            payload_sha256: push.payloadSha256,
-            selector: JSON.stringify(push.selector),
-            targets: JSON.stringify(push.targets),
-            canary: push.canary,
-            expires_at: push.expiresAt,
-          });
-          this.insertDeliveries(push.id, first, push.createdAt);
+          this.q.insertPush.run(pushRowOf(push, objectKey(push.object)));
+          this.rows.insert(push.id, first, push.createdAt);
           this.audit({
             at: push.createdAt,
             actor: push.author,
@@ -288,7 +124,7 @@ export class PushStore {
     first: readonly { remoteId: string; state: DeliveryState }[],
     at: number,
   ): void {
-    this.write(() => this.db.transaction(() => this.insertDeliveries(pushId, first, at))());
+    this.write(() => this.db.transaction(() => this.rows.insert(pushId, first, at))());
   }
 
   push(id: string): PushRecord | undefined {
@@ -319,34 +155,26 @@ export class PushStore {
   }
 
   delivery(pushId: string, remoteId: string): DeliveryState | undefined {
-    const row = this.q.delivery.get(pushId, remoteId);
-    return row ? readState(pushId, remoteId, row.state) : undefined;
+    return this.rows.get(pushId, remoteId);
   }
 
   /** The delivery whose current attempt has this smt-id. */
   findBySmtId(smtId: string): { pushId: string; remoteId: string } | undefined {
-    const row = this.q.bySmtId.get(smtId);
-    return row ? { pushId: row.push_id, remoteId: row.remote_id } : undefined;
+    return this.rows.findBySmtId(smtId);
   }
 
   deliveries(pushId: string): Map<string, DeliveryState> {
-    return new Map(
-      this.q.deliveries.all(pushId).map((r) => [r.remote_id, readState(pushId, r.remote_id, r.state)]),
-    );
+    return this.rows.ofPush(pushId);
   }
 
   /** Deliveries of the push not done yet (see isDone); targets without a delivery are not counted. */
   undone(pushId: string): number {
-    return this.q.undone.get(pushId)?.n ?? 0;
+    return this.rows.undone(pushId);
   }
 
   /** Every delivery still queued, in push order and then remote id: the order they are (re)sent in. */
   queued(): DeliveryRow[] {
-    return this.q.queued.all().map((r) => ({
-      pushId: r.push_id,
-      remoteId: r.remote_id,
-      state: readState(r.push_id, r.remote_id, r.state),
-    }));
+    return this.rows.queued();
   }
 
   /**
@@ -368,16 +196,7 @@ export class PushStore {
           if (!from) return undefined;
           const to = transition(from, event);
           if (to === from) return undefined;
-          this.q.updateDelivery.run(
-            to.smtId,
-            to.attempt,
-            to.kind,
-            JSON.stringify(to),
-            event.at,
-            pushId,
-            remoteId,
-          );
-          this.q.insertEvent.run(pushId, remoteId, event.at, JSON.stringify(event), from.kind, to.kind);
+          this.rows.update(pushId, remoteId, event, from, to);
           return { from, to };
         })
         .immediate(),
@@ -393,15 +212,7 @@ export class PushStore {
   }
 
   events(pushId: string): StoredEvent[] {
-    return this.q.events.all(pushId).map((r) => ({
-      seq: r.seq,
-      pushId: r.push_id,
-      remoteId: r.remote_id,
-      at: r.at,
-      event: JSON.parse(r.event) as unknown,
-      from: r.from_state as StoredEvent['from'],
-      to: r.to_state as StoredEvent['to'],
-    }));
+    return this.rows.events(pushId);
   }
 
   audit(entry: AuditEntry): void {
@@ -414,21 +225,12 @@ export class PushStore {
 
   /** A remote's deliveries, the most recently changed first. */
   deliveriesOf(remoteId: string, limit: number): RemoteDeliveryRow[] {
-    return this.q.ofRemote.all(remoteId, limit).map((r) => {
-      const object = ConfigObject.safeParse(JSON.parse(r.object));
-      if (!object.success) throw new StoreCorruptError(`push ${r.push_id} has an unreadable object`);
-      return {
-        pushId: r.push_id,
-        object: object.data,
-        version: r.version,
-        state: readState(r.push_id, remoteId, r.state),
-      };
-    });
+    return this.rows.ofRemote(remoteId, limit);
   }
 
   /** A remote's deliveries still on their way to it (queued or sent, not yet received). */
   waitingOf(remoteId: string): DeliveryState[] {
-    return this.q.waitingOf.all(remoteId).map((r) => readState(r.push_id, remoteId, r.state));
+    return this.rows.waitingOf(remoteId);
   }
 
   /**
@@ -440,25 +242,6 @@ export class PushStore {
       return fn();
     } catch (e) {
       throw unwritableOf(e, this.db.name) ?? e;
-    }
-  }
-
-  private insertDeliveries(
-    pushId: string,
-    first: readonly { remoteId: string; state: DeliveryState }[],
-    at: number,
-  ): void {
-    for (const { remoteId, state } of first) {
-      this.q.insertDelivery.run(
-        pushId,
-        remoteId,
-        state.smtId,
-        state.attempt,
-        state.kind,
-        JSON.stringify(state),
-        at,
-      );
-      this.q.insertEvent.run(pushId, remoteId, at, JSON.stringify({ type: 'create', at }), null, state.kind);
     }
   }
 }

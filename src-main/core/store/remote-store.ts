@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HelloBody, RemoteId, type Body } from '../../../src-shared/protocol';
 import type { Db } from './database';
+import { errorText } from '../../../src-shared/util/error-text';
 
 /** A remote as the console remembers it: what it last said in its hello, and when it was heard. */
 export interface RememberedRemote {
@@ -162,7 +163,7 @@ function readRow(row: RemoteRow): { ok: true; remote: RememberedRemote } | { ok:
   try {
     hello = JSON.parse(row.hello);
   } catch (e) {
-    return { ok: false, error: `its hello is not JSON: ${e instanceof Error ? e.message : String(e)}` };
+    return { ok: false, error: `its hello is not JSON: ${errorText(e)}` };
   }
   const parsed = StoredRemote.safeParse({
     id: row.id,

@@ -7,6 +7,7 @@ import {
   type ConnectionStatus,
   type EventName,
   type EventPayload,
+  type EventPayloads,
   type FleetSnapshot,
   type IpcResult,
   type RejectCounters,
@@ -17,6 +18,7 @@ import { brokerUrl } from '../../../src-shared/broker/address';
 import type { StartState } from '../../../src-shared/ipc/profile-views';
 import { openStartState } from '../../../src-shared/ipc/testing/start-state';
 import type { BrokerEndpoint } from '../../../src-shared/profile';
+import { TypedEmitter } from '../../../src-shared/util/typed-emitter';
 
 const brokers: BrokerEndpoint[] = [
   { name: 'primary', host: '127.0.0.1', port: 61614 },
@@ -67,7 +69,7 @@ export class FakeBackend implements SmtBackend {
   /** A console with its profile open, so the renderer's gate shows the app at once. */
   startState: StartState = openStartState('Fake IPAM', 'console-1', brokers);
   failNext: string | null = null;
-  private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
+  private readonly events = new TypedEmitter<EventPayloads>();
 
   async handle<C extends CallName>(call: C, args: CallArgs<C>): Promise<IpcResult<CallResult<C>>> {
     this.received.push({ call, args });
@@ -89,18 +91,14 @@ export class FakeBackend implements SmtBackend {
   }
 
   subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
-    const set = this.listeners.get(event) ?? new Set();
-    this.listeners.set(event, set);
-    set.add(listener);
-    return () => set.delete(listener);
+    return this.events.on(event, listener);
   }
 
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
-    for (const listener of this.listeners.get(event) ?? [])
-      (listener as (p: EventPayload<E>) => void)(payload);
+    this.events.emit(event, payload);
   }
 
   listenerCount(event: EventName): number {
-    return this.listeners.get(event)?.size ?? 0;
+    return this.events.listenerCount(event);
   }
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import { auditActions, type AuditEntryView, type AuditPage } from '../../../src-shared/ipc/audit-views';
+import { auditActions, type AuditEntryView } from '../../../src-shared/ipc/audit-views';
 import { useApi } from '../../api/context';
+import { useLoad } from '../../api/use-load';
 import { formatClock } from '../../format';
 import { downloadText } from './download';
 import { describeDetail, pushIdOf } from './detail';
@@ -63,8 +64,6 @@ export function AuditScreen() {
   const [action, setAction] = useState('');
   const [range, setRange] = useState<RangeKey>('any');
   const [offset, setOffset] = useState(0);
-  const [page, setPage] = useState<AuditPage | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [exporting, setExporting] = useState<string | null>(null);
 
   // Typing searches once the admin pauses, not at every key.
@@ -74,19 +73,11 @@ export function AuditScreen() {
   }, [typed]);
   useEffect(() => setOffset(0), [text, action, range]);
 
-  const load = useCallback(async () => {
-    const r = await api.queryAudit(queryOf(text, action, range, offset));
-    if (r.ok) {
-      setPage(r.value);
-      setError(null);
-    } else setError(r.error.message);
-  }, [api, text, action, range, offset]);
-
-  useEffect(() => {
-    void load();
-    const t = setInterval(() => void load(), 10_000);
-    return () => clearInterval(t);
-  }, [load]);
+  const read = useCallback(
+    () => api.queryAudit(queryOf(text, action, range, offset)),
+    [api, text, action, range, offset],
+  );
+  const { value: page, error } = useLoad(read, { everyMs: 10_000 });
 
   const exportCsv = async () => {
     setExporting('Exporting…');

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { BrokerHealth } from '../../../src-shared/broker/health';
 import {
   STUCK_AFTER_MS,
@@ -7,6 +7,7 @@ import {
   type RemoteQueues,
 } from '../../../src-shared/ipc/broker-views';
 import { useApi } from '../../api/context';
+import { useLoad } from '../../api/use-load';
 import { formatAge, formatClock, formatDuration } from '../../format';
 import { formatRoute } from '../../nav/route';
 import { useSmt } from '../../store/react';
@@ -18,24 +19,9 @@ const MAX_ROWS = 300;
 
 function useBrokerPath() {
   const api = useApi();
-  const [view, setView] = useState<BrokerPathView | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const load = useCallback(async () => {
-    setBusy(true);
-    const r = await api.getBrokerPath();
-    setBusy(false);
-    if (r.ok) {
-      setView(r.value);
-      setError(null);
-    } else setError(r.error.message);
-  }, [api]);
-  useEffect(() => {
-    void load();
-    const t = setInterval(() => void load(), REFRESH_MS);
-    return () => clearInterval(t);
-  }, [load]);
-  return { view, error, busy, reload: () => void load() };
+  const read = useCallback(() => api.getBrokerPath(), [api]);
+  const { value: view, error, busy, reload } = useLoad(read, { everyMs: REFRESH_MS });
+  return { view, error, busy, reload };
 }
 
 const oldestOf = (r: RemoteQueues): number | null => {

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import type { DraftSummary } from '../../../src-shared/ipc/draft-views';
 import { useApi } from '../../api/context';
+import { useLoad } from '../../api/use-load';
 import { formatAge } from '../../format';
 import { formatRoute } from '../../nav/route';
 import { useSmt } from '../../store/react';
@@ -15,22 +16,12 @@ const objectText = (d: DraftSummary) => (d.object.kind === 'zone' ? d.object.nam
 export function DraftsScreen({ draftId }: { draftId: string | undefined }) {
   const api = useApi();
   const now = useSmt((s) => s.now);
-  const [drafts, setDrafts] = useState<DraftSummary[] | null>(null);
-  const [corrupt, setCorrupt] = useState<string[]>([]);
-  const [error, setError] = useState<string | null>(null);
-
+  // A page just (re)loaded asks once its link to the console is up.
   const linkOpen = useSmt((s) => s.link.kind === 'open');
-  const reload = useCallback(() => {
-    // A page just (re)loaded asks once its link to the console is up.
-    if (!linkOpen) return;
-    void api.listDrafts().then((r) => {
-      if (!r.ok) return setError(r.error.message);
-      setError(null);
-      setDrafts(r.value.drafts);
-      setCorrupt(r.value.corrupt);
-    });
-  }, [api, linkOpen]);
-  useEffect(reload, [reload]);
+  const read = useCallback(() => api.listDrafts(), [api]);
+  const { value, error, reload } = useLoad(read, { enabled: linkOpen });
+  const drafts = value?.drafts ?? null;
+  const corrupt = value?.corrupt ?? [];
 
   return (
     <main className="screen drafts" aria-label="Drafts">

@@ -1,7 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { PushDetail } from '../../../src-shared/ipc';
 import { useApi } from '../../api/context';
+import { useLoad } from '../../api/use-load';
 import { formatClock, formatDuration } from '../../format';
 import { useSmt } from '../../store/react';
 import { objectName, StateCounts } from './push-format';
@@ -111,32 +112,11 @@ export function PushProgressView({ pushId }: { pushId: string }) {
   const event = useSmt((s) => s.pushProgress.get(pushId));
   const now = useSmt((s) => s.now);
   const link = useSmt((s) => s.link.kind);
-  const [detail, setDetail] = useState<PushDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<{ text: string; tone: 'ok' | 'warn' | 'bad' } | null>(null);
   const [busy, setBusy] = useState<'retry' | 'cancel' | null>(null);
-  const loading = useRef(false);
-  const again = useRef(false);
-
   // One read at a time; an event during a read asks for one more read after it, not one per event.
-  const load = useCallback(async () => {
-    if (loading.current) {
-      again.current = true;
-      return;
-    }
-    loading.current = true;
-    do {
-      again.current = false;
-      const r = await api.getPush(pushId);
-      if (r.ok) {
-        setDetail(r.value);
-        setError(null);
-      } else setError(r.error.message);
-    } while (again.current);
-    loading.current = false;
-  }, [api, pushId]);
-
-  useEffect(() => void load(), [load, event, link]);
+  const read = useCallback(() => api.getPush(pushId), [api, pushId]);
+  const { value: detail, error, reload: load } = useLoad(read, { refreshOn: [event, link] });
 
   const retry = async () => {
     setBusy('retry');

@@ -1,6 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
-import type { PushListItem } from '../../../src-shared/ipc';
+import { useCallback } from 'react';
 import { useApi } from '../../api/context';
+import { useLoad } from '../../api/use-load';
 import { formatAge, formatClock } from '../../format';
 import { useSmt } from '../../store/react';
 import { objectName, StateCounts } from './push-format';
@@ -11,27 +11,17 @@ export function RecentPushes() {
   const progress = useSmt((s) => s.pushProgress);
   const link = useSmt((s) => s.link.kind);
   const now = useSmt((s) => s.now);
-  const [items, setItems] = useState<PushListItem[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const busy = useRef(false);
-
-  useEffect(() => {
-    if (busy.current) return;
-    busy.current = true;
-    void api.listPushes().then((r) => {
-      busy.current = false;
-      if (r.ok) {
-        setItems(r.value);
-        setError(null);
-      } else
-        setError(`Could not read the pushes: ${r.error.message} They show again once the console answers.`);
-    });
-  }, [api, progress, link]);
+  const read = useCallback(() => api.listPushes(), [api]);
+  const { value: items, error } = useLoad(read, { refreshOn: [progress, link] });
 
   return (
     <section className="panel" aria-labelledby="recent-title">
       <h2 id="recent-title">Recent pushes</h2>
-      {error && <p className="tone-bad">{error}</p>}
+      {error && (
+        <p className="tone-bad">
+          Could not read the pushes: {error} They show again once the console answers.
+        </p>
+      )}
       {items?.length === 0 && <p className="muted">No push yet from this profile.</p>}
       {items && items.length > 0 && (
         <table className="grid" aria-label="Recent pushes">

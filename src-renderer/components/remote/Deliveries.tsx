@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { RemoteDeliveries } from '../../../src-shared/ipc/delivery-views';
+import { useCallback } from 'react';
 import { useApi } from '../../api/context';
+import { useLoad } from '../../api/use-load';
 import { formatAge, formatDuration } from '../../format';
 import { useSmt } from '../../store/react';
 
@@ -17,20 +17,8 @@ const tone: Record<string, string> = {
 export function Deliveries({ remoteId }: { remoteId: string }) {
   const api = useApi();
   const now = useSmt((s) => s.now);
-  const [data, setData] = useState<RemoteDeliveries | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async () => {
-    const r = await api.getRemoteDeliveries({ remoteId, limit: 20 });
-    if (r.ok) {
-      setData(r.value);
-      setError(null);
-    } else setError(r.error.message);
-  }, [api, remoteId]);
-  useEffect(() => {
-    void load();
-    const t = setInterval(() => void load(), 5_000);
-    return () => clearInterval(t);
-  }, [load]);
+  const read = useCallback(() => api.getRemoteDeliveries({ remoteId, limit: 20 }), [api, remoteId]);
+  const { value: data, error } = useLoad(read, { everyMs: 5_000 });
 
   const b = data?.backlog;
   const waiting = b ? b.queued + b.sent : 0;

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import type { RemoteEvent } from '../../../src-shared/ipc';
 import { useApi } from '../../api/context';
+import { useLoad } from '../../api/use-load';
 import { formatClock } from '../../format';
 
 const tone = { info: 'idle', warning: 'warn', critical: 'bad' } as const;
@@ -12,21 +13,9 @@ export function useRemoteEvents(remoteId: string): {
   reload: () => void;
 } {
   const api = useApi();
-  const [events, setEvents] = useState<RemoteEvent[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async () => {
-    const r = await api.getRemoteEvents({ remoteId, limit: 30 });
-    if (r.ok) {
-      setEvents(r.value);
-      setError(null);
-    } else setError(r.error.message);
-  }, [api, remoteId]);
-  useEffect(() => {
-    void load();
-    const t = setInterval(() => void load(), 5_000);
-    return () => clearInterval(t);
-  }, [load]);
-  return { events, error, reload: () => void load() };
+  const read = useCallback(() => api.getRemoteEvents({ remoteId, limit: 30 }), [api, remoteId]);
+  const { value: events, error, reload } = useLoad(read, { everyMs: 5_000 });
+  return { events, error, reload };
 }
 
 export function Events({ events, error }: { events: RemoteEvent[] | null; error: string | null }) {

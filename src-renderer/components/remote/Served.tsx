@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { LeasesView } from '../../../src-shared/ipc/draft-views';
 import type { RemoteView } from '../../../src-shared/ipc';
 import type { ServedConfig } from '../../../src-shared/protocol';
 import { useApi } from '../../api/context';
+import { useLoad } from '../../api/use-load';
 import { formatAge, formatClock } from '../../format';
 import { useSmt } from '../../store/react';
 
@@ -19,27 +20,21 @@ export function Served({ remote }: { remote: RemoteView }) {
   const [what, setWhat] = useState<What>('zone');
   const [zone, setZone] = useState('');
   const [subnet, setSubnet] = useState('');
-  const [choices, setChoices] = useState<{ zones: string[]; subnets: string[] }>({ zones: [], subnets: [] });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [served, setServed] = useState<{ at: number; config: ServedConfig } | null>(null);
   const [leases, setLeases] = useState<{ at: number; view: LeasesView } | null>(null);
 
   const linkOpen = useSmt((s) => s.link.kind === 'open');
-  useEffect(() => {
-    if (!linkOpen) return;
-    let live = true;
-    void api.listPushedObjects().then((r) => {
-      if (!live || !r.ok) return;
-      setChoices({
-        zones: r.value.flatMap((o) => (o.kind === 'zone' ? [o.name] : [])),
-        subnets: r.value.flatMap((o) => (o.kind === 'scope' ? [o.subnet] : [])),
-      });
-    });
-    return () => {
-      live = false;
-    };
-  }, [api, linkOpen]);
+  const read = useCallback(() => api.listPushedObjects(), [api]);
+  const pushed = useLoad(read, { enabled: linkOpen }).value;
+  const choices = useMemo(
+    () => ({
+      zones: (pushed ?? []).flatMap((o) => (o.kind === 'zone' ? [o.name] : [])),
+      subnets: (pushed ?? []).flatMap((o) => (o.kind === 'scope' ? [o.subnet] : [])),
+    }),
+    [pushed],
+  );
 
   const show = async () => {
     setBusy(true);

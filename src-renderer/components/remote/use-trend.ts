@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import type { TrendMetric, TrendRange, TrendSeries } from '../../../src-shared/trends/trend';
 import { trendTiers } from '../../../src-shared/trends/trend';
 import { useApi } from '../../api/context';
+import { useLoad } from '../../api/use-load';
 
 export interface TrendState {
   series: TrendSeries | null;
@@ -13,23 +14,14 @@ export interface TrendState {
 /** Fetches one chart's series and refreshes it once per bucket (at least every 10 s). */
 export function useTrend(remoteId: string, metric: TrendMetric, range: TrendRange): TrendState {
   const api = useApi();
-  const [state, setState] = useState<TrendState>({ series: null, error: null, fetchedAt: null });
-  useEffect(() => {
-    let live = true;
-    setState({ series: null, error: null, fetchedAt: null });
-    const load = async () => {
-      const r = await api.getTrend({ remoteId, metric, range });
-      if (!live) return;
-      setState((s) =>
-        r.ok ? { series: r.value, error: null, fetchedAt: Date.now() } : { ...s, error: r.error.message },
-      );
-    };
-    void load();
-    const timer = setInterval(() => void load(), Math.max(10_000, trendTiers[range].stepMs));
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [api, remoteId, metric, range]);
-  return state;
+  const read = useCallback(() => api.getTrend({ remoteId, metric, range }), [api, remoteId, metric, range]);
+  const {
+    value: series,
+    error,
+    fetchedAt,
+  } = useLoad(read, {
+    everyMs: Math.max(10_000, trendTiers[range].stepMs),
+    resetOnChange: true,
+  });
+  return { series, error, fetchedAt };
 }
