@@ -36,5 +36,6 @@ export async function launch(name, source, bundle) {
   }
   // As if node had been started on the bundle itself: `smt` runs its main only when it is that script.
   process.argv[1] = built;
+  // eslint-disable-next-line smt/layers -- the built bundle, chosen at run time, not a source module
   await import(pathToFileURL(built).href);
 }

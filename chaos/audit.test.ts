@@ -22,7 +22,11 @@ const state = (kind: DeliveryState['kind'], smt: number): DeliveryState => {
     case 'failed':
     case 'rolled-back':
       return { kind, ...base, reason: 'why' };
-    default:
+    case 'queued':
+    case 'delivered':
+    case 'superseded':
+    case 'expired':
+    case 'cancelled':
       return { kind, ...base };
   }
 };

@@ -66,6 +66,12 @@ describe('build:electron', () => {
     expect(preload).toContain('exposeInMainWorld("smt"');
   });
 
+  it("the preload carries the contract's names, not its schemas (zod made it about 800 KB)", async () => {
+    const preload = await readFile(join(out, 'preload.cjs'));
+    expect(preload.length).toBeLessThan(50_000);
+    expect(preload.toString()).not.toContain('zod');
+  });
+
   it('main.js loads under Node with Electron stubbed and opens its window, a missing profile listed, not fatal', async () => {
     await writeFile(join(tmp, 'package.json'), JSON.stringify({ type: 'module' }));
     await mkdir(join(tmp, 'dist', 'renderer'));

@@ -78,7 +78,8 @@ function onSignals(say: (signal: string) => void, stop: () => Promise<void>): vo
     stopping = true;
     say(signal);
     const deadline = setTimeout(() => process.exit(0), 8000);
-    stop().finally(() => {
+    // Fire and forget: the process ends in `finally` whether stop resolves or throws.
+    void stop().finally(() => {
       clearTimeout(deadline);
       process.exit(0);
     });

@@ -35,6 +35,16 @@ export class FleetPage {
     return (await this.row(id).getByRole('cell', { name: /^CPU / }).getAttribute('aria-label')) ?? '';
   }
 
+  /** When each shown remote was last heard from (the console's clock, ms), as its row carries it. */
+  async lastSeenAt(): Promise<Record<string, string>> {
+    const rows = await this.rows.evaluateAll((rows) =>
+      rows.map(
+        (r) => [r.getAttribute('data-remote-id') ?? '', r.getAttribute('data-last-seen') ?? ''] as const,
+      ),
+    );
+    return Object.fromEntries(rows);
+  }
+
   /** Seconds since each shown remote was last heard from, read from the "Last seen" column. */
   async lastSeenAges(): Promise<Record<string, number>> {
     const cells = await this.rows.evaluateAll((rows) =>

@@ -26,13 +26,22 @@ const readText = (file: string) =>
     () => undefined,
   );
 
+export type CpuTimes = { total: number; idle: number };
+
 /** Total and idle jiffies of the first line of /proc/stat. */
-function cpuTimes(stat: string): { total: number; idle: number } {
+export function cpuTimes(stat: string): CpuTimes {
   const fields = (stat.split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
   const total = fields.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
   // idle + iowait: time the CPU had nothing to run.
   const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
   return { total, idle };
+}
+
+/** The share of CPU time spent busy between two readings of /proc/stat, in percent (one decimal). */
+export function cpuPercent(prev: CpuTimes, cpu: CpuTimes): number {
+  const dt = cpu.total - prev.total;
+  const pct = dt > 0 ? Math.min(100, Math.max(0, (100 * (dt - (cpu.idle - prev.idle))) / dt)) : 0;
+  return Math.round(pct * 10) / 10;
 }
 
 /** "2026-11-25T05:12:00.000+01:00": the remote's wall clock with its own offset, as an IPAM shows it. */
@@ -109,8 +118,6 @@ export class ProcHost implements HostSource {
     const cpu = cpuTimes(stat ?? '');
     const prev = this.lastCpu ?? { total: 0, idle: 0 };
     this.lastCpu = cpu;
-    const dt = cpu.total - prev.total;
-    const cpuPct = dt > 0 ? Math.min(100, Math.max(0, (100 * (dt - (cpu.idle - prev.idle))) / dt)) : 0;
     const kB = (key: string) =>
       Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(meminfo ?? '')?.[1] ?? 0) * 1024;
     const memTotal = kB('MemTotal');
@@ -118,7 +125,7 @@ export class ProcHost implements HostSource {
       localTime: localIsoTime(new Date(now)),
       uptimeS: Math.floor(Number((uptime ?? '0').split(/\s+/)[0]) || 0),
       load: [l1, l5, l15],
-      cpuPct: Math.round(cpuPct * 10) / 10,
+      cpuPct: cpuPercent(prev, cpu),
       mem: { usedBytes: Math.max(0, memTotal - kB('MemAvailable')), totalBytes: memTotal },
       disk: { usedBytes: (disk.blocks - disk.bfree) * disk.bsize, totalBytes: disk.blocks * disk.bsize },
       processes,

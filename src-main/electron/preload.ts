@@ -4,16 +4,9 @@
  * nothing the contract does not offer. Runs sandboxed: bundle it (CommonJS) with channels.ts inlined.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import {
-  namedApi,
-  type CallArgs,
-  type CallName,
-  type CallResult,
-  type EventName,
-  type EventPayload,
-  type IpcResult,
-  type SmtApi,
-} from '../../src-shared/ipc';
+import type { CallArgs, CallResult, EventPayload, IpcResult, SmtApi } from '../../src-shared/ipc';
+// The names alone: the schemas (and zod) stay out of the sandboxed bundle.
+import { namedApi, type CallName, type EventName } from '../../src-shared/ipc/names';
 import { callChannel, eventChannel } from './channels';
 
 const call =

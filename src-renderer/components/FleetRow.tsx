@@ -88,6 +88,7 @@ export const FleetRow = memo(function FleetRow({
       data-remote-id={r.id}
       data-status={r.status}
       data-stale={stale ? 'true' : 'false'}
+      data-last-seen={r.lastSeen ?? ''}
       className={`tr status-${r.status}${stale ? ' stale' : ''}${selected ? ' selected' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
     >

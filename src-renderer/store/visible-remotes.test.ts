@@ -87,18 +87,19 @@ describe('visibleRemotes', () => {
     expect(ids(visibleRemotes(fleet, '', 'all', { key: 'processes', dir: 'desc' }))[0]).toBe('r-0002');
   });
 
-  it('sorts 10,000 remotes quickly enough to do it on every batch', () => {
+  // How fast: the bench's renderer scenario times a filter keystroke to paint at 10,000 remotes
+  // (docs/performance.md); a test on a shared machine judges no time.
+  it('sorts 10,000 remotes', () => {
     const big = new Map(
       Array.from({ length: 10_000 }, (_, i) => remote(`r-${i}`, 1, { cpuPct: (i * 7919) % 100 })).map((r) => [
         r.id,
         r,
       ]),
     );
-    const t0 = performance.now();
     const rows = visibleRemotes(big, '', 'all', { key: 'cpu', dir: 'desc' });
     expect(rows).toHaveLength(10_000);
     expect(rows[0]?.cpuPct).toBe(99);
-    expect(performance.now() - t0).toBeLessThan(250);
+    expect(rows.at(-1)?.cpuPct).toBe(0);
   });
 
   it('filters by a tag and by a service that is down', () => {

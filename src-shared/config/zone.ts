@@ -254,7 +254,9 @@ function pointerOf(r: ZoneRecord): { field: 'target' | 'exchange'; name: string 
       return { field: 'target', name: r.target };
     case 'MX':
       return { field: 'exchange', name: r.exchange };
-    default:
+    case 'A':
+    case 'AAAA':
+    case 'TXT':
       return undefined;
   }
 }

@@ -64,6 +64,42 @@ export function backoffDelay(cfg: MachineConfig, attempt: number, jitter: number
   return Math.round(base + spread);
 }
 
+/** While connecting: the round moves to the next broker, backs off, or gives up. */
+function fromConnecting(
+  cfg: MachineConfig,
+  s: Extract<ConnState, { kind: 'connecting' }>,
+  e: Exclude<ConnEvent, { type: 'stop' }>,
+): ConnState {
+  switch (e.type) {
+    case 'opened':
+      return { kind: 'connected', broker: s.broker, since: e.at };
+    case 'openFailed':
+      if (!e.auth && s.broker + 1 < cfg.brokerCount) {
+        return { kind: 'connecting', broker: s.broker + 1, attempt: s.attempt, since: e.at };
+      }
+      if (s.attempt >= cfg.maxAttempts) return { kind: 'failed', lastError: e.error, at: e.at };
+      return {
+        kind: 'backoff',
+        attempt: s.attempt,
+        retryAt: e.at + (e.auth ? cfg.authRetryMs : backoffDelay(cfg, s.attempt, e.jitter)),
+        lastError: e.error,
+        lastBroker: s.broker,
+      };
+    case 'lost':
+      // A session that dies before CONNECTED completes is a failed open on the same broker.
+      return fromConnecting(cfg, s, {
+        type: 'openFailed',
+        at: e.at,
+        error: e.error,
+        auth: false,
+        jitter: 0.5,
+      });
+    case 'start':
+    case 'retryDue':
+      return s;
+  }
+}
+
 export function transition(cfg: MachineConfig, s: ConnState, e: ConnEvent): ConnState {
   if (e.type === 'stop') return { kind: 'idle' };
   switch (s.kind) {
@@ -71,33 +107,7 @@ export function transition(cfg: MachineConfig, s: ConnState, e: ConnEvent): Conn
     case 'failed':
       return e.type === 'start' ? { kind: 'connecting', broker: 0, attempt: 1, since: e.at } : s;
     case 'connecting':
-      switch (e.type) {
-        case 'opened':
-          return { kind: 'connected', broker: s.broker, since: e.at };
-        case 'openFailed':
-          if (!e.auth && s.broker + 1 < cfg.brokerCount) {
-            return { kind: 'connecting', broker: s.broker + 1, attempt: s.attempt, since: e.at };
-          }
-          if (s.attempt >= cfg.maxAttempts) return { kind: 'failed', lastError: e.error, at: e.at };
-          return {
-            kind: 'backoff',
-            attempt: s.attempt,
-            retryAt: e.at + (e.auth ? cfg.authRetryMs : backoffDelay(cfg, s.attempt, e.jitter)),
-            lastError: e.error,
-            lastBroker: s.broker,
-          };
-        case 'lost':
-          // A session that dies before CONNECTED completes is a failed open on the same broker.
-          return transition(cfg, s, {
-            type: 'openFailed',
-            at: e.at,
-            error: e.error,
-            auth: false,
-            jitter: 0.5,
-          });
-        default:
-          return s;
-      }
+      return fromConnecting(cfg, s, e);
     case 'connected':
       // Reconnect at once, primary first: a failover should cost one slave-promotion, not a backoff.
       return e.type === 'lost' ? { kind: 'connecting', broker: 0, attempt: 1, since: e.at } : s;

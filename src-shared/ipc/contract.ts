@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { IpcResult } from './result';
+import type { CallName, EventName, SubscribeName } from './names';
 import { TrendQuery, TrendSeries } from '../trends/trend';
 import { AuditCsv, AuditPage, AuditQuery } from './audit-views';
 import { BrokerPathView } from './broker-views';
@@ -99,7 +100,7 @@ export const calls = {
    * open, the imported one is opened.
    */
   importProfile: { args: z.tuple([ProfileImportForm]), result: ProfileSummary },
-} as const;
+} as const satisfies Record<CallName, { args: z.ZodType; result: z.ZodType }>;
 
 /** Events pushed from the core; the preload exposes each as a named `on<Name>` subscription. */
 export const events = {
@@ -110,23 +111,14 @@ export const events = {
   profileChanged: ProfileSummary,
   /** Onboarding, locked or open changed (an unlock, a first import); the renderer picks its screen by it. */
   startStateChanged: StartState,
-} as const;
+} as const satisfies Record<EventName, z.ZodType>;
 
-export type CallName = keyof typeof calls;
-export type EventName = keyof typeof events;
+export type { CallName, EventName };
 export type CallArgs<C extends CallName> = z.infer<(typeof calls)[C]['args']>;
 export type CallResult<C extends CallName> = z.infer<(typeof calls)[C]['result']>;
 /** Every event's payload by its name: the map a TypedEmitter of the contract's events is typed by. */
 export type EventPayloads = { [E in EventName]: z.infer<(typeof events)[E]> };
 export type EventPayload<E extends EventName> = EventPayloads[E];
-
-export const callNames = Object.keys(calls) as CallName[];
-export const eventNames = Object.keys(events) as EventName[];
-
-/** `fleetPatch` → `onFleetPatch`: the named subscription the preload exposes. */
-export type SubscribeName<E extends EventName> = `on${Capitalize<E>}`;
-export const subscribeName = <E extends EventName>(e: E) =>
-  `on${e.charAt(0).toUpperCase()}${e.slice(1)}` as SubscribeName<E>;
 
 export type CallFn<C extends CallName> = (...args: CallArgs<C>) => Promise<IpcResult<CallResult<C>>>;
 export type SubscribeFn<E extends EventName> = (listener: (payload: EventPayload<E>) => void) => () => void;
@@ -135,22 +127,6 @@ export type SubscribeFn<E extends EventName> = (listener: (payload: EventPayload
 export type SmtApi = { [C in CallName]: CallFn<C> } & {
   [E in EventName as SubscribeName<E>]: SubscribeFn<E>;
 };
-
-/**
- * Builds the named API from one function per call and per event (the preload's ipcRenderer calls, the
- * bridge's frames), so every call of the contract is exposed under its own name and nothing else is.
- */
-export function namedApi(
-  call: <C extends CallName>(name: C) => CallFn<C>,
-  subscribe: <E extends EventName>(name: E) => SubscribeFn<E>,
-): SmtApi {
-  // Object.fromEntries loses the per-key types that the mapped SmtApi type states; the keys are exactly
-  // the contract's names, each paired with the function built for that name.
-  return Object.fromEntries([
-    ...callNames.map((name) => [name, call(name)]),
-    ...eventNames.map((name) => [subscribeName(name), subscribe(name)]),
-  ]) as SmtApi;
-}
 
 /** What a host (Electron main, browser host) needs from the core to serve the contract. */
 export interface SmtBackend {

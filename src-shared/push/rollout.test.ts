@@ -19,7 +19,10 @@ function d(kind: DeliveryKind, since = 10): DeliveryState {
       return { ...base, kind, reason: 'named did not reload' };
     case 'superseded':
       return { ...base, kind, reason: 'version 2 is older than version 3' };
-    default:
+    case 'queued':
+    case 'delivered':
+    case 'expired':
+    case 'cancelled':
       return { ...base, kind };
   }
 }

@@ -43,7 +43,10 @@ function why(s: DeliveryState): string {
       return 'the remote did not receive it before the deadline';
     case 'cancelled':
       return 'cancelled before the remote received it';
-    default:
+    case 'queued':
+    case 'sent':
+    case 'delivered':
+    case 'applied':
       return s.kind;
   }
 }

@@ -15,7 +15,11 @@ function state(kind: DeliveryKind, n: number, sentAt?: number): DeliveryState {
     case 'failed':
     case 'rolled-back':
       return { ...base, kind, reason: 'x' };
-    default:
+    case 'queued':
+    case 'delivered':
+    case 'superseded':
+    case 'expired':
+    case 'cancelled':
       return { ...base, kind };
   }
 }

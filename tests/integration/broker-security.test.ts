@@ -172,7 +172,10 @@ describe('the certificate matrix (docs/reliability.md)', () => {
       case 'server-auth-only':
       case 'key-agreement-only':
         return { files: await issueFlawedCert(h.name, c.id, { ...lab.opts, role: h.role }) };
-      default:
+      case 'none':
+      case 'provisioned':
+      case 'reprovisioned':
+      case 'revoked-while-connected':
         return { files: good.get(h.name) as TlsFiles };
     }
   }
@@ -351,11 +354,12 @@ describe('the certificate matrix (docs/reliability.md)', () => {
 
     const start = Date.now();
     await revoke(h.name, lab.opts);
-    const rawMs = await raw.waitClosed(5000).then(() => Date.now() - start);
-    await waitFor(`${label(h)} to lose its session`, () => clientLostAt > 0, 5000);
+    // Both sessions end within 5 s of the revocation (each wait fails past it); the times are figures.
+    const [rawMs] = await Promise.all([
+      raw.waitClosed(5000),
+      waitFor(`${label(h)} to lose its session`, () => clientLostAt > 0, 5000),
+    ]);
     revokeFigures.push(`${h.kind} raw ${rawMs} ms, SmtConnection ${clientLostAt - start} ms`);
-    expect(rawMs).toBeLessThan(5000);
-    expect(clientLostAt - start).toBeLessThan(5000);
     expect(raw.frames.find((f) => f.command === 'ERROR')?.headers.message).toMatch(
       new RegExp(`certificate of ${h.name} \\(${dn(h.name, h.role)}\\) was revoked`),
     );

@@ -59,11 +59,9 @@ describe('presence', () => {
     const presenceMs = 3000;
     const a = agent(201, presenceMs, 1000, false);
     await online(a, 'r-0201');
-    const stoppedAt = Date.now();
     a.child.kill('SIGTERM');
-    await waitFor('r-0201 offline', async () => (await view('r-0201'))?.status === 'offline', 10_000);
-    // A lapse would take three intervals (9 s); the goodbye takes less than one.
-    expect(Date.now() - stoppedAt).toBeLessThan(presenceMs);
+    // A lapse would take three intervals (9 s); the goodbye shows within one.
+    await waitFor('r-0201 offline', async () => (await view('r-0201'))?.status === 'offline', presenceMs);
     expect(await a.exited).toBe(0);
   });
 
@@ -73,11 +71,14 @@ describe('presence', () => {
     await online(a, 'r-0202');
     const killedAt = Date.now();
     a.child.kill('SIGKILL');
-    await waitFor('r-0202 offline', async () => (await view('r-0202'))?.status === 'offline', 15_000);
-    const offlineAfter = Date.now() - killedAt;
     // Three intervals of silence, counted from the last presence (at most one interval before the kill).
-    expect(offlineAfter).toBeGreaterThanOrEqual(2 * presenceMs);
-    expect(offlineAfter).toBeLessThan(3 * presenceMs + 2000);
+    await waitFor(
+      'r-0202 offline',
+      async () => (await view('r-0202'))?.status === 'offline',
+      3 * presenceMs + 2000,
+    );
+    // Not before two intervals: a lower bound, which no slow machine breaks.
+    expect(Date.now() - killedAt).toBeGreaterThanOrEqual(2 * presenceMs);
 
     const stale = await waitFor(
       'stale stats',

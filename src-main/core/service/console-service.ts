@@ -4,12 +4,12 @@ import {
   type CallArgs,
   type CallName,
   type CallResult,
-  eventNames,
   type EventName,
   type EventPayload,
   type EventPayloads,
   type SmtBackend,
 } from '../../../src-shared/ipc/contract';
+import { eventNames } from '../../../src-shared/ipc/names';
 import { err, ok, type IpcResult } from '../../../src-shared/ipc/result';
 import { silentLog, type LogSink } from '../../../src-node/log';
 import { osUser } from '../../../src-node/os-user';
