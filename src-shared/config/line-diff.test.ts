@@ -145,16 +145,15 @@ describe('diffLines', () => {
     const before = zone('1');
     const after = zone('2');
     expect(before.length).toBeGreaterThan(3_000_000);
-    const started = performance.now();
+    // Bounded by the search's caps, which this proves were hit (a whole replacement); how long that takes
+    // is measured in line-diff.ts's header, not asserted here (docs/performance.md: tests assert no time).
     const d = diffLines(before, after);
-    const ms = performance.now() - started;
     expect(d.exact).toBe(false);
     expect({ added: d.added, removed: d.removed }).toEqual({ added: 100_000, removed: 100_000 });
     expect(apply(before, d)).toBe(after);
-    expect(ms).toBeLessThan(5_000);
   });
 
-  it('finds a small change in a 4 MB zone exactly and quickly', () => {
+  it('finds a small change in a 4 MB zone exactly', () => {
     const rows = Array.from({ length: 100_000 }, (_, i) => `host${i} 3600 IN A 10.0.${i % 256}.1`);
     const before = rows.join('\n');
     rows[50_000] = 'host50000 3600 IN A 192.0.2.1';
