@@ -3,18 +3,35 @@
  * against docs/protocol/*.schema.json alone) joins the tunnel with its own lab certificate, and the
  * console core shows it like any remote: its hello's host, its stats, online and then offline on its
  * goodbye. A stats sample it breaks on purpose is dropped as a schema reject; its good ones still count.
- * A console that restarts while it stays connected learns its hello again by asking for it.
+ * A console that restarts while it stays connected learns its hello again by asking for it. A config the
+ * console signs is verified and applied by the peer, which answers on the console's result queue; a
+ * forged or unsigned one injected into its queue is refused with the reason.
  */
+import { createHash } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { consoleProfilePath, labConsoleSealers, remoteIdentity } from '../../lab/lab';
+import {
+  consoleProfilePath,
+  labConsoleSealers,
+  labConsoleTls,
+  labSignerCertFile,
+  remoteIdentity,
+} from '../../lab/lab';
 import { ConsoleCore } from '../../src-main/core/console-core';
 import { hostPort } from '../../src-shared/broker/address';
 import type { RemoteView } from '../../src-shared/ipc/views';
+import {
+  destinations,
+  makeEnvelope,
+  stompHeadersFor,
+  type Body,
+  type Envelope,
+} from '../../src-shared/protocol';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
+import { StompProbe } from '../helpers/stomp-probe';
 
 /** Debian's interpreter: python3-stomp is installed for it, not for any other python3 on the PATH. */
 const PYTHON = '/usr/bin/python3';
@@ -63,6 +80,8 @@ async function startPeer(rid: string, ip: string, extra: string[] = []): Promise
     identity.tls.certFile,
     '--key',
     identity.tls.keyFile,
+    '--trusted-signer',
+    labSignerCertFile(l.opts),
     '--hostname',
     `${rid}.py.example.test`,
     '--ip',
@@ -138,7 +157,7 @@ describe('a Python peer written against the JSON Schemas alone', () => {
     expect(peer.events[0]).toEqual({
       event: 'validation',
       enabled: true,
-      schemas: ['hello', 'presence', 'query', 'reply', 'stats'],
+      schemas: ['config', 'hello', 'presence', 'query', 'reply', 'result', 'stats'],
     });
 
     const shown = await waitFor(
@@ -231,6 +250,77 @@ describe('a Python peer written against the JSON Schemas alone', () => {
       expect.objectContaining({ query: 'hello' }),
     ]);
     expect(after.rejects().total).toBe(0);
+    await stopPeer(peer, rid);
+  });
+
+  it('verifies and applies a config the console signed, answering on its result queue', async () => {
+    const rid = 'r-py04';
+    const c = core as ConsoleCore;
+    const results: Envelope<'result'>[] = [];
+    const stop = c.onResult((r) => void results.push(r));
+    const peer = await startPeer(rid, '192.0.2.44');
+    await waitFor(`${rid} shown`, () => c.fleet.get(rid)?.hostname === `${rid}.py.example.test`, 30_000);
+    const text = (serial: number) => `$TTL 300\n@ IN SOA ns1 hostmaster ${serial} 3600 600 86400 300\n`;
+    const zone = (version: number): Body<'config'> => ({
+      pushId: crypto.randomUUID(),
+      object: { kind: 'zone', name: 'py.example.test' },
+      version,
+      op: 'upsert',
+      payload: { format: 'zone-text', text: text(version) },
+    });
+    const outcome = (ref: string) =>
+      waitFor(`the outcome of ${ref}`, () => results.find((r) => r.body.ref === ref)?.body, 30_000);
+
+    const sent = await c.sendConfig(rid, zone(2));
+    expect(await outcome(sent.id)).toEqual({
+      ref: sent.id,
+      pushId: sent.body.pushId,
+      object: sent.body.object,
+      version: 2,
+      state: 'applied',
+      sha256: createHash('sha256').update(text(2)).digest('hex'),
+    });
+    const older = await c.sendConfig(rid, zone(1));
+    expect(await outcome(older.id)).toMatchObject({ state: 'superseded', version: 1 });
+
+    // What an intruder on the broker (here with the console's own certificate) sends straight into the
+    // peer's config queue: a signed message replayed under a new id, and an unsigned one.
+    const { ca, cert, key } = await labConsoleTls((lab as LabFixture).opts);
+    const primary = (lab as LabFixture).brokers.find((b) => b.name === 'primary');
+    const { probe } = await StompProbe.session({ port: primary?.port ?? 0, tls: { ca, cert, key } });
+    const replayed: Envelope<'config'> = {
+      ...sent,
+      id: crypto.randomUUID(),
+      body: { ...sent.body, version: 3 },
+    };
+    const unsigned = makeEnvelope('config', sent.from, zone(4));
+    try {
+      for (const env of [replayed, unsigned]) {
+        const frame = await probe.send(
+          destinations.remoteQueue(rid, 'config'),
+          JSON.stringify(env),
+          stompHeadersFor(env),
+        );
+        expect(frame.command).toBe('RECEIPT');
+      }
+    } finally {
+      probe.close();
+    }
+    expect(await outcome(replayed.id)).toMatchObject({
+      state: 'failed',
+      reason: 'signature does not match the payload',
+    });
+    expect(await outcome(unsigned.id)).toMatchObject({ state: 'failed', reason: 'config is not signed' });
+
+    expect(results.every((r) => r.from === rid)).toBe(true);
+    expect(peer.events.filter((e) => e.event === 'config')).toEqual([
+      { event: 'config', ref: sent.id, state: 'applied' },
+      { event: 'config', ref: older.id, state: 'superseded' },
+      { event: 'config', ref: replayed.id, state: 'failed' },
+      { event: 'config', ref: unsigned.id, state: 'failed' },
+    ]);
+    expect(c.rejects().total).toBe(0);
+    stop();
     await stopPeer(peer, rid);
   });
 });

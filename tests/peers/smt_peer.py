@@ -2,18 +2,22 @@
 """A minimal SMT remote in Python: proof that the protocol is language-neutral.
 
 Written from docs/protocol.md and docs/protocol/*.schema.json alone, with Debian's python3-stomp
-(stomp.py 8) and the standard library; python3-jsonschema, when installed, checks every message
-against the published schemas before it is sent.
+(stomp.py 8), python3-cryptography (config signatures) and the standard library; python3-jsonschema,
+when installed, checks every message against the published schemas before it is sent.
 
 It connects with mutual TLS (its own certificate, the fleet's CA) to the first broker that accepts,
 sends a persistent hello to /topic/VirtualTopic.smt.inventory, then a stats and a presence sample every
 interval on its own topics until --count rounds are done or it gets SIGTERM/SIGINT, when it says goodbye
 (presence offline) and disconnects. It answers the `hello` and `ping` queries on its query queue (a
-console that restarted asks for the hello it missed) and refuses the others with a reason. Every step
+console that restarted asks for the hello it missed) and refuses the others with a reason. It takes
+configs from its config queue one at a time: verifies the signature against the --trusted-signer
+certificates, applies a zone to an in-memory store, and answers on the sending console's result queue
+(docs/protocol.md "Writing an agent"); its ledger is in memory too, so a restart forgets it. Every step
 is printed to stdout as one JSON object per line.
 
     /usr/bin/python3 tests/peers/smt_peer.py --remote-id r-py01 --broker 127.0.0.1:61617 \\
-        --ca ca.crt --cert r-py01.crt --key r-py01.key --hostname py01.example.test --ip 192.0.2.41
+        --ca ca.crt --cert r-py01.crt --key r-py01.key --trusted-signer signer.crt \\
+        --hostname py01.example.test --ip 192.0.2.41
 
 --bad sends one stats sample with cpuPct 140 after the first round (the local validator must refuse
 it; it is sent anyway) so a test can see the console drop exactly that one.
@@ -22,9 +26,12 @@ Exit status: 0 done, 1 no broker session, 2 bad arguments, 3 a message of ours b
 """
 
 import argparse
+import base64
 import datetime
+import hashlib
 import json
 import os
+import queue
 import re
 import signal
 import ssl
@@ -35,6 +42,11 @@ import uuid
 
 import stomp
 import stomp.transport
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 try:
     import jsonschema
@@ -55,7 +67,11 @@ CHANNELS = {
     # Replies go to the query's reply-to; queries arrive on the remote's own queue.
     "reply": (None, False, 60_000),
     "query": (lambda rid: f"/queue/smt.remote.{rid}.query", False, 30_000),
+    "config": (lambda rid: f"/queue/smt.remote.{rid}.config", True, None),
+    # Results go to the result queue of the console that sent the config (its envelope's `from`).
+    "result": (None, True, None),
 }
+CONSOLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 # A reply may only go to a console session's reply queue (smt.console.<cid>.reply.<session>): a remote is
 # no relay.
 CONSOLE_REPLY = re.compile(r"^/queue/smt\.console\.[a-z0-9][a-z0-9-]{0,62}\.reply\.[a-z0-9]{12}$")
@@ -111,6 +127,8 @@ def parse_args(argv):
     p.add_argument("--ca", required=True, help="the fleet CA certificate (PEM)")
     p.add_argument("--cert", required=True, help="this remote's certificate (PEM)")
     p.add_argument("--key", required=True, help="this remote's private key (PEM)")
+    p.add_argument("--trusted-signer", action="append", default=[],
+                   help="a config signer's certificate (PEM) to trust; repeatable")
     p.add_argument("--schemas", default=os.path.join(here, "..", "..", "docs", "protocol"),
                    help="directory of the <type>.schema.json files")
     p.add_argument("--hostname", required=True)
@@ -123,7 +141,7 @@ def parse_args(argv):
         p.error("--interval-ms must be at least 100")
     if a.count < 0:
         p.error("--count must not be negative")
-    for f in (a.ca, a.cert, a.key):
+    for f in (a.ca, a.cert, a.key, *a.trusted_signer):
         if not os.path.isfile(f):
             p.error(f"no such file: {f}")
     return a
@@ -155,6 +173,63 @@ class Schemas:
             return []
         return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
                 for e in v.iter_errors(envelope)]
+
+
+def host_uptime_s():
+    """The host's uptime in whole seconds, as the TypeScript agent's ping reply carries it."""
+    with open("/proc/uptime", encoding="ascii") as f:
+        return int(float(f.read().split()[0]))
+
+
+def signed_bytes(rid, message_id, body):
+    """docs/protocol.md "Signature": sorted keys at every depth, no whitespace, UTF-8, no signature."""
+    unsigned = {k: v for k, v in body.items() if k != "signature"}
+    doc = {"v": 1, "rid": rid, "id": message_id, "body": unsigned}
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+class Signers:
+    """The signer certificates this remote trusts, by the SHA-256 of their DER."""
+
+    def __init__(self, files):
+        self.by_fp = {}
+        for f in files:
+            with open(f, "rb") as fh:
+                cert = x509.load_pem_x509_certificate(fh.read())
+            fp = hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
+            self.by_fp[fp] = (f, cert)
+
+    def refusal(self, rid, envelope):
+        """None when the config is signed for this remote and message by a trusted, valid signer."""
+        sig = envelope["body"].get("signature")
+        if sig is None:
+            return "config is not signed"
+        known = self.by_fp.get(sig["signer"])
+        if known is None:
+            return f"signed by an unknown signer {sig['signer']}: add its certificate to trustedSigners"
+        source, cert = known
+        now = datetime.datetime.utcnow()
+        if now > cert.not_valid_after:
+            return f"the signer certificate {source} ({sig['signer']}) expired on {cert.not_valid_after.isoformat()}Z"
+        if now < cert.not_valid_before:
+            return (f"the signer certificate {source} ({sig['signer']}) is not valid before "
+                    f"{cert.not_valid_before.isoformat()}Z (check the clock)")
+        key = cert.public_key()
+        data = signed_bytes(rid, envelope["id"], envelope["body"])
+        try:
+            value = base64.b64decode(sig["value"], validate=True)
+            if sig["alg"] == "ES256" and isinstance(key, ec.EllipticCurvePublicKey):
+                if len(value) != 64:  # IEEE P1363 r || s, as in JWS.
+                    raise InvalidSignature()
+                der = encode_dss_signature(int.from_bytes(value[:32], "big"), int.from_bytes(value[32:], "big"))
+                key.verify(der, data, ec.ECDSA(hashes.SHA256()))
+            elif sig["alg"] == "Ed25519" and isinstance(key, ed25519.Ed25519PublicKey):
+                key.verify(value, data)
+            else:
+                return f"signature algorithm {sig['alg']} does not fit the signer's key"
+        except (InvalidSignature, ValueError):
+            return "signature does not match the payload"
+        return None
 
 
 class Session(stomp.ConnectionListener):
@@ -233,9 +308,9 @@ class Session(stomp.ConnectionListener):
             time.sleep(min(0.2 * attempt, 1.0))
         fail(1, f"no broker session after {CONNECT_ATTEMPTS} attempts")
 
-    def subscribe(self, destination):
-        """Client-individual: a query is acknowledged only once it is answered."""
-        self.conn.subscribe(destination, id="1", ack="client-individual")
+    def subscribe(self, destination, sub_id):
+        """Client-individual: a message is acknowledged only once it is answered."""
+        self.conn.subscribe(destination, id=sub_id, ack="client-individual")
 
     def ack(self, frame):
         self.conn.ack(frame.headers["ack"])
@@ -268,7 +343,14 @@ class Peer:
         self.args = args
         self.rid = args.remote_id
         self.schemas = Schemas(args.schemas, CHANNELS)
-        self.session = Session(args, self.on_query)
+        self.signers = Signers(args.trusted_signer)
+        self.session = Session(args, self.on_frame)
+        # Configs are handled one at a time, off stomp.py's reader thread: a result waits for its receipt,
+        # which that thread delivers.
+        self.configs = queue.Queue()
+        self.ledger = {}  # smt-id -> the result body recorded for it (applied or failed)
+        self.last_applied = {}  # "zone:<name>" -> (version, ISO time)
+        self.zones = {}  # name -> zone text served
         self.hello_body = None
         self.stats_seq = 0
         self.presence_seq = 0
@@ -303,6 +385,12 @@ class Peer:
         self.session.send(destination, headers, data, receipt=receipt)
         emit("sent", type=envelope["type"], id=envelope["id"], body=envelope["body"])
 
+    def on_frame(self, frame):
+        if frame.headers.get("subscription") == "config":
+            self.configs.put(frame)
+        else:
+            self.on_query(frame)
+
     def on_query(self, frame):
         """On stomp.py's reader thread: answers without waiting for a receipt, then acknowledges."""
         try:
@@ -323,12 +411,83 @@ class Peer:
             if asked == "hello" and self.hello_body is not None:
                 body = {"ok": True, "data": self.hello_body}
             elif asked == "ping":
-                body = {"ok": True, "data": {"pong": True, "uptimeS": int(time.time() - self.started)}}
+                body = {"ok": True, "data": {"pong": True, "uptimeS": host_uptime_s()}}
             else:
                 body = {"ok": False, "error": f'query "{asked}" is not answered by smt_peer.py'}
             emit("query", query=asked, id=query["id"])
             self.publish(self.envelope("reply", body, corr=query["id"]), to=reply_to)
         self.session.ack(frame)
+
+    def config_worker(self):
+        while True:
+            frame = self.configs.get()
+            if frame is None:
+                return
+            try:
+                self.on_config(frame)
+            except (ConnectionError, stomp.exception.StompException, OSError) as e:
+                # Not acknowledged: the broker gives it again to the next session.
+                emit("config-unfinished", reason=f"{type(e).__name__}: {e}")
+
+    def result(self, console, body):
+        self.publish(self.envelope("result", body), receipt=True, to=f"/queue/smt.console.{console}.result")
+
+    def on_config(self, frame):
+        """docs/protocol.md "Writing an agent", step 5."""
+        try:
+            env = json.loads(frame.body)
+        except ValueError:
+            env = None
+        shaped = (isinstance(env, dict) and isinstance(env.get("id"), str) and isinstance(env.get("from"), str)
+                  and CONSOLE_ID.match(env["from"]) is not None)
+        if not shaped:
+            emit("config-refused", reason="not a config envelope from a console: nobody to answer")
+            self.session.ack(frame)
+            return
+        console, ref = env["from"], env["id"]
+        problems = self.schemas.problems(env)
+        if env.get("type") != "config" or problems:
+            reason = "; ".join(problems) or f"type {env.get('type')!r} on the config queue"
+            self.result(console, {"ref": ref, "state": "failed",
+                                  "reason": f"remote {self.rid} refused the config message (schema): {reason}"})
+            self.session.ack(frame)
+            return
+        b = env["body"]
+        about = {"ref": ref, "pushId": b["pushId"], "object": b["object"], "version": b["version"]}
+        known = self.ledger.get(ref)
+        refusal = None if known else self.signers.refusal(self.rid, env)
+        key = f"{b['object']['kind']}:{b['object'].get('name') or b['object'].get('subnet')}"
+        applied = self.last_applied.get(key)
+        if known:
+            body = {**known, "reason": known.get("reason", "answered from the ledger")}
+        elif refusal:
+            # Not recorded: a forgery under a genuine message's id must not pre-empt it.
+            body = {**about, "state": "failed", "reason": refusal}
+        elif applied and b["version"] < applied[0]:
+            body = {**about, "state": "superseded",
+                    "reason": f"version {b['version']} is older than version {applied[0]} applied at {applied[1]}"}
+        else:
+            body = {**about, **self.apply(b)}
+            self.ledger[ref] = body
+            if body["state"] == "applied":
+                self.last_applied[key] = (b["version"], datetime.datetime.now(datetime.timezone.utc).isoformat())
+        emit("config", ref=ref, state=body["state"])
+        self.result(console, body)
+        self.session.ack(frame)
+
+    def apply(self, b):
+        """A simulated named: zones only, served from memory; sha256 of the text served (empty after a delete)."""
+        obj, payload = b["object"], b.get("payload")
+        if obj["kind"] != "zone":
+            return {"state": "failed", "reason": "smt_peer.py serves DNS zones only"}
+        if b["op"] == "delete":
+            self.zones.pop(obj["name"], None)
+            text = ""
+        elif not payload or payload.get("format") != "zone-text":
+            return {"state": "failed", "reason": f"upsert of zone {obj['name']} carries no zone-text payload"}
+        else:
+            text = self.zones[obj["name"]] = payload["text"]
+        return {"state": "applied", "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
 
     def hello(self):
         self.hello_body = {
@@ -373,7 +532,10 @@ class Peer:
         interval = self.args.interval_ms / 1000
         self.session.open()
         self.hello()
-        self.session.subscribe(CHANNELS["query"][0](self.rid))
+        worker = threading.Thread(target=self.config_worker, daemon=True)
+        worker.start()
+        self.session.subscribe(CHANNELS["query"][0](self.rid), "query")
+        self.session.subscribe(CHANNELS["config"][0](self.rid), "config")
         rounds = 0
         while not self.stop.is_set():
             self.presence("online")
@@ -384,6 +546,8 @@ class Peer:
             if self.args.count and rounds >= self.args.count:
                 break
             self.stop.wait(interval)
+        self.configs.put(None)
+        worker.join(RECEIPT_TIMEOUT_S)
         self.presence("offline")
         self.session.close()
         emit("stopped", rounds=rounds)
