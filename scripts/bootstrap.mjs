@@ -23,6 +23,8 @@ export const debianPackages = [
   'xvfb',
   'python3-stomp',
   'python3-jsonschema',
+  // The Python peer verifies config signatures (ES256, Ed25519) with it.
+  'python3-cryptography',
   // The agent's .deb: lintian checks it, systemd-analyze (in systemd) verifies its unit. dpkg-deb, which
   // builds and unpacks it, comes with dpkg itself.
   'lintian',
