@@ -17,7 +17,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { spawnOwned } from './owned-process';
+import { spawnOwned, type OwnedProcess } from './owned-process';
 import { freePorts } from './state';
 
 const run = promisify(execFile);
@@ -28,6 +28,29 @@ interface RealServer {
   /** The server's stdout/stderr so far (named -g and kea log there), for failure messages. */
   output(): string;
   stop(): Promise<void>;
+}
+
+/**
+ * Waits for a server to be ready and returns its stop (by PID, then its dir removed); one that does not
+ * get ready within 15 s is stopped and its dir removed before the error is thrown.
+ */
+async function readyOrRemoved(
+  dir: string,
+  server: OwnedProcess,
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+): Promise<() => Promise<void>> {
+  const stop = async () => {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await server.ready(what, condition, 15_000);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return stop;
 }
 
 /** Returns { dir, port (DNS, UDP+TCP), controlPort (rndc), statsPort (statistics-channels, JSON), … }. */
@@ -81,24 +104,12 @@ options { default-key "rndc-key"; default-server 127.0.0.1; default-port ${contr
   );
 
   const named = spawnOwned('named', ['-g', '-c', conf]);
-  const stop = async () => {
-    await named.stop();
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    await named.ready(
-      'named to answer rndc status',
-      () =>
-        run('rndc', ['-c', rndcConf, 'status'], { timeout: 2000 }).then(
-          () => true,
-          () => false,
-        ),
-      15_000,
-    );
-  } catch (e) {
-    await stop();
-    throw e;
-  }
+  const stop = await readyOrRemoved(dir, named, 'named to answer rndc status', () =>
+    run('rndc', ['-c', rndcConf, 'status'], { timeout: 2000 }).then(
+      () => true,
+      () => false,
+    ),
+  );
   return {
     dir,
     port,
@@ -173,20 +184,12 @@ export async function startKea(): Promise<KeaServer> {
   const kea = spawnOwned('kea-dhcp4', ['-c', configFile], {
     env: { ...process.env, KEA_PIDFILE_DIR: runDir, KEA_LOCKFILE_DIR: runDir },
   });
-  const stop = async () => {
-    await kea.stop();
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    await kea.ready(
-      'kea-dhcp4 to accept on its control socket',
-      () => existsSync(socketPath) && socketAccepts(socketPath),
-      15_000,
-    );
-  } catch (e) {
-    await stop();
-    throw e;
-  }
+  const stop = await readyOrRemoved(
+    dir,
+    kea,
+    'kea-dhcp4 to accept on its control socket',
+    () => existsSync(socketPath) && socketAccepts(socketPath),
+  );
   return {
     dir,
     configFile,
