@@ -25,4 +25,12 @@ export {
   remoteIdentity,
   revoke,
 } from './provisioning';
+export {
+  MAX_REAL_REMOTES,
+  describeRealRemote,
+  startRealRemotes,
+  stopRealRemotes,
+  type RealRemote,
+  type RealService,
+} from './real-remotes';
 export { issueFlawedCert, issueUnprovisionedCert, makeForeignIdentity } from './test-certs';

@@ -1,6 +1,7 @@
 /**
- * `npm run demo -- [--remotes N] [--no-open] [--lab-dir DIR]`: the lab's brokers, a simulated fleet and the
- * console (browser host), with Chromium opened on it when there is a display. Prints one line on stdout,
+ * `npm run demo -- [--remotes N] [--real N] [--no-open] [--lab-dir DIR]`: the lab's brokers, a simulated fleet,
+ * `--real` real remotes (each its own named and/or kea-dhcp4 and `smt-agent run`, lab/real-remotes.ts) and
+ * the console (browser host), with Chromium opened on it when there is a display. Prints one line on stdout,
  * `Console: http://127.0.0.1:<port>/?token=<token>`; progress goes to stderr. Ctrl-C stops, by PID,
  * everything it started, brokers included, and nothing it did not start. Its children run in their own
  * process groups so that the terminal's Ctrl-C reaches the demo alone, which stops them in order.
@@ -20,13 +21,18 @@ import {
   labDown,
   labStatus,
   labUp,
+  MAX_REAL_REMOTES,
+  describeRealRemote,
+  startRealRemotes,
+  stopRealRemotes,
   type BrokerStatus,
+  type RealRemote,
 } from '../lab/lab';
 import { DEMO_MAX_REMOTES, brokerHeapMb, javaHeapMbOf } from '../lab/sizing';
 import { checkArgs, exitForUsage, prettyIssues, readArgs } from '../src-node/command-line';
 import { errorText } from '../src-shared/util/error-text';
 
-const usage = 'usage: npm run demo -- [--remotes N] [--no-open] [--lab-dir DIR]';
+const usage = 'usage: npm run demo -- [--remotes N] [--real N] [--no-open] [--lab-dir DIR]';
 
 const Args = z.object({
   remotes: z.coerce
@@ -38,6 +44,15 @@ const Args = z.object({
       `--remotes is at most ${DEMO_MAX_REMOTES}: what one machine holds with brokers, fleet and console`,
     )
     .default(25),
+  real: z.coerce
+    .number('--real takes a number')
+    .int('--real takes a whole number')
+    .min(0, '--real is at least 0')
+    .max(
+      MAX_REAL_REMOTES,
+      `--real is at most ${MAX_REAL_REMOTES}: each real remote is three processes on this machine`,
+    )
+    .default(0),
   open: z.boolean(),
   labDir: z.string().min(1).optional(),
 });
@@ -48,12 +63,13 @@ function parseCli(): z.infer<typeof Args> {
   try {
     const { values } = readArgs(process.argv.slice(2), {
       remotes: { type: 'string' },
+      real: { type: 'string' },
       'no-open': { type: 'boolean' },
       'lab-dir': { type: 'string' },
     });
     return checkArgs(
       Args,
-      { remotes: values.remotes, open: !values['no-open'], labDir: values['lab-dir'] },
+      { remotes: values.remotes, real: values.real, open: !values['no-open'], labDir: values['lab-dir'] },
       prettyIssues,
     );
   } catch (e) {
@@ -203,6 +219,29 @@ async function main(): Promise<void> {
       undo: () => fleet.stop('SIGTERM'),
     });
     await waitWhileConnecting(fleet);
+
+    if (args.real > 0) {
+      say(`starting ${args.real} real remotes (named and/or kea-dhcp4 with smt-agent run each)`);
+      const real: RealRemote[] = [];
+      const abort = new AbortController();
+      const starting = startRealRemotes(lab, args.real, {
+        signal: abort.signal,
+        onStarted: (r) => {
+          real.push(r);
+          say(`real ${describeRealRemote(r)}`);
+        },
+      });
+      // Registered before they are up: a Ctrl-C while they start ends the starting, then stops them all.
+      steps.push({
+        what: 'stopping the real remotes (their agents, named and kea-dhcp4, by PID)',
+        undo: async () => {
+          abort.abort();
+          await starting.catch(() => undefined);
+          await stopRealRemotes(real);
+        },
+      });
+      await starting;
+    }
 
     // The lab's own passphrase (a lab convenience); a real console's admin types it at the host's prompt.
     let urlShown = false;

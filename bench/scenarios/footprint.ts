@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { NodeProcess } from '../../e2e/support/processes';
 import { labSignerCertFile, remoteIdentity } from '../../lab/lab';
-import { startBind } from '../../tests/helpers/bind-server';
+import { startBind } from '../../lab/real-servers';
 import type { BenchContext } from '../context';
 import { own, planGroups, ready, startBareRemotes, startSimulate, stopAll } from '../fleet';
 import { MiB, measureProcess, memory } from '../proc';

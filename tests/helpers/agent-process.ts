@@ -9,9 +9,9 @@
  *   agents.killAll();   // in afterAll
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { labSignerCertFile, remoteIdentity, type LabOptions } from '../../lab/lab';
+import type { LabOptions } from '../../lab/lab';
+import { writeLabAgentConfig as writeAgentConfig } from '../../lab/real-remotes';
 import type { AgentConfig } from '../../src-agent/agent/config';
 import { waitFor } from '../../src-node/smt/testing/wait';
 
@@ -68,27 +68,10 @@ export class AgentProcesses {
   }
 }
 
-/**
- * Writes `<dir>/agent.json` for `smt-agent run`: remote `rid` provisioned on the lab (its certificate in
- * the brokers' allowlist), the lab's signer trusted, state under `<dir>/state`; `extra` adds or overrides
- * fields (bind, kea, intervals, tags). Returns the file's path.
- */
-export async function writeLabAgentConfig(
+/** lab/real-remotes.ts's writeLabAgentConfig, with `extra` checked against the agent's config type. */
+export const writeLabAgentConfig = (
   lab: LabOptions,
   rid: string,
   dir: string,
   extra: Partial<AgentConfig> = {},
-): Promise<string> {
-  const identity = await remoteIdentity(rid, { ...lab, provision: true });
-  const config = {
-    remoteId: rid,
-    brokers: identity.brokers,
-    tls: identity.tls,
-    trustedSigners: [labSignerCertFile(lab)],
-    stateDir: join(dir, 'state'),
-    ...extra,
-  };
-  const file = join(dir, 'agent.json');
-  await writeFile(file, JSON.stringify(config, null, 2));
-  return file;
-}
+): Promise<string> => writeAgentConfig(lab, rid, dir, extra);

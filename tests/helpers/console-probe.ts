@@ -7,6 +7,9 @@
  *   await c.waitResult(env.id, 'applied');
  *   const reply = await c.query('r-0401', { query: 'ping' });
  *   await c.stop();
+ *
+ * With `{ hellos: true }` it also reads the lab console's copy of the remotes' hellos (the fleet
+ * inventory), which a console host on the same lab would otherwise read: only where no host runs.
  */
 import { consoleProfilePath, labConsoleKeys, type LabOptions } from '../../lab/lab';
 import { loadConsoleProfile } from '../../src-main/core/profile';
@@ -30,6 +33,8 @@ export class ConsoleProbe {
   readonly replies: Envelope<'reply'>[] = [];
   /** Stats and usage samples from every remote, newest last. */
   readonly live: Envelope<'stats' | 'usage'>[] = [];
+  /** Hellos from every remote, newest last (only when started with `hellos: true`). */
+  readonly hellos: Envelope<'hello'>[] = [];
 
   /** This probe's own reply queue: another process of the lab console (a host) has its own. */
   readonly replyQueue: string;
@@ -43,7 +48,7 @@ export class ConsoleProbe {
     this.replyQueue = destinations.consoleReply(consoleId, newReplySession());
   }
 
-  static async start(lab: LabOptions): Promise<ConsoleProbe> {
+  static async start(lab: LabOptions, opts: { hellos?: boolean } = {}): Promise<ConsoleProbe> {
     const profile = await loadConsoleProfile(consoleProfilePath(lab));
     const keys = await labConsoleKeys(lab);
     const conn = new SmtConnection({
@@ -55,7 +60,7 @@ export class ConsoleProbe {
     if (!profile.signing) throw new Error('the lab console profile names no signing key');
     const signer = await loadConfigSigner(profile.signing, new Date(), keys);
     const probe = new ConsoleProbe(profile.consoleId, conn, guard, signer);
-    const route = <T extends 'result' | 'reply' | 'stats' | 'usage'>(
+    const route = <T extends 'result' | 'reply' | 'stats' | 'usage' | 'hello'>(
       channel: ChannelDescriptor<T>,
       at: string,
       into: Envelope<T>[],
@@ -69,6 +74,7 @@ export class ConsoleProbe {
       route(channels.reply, probe.replyQueue, probe.replies),
       route(channels.stats, channels.stats.readAt(), probe.live),
       route(channels.usage, channels.usage.readAt(), probe.live),
+      ...(opts.hellos ? [route(channels.hello, channels.hello.readAt(profile.consoleId), probe.hellos)] : []),
     ]);
     conn.start();
     await waitFor('the test console to connect', () => conn.state.kind === 'connected', 30_000);
@@ -118,6 +124,11 @@ export class ConsoleProbe {
 
   usage(rid: string): Envelope<'usage'> | undefined {
     return this.live.findLast((e): e is Envelope<'usage'> => e.type === 'usage' && e.from === rid);
+  }
+
+  /** The newest hello of one remote. */
+  hello(rid: string): Envelope<'hello'> | undefined {
+    return this.hellos.findLast((e) => e.from === rid);
   }
 
   resultsFor(ref: string): Body<'result'>[] {

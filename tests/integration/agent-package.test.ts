@@ -14,9 +14,9 @@ import { PACKAGE, buildAgentDeb, installed } from '../../scripts/package-agent';
 import { parseSelector } from '../../src-shared/config/selector';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import { writeLabAgentConfig } from '../helpers/agent-process';
-import { startBind, type BindServer } from '../helpers/bind-server';
+import { startBind, type BindServer } from '../../lab/real-servers';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
-import { spawnOwned, type OwnedProcess } from '../helpers/owned-process';
+import { spawnOwned, type OwnedProcess } from '../../lab/owned-process';
 import { mountTmpfs } from '../helpers/tmpfs';
 import { fleetZoneText, startPushConsole, type PushConsole } from '../helpers/push-console';
 

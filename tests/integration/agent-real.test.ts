@@ -17,9 +17,8 @@ import type { Body } from '../../src-shared/protocol';
 import { keaCommand } from '../../src-agent/targets/kea-control';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import { writeLabAgentConfig } from '../helpers/agent-process';
-import { startBind, type BindServer } from '../helpers/bind-server';
 import { ConsoleProbe } from '../helpers/console-probe';
-import { startKea, type KeaServer } from '../helpers/kea-server';
+import { startBind, startKea, type BindServer, type KeaServer } from '../../lab/real-servers';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
 
 const exec = promisify(execFile);

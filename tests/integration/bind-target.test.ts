@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotServedError } from '../../src-agent/targets/types';
 import { BindTarget } from '../../src-agent/targets/bind';
-import { startBind, type BindServer } from '../helpers/bind-server';
+import { startBind, type BindServer } from '../../lab/real-servers';
 
 const run = promisify(execFile);
 let bind: BindServer | undefined;

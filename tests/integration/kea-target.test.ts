@@ -9,7 +9,7 @@ import { DhcpScope } from '../../src-shared/config/scope';
 import { renderScope } from '../../src-shared/config/scope-render';
 import { canonicalJson, KeaTarget } from '../../src-agent/targets/kea';
 import { keaCommand } from '../../src-agent/targets/kea-control';
-import { startKea, type KeaServer } from '../helpers/kea-server';
+import { startKea, type KeaServer } from '../../lab/real-servers';
 
 let kea: KeaServer | undefined;
 let target: KeaTarget;

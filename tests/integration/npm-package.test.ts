@@ -14,7 +14,7 @@ import { consoleProfilePath, labConsolePassphrase } from '../../lab/lab';
 import { programs } from '../../scripts/build';
 import { writeLabAgentConfig } from '../helpers/agent-process';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
-import { spawnOwned, type OwnedProcess } from '../helpers/owned-process';
+import { spawnOwned, type OwnedProcess } from '../../lab/owned-process';
 
 const run = promisify(execFile);
 const repo = join(import.meta.dirname, '..', '..');
