@@ -2,6 +2,7 @@
  * A private BIND 9 for one test file: its own temp dir, loopback high ports, rndc key and zone dir.
  *
  *   const bind = await startBind();        // in beforeAll; ready when `rndc status` answers
+ *   await startBind({ options: 'max-zone-ttl 300;' });  // more statements for named's options block
  *   new BindTarget(bind.settings);          // settings point at this named
  *   await bind.stop();                      // in afterAll: SIGTERM by PID, waits for exit, removes the dir
  *
@@ -33,7 +34,7 @@ export interface BindServer {
   stop(): Promise<void>;
 }
 
-export async function startBind(): Promise<BindServer> {
+export async function startBind(opts: { options?: string } = {}): Promise<BindServer> {
   const dir = await mkdtemp(join(tmpdir(), 'smt-bind-'));
   const zoneDir = join(dir, 'zones');
   await mkdir(zoneDir);
@@ -52,6 +53,7 @@ options {
   listen-on-v6 { none; };
   allow-new-zones yes;
   recursion no;
+  ${opts.options ?? ''}
 };
 controls { inet 127.0.0.1 port ${controlPort} allow { 127.0.0.1; } keys { "rndc-key"; }; };
 statistics-channels { inet 127.0.0.1 port ${statsPort} allow { 127.0.0.1; }; };
