@@ -113,13 +113,13 @@ export function auditDeliveries(
         continue;
       }
       r.lost++;
-      const failed = lines.find((l) => l.state === 'failed');
+      const failed = lines.find((l) => l.state !== 'applied');
       problem(
         p,
         remote,
         'lost',
         failed
-          ? 'failed on the remote'
+          ? `${failed.state === 'failed' ? 'failed' : 'rolled back'} on the remote`
           : d?.kind === 'superseded'
             ? 'reported superseded, but no newer version is in the ledger'
             : newer

@@ -4,6 +4,7 @@
  * of the tests of the agent's targets.
  *
  *   const bind = await startBind();        // ready when `rndc status` answers
+ *   await startBind({ options: 'max-zone-ttl 300;' });  // more statements for named's options block
  *   new BindTarget(bind.settings);          // settings point at this named
  *   await bind.stop();                      // SIGTERM by PID, waits for exit, removes the dir
  *
@@ -70,7 +71,7 @@ export interface BindServer extends RealServer {
   };
 }
 
-export async function startBind(): Promise<BindServer> {
+export async function startBind(opts: { options?: string } = {}): Promise<BindServer> {
   const dir = await mkdtemp(join(tmpdir(), 'smt-bind-'));
   const zoneDir = join(dir, 'zones');
   await mkdir(zoneDir);
@@ -89,6 +90,7 @@ options {
   listen-on-v6 { none; };
   allow-new-zones yes;
   recursion no;
+  ${opts.options ?? ''}
 };
 controls { inet 127.0.0.1 port ${controlPort} allow { 127.0.0.1; } keys { "rndc-key"; }; };
 statistics-channels { inet 127.0.0.1 port ${statsPort} allow { 127.0.0.1; }; };

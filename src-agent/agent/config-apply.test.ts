@@ -115,6 +115,29 @@ describe('ConfigApplier', () => {
     expect(ledger.lastApplied('zone:example.test')?.version).toBe(1);
   });
 
+  it('reports rolled-back with the reason when the target put the previous version back', async () => {
+    await handle(zone(1));
+    const why = 'named did not serve serial 2; the previous zone was restored: named serves serial 1 again';
+    vi.spyOn(dns, 'upsertZone').mockResolvedValue({ ok: false, rolledBack: true, reason: why });
+    results = [];
+    const env = zone(2);
+    await handle(env);
+    expect(states()).toEqual(['delivered', 'rolled-back']);
+    expect(results[1]?.reason).toBe(why);
+    expect(results[1]?.sha256).toBeUndefined();
+    expect(ledger.get(env.id)).toMatchObject({ state: 'rolled-back', reason: why });
+    // The previous version is what is served, and the ledger says so.
+    expect(ledger.lastApplied('zone:example.test')?.version).toBe(1);
+    // Answered from the ledger, never applied again.
+    results = [];
+    await handle(env);
+    expect(states()).toEqual(['rolled-back']);
+    expect(results[0]?.reason).toMatch(
+      /previous zone was restored.*answered from the ledger: this message was rolled back at/,
+    );
+    expect(dns.upsertZone).toHaveBeenCalledTimes(1);
+  });
+
   it('fails a scope that overlaps another subnet and a delete of an unknown zone', async () => {
     await handle(scope('192.0.2.0/24', 1));
     await handle(scope('192.0.2.128/25', 2));

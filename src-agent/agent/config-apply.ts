@@ -65,7 +65,8 @@ export class ApplierClosedError extends Error {
 /**
  * The config channel's exactly-once effect (design.md §5): a message already in the ledger is answered
  * from it; an older version than the applied one is superseded; otherwise 'delivered', apply through the
- * target, record the outcome durably, then 'applied' or 'failed' (`handle` says when the caller acks).
+ * target, record the outcome durably, then 'applied', 'failed', or 'rolled-back' when the target put the
+ * previous version back after the change failed its check on the server (`handle` says when the caller acks).
  * A full or read-only disk (the target's files or the ledger) is not the config's fault: the message is
  * held and both steps are tried again until the disk can be written, so it is applied once space is
  * freed, with no retry of the push, and the messages behind it wait their turn.
@@ -106,9 +107,11 @@ export class ConfigApplier {
         state: known.state,
         ...(known.sha256 ? { sha256: known.sha256 } : {}),
         reason:
-          known.state === 'failed'
-            ? `${known.reason ?? 'failed'} (answered from the ledger: this message failed at ${when})`
-            : `answered from the ledger: this message was applied at ${when}`,
+          known.state === 'applied'
+            ? `answered from the ledger: this message was applied at ${when}`
+            : `${known.reason ?? known.state} (answered from the ledger: this message ${
+                known.state === 'failed' ? 'failed' : 'was rolled back'
+              } at ${when})`,
       });
     }
     // Verified before the version check: an unsigned or forged message is refused as such. A refusal is
@@ -141,7 +144,7 @@ export class ConfigApplier {
     const final = send(
       outcome.ok
         ? { ...about, state: 'applied', sha256: outcome.sha256 }
-        : { ...about, state: 'failed', reason: outcome.reason },
+        : { ...about, state: entry.state, reason: outcome.reason },
     );
     return { reported: Promise.all([delivered, final]).then(() => undefined) };
   }
@@ -155,7 +158,7 @@ export class ConfigApplier {
     const outcome = await this.untilWritable(() => this.apply(b));
     const entry: LedgerEntry = {
       id: env.id,
-      state: outcome.ok ? 'applied' : 'failed',
+      state: outcome.ok ? 'applied' : outcome.rolledBack ? 'rolled-back' : 'failed',
       object: key,
       version: b.version,
       op: b.op,

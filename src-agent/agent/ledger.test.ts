@@ -44,6 +44,18 @@ describe('Ledger', () => {
     await again.close();
   });
 
+  it('keeps a rolled-back message across a reopen without counting its version as applied', async () => {
+    const l = await Ledger.open(dir);
+    await l.record(entry('m1', 1));
+    const why = 'named did not serve serial 2; the previous zone was restored: named serves serial 1 again';
+    await l.record(entry('m2', 2, { state: 'rolled-back', reason: why, sha256: undefined }));
+    await l.close();
+    const again = await Ledger.open(dir);
+    expect(again.get('m2')).toMatchObject({ state: 'rolled-back', reason: why });
+    expect(again.lastApplied('zone:example.test')?.version).toBe(1);
+    await again.close();
+  });
+
   it('ignores and cuts off a torn last line, then appends cleanly after it', async () => {
     const l = await Ledger.open(dir);
     await l.record(entry('m1', 1));

@@ -4,11 +4,14 @@ import { z } from 'zod';
 import { writeFileDurably } from './durable-file';
 import { storageErrorOf } from './storage-error';
 
-/** How a config message ended on this remote; 'superseded' is derived from versions and not recorded. */
+/**
+ * How a config message ended on this remote; 'superseded' is derived from versions and not recorded.
+ * 'rolled-back' leaves the object's applied version as it was: the previous one is what is served.
+ */
 export const LedgerEntry = z.object({
   /** The smt-id (envelope id) of the config message. */
   id: z.string().min(1),
-  state: z.enum(['applied', 'failed']),
+  state: z.enum(['applied', 'failed', 'rolled-back']),
   /** "zone:<name>" or "scope:<cidr>" (see objectKey). */
   object: z.string().min(1),
   version: z.number().int().positive(),

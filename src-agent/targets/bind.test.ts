@@ -78,9 +78,32 @@ ns1 IN A 192.0.2.1
       ok: false,
       reason: expect.stringMatching(/did not serve serial 2 .*served: 1.*previous zone was restored/),
     });
+    // Rolled back: named is seen serving the previous serial again.
+    expect(outcome).toMatchObject({
+      rolledBack: true,
+      reason: expect.stringMatching(/named serves serial 1 again$/),
+    });
     expect(await readFile(file, 'utf8')).toBe(zone(1));
     const log = await readFile(join(dir, 'rndc.log'), 'utf8');
     expect(log.split('\n').filter((l) => l === 'reload example.test')).toHaveLength(2);
+  });
+
+  it('fails with both reasons when restoring is refused too', async () => {
+    const file = join(zoneDir, 'example.test.zone');
+    await writeFile(file, zone(1));
+    // The first reload (the new zone) is taken; the second (the rollback) is refused.
+    const target = await standIns(
+      `case "$1" in showzone) echo 'zone "example.test" { type primary; file "${file}"; };';;
+reload) if [ "$(grep -c '^reload' ${dir}/rndc.log)" -gt 1 ]; then echo "rndc: 'reload' failed: out of memory" >&2; exit 1; fi;; esac`,
+      1,
+    );
+    const outcome = await target.upsertZone('example.test', zone(2));
+    expect(outcome).toEqual({
+      ok: false,
+      reason: expect.stringMatching(
+        /did not serve serial 2 .*; restoring the previous zone failed: .*reload example.test: rndc: 'reload' failed: out of memory/,
+      ),
+    });
   });
 
   it("removes a new zone's file when rndc addzone fails, with rndc's message", async () => {

@@ -6,6 +6,7 @@ import { zoneKey } from '../../src-shared/config/object-key';
 import { digShort, servedSerial, type DnsServer } from './dns-query';
 import { OneAtATime } from './one-at-a-time';
 import { runTool, toolMessage, type ToolResult } from './run-tool';
+import { errorText } from '../../src-shared/util/error-text';
 import { NotServedError, type ApplyOutcome, type DnsTarget } from './types';
 
 /** How the agent reaches one BIND 9 (validated by the agent's config schema before it gets here). */
@@ -75,6 +76,12 @@ async function syncDir(dir: string): Promise<void> {
     await handle.close();
   }
 }
+
+/** What a proven rollback left served, in the words of the reason. */
+const restoredWhat = (zone: string, servedBefore: number | undefined) =>
+  servedBefore === undefined
+    ? `named does not serve ${zone}, as before`
+    : `named serves serial ${servedBefore} again`;
 
 /** Drives one BIND 9 with named-checkzone, rndc and direct queries. */
 export class BindTarget implements DnsTarget {
@@ -183,14 +190,13 @@ export class BindTarget implements DnsTarget {
         const served = await servedSerial(this.dns, zone);
         if (served === newSerial) return { ok: true, sha256: sha256(previous), detail: 'unchanged' };
       }
-      if (!isNew) {
-        const served = await servedSerial(this.dns, zone);
-        if (served !== undefined && !serialAfter(newSerial, served)) {
-          return {
-            ok: false,
-            reason: `zone ${zone}: serial ${newSerial} is not later than the served serial ${served}; secondaries would not transfer the change`,
-          };
-        }
+      // What named serves before the change: a rollback must bring this serial back.
+      const servedBefore = isNew ? undefined : await servedSerial(this.dns, zone);
+      if (servedBefore !== undefined && !serialAfter(newSerial, servedBefore)) {
+        return {
+          ok: false,
+          reason: `zone ${zone}: serial ${newSerial} is not later than the served serial ${servedBefore}; secondaries would not transfer the change`,
+        };
       }
 
       if (previous !== undefined) await copyFile(file, lastGood);
@@ -201,17 +207,28 @@ export class BindTarget implements DnsTarget {
       const load = isNew
         ? await this.rndc(['addzone', zone, `{ type primary; file "${file}"; };`])
         : await this.rndc(['reload', zone]);
+      // rndc refused the load, so named never served the new zone: failed, not rolled back.
       if (load.code !== 0) {
-        await this.rollback(zone, isNew, previous !== undefined, false);
-        return { ok: false, reason: toolMessage(load) };
+        const undone = await this.rollback(zone, isNew, previous !== undefined, false).then(
+          () => '',
+          (e: unknown) => `; restoring the previous zone file failed: ${errorText(e)}`,
+        );
+        return { ok: false, reason: toolMessage(load) + undone };
       }
       const confirmed = await this.awaitSerial(zone, newSerial);
       if (confirmed !== true) {
-        await this.rollback(zone, isNew, previous !== undefined, true);
-        return {
-          ok: false,
-          reason: `named did not serve serial ${newSerial} for ${zone} within ${this.confirmMs()} ms (served: ${confirmed ?? 'nothing'}); the previous zone was restored`,
-        };
+        const why = `named did not serve serial ${newSerial} for ${zone} within ${this.confirmMs()} ms (served: ${confirmed ?? 'nothing'})`;
+        const undone = await this.rollback(zone, isNew, previous !== undefined, true).then(
+          () => this.provePrevious(zone, servedBefore),
+          (e: unknown) => `restoring the previous zone failed: ${errorText(e)}`,
+        );
+        return undone === undefined
+          ? {
+              ok: false,
+              rolledBack: true,
+              reason: `${why}; the previous zone was restored: ${restoredWhat(zone, servedBefore)}`,
+            }
+          : { ok: false, reason: `${why}; ${undone}` };
       }
       return { ok: true, sha256: sha256(text), detail: `serial ${newSerial} served` };
     } finally {
@@ -219,19 +236,37 @@ export class BindTarget implements DnsTarget {
     }
   }
 
-  /** Puts back what was served before: the last good file reloaded, or the new zone removed again. */
+  /**
+   * Puts back what was served before: the last good file reloaded, or the new zone removed again. Throws
+   * when rndc refuses, for the caller to report with the reason the change failed.
+   */
   private async rollback(zone: string, isNew: boolean, hadPrevious: boolean, added: boolean): Promise<void> {
     const file = this.zoneFile(zone);
     if (isNew) {
-      if (added) await this.rndc(['delzone', zone]);
+      if (added) await this.rndcOrThrow(['delzone', zone]);
       if (hadPrevious) await copyFile(`${file}.last-good`, file);
       else await unlink(file).catch(() => undefined);
       return;
     }
     if (hadPrevious) {
       await copyFile(`${file}.last-good`, file);
-      await this.rndc(['reload', zone]);
+      await this.rndcOrThrow(['reload', zone]);
     }
+  }
+
+  /**
+   * Asks named, as any resolver would, whether it serves what it served before the change: the old
+   * serial, or no answer for a zone that was new. Undefined when it does; else why not.
+   */
+  private async provePrevious(zone: string, servedBefore: number | undefined): Promise<string | undefined> {
+    if (servedBefore !== undefined) {
+      const seen = await this.awaitSerial(zone, servedBefore);
+      return seen === true
+        ? undefined
+        : `after restoring, named serves serial ${seen ?? 'nothing'} for ${zone}, not the previous ${servedBefore}`;
+    }
+    const seen = await servedSerial(this.dns, zone).catch(() => undefined);
+    return seen === undefined ? undefined : `after removing ${zone} again, named still serves serial ${seen}`;
   }
 
   private async delete(zone: string): Promise<ApplyOutcome> {

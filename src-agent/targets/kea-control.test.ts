@@ -1,34 +1,20 @@
-import { createServer, type Server, type Socket } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keaCommand } from './kea-control';
+import { fakeKea as startFakeKea, type FakeKea } from './testing/fake-kea';
 
-let server: Server | undefined;
-const sockets = new Set<Socket>();
+let kea: FakeKea | undefined;
 let dir = '';
 
-/** A stand-in control socket that hands each connection to `answer`. */
-async function fakeKea(answer: (request: string, reply: (text: string) => void) => void): Promise<string> {
-  dir = await mkdtemp(join(tmpdir(), 'smt-kea-unit-'));
-  const path = join(dir, 'sock');
-  server = createServer({ allowHalfOpen: true }, (socket) => {
-    sockets.add(socket);
-    let request = '';
-    socket.on('data', (d: Buffer) => (request += d.toString()));
-    socket.on('end', () => answer(request, (text) => socket.end(text)));
-  });
-  await new Promise<void>((resolve) => server?.listen(path, resolve));
-  return path;
+async function fakeKea(answer: Parameters<typeof startFakeKea>[0]): Promise<string> {
+  kea = await startFakeKea(answer);
+  dir = kea.dir;
+  return kea.path;
 }
 
 afterEach(async () => {
-  for (const socket of sockets) socket.destroy();
-  sockets.clear();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-  server = undefined;
-  await rm(dir, { recursive: true, force: true });
+  await kea?.stop();
+  kea = undefined;
 });
 
 describe('keaCommand', () => {

@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DhcpScope } from '../../src-shared/config/scope';
 import { renderScope } from '../../src-shared/config/scope-render';
-import { canonicalJson, keaSubnetOf, scopeOfKeaSubnet, subnetMatches } from './kea';
+import { canonicalJson, KeaTarget, keaSubnetOf, scopeOfKeaSubnet, subnetMatches } from './kea';
+import { fakeKea, type FakeKea } from './testing/fake-kea';
+
+type KeaRunning = { Dhcp4: { subnet4: Record<string, unknown>[] } };
 
 const scope = DhcpScope.parse({
   subnet: '10.1.0.0/24',
@@ -59,5 +63,87 @@ describe('Kea subnet mapping', () => {
   it('reads a prefix pool as its first and last address', () => {
     const reported = { id: 1, subnet: '10.2.0.0/24', pools: [{ pool: '10.2.0.128/25' }] };
     expect(scopeOfKeaSubnet(reported, undefined).pools).toEqual([{ start: '10.2.0.128', end: '10.2.0.255' }]);
+  });
+});
+
+/**
+ * Rollback paths a healthy Kea never takes, against a stand-in control socket that runs what config-set
+ * gives it except as the test says.
+ */
+describe('KeaTarget rollback', () => {
+  let kea: FakeKea | undefined;
+  afterEach(async () => {
+    await kea?.stop();
+    kea = undefined;
+  });
+  const old = { id: 7, subnet: '10.1.0.0/24', pools: [{ pool: '10.1.0.10-10.1.0.20' }] };
+
+  /** `set` answers a config-set (n counts them) and says what Kea then runs. */
+  async function keaRunning(
+    set: (config: KeaRunning, n: number) => { result: number; text?: string; runs?: KeaRunning },
+  ): Promise<{ target: KeaTarget; running: () => KeaRunning; commands: string[] }> {
+    let running: KeaRunning = { Dhcp4: { subnet4: [old] } };
+    let sets = 0;
+    const commands: string[] = [];
+    kea = await fakeKea((request, reply) => {
+      const { command, arguments: args } = JSON.parse(request) as { command: string; arguments: KeaRunning };
+      commands.push(command);
+      if (command === 'config-get') return reply(JSON.stringify({ result: 0, arguments: running }));
+      if (command !== 'config-set') return reply('{"result":0}');
+      const answer = set(args, ++sets);
+      if (answer.result === 0) running = answer.runs ?? args;
+      reply(JSON.stringify({ result: answer.result, text: answer.text }));
+    });
+    const target = new KeaTarget({ controlSocket: kea.path, configFile: join(kea.dir, 'kea.json') });
+    return { target, running: () => running, commands };
+  }
+  /** Kea takes the config but runs the pushed subnet without its options. */
+  const withoutOptions = (config: KeaRunning): KeaRunning => ({
+    Dhcp4: { subnet4: config.Dhcp4.subnet4.map((s) => ({ ...s, 'option-data': [] })) },
+  });
+
+  it('restores the previous config when config-get does not show the scope, and proves it: rolled back', async () => {
+    const { target, running, commands } = await keaRunning((config, n) => ({
+      result: 0,
+      runs: n === 1 ? withoutOptions(config) : config,
+    }));
+    const outcome = await target.upsertScope(scope);
+    expect(outcome).toEqual({
+      ok: false,
+      rolledBack: true,
+      reason:
+        'Kea does not report subnet 10.1.0.0/24 (id 7) as pushed after config-set; the previous config was restored and config-get shows its subnets again',
+    });
+    expect(running().Dhcp4.subnet4).toEqual([old]);
+    expect(commands).toEqual([
+      'config-get',
+      'config-test',
+      'config-set',
+      'config-write',
+      'config-get',
+      'config-set',
+      'config-write',
+      'config-get',
+    ]);
+  });
+
+  it('fails with both reasons when Kea refuses the previous config too', async () => {
+    const { target } = await keaRunning((config, n) =>
+      n === 1 ? { result: 0, runs: withoutOptions(config) } : { result: 1, text: 'out of memory' },
+    );
+    expect(await target.upsertScope(scope)).toEqual({
+      ok: false,
+      reason:
+        'Kea does not report subnet 10.1.0.0/24 (id 7) as pushed after config-set; restoring the previous config failed: out of memory',
+    });
+  });
+
+  it('fails with both reasons when config-get does not show the previous subnets after restoring', async () => {
+    const { target } = await keaRunning((config) => ({ result: 0, runs: withoutOptions(config) }));
+    expect(await target.upsertScope(scope)).toEqual({
+      ok: false,
+      reason:
+        "Kea does not report subnet 10.1.0.0/24 (id 7) as pushed after config-set; after restoring the previous config, Kea's config-get does not show its subnets",
+    });
   });
 });

@@ -230,13 +230,11 @@ export class KeaTarget implements DhcpTarget {
     const after = await this.configGet();
     const served = after.Dhcp4.subnet4.find((s) => s.id === scope.id);
     if (served === undefined || !subnetMatches(scope, served)) {
-      const undo = await this.install(after, before);
-      return {
-        ok: false,
-        reason: `Kea does not report subnet ${scope.subnet} (id ${scope.id}) as pushed after config-set; ${
-          undo === undefined ? 'the previous config was restored' : `restoring failed: ${undo.reason}`
-        }`,
-      };
+      return this.restore(
+        before,
+        `Kea does not report subnet ${scope.subnet} (id ${scope.id}) as pushed after config-set`,
+        true,
+      );
     }
     return { ok: true, sha256: sha256(canonicalJson(served)), detail: `subnet id ${scope.id} served` };
   }
@@ -260,10 +258,7 @@ export class KeaTarget implements DhcpTarget {
    * config-test, config-set, config-write. A refused test or set leaves Kea as it was; a failed write
    * after a successful set puts the previous config back, so the running config and the file agree.
    */
-  private async install(
-    previous: KeaConfig,
-    next: KeaConfig,
-  ): Promise<{ ok: false; reason: string } | undefined> {
+  private async install(previous: KeaConfig, next: KeaConfig): Promise<ApplyOutcome | undefined> {
     const test = await this.command('config-test', next);
     if (test.result !== KEA_SUCCESS)
       return { ok: false, reason: test.text ?? 'Kea refused the config (config-test)' };
@@ -272,17 +267,35 @@ export class KeaTarget implements DhcpTarget {
       return { ok: false, reason: set.text ?? 'Kea refused the config (config-set)' };
     const write = await this.command('config-write', { filename: this.settings.configFile });
     if (write.result !== KEA_SUCCESS) {
-      const undo = await this.command('config-set', previous);
-      return {
-        ok: false,
-        reason: `${write.text ?? 'config-write failed'}; ${
-          undo.result === KEA_SUCCESS
-            ? 'the previous config was restored'
-            : `restoring failed: ${undo.text ?? ''}`
-        }`,
-      };
+      // The file was not rewritten, so it still holds the previous config: only the running one goes back.
+      return this.restore(previous, `Kea config-write: ${write.text ?? `result ${write.result}`}`, false);
     }
     return undefined;
+  }
+
+  /**
+   * After a change Kea took but that failed its check: config-set the previous config (and config-write
+   * it when the file was rewritten), then prove with config-get that Kea runs the previous subnets again.
+   * Rolled back with `why` when it does; failed with both reasons when not.
+   */
+  private async restore(previous: KeaConfig, why: string, write: boolean): Promise<ApplyOutcome> {
+    const failed = (how: string): ApplyOutcome => ({ ok: false, reason: `${why}; ${how}` });
+    const set = await this.command('config-set', previous);
+    if (set.result !== KEA_SUCCESS)
+      return failed(`restoring the previous config failed: ${set.text ?? `result ${set.result}`}`);
+    if (write) {
+      const saved = await this.command('config-write', { filename: this.settings.configFile });
+      if (saved.result !== KEA_SUCCESS)
+        return failed(`the previous config runs again but writing it failed: ${saved.text ?? ''}`);
+    }
+    const now = await this.configGet();
+    if (canonicalJson(allSubnets(now)) !== canonicalJson(allSubnets(previous)))
+      return failed("after restoring the previous config, Kea's config-get does not show its subnets");
+    return {
+      ok: false,
+      rolledBack: true,
+      reason: `${why}; the previous config was restored and config-get shows its subnets again`,
+    };
   }
 
   private async configGet(): Promise<KeaConfig> {

@@ -13,7 +13,16 @@ export type ApplyOutcome =
       /** SHA-256 (hex) of what the server serves now for this object. */ sha256: string;
       detail?: string;
     }
-  | { ok: false; /** The validator's or server's own message, for the admin. */ reason: string };
+  | {
+      ok: false;
+      /** The validator's or server's own message, for the admin. */ reason: string;
+      /**
+       * The change reached the server and failed its check there (the new SOA serial not served, Kea not
+       * showing the scope), and the previous version was put back and is proven served again: the
+       * agent reports `rolled-back`. Without it, nothing the server serves changed or restoring failed.
+       */
+      rolledBack?: true;
+    };
 
 /** BIND's query counter since it started; the agent turns two readings into queries per second. */
 export interface DnsUsage {

@@ -64,7 +64,7 @@ export const fleetZonePush = (version: number) => ({
 
 export interface LedgerLine {
   id: string;
-  state: 'applied' | 'failed';
+  state: 'applied' | 'failed' | 'rolled-back';
   object: string;
   version: number;
 }

@@ -2,11 +2,12 @@
  * The agent in `run` mode as an operator runs it (bin/smt-agent.mjs with a config file), against a real
  * named and a real kea-dhcp4 on loopback, with every exchange through real brokers over mutual TLS:
  * zones and scopes applied, refused with the validator's message while the old data keeps being served,
- * commands, queries, and host statistics and usage from this machine.
+ * rolled back when the server does not take them, commands, queries, and host statistics and usage from
+ * this machine.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -39,6 +40,9 @@ const zoneText = (serial: number, www: string, extra = '') =>
   `$TTL 60\n@ IN SOA ns1 hostmaster ${serial} 3600 600 86400 60\n@ IN NS ns1\nns1 IN A 127.0.0.1\nwww IN A ${www}\n${extra}`;
 
 let version = 0;
+/** The last zone and scope applied, which a rolled-back push must leave served. */
+let appliedZone: Body<'config'> | undefined;
+let appliedScope: { body: Body<'config'>; scope: DhcpScope } | undefined;
 const zoneBody = (name: string, text: string): Body<'config'> => ({
   pushId: crypto.randomUUID(),
   object: { kind: 'zone', name },
@@ -55,7 +59,7 @@ const scopeBody = (scope: DhcpScope): Body<'config'> => ({
   payload: { format: 'kea-subnet4', scope },
 });
 
-async function dig(name: string): Promise<string[]> {
+async function dig(name: string, rrtype = 'A'): Promise<string[]> {
   const port = String(bind?.port);
   const { stdout } = await exec('dig', [
     '@127.0.0.1',
@@ -65,7 +69,7 @@ async function dig(name: string): Promise<string[]> {
     '+time=2',
     '+tries=1',
     name,
-    'A',
+    rrtype,
   ]);
   return stdout.split('\n').filter(Boolean);
 }
@@ -79,7 +83,7 @@ async function keaSubnets(): Promise<unknown> {
 async function push(body: Body<'config'>): Promise<Body<'result'>> {
   const c = probe as ConsoleProbe;
   const env = await c.config(RID, body);
-  return c.waitResult(env.id, ['applied', 'failed', 'superseded']);
+  return c.waitResult(env.id, ['applied', 'failed', 'superseded', 'rolled-back']);
 }
 
 async function command(body: Body<'command'>): Promise<Body<'result'>> {
@@ -91,7 +95,8 @@ async function command(body: Body<'command'>): Promise<Body<'result'>> {
 beforeAll(async () => {
   lab = await startLab();
   startedAt = Date.now();
-  [bind, kea] = await Promise.all([startBind(), startKea()]);
+  // A zone with a longer TTL passes named-checkzone but named refuses to load it: a real failed reload.
+  [bind, kea] = await Promise.all([startBind({ options: 'max-zone-ttl 300;' }), startKea()]);
   work = await mkdtemp(join(tmpdir(), 'smt-agent-real-'));
   const file = await writeLabAgentConfig(lab.opts, RID, work, {
     statsIntervalMs: 1000,
@@ -172,6 +177,7 @@ describe('agent run mode with real BIND and Kea', () => {
     const t2 = zoneText(2, '192.0.2.2', 'mail IN A 192.0.2.25\n');
     const started = Date.now();
     const body2 = zoneBody('agent.test', t2);
+    appliedZone = body2;
     const r2 = await push(body2);
     const ms = Date.now() - started;
     expect(r2.state).toBe('applied');
@@ -214,6 +220,27 @@ describe('agent run mode with real BIND and Kea', () => {
     expect(r.sha256).toBeUndefined();
   });
 
+  it('rolls back a zone named refuses to load: dig shows the previous serial, the ledger the previous version', async () => {
+    const ttlTooLong = zoneText(4, '192.0.2.4').replace('$TTL 60', '$TTL 600');
+    const r = await push(zoneBody('agent.test', ttlTooLong));
+    expect(r.state).toBe('rolled-back');
+    expect(r.reason).toMatch(
+      /did not serve serial 4 for agent\.test .*\(served: 2\); the previous zone was restored: named serves serial 2 again/,
+    );
+    expect(r.sha256).toBeUndefined();
+    // Seen from outside the agent: the previous zone, as before.
+    expect((await dig('agent.test', 'SOA'))[0]?.split(' ')[2]).toBe('2');
+    expect(await dig('www.agent.test')).toEqual(['192.0.2.2']);
+    const t2 = appliedZone?.payload?.format === 'zone-text' ? appliedZone.payload.text : '';
+    expect(await readFile(join(bind?.zoneDir ?? '', 'agent.test.zone'), 'utf8')).toBe(t2);
+    // The ledger still says the previous version: a preview compares against what is served.
+    const config = await (probe as ConsoleProbe).query(RID, {
+      query: 'config',
+      object: { kind: 'zone', name: 'agent.test' },
+    });
+    expect(config).toMatchObject({ ok: true, data: { version: appliedZone?.version, text: t2 } });
+  });
+
   it('applies a scope that then shows in config-get, and refuses an overlapping one leaving Kea as it was', async () => {
     const scope: DhcpScope = {
       subnet: '192.0.2.0/24',
@@ -224,6 +251,7 @@ describe('agent run mode with real BIND and Kea', () => {
     };
     const started = Date.now();
     const body = scopeBody(scope);
+    appliedScope = { body, scope };
     const r = await push(body);
     const ms = Date.now() - started;
     expect(r).toMatchObject({ state: 'applied' });
@@ -259,6 +287,35 @@ describe('agent run mode with real BIND and Kea', () => {
     const served = await (probe as ConsoleProbe).query(RID, {
       query: 'config',
       object: { kind: 'scope', subnet: '192.0.2.0/24' },
+    });
+    expect(served).toMatchObject({
+      ok: true,
+      data: { served: true, version: body.version, text: renderScope(scope) },
+    });
+  });
+
+  it('rolls back a scope Kea cannot save: config-get shows the previous subnet, the ledger the previous version', async () => {
+    const { body, scope } = appliedScope as { body: Body<'config'>; scope: DhcpScope };
+    const before = await keaSubnets();
+    const file = kea?.configFile ?? '';
+    // A directory where Kea's config file was: config-set takes the new config, config-write fails.
+    await rename(file, `${file}.aside`);
+    await mkdir(file);
+    try {
+      const r = await push(scopeBody({ ...scope, pools: [{ start: '192.0.2.50', end: '192.0.2.60' }] }));
+      expect(r.state).toBe('rolled-back');
+      expect(r.reason).toMatch(
+        /^Kea config-write: .+; the previous config was restored and config-get shows its subnets again$/,
+      );
+    } finally {
+      await rm(file, { recursive: true });
+      await rename(`${file}.aside`, file);
+    }
+    // Seen from outside the agent: Kea runs the previous subnet, as before.
+    expect(await keaSubnets()).toEqual(before);
+    const served = await (probe as ConsoleProbe).query(RID, {
+      query: 'config',
+      object: { kind: 'scope', subnet: scope.subnet },
     });
     expect(served).toMatchObject({
       ok: true,
