@@ -33,7 +33,9 @@ function runCli(args: string[]): Promise<{ code: number | null; out: string }> {
 const ids = (from: number, n: number) =>
   Array.from({ length: n }, (_, i) => `r-${String(from + i).padStart(4, '0')}`);
 
-describe('provision', () => {
+// Each case runs the lab CLI as processes (tsx start-up, openssl): 1-5 s idle, past vitest's 5 s default
+// on a loaded machine, so a deadline of a minute.
+describe('provision', { timeout: 60_000 }, () => {
   it('loses no write when two processes provision at the same time', async () => {
     const [a, b] = [ids(1, 20), ids(101, 20)];
     const results = await Promise.all([runCli(['provision', ...a]), runCli(['provision', ...b])]);
