@@ -8,6 +8,7 @@ import { consoleProfilePath, labConsoleSealers, type LabOptions } from '../../la
 import { ConsoleCore } from '../../src-main/core/console-core';
 import { attachPushEngine, type AttachedPush } from '../../src-main/core/push/attach';
 import type { PushEngine } from '../../src-main/core/push/push-engine';
+import type { PreviewPort } from '../../src-main/core/push/preview';
 import type { LogSink } from '../../src-node/log';
 import { waitFor } from '../../src-node/smt/testing/wait';
 
@@ -45,6 +46,13 @@ export async function startPushConsole(
     },
   };
 }
+
+/** What previewPush needs, from a push console: its queries, its fleet and its outbox's versions. */
+export const previewPort = (pc: PushConsole): PreviewPort => ({
+  query: (rid, body, opts) => pc.core.query(rid, body, opts),
+  remotes: () => pc.core.fleet.selectable(),
+  maxVersion: (object) => pc.push.store.maxVersion(object),
+});
 
 /**
  * The zone the push tests send: its serial follows the version, and so does an A record, within the

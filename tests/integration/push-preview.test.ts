@@ -12,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulation, type Simulation } from '../../src-agent/simulate/simulation';
 import { DhcpScope } from '../../src-shared/config/scope';
 import { renderUnified } from '../../src-shared/config/line-diff';
-import { previewPush, type PreviewPort } from '../../src-main/core/push/preview';
+import { previewPush } from '../../src-main/core/push/preview';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
-import { fleetZoneText, startPushConsole, type PushConsole } from '../helpers/push-console';
+import { fleetZoneText, previewPort, startPushConsole, type PushConsole } from '../helpers/push-console';
 
 let lab: LabFixture | undefined;
 let sim: Simulation | undefined;
@@ -25,14 +25,7 @@ let dbDir = '';
 /** r-0001 … r-0009: roles cycle ddi (index % 3 = 0), dns (1), dhcp (2). */
 const N = 9;
 const zone = { kind: 'zone' as const, name: 'fleet.test' };
-const port = (): PreviewPort => {
-  const c = pc as PushConsole;
-  return {
-    query: (rid, body, opts) => c.core.query(rid, body, opts),
-    remotes: () => c.core.fleet.selectable(),
-    maxVersion: (object) => c.push.store.maxVersion(object),
-  };
-};
+const port = () => previewPort(pc as PushConsole);
 const ids = (...list: string[]) => ({ kind: 'ids' as const, ids: list });
 const applied = (pushId: string, n: number) =>
   waitFor(`${n} applied`, () => pc?.engine.progress(pushId).summary.counts.applied === n, 30_000, 50);

@@ -10,6 +10,7 @@ import { startRealRemotes, stopRealRemotes, type RealRemote } from '../../lab/re
 import { waitFor } from '../../src-node/smt/testing/wait';
 import { ConsoleProbe } from '../helpers/console-probe';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
+import { stopCountingLeftovers } from '../helpers/real-remotes';
 
 let lab: LabFixture | undefined;
 let probe: ConsoleProbe | undefined;
@@ -51,9 +52,6 @@ it('starts five real remotes whose hellos carry the capabilities of their server
 });
 
 it('stops every agent, named and kea-dhcp4 by PID, leaving none running', async () => {
-  const pids = remotes.flatMap((r) => r.pids());
-  expect(pids.length).toBe(5 + 3 + 3);
-  await stopRealRemotes(remotes);
+  expect(await stopCountingLeftovers(remotes)).toEqual({ pids: 5 + 3 + 3, alive: [] });
   remotes = [];
-  expect(pids.filter(pidAlive)).toEqual([]);
 }, 60_000);

@@ -12,14 +12,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labConsolePassphrase } from '../../lab/lab';
-import { pidAlive } from '../../lab/process';
 import { startRealRemotes, stopRealRemotes, type RealRemote } from '../../lab/real-remotes';
 import { keaCommand } from '../../src-agent/targets/kea-control';
-import { previewPush, type PreviewPort } from '../../src-main/core/push/preview';
+import { previewPush } from '../../src-main/core/push/preview';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import type { DhcpScope } from '../../src-shared/config/scope';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
-import { fleetZoneText, startPushConsole, type PushConsole } from '../helpers/push-console';
+import { stopCountingLeftovers } from '../helpers/real-remotes';
+import { fleetZoneText, previewPort, startPushConsole, type PushConsole } from '../helpers/push-console';
 import { runSmt } from '../helpers/smt-cli';
 
 const exec = promisify(execFile);
@@ -44,14 +44,7 @@ let dir = '';
 
 const engine = () => (pc as PushConsole).engine;
 const remote = (id: string) => remotes.find((r) => r.remoteId === id) as RealRemote;
-const port = (): PreviewPort => {
-  const c = pc as PushConsole;
-  return {
-    query: (rid, body, opts) => c.core.query(rid, body, opts),
-    remotes: () => c.core.fleet.selectable(),
-    maxVersion: (object) => c.push.store.maxVersion(object),
-  };
-};
+const port = () => previewPort(pc as PushConsole);
 
 /** What a remote's named answers, asked directly on its port. */
 async function dig(id: string, name: string, type: 'A' | 'SOA'): Promise<string[]> {
@@ -230,10 +223,7 @@ describe('the push engine on real servers', () => {
   }, 120_000);
 
   it('stops every agent, named and kea-dhcp4 by PID, leaving none running', async () => {
-    const pids = remotes.flatMap((r) => r.pids());
-    expect(pids.length).toBe(5 + 3 + 3);
-    await stopRealRemotes(remotes);
+    expect(await stopCountingLeftovers(remotes)).toEqual({ pids: 5 + 3 + 3, alive: [] });
     remotes = [];
-    expect(pids.filter(pidAlive)).toEqual([]);
   }, 60_000);
 });
