@@ -1,12 +1,14 @@
 /**
  * The push engine on the lab's five real remotes (lab/real-remotes.ts: named and kea-dhcp4 each with its
  * own `smt-agent run`): a zone to the three that serve DNS and a scope to the three that serve DHCP, each
- * previewed first and sent with a canary of one, then a new version of the zone through `smt push … --wait`
- * on the same database (a console restart). What each server serves is read outside the agent — dig for
- * the SOA serial and a record, Kea's own config-get for the subnet — not taken from the agent's word.
+ * previewed first and sent with a canary of one; a canary whose Kea refuses a scope, and one whose Kea
+ * cannot save it (the agent rolls it back), halt the rollout before anyone else gets it; then a new
+ * version of the zone goes through `smt push … --wait` on the same database (a console restart). What
+ * each server serves is read outside the agent — dig for the SOA serial and a record, Kea's own
+ * config-get for the subnet — not taken from the agent's word.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -74,6 +76,18 @@ async function allApplied(pushId: string, targets: string[]): Promise<void> {
     targets.map((rid) => [rid, 'applied']),
   );
 }
+
+/** The push's progress once its rollout halted. */
+const haltedProgress = (pushId: string) =>
+  waitFor(
+    'the rollout to halt',
+    () => {
+      const p = engine().progress(pushId);
+      return p.state === 'halted' ? p : undefined;
+    },
+    60_000,
+    100,
+  );
 
 beforeAll(async () => {
   lab = await startLab();
@@ -176,20 +190,44 @@ describe('the push engine on real servers', () => {
       canary: 1,
       author: 'real push test',
     });
-    const halted = await waitFor(
-      'the rollout to halt',
-      () => {
-        const p = engine().progress(push.id);
-        return p.state === 'halted' ? p : undefined;
-      },
-      60_000,
-      100,
-    );
+    const halted = await haltedProgress(push.id);
     expect(halted.haltReason).toMatch(/^canary real-02 failed: .*(overlap|198\.51\.100\.0\/24)/i);
     expect(halted.step).toMatchObject({ kind: 'halted', remote: 'real-02', notSent: ['real-03', 'real-05'] });
     expect(halted.summary.counts).toMatchObject({ applied: 0, failed: 1, held: 2 });
     expect([...engine().deliveries(push.id).keys()]).toEqual(['real-02']);
     // Every Kea runs what it ran before: the canary kept its old config, the others never heard of it.
+    expect(await Promise.all(DHCP.map(keaSubnets))).toEqual(before);
+  }, 90_000);
+
+  it('halts a canary rollout when the canary’s Kea cannot keep the scope and rolls it back', async () => {
+    const file = remote('real-02').kea?.configFile ?? '';
+    const before = await Promise.all(DHCP.map(keaSubnets));
+    // A directory where the canary's Kea config file was: config-set takes the new scope, config-write
+    // fails, and the agent puts the previous config back.
+    await rename(file, `${file}.aside`);
+    await mkdir(file);
+    try {
+      const { push } = engine().push({
+        object: { kind: 'scope', subnet: scope.subnet },
+        payload: {
+          format: 'kea-subnet4',
+          scope: { ...scope, pools: [{ start: '192.0.2.50', end: '192.0.2.60' }] },
+        },
+        selector: cap('dhcp4'),
+        canary: 1,
+        author: 'real push test',
+      });
+      const halted = await haltedProgress(push.id);
+      expect(halted.haltReason).toMatch(
+        /^canary real-02 rolled-back: Kea config-write: .+; the previous config was restored/,
+      );
+      expect(halted.summary.counts).toMatchObject({ applied: 0, 'rolled-back': 1, held: 2 });
+      expect([...engine().deliveries(push.id).keys()]).toEqual(['real-02']);
+    } finally {
+      await rm(file, { recursive: true });
+      await rename(`${file}.aside`, file);
+    }
+    // Seen from outside the agent: every Kea runs the scope as it was before.
     expect(await Promise.all(DHCP.map(keaSubnets))).toEqual(before);
   }, 90_000);
 
