@@ -35,6 +35,8 @@ export interface QueryContext {
   uptimeS: () => Promise<number>;
   /** The version last applied for a ledger object key (objectKey), if any. */
   lastApplied: (objectKey: string) => number | undefined;
+  /** The served inventory as of now (served-inventory.ts); absent on an agent that keeps none. */
+  served?: () => Promise<Body<'served'>>;
 }
 
 /**
@@ -86,6 +88,9 @@ export async function answerQuery(ctx: QueryContext, q: Body<'query'>): Promise<
         return plain({ name: q.name, text: await need(ctx.dns, 'named').servedZone(q.name) });
       case 'config':
         return plain(await servedConfig(ctx, q, need));
+      case 'served':
+        if (!ctx.served) throw new Error('this agent keeps no served inventory');
+        return plain(await ctx.served());
       case 'kea-config':
         return plain(await need(ctx.dhcp, 'kea-dhcp4').runningConfig());
       case 'leases':

@@ -6,6 +6,7 @@ import type { ConsoleProfile } from '../../src-shared/profile';
 import {
   RemoteId,
   channels,
+  sharedReaders,
   destinations,
   makeEnvelope,
   newReplySession,
@@ -333,12 +334,13 @@ export class ConsoleCore {
   private routes(): Route[] {
     const cid = this.consoleId;
     const fleet = <T extends FleetEnvelope['type']>(
-      channel: ChannelDescriptor<T>,
+      read: ChannelDescriptor<T> | readonly [ChannelDescriptor<T>, ...ChannelDescriptor<T>[]],
       at: string,
       rate?: SenderBuckets,
-    ) => channelRoute(this.guard, channel, at, (checked, m) => this.take(checked, m), { rate });
+    ) => channelRoute(this.guard, read, at, (checked, m) => this.take(checked, m), { rate });
     return [
-      fleet(channels.hello, channels.hello.readAt(cid)),
+      // Hellos and served inventories share the inventory queue, read in the order they were sent.
+      fleet(sharedReaders.inventory, channels.hello.readAt(cid)),
       // Live samples: the newest wins, nothing to acknowledge; each remote's rate is held.
       fleet(channels.stats, channels.stats.readAt(), this.liveRate),
       fleet(channels.presence, channels.presence.readAt(), this.liveRate),

@@ -3,7 +3,7 @@ import type { FleetSnapshot, RemoteView } from '../../src-shared/ipc/views';
 import type { Body, Envelope } from '../../src-shared/protocol';
 
 /** The channels that feed the fleet view. */
-export const fleetChannels = ['hello', 'stats', 'presence', 'usage', 'event'] as const;
+export const fleetChannels = ['hello', 'served', 'stats', 'presence', 'usage', 'event'] as const;
 export type FleetEnvelope = Envelope<(typeof fleetChannels)[number]>;
 
 export interface FleetModelOptions {
@@ -94,6 +94,8 @@ export class FleetModel {
         });
         break;
       }
+      // Kept by their own listeners (the served inventory, the event store); here they only say "heard".
+      case 'served':
       case 'usage':
       case 'event':
         break;

@@ -63,11 +63,17 @@ export class InboundGuard {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * Checks one frame against the channel its subscription reads, or against the channels that share it
+   * (sharedReaders: they agree on sender and frame limit, so the first one's traits hold for all).
+   */
   check<T extends ChannelType>(
     msg: InboundMessage,
-    channel: ChannelDescriptor<T>,
+    read: ChannelDescriptor<T> | readonly [ChannelDescriptor<T>, ...ChannelDescriptor<T>[]],
     opts: CheckOptions = {},
   ): Checked<T> {
+    const members: readonly ChannelDescriptor<T>[] = isList(read) ? read : [read];
+    const channel = members[0] as ChannelDescriptor<T>;
     const user = authenticatedUser(msg.headers);
     const destinationRid = remoteIdOfDestination(msg.destination);
     const maxBytes = channel.maxFrameBytes;
@@ -89,7 +95,11 @@ export class InboundGuard {
     if (msg.oversized || msg.body === undefined) {
       return this.reject(user ?? destinationRid, 'oversized', `${msg.bytes} bytes, over ${maxBytes}`, msg);
     }
-    const decoded = decodeEnvelope(msg.body, [channel.type], maxBytes);
+    const decoded = decodeEnvelope(
+      msg.body,
+      members.map((c) => c.type),
+      maxBytes,
+    );
     if (!decoded.ok) return this.reject(user ?? destinationRid, decoded.reason, decoded.detail, msg);
     const env = decoded.envelope;
     if (channel.sender === 'remote') {
@@ -168,3 +178,7 @@ export class InboundGuard {
     });
   }
 }
+
+const isList = <T extends ChannelType>(
+  read: ChannelDescriptor<T> | readonly [ChannelDescriptor<T>, ...ChannelDescriptor<T>[]],
+): read is readonly [ChannelDescriptor<T>, ...ChannelDescriptor<T>[]] => Array.isArray(read);

@@ -20,19 +20,22 @@ export interface Route {
 /**
  * A route over an SMT channel: subscribed with the channel's ack mode and frame limit, each frame checked
  * by the guard against the channel before `take` sees it. A rejected frame reaches `take` too (with the
- * reason), as a client-individual one must still be acknowledged or answered.
+ * reason), as a client-individual one must still be acknowledged or answered. `read` is a channel, or the
+ * channels that share the destination (sharedReaders in src-shared/protocol/channels.ts).
  */
 export function channelRoute<T extends ChannelType>(
   guard: InboundGuard,
-  channel: ChannelDescriptor<T>,
+  read: ChannelDescriptor<T> | readonly [ChannelDescriptor<T>, ...ChannelDescriptor<T>[]],
   destination: string,
   take: (checked: Checked<T>, m: InboundMessage) => void | Promise<void>,
   opts: { rate?: SenderBuckets } = {},
 ): Route {
+  // Channels read together agree on ack mode and frame limit (sharedReaders): the first one's hold.
+  const channel: ChannelDescriptor<T> = Array.isArray(read) ? read[0] : (read as ChannelDescriptor<T>);
   return {
     destination,
     options: { ack: channel.ack, maxBodyBytes: channel.maxFrameBytes },
-    handle: (m) => take(guard.check(m, channel, opts), m),
+    handle: (m) => take(guard.check(m, read, opts), m),
   };
 }
 

@@ -47,6 +47,7 @@ function fakeApi(snapshot: () => FleetSnapshot, start: () => StartState = () => 
     connectionChanged: [],
     pushProgress: [],
     profileChanged: [],
+    objectsChanged: [],
     startStateChanged: [],
   };
   const counts = { getFleet: 0, getRejects: 0 };

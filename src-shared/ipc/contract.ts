@@ -36,6 +36,15 @@ import {
   ServedView,
 } from './draft-views';
 import { ConfigObject } from '../protocol';
+import {
+  AdoptQuery,
+  ObjectHistory,
+  ObjectQuery,
+  ObjectsView,
+  PlannedPush,
+  ReconcileQuery,
+  RevertQuery,
+} from './inventory-views';
 import { ConnectionStatus, FleetPatch, FleetSnapshot, RejectCounters } from './views';
 
 /**
@@ -62,6 +71,15 @@ export const calls = {
   getLeases: { args: z.tuple([LeasesQuery]), result: LeasesView },
   /** Zones and scopes this profile has pushed: the choices the served view offers. */
   listPushedObjects: { args: z.tuple([]), result: z.array(ConfigObject) },
+  // Zones & Scopes (docs/inventory.md): intended against served, per remote, from the stored inventories.
+  listObjects: { args: z.tuple([]), result: ObjectsView },
+  getObjectHistory: { args: z.tuple([ObjectQuery]), result: ObjectHistory },
+  /** A push request (not sent): the intended version again to drifted and missing remotes. */
+  planReconcile: { args: z.tuple([ReconcileQuery]), result: PlannedPush },
+  /** A push request (not sent): an earlier version's content as a new version. */
+  planRevert: { args: z.tuple([RevertQuery]), result: PlannedPush },
+  /** What one remote serves for the object, saved as a new draft (asks the remote: it must be online). */
+  adoptServed: { args: z.tuple([AdoptQuery]), result: Draft },
   // Drafts (docs/drafts.md): all but checkDraft work with no broker.
   listDrafts: {
     args: z.tuple([]),
@@ -109,6 +127,14 @@ export const events = {
   pushProgress: PushProgressEvent,
   /** Another profile is active: everything fleet-, connection- and remote-specific is to be loaded again. */
   profileChanged: ProfileSummary,
+  /**
+   * A remote's served inventory arrived or an object's intended version moved: Zones & Scopes loads again.
+   * At most one every 500 ms; `driftedRemotes` is the count the navigation shows.
+   */
+  objectsChanged: z.object({
+    at: z.number().int().nonnegative(),
+    driftedRemotes: z.number().int().nonnegative(),
+  }),
   /** Onboarding, locked or open changed (an unlock, a first import); the renderer picks its screen by it. */
   startStateChanged: StartState,
 } as const satisfies Record<EventName, z.ZodType>;

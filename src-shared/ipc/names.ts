@@ -17,6 +17,11 @@ export const callNames = [
   'getServed',
   'getLeases',
   'listPushedObjects',
+  'listObjects',
+  'getObjectHistory',
+  'planReconcile',
+  'planRevert',
+  'adoptServed',
   'listDrafts',
   'getDraft',
   'saveDraft',
@@ -41,6 +46,7 @@ export const eventNames = [
   'connectionChanged',
   'pushProgress',
   'profileChanged',
+  'objectsChanged',
   'startStateChanged',
 ] as const;
 

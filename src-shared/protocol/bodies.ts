@@ -59,6 +59,8 @@ export const QueryBody = z.discriminatedUnion('query', [
    * already serves what the console proposes answers with a hash, not with the whole zone.
    */
   z.object({ query: z.literal('config'), object: ConfigObject, unlessSha256: Sha256Hex.optional() }),
+  /** The remote's served inventory now (a ServedBody), for a console that needs it fresh (`smt drift`). */
+  z.object({ query: z.literal('served') }),
   z.object({ query: z.literal('kea-config') }),
   z.object({ query: z.literal('leases'), subnet: z.cidrv4() }),
   z.object({
@@ -113,6 +115,51 @@ export const ServedConfig = z.object({
   sha256: Sha256Hex.nullable(),
 });
 export type ServedConfig = z.infer<typeof ServedConfig>;
+
+/** At most this many objects in one served inventory: about 200 bytes each, under the 1 MiB frame limit. */
+export const MAX_SERVED_OBJECTS = 4000;
+
+/** One zone or scope a remote serves, as its served inventory reports it. */
+export const ServedObject = z.object({
+  object: ConfigObject,
+  /** The version last applied for this object through SMT, from the remote's ledger; null if none. */
+  version: z.number().int().positive().nullable(),
+  /** Zones: the SOA serial the server answers with now; absent when it does not answer for the zone. */
+  serial: z.number().int().nonnegative().max(4_294_967_295).optional(),
+  /**
+   * SHA-256 (hex) of the comparable text (ServedConfig's `text`: the zone file, or the scope as renderScope
+   * writes it); null when the agent cannot read the text (a zone named.conf loads from another file).
+   */
+  sha256: Sha256Hex.nullable(),
+  /** When this agent first saw the object served with this hash (epoch ms, the remote's clock). */
+  since: EpochMs,
+});
+export type ServedObject = z.infer<typeof ServedObject>;
+
+/**
+ * Everything a remote serves, sent whole (never a delta) on every connect and whenever it changes: a
+ * console keeps the newest per remote (envelope `ts`, then `seq`) and compares it with what it intends.
+ */
+export const ServedBody = z.object({
+  /** Counts up with each inventory this agent process sends (from 1 after a restart). */
+  seq: Count,
+  /**
+   * Each service the agent manages and whether it could be read. The objects of an unreadable one are
+   * not in `objects` and are unknown, not gone: a console shows them as such, not as missing.
+   */
+  sources: z
+    .array(
+      z.object({
+        service: z.enum(['named', 'kea-dhcp4']),
+        readable: z.boolean(),
+        error: Text(2_000).optional(),
+      }),
+    )
+    .max(4),
+  objects: z.array(ServedObject).max(MAX_SERVED_OBJECTS),
+  /** More objects are served than one inventory carries: `objects` holds the first, by kind and name. */
+  truncated: z.boolean(),
+});
 
 export const HostInfo = z.object({
   hostname: Text(253),

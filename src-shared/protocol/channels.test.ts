@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { channels } from './channels';
+import { channels, sharedReaders } from './channels';
 import { channelTypes, envelopeSchemas } from './envelope';
 
 const min = 60_000;
@@ -91,6 +91,16 @@ const table: readonly Row[] = [
     [[], '/topic/VirtualTopic.smt.inventory'],
     [[cid], '/queue/Consumer.c-1.VirtualTopic.smt.inventory'],
   ],
+  [
+    'served',
+    'remote',
+    true,
+    undefined,
+    'client-individual',
+    MiB,
+    [[], '/topic/VirtualTopic.smt.inventory'],
+    [[cid], '/queue/Consumer.c-1.VirtualTopic.smt.inventory'],
+  ],
   ['stats', 'remote', false, min, 'auto', MiB, [[rid], '/topic/smt.stats.r-1'], [[], '/topic/smt.stats.>']],
   [
     'presence',
@@ -141,5 +151,29 @@ describe('channel descriptors', () => {
     expect(channelTypes.filter((t) => 'replyTo' in channels[t])).toEqual(['query']);
     expect(channels.query.replyTo?.test(replyQueue)).toBe(true);
     expect(channels.query.replyTo?.test('/queue/smt.console.c-1.result')).toBe(false);
+  });
+
+  it('channels read together agree on everything one SUBSCRIBE and the guard take from them', () => {
+    for (const members of Object.values(sharedReaders)) {
+      const [first, ...rest] = members;
+      for (const c of rest) {
+        expect([c.sender, c.persistent, c.ack, c.maxFrameBytes, c.readAt(cid)]).toEqual([
+          first.sender,
+          first.persistent,
+          first.ack,
+          first.maxFrameBytes,
+          first.readAt(cid),
+        ]);
+      }
+    }
+    // And no other channel reads a shared destination on its own.
+    const shared = new Set<string>(Object.values(sharedReaders).flatMap((m) => m.map((c) => c.type)));
+    const alone = channelTypes.filter((t) => !shared.has(t));
+    for (const members of Object.values(sharedReaders)) {
+      const at = members[0].readAt(cid);
+      for (const t of alone) {
+        expect((channels[t].readAt as (...a: string[]) => string)(cid, 'abcdefghijkl')).not.toBe(at);
+      }
+    }
   });
 });

@@ -92,12 +92,16 @@ const stored = {
 } as const;
 
 /** A fleet channel: remotes send to a virtual topic, each console id reads its own copy of it. */
-const fleetChannel = <T extends 'hello' | 'event'>(type: T, fleet: FleetChannel, sendTo: () => string) =>
+const fleetChannel = <T extends 'hello' | 'served' | 'event'>(
+  type: T,
+  fleet: FleetChannel,
+  sendTo: () => string,
+) =>
   describe(type, { ...stored, sender: 'remote' }, sendTo, (cid: ConsoleId) =>
     destinations.consoleFleet(cid, fleet),
   );
 
-/** The twelve channels of design.md §4 (docs/protocol.md "Channels"). */
+/** The thirteen channels of design.md §4 (docs/protocol.md "Channels"). */
 export const channels = {
   config: remoteQueue('config', { ...stored, sender: 'console', maxFrameBytes: MAX_CONFIG_FRAME_BYTES }),
   command: remoteQueue('command', { ...stored, sender: 'console', ttlMs: 10 * 60_000 }),
@@ -130,6 +134,9 @@ export const channels = {
     (cid: ConsoleId, session: string) => destinations.consoleReply(cid, session),
   ),
   hello: fleetChannel('hello', 'inventory', () => destinations.inventory()),
+  // The served inventory shares the hello's queue: both say what a remote is, and a console that reads
+  // one reads the other in the order they were sent (sharedReaders below).
+  served: fleetChannel('served', 'inventory', () => destinations.inventory()),
   stats: remoteTopic('stats'),
   presence: remoteTopic('presence'),
   usage: remoteTopic('usage'),
@@ -155,3 +162,12 @@ export function stompHeadersFor(env: Envelope, replyTo?: string): Record<string,
     ...(replyTo ? { 'reply-to': replyTo } : {}),
   };
 }
+
+/**
+ * Channels one subscription reads together, because they share a destination (hello and served share
+ * the inventory queue). Every member agrees on sender, persistence, ack mode and frame limit
+ * (channels.test.ts), so one SUBSCRIBE serves them all; the guard decodes a frame as any of them.
+ */
+export const sharedReaders = {
+  inventory: [channels.hello, channels.served],
+} as const satisfies Record<string, readonly ChannelDescriptor[]>;

@@ -95,8 +95,8 @@ describe('decodeEnvelope', () => {
     });
   });
 
-  it('has a body schema for each of the twelve channels', () => {
-    expect(channelTypes).toHaveLength(12);
+  it('has a body schema for each of the thirteen channels', () => {
+    expect(channelTypes).toHaveLength(13);
     for (const t of channelTypes) expect(bodySchemas[t]).toBeDefined();
   });
 });

@@ -10,13 +10,14 @@ import {
   QueryBody,
   ReplyBody,
   ResultBody,
+  ServedBody,
   StatsBody,
   UsageBody,
 } from './bodies';
 import { MessageId, RemoteId } from './ids';
 import { errorText } from '../util/error-text';
 
-/** The twelve SMT channel types of design.md §4, each with the schema of its body. */
+/** The thirteen SMT channel types of design.md §4, each with the schema of its body. */
 export const bodySchemas = {
   config: ConfigBody,
   command: CommandBody,
@@ -25,6 +26,7 @@ export const bodySchemas = {
   result: ResultBody,
   reply: ReplyBody,
   hello: HelloBody,
+  served: ServedBody,
   stats: StatsBody,
   presence: PresenceBody,
   usage: UsageBody,

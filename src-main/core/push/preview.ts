@@ -1,6 +1,6 @@
 import { sha256 } from '../../../src-node/crypto/sha256';
 import { diffLines } from '../../../src-shared/config/line-diff';
-import { renderScope } from '../../../src-shared/config/scope-render';
+import { comparableText } from '../../../src-shared/config/comparable-text';
 import type { SelectableRemote } from '../../../src-shared/config/selector';
 import { ServedConfig, type Body } from '../../../src-shared/protocol';
 import {
@@ -37,7 +37,7 @@ export const defaultPreviewOptions: Required<PreviewOptions> = { concurrency: 32
 /** The proposed text in the form remotes answer the config query with (docs/agent.md). */
 function proposedText(req: ParsedPreviewRequest): string | null {
   if (req.op === 'delete' || req.payload === undefined) return null;
-  return req.payload.format === 'zone-text' ? req.payload.text : renderScope(req.payload.scope);
+  return comparableText(req.payload);
 }
 
 /** Names of the two sides of a diff, as `diff -u` headers show them. */

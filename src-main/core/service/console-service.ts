@@ -26,6 +26,7 @@ import type { ProfileSession } from './profile-session';
 import { pushHandlers } from './push-handlers';
 import { remoteHandlers } from './remote-handlers';
 import { servedHandlers } from './served-handlers';
+import { inventoryHandlers } from './inventory-handlers';
 import { dispatchCall } from './service-dispatch';
 import { StartScreen } from './start-state';
 import { trendHandlers } from './trend-handlers';
@@ -92,6 +93,7 @@ export class ConsoleService implements SmtBackend {
       ...auditHandlers(session, now),
       ...brokerHandlers(session, { now, log: this.log }),
       ...servedHandlers(session, { queryTimeoutMs: opts.queryTimeoutMs ?? 8_000 }),
+      ...inventoryHandlers(session),
       ...draftHandlers(session, {
         actor,
         now,

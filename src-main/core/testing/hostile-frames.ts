@@ -29,7 +29,7 @@ export const coreSubs = (consoleId: string, replyQueue: string): CoreSub[] => [
   {
     destination: destinations.consoleFleet(consoleId, 'inventory'),
     sentTo: destinations.inventory(),
-    expected: ['hello'],
+    expected: ['hello', 'served'],
     acked: true,
   },
   ...(['stats', 'presence', 'usage'] as const).map((kind) => ({

@@ -42,6 +42,7 @@ export const bodies: { [T in ChannelType]: fc.Arbitrary<Body<T>> } = {
     fc.constant({ query: 'ping' as const }),
     fc.constant({ query: 'hello' as const }),
     fc.constant({ query: 'kea-config' as const }),
+    fc.constant({ query: 'served' as const }),
     fc.record({ query: fc.constant('zone' as const), name: text() }),
     fc.record({ query: fc.constant('config' as const), object: configObject }),
     fc.record({ query: fc.constant('leases' as const), subnet: fc.constant('192.0.2.0/24') }),
@@ -77,6 +78,30 @@ export const bodies: { [T in ChannelType]: fc.Arbitrary<Body<T>> } = {
     }),
     fc.record({ ok: fc.constant(false as const), error: text(200) }),
   ),
+  served: fc.record({
+    seq: nat,
+    sources: fc.array(
+      fc.record(
+        { service: fc.constantFrom('named', 'kea-dhcp4' as const), readable: fc.boolean(), error: text(100) },
+        { requiredKeys: ['service', 'readable'] },
+      ),
+      { maxLength: 2 },
+    ),
+    objects: fc.array(
+      fc.record(
+        {
+          object: configObject,
+          version: fc.option(fc.integer({ min: 1, max: 1000 }), { nil: null }),
+          serial: fc.integer({ min: 0, max: 4_294_967_295 }),
+          sha256: fc.option(fc.stringMatching(/^[0-9a-f]{64}$/), { nil: null }),
+          since: nat,
+        },
+        { requiredKeys: ['object', 'version', 'sha256', 'since'] },
+      ),
+      { maxLength: 5 },
+    ),
+    truncated: fc.boolean(),
+  }),
   hello: fc.record({
     agent: fc.record({ version: text(64), mode: fc.constantFrom('real', 'simulated' as const) }),
     host: fc.record({
