@@ -40,14 +40,19 @@ const Args = z.object({
 });
 
 const usage =
-  'usage: [SMT_PASSPHRASE=…] npm run host -- [--profile <console-profile.json>] [--profiles-dir <dir>] [--port N]\n' +
+  'usage: [SMT_PASSPHRASE=…] smt-console [--profile <console-profile.json>] [--profiles-dir <dir>] [--port N]\n' +
   '       [--session-grace SECONDS]  (a browser session ends this long after its last page closed; 60)\n' +
   '(the page imports a first profile, or asks for the passphrase of a sealed one; SMT_PASSPHRASE is for\n' +
-  ' automation; profiles are in --profiles-dir, else $SMT_PROFILES_DIR, else ~/.config/smt-console/profiles)';
+  ' automation; profiles are in --profiles-dir, else $SMT_PROFILES_DIR, else ~/.config/smt-console/profiles;\n' +
+  ' in a checkout, `npm run host -- …` runs the same)';
 const staticDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 const STOP_DEADLINE_MS = 10_000;
 
 function parseCli(argv: string[]): z.infer<typeof Args> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
   try {
     const { values } = readArgs(argv, {
       profile: { type: 'string' },

@@ -77,11 +77,14 @@ describe('the npm package, installed with production dependencies only', () => {
     expect(leaks).toEqual([]);
   });
 
-  it('smt --help and smt-agent --help answer without tsx or the sources', async () => {
+  it('smt, smt-agent and smt-console --help answer without tsx or the sources', async () => {
     const smt = await run(bin('smt'), ['--help'], { cwd: app });
     expect(smt.stdout).toMatch(/^usage: smt /);
     const agent = await run(bin('smt-agent'), ['--help'], { cwd: app });
     expect(agent.stdout).toMatch(/^usage: smt-agent run --config FILE/);
+    // The browser host, for an administrator with no desktop app: its usage names the installed command.
+    const host = await run(bin('smt-console'), ['--help'], { cwd: app });
+    expect(host.stdout + host.stderr).toMatch(/usage: \[SMT_PASSPHRASE=…\] smt-console /);
     // Nothing of the development toolchain came with the package.
     await expect(readFile(join(app, 'node_modules', 'tsx', 'package.json'))).rejects.toThrow(/ENOENT/);
   });
