@@ -94,7 +94,12 @@ export async function startRealRemote(
   lab: LabOptions,
   remoteId: string,
   services: readonly RealService[],
-  opts: { timeoutMs?: number; extra?: Record<string, unknown> } = {},
+  opts: {
+    timeoutMs?: number;
+    extra?: Record<string, unknown>;
+    /** More statements for its named's options block (startBind), e.g. a limit that makes it refuse zones. */
+    namedOptions?: string;
+  } = {},
 ): Promise<RealRemote> {
   const dir = await mkdtemp(join(tmpdir(), `smt-${remoteId}-`));
   const servers: { bind?: BindServer; kea?: KeaServer } = {};
@@ -106,7 +111,9 @@ export async function startRealRemote(
   };
   try {
     // One after the other, so that a failure of the second leaves the first where stop() finds it.
-    const bind = (servers.bind = services.includes('dns') ? await startBind() : undefined);
+    const bind = (servers.bind = services.includes('dns')
+      ? await startBind({ options: opts.namedOptions })
+      : undefined);
     const kea = (servers.kea = services.includes('dhcp4') ? await startKea() : undefined);
     const file = await writeLabAgentConfig(lab, remoteId, dir, {
       tags: ['lab:real'],
@@ -154,19 +161,28 @@ export function describeRealRemote(r: RealRemote): string {
 /**
  * Starts real remotes real-01 … real-<count> one after another (each start is three processes; the
  * lab's machine has few cores) with the services of realServicesOf. On a failure, those already started
- * are stopped and the error is thrown; once `signal` is aborted no further one starts.
+ * are stopped and the error is thrown; once `signal` is aborted no further one starts. `namedOptions`
+ * adds option statements to the named of the remotes it names (by id): a test makes one named refuse a
+ * zone the others take.
  */
 export async function startRealRemotes(
   lab: LabOptions,
   count: number,
-  opts: { onStarted?: (r: RealRemote) => void; signal?: AbortSignal } = {},
+  opts: {
+    onStarted?: (r: RealRemote) => void;
+    signal?: AbortSignal;
+    namedOptions?: Readonly<Record<string, string>>;
+  } = {},
 ): Promise<RealRemote[]> {
   const remotes: RealRemote[] = [];
   try {
     for (let n = 1; n <= count; n++) {
       // Aborted (a Ctrl-C in the demo): start no further remote; the caller stops those it heard of.
       if (opts.signal?.aborted) return remotes;
-      const r = await startRealRemote(lab, realRemoteId(n), realServicesOf(n));
+      const rid = realRemoteId(n);
+      const r = await startRealRemote(lab, rid, realServicesOf(n), {
+        namedOptions: opts.namedOptions?.[rid],
+      });
       remotes.push(r);
       opts.onStarted?.(r);
     }

@@ -78,8 +78,12 @@ export interface LedgerLine {
 }
 
 /** A simulated remote's ledger as written on disk, line by line (a repeated id would show twice). */
-export async function ledgerLines(stateDir: string, remoteId: string): Promise<LedgerLine[]> {
-  const text = await readFile(join(stateDir, remoteId, 'ledger.jsonl'), 'utf8').catch(() => '');
+export const ledgerLines = (stateDir: string, remoteId: string): Promise<LedgerLine[]> =>
+  ledgerFileLines(join(stateDir, remoteId));
+
+/** The ledger an agent keeps in its state directory, line by line; none yet reads as no line. */
+export async function ledgerFileLines(agentStateDir: string): Promise<LedgerLine[]> {
+  const text = await readFile(join(agentStateDir, 'ledger.jsonl'), 'utf8').catch(() => '');
   return text
     .split('\n')
     .filter(Boolean)

@@ -24,11 +24,15 @@ import { coreFrame, coreSubs, owed, sentTo, tally } from '../../src-main/core/te
 import type { ConnectionStatus } from '../../src-shared/ipc/views';
 import {
   DEFAULT_MAX_FRAME_BYTES,
+  MAX_SERVED_OBJECTS,
   destinations,
   makeEnvelope,
+  stompHeadersFor,
   type Body,
   type Envelope,
+  type ServedObject,
 } from '../../src-shared/protocol';
+import { sha256 } from '../../src-node/crypto/sha256';
 import { counterDelta, stompHeaders } from '../../src-shared/protocol/testing/hostile';
 import type { LogEntry } from '../../src-node/log';
 import { waitFor } from '../../src-node/smt/testing/wait';
@@ -46,6 +50,10 @@ const GOOD = ['r-0600', 'r-0601', 'r-0602'];
 const TARGET = 'r-0603';
 const HOSTILE = 'r-0610';
 const FLOOD = 'r-0611';
+/** Sends served inventories, bad and good, of its own and in another's name. */
+const INVENTORY = 'r-0612';
+/** Reports hellos, events and its served inventory meanwhile; INVENTORY claims to be it. */
+const NEIGHBOUR = 'r-0613';
 const STATS_MS = 500;
 /** The broker's wireFormat.maxFrameSize (broker/conf/activemq.xml). */
 const BROKER_MAX_FRAME = 6 * 1024 * 1024;
@@ -98,6 +106,34 @@ async function stillTaken(rid: string, tls: ProbeTls): Promise<void> {
   expect(sent.command).toBe('RECEIPT');
   await waitFor(`${rid}'s good sample`, () => c().fleet.statsSeq(rid) === seq, 30_000);
   probe.close();
+}
+
+/** One zone a served inventory reports, as an agent that applied version 1 of it would. */
+const servedZone = (name: string): ServedObject => ({
+  object: { kind: 'zone', name },
+  version: 1,
+  serial: 1,
+  sha256: sha256(`zone ${name}`),
+  since: Date.now(),
+});
+
+const served = (seq: number, objects: ServedObject[]): Body<'served'> => ({
+  seq,
+  sources: [{ service: 'named', readable: true }],
+  objects,
+  truncated: false,
+});
+
+/**
+ * What the fleet listeners (core.onFleetMessage) were given since `from`, per sender: "<type> <id>" in
+ * the order taken. Whatever keeps per-remote state from them (the fleet model, the served inventory
+ * store) can have learned nothing else.
+ */
+function fleetHeard(from: number, rids: readonly string[]): Record<string, string[]> {
+  const heard = taken.slice(from).filter((e) => e.type !== 'result');
+  return Object.fromEntries(
+    rids.map((rid) => [rid, heard.filter((e) => e.from === rid).map((e) => `${e.type} ${e.id}`)]),
+  );
 }
 
 /** A new zone, version 1, for a push that must apply. */
@@ -244,6 +280,123 @@ describe('hostile input through real brokers', () => {
       expect(sent.command, sent.headers.message).toBe('RECEIPT');
       await waitFor('the hello taken', () => taken.slice(from).some((e) => e.id === hello.id), 30_000);
     }
+    expect(connection).toEqual([]);
+  });
+
+  it('refuses served inventories that break the schema, the frame limit or the sender’s identity, and takes a good one', async () => {
+    const bad = await session(await remoteTls(INVENTORY));
+    const neighbour = await session(await remoteTls(NEIGHBOUR));
+    const publish = async (probe: StompProbe, env: Envelope, body = JSON.stringify(env)) => {
+      const to = env.type === 'event' ? destinations.events() : destinations.inventory();
+      const sent = await probe.send(to, body, stompHeadersFor(env));
+      expect(sent.command, sent.headers.message).toBe('RECEIPT');
+    };
+    const badHash = makeEnvelope('served', INVENTORY, served(1, [servedZone('a.test')]));
+    const badHashBody = JSON.stringify(badHash).replace(/"sha256":"[0-9a-f]{64}"/, '"sha256":"not-a-hash"');
+    // makeEnvelope checks what it builds: the one object too many goes into the JSON.
+    const full = makeEnvelope(
+      'served',
+      INVENTORY,
+      served(
+        2,
+        Array.from({ length: MAX_SERVED_OBJECTS }, (_, i) => servedZone(`z${i}.test`)),
+      ),
+    );
+    const tooManyBody = JSON.stringify({
+      ...full,
+      body: { ...full.body, objects: [...full.body.objects, servedZone('one-more.test')] },
+    });
+    // Within the object count, but names near DNS's limit make it more than the console reads.
+    const long = (i: number) =>
+      `${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(50)}.z${i}.test`;
+    const huge = makeEnvelope(
+      'served',
+      INVENTORY,
+      served(
+        3,
+        Array.from({ length: MAX_SERVED_OBJECTS }, (_, i) => servedZone(long(i))),
+      ),
+    );
+    const forged = makeEnvelope('served', NEIGHBOUR, served(4, [servedZone('forged.test')]));
+    const good = makeEnvelope('served', INVENTORY, served(5, [servedZone('good.test')]));
+    expect(Buffer.byteLength(tooManyBody)).toBeLessThan(DEFAULT_MAX_FRAME_BYTES);
+    expect(Buffer.byteLength(JSON.stringify(huge))).toBeGreaterThan(DEFAULT_MAX_FRAME_BYTES);
+
+    const ownHello = makeEnvelope('hello', NEIGHBOUR, {
+      agent: { version: '1', mode: 'simulated' },
+      host: { hostname: 'neighbour', ips: [], serviceTag: '', os: '', kernel: '' },
+      capabilities: ['dns'],
+      tags: [],
+      statsIntervalMs: 1000,
+      presenceIntervalMs: 1000,
+    });
+    const ownEvent = makeEnvelope('event', NEIGHBOUR, {
+      severity: 'warning',
+      code: 'zone-drift',
+      message: 'between the bad inventories',
+    });
+    const ownServed = makeEnvelope('served', NEIGHBOUR, served(1, [servedZone('neighbour.test')]));
+
+    const before = c().rejects();
+    const from = taken.length;
+    const logsFrom = logs.length;
+    // Interleaved on the one inventory queue: each bad frame between good ones of another remote.
+    await publish(bad, badHash, badHashBody);
+    await publish(neighbour, ownHello);
+    await publish(bad, full, tooManyBody);
+    await publish(neighbour, ownEvent);
+    await publish(bad, huge);
+    await publish(bad, forged);
+    await publish(bad, good);
+    await publish(neighbour, ownServed);
+    await waitFor(
+      'the bad judged and the good taken',
+      () =>
+        c().rejects().total - before.total === 4 &&
+        fleetHeard(from, [INVENTORY])[INVENTORY]?.length === 1 &&
+        fleetHeard(from, [NEIGHBOUR])[NEIGHBOUR]?.length === 3,
+      30_000,
+    );
+
+    const after = c().rejects();
+    expect(counterDelta(after.byReason, before.byReason)).toEqual({
+      schema: 2,
+      oversized: 1,
+      'identity-mismatch': 1,
+    });
+    // Counted against the certificate that sent them, the forgery too: never against NEIGHBOUR.
+    expect(counterDelta(after.byRemote, before.byRemote)).toEqual({ [INVENTORY]: 4 });
+    // Logged once per reason (the second schema refusal only counted), each with what was wrong.
+    const logged = logs.slice(logsFrom).filter((l) => l.remote === INVENTORY);
+    expect(logged.map((l) => [l.reason, l.destination])).toEqual(
+      ['schema', 'oversized', 'identity-mismatch'].map((r) => [
+        r,
+        destinations.consoleFleet(c().consoleId, 'inventory'),
+      ]),
+    );
+    expect(logged.map((l) => l.detail)).toEqual([
+      expect.stringMatching(/SHA-256/),
+      expect.stringMatching(/over 1048576/),
+      `claims to be "${NEIGHBOUR}"`,
+    ]);
+    // The fleet listeners heard the good inventory only, and NEIGHBOUR's own messages, never the forgery.
+    const heard = fleetHeard(from, [INVENTORY, NEIGHBOUR]);
+    expect(heard[INVENTORY]).toEqual([`served ${good.id}`]);
+    expect(heard[NEIGHBOUR]?.sort()).toEqual(
+      [`hello ${ownHello.id}`, `event ${ownEvent.id}`, `served ${ownServed.id}`].sort(),
+    );
+    const servedTaken = taken.slice(from).filter((e) => e.type === 'served');
+    expect(servedTaken.map((e) => [e.from, e.body.objects.map((o) => o.object)])).toEqual([
+      [INVENTORY, [{ kind: 'zone', name: 'good.test' }]],
+      [NEIGHBOUR, [{ kind: 'zone', name: 'neighbour.test' }]],
+    ]);
+    expect(
+      c()
+        .fleet.selectable()
+        .find((r) => r.id === NEIGHBOUR)?.capabilities,
+    ).toEqual(['dns']);
+    expect([bad.closed, neighbour.closed]).toEqual([false, false]);
+    await othersFlowing();
     expect(connection).toEqual([]);
   });
 

@@ -1,9 +1,11 @@
 /**
  * The push engine on the lab's five real remotes (lab/real-remotes.ts: named and kea-dhcp4 each with its
  * own `smt-agent run`): a zone to the three that serve DNS and a scope to the three that serve DHCP, each
- * previewed first and sent with a canary of one; a canary whose Kea refuses a scope, and one whose Kea
- * cannot save it (the agent rolls it back), halt the rollout before anyone else gets it; then a new
- * version of the zone goes through `smt push … --wait` on the same database (a console restart). What
+ * previewed first and sent with a canary of one; a canary whose Kea refuses a scope, one whose Kea
+ * cannot save it, and one whose named will not load a zone (the agent rolls both back), halt the rollout
+ * before anyone else gets it, as the agents' ledgers on disk confirm; then a new version of the zone goes
+ * through `smt push … --wait` on the same database (a console restart), and a version the canary's named
+ * will not load makes `smt push --wait` exit non-zero with the canary's reason. What
  * each server serves is read outside the agent — dig for the SOA serial and a record, Kea's own
  * config-get for the subnet — not taken from the agent's word.
  */
@@ -16,12 +18,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labConsolePassphrase } from '../../lab/lab';
 import { startRealRemotes, stopRealRemotes, type RealRemote } from '../../lab/real-remotes';
 import { keaCommand } from '../../src-agent/targets/kea-control';
+import { Exit } from '../../src-main/cli/args';
 import { previewPush } from '../../src-main/core/push/preview';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import type { DhcpScope } from '../../src-shared/config/scope';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
 import { stopCountingLeftovers } from '../helpers/real-remotes';
-import { fleetZoneText, previewPort, startPushConsole, type PushConsole } from '../helpers/push-console';
+import {
+  fleetZoneText,
+  ledgerFileLines,
+  previewPort,
+  startPushConsole,
+  type PushConsole,
+} from '../helpers/push-console';
 import { runSmt } from '../helpers/smt-cli';
 
 const exec = promisify(execFile);
@@ -36,6 +45,14 @@ const scope: DhcpScope = {
   reservations: [{ hwAddress: '52:54:00:12:34:56', ipAddress: '192.0.2.10' }],
 };
 const DNS = ['real-01', 'real-03', 'real-04'];
+/**
+ * real-01, the DNS canary, runs named with a TTL limit: a zone with a longer TTL passes named-checkzone
+ * (the agent's check before it installs) but named refuses to load it, a real failure after apply.
+ */
+const MAX_ZONE_TTL = 300;
+/** The zone the push tests send at `serial`, with a TTL over the canary's limit. */
+const overlongTtlZone = (serial: number) =>
+  fleetZoneText(serial).replace(`$TTL ${MAX_ZONE_TTL}`, `$TTL ${MAX_ZONE_TTL * 2}`);
 const DHCP = ['real-02', 'real-03', 'real-05'];
 const cap = (c: 'dns' | 'dhcp4') => ({ kind: 'filter' as const, status: 'any' as const, capabilities: [c] });
 
@@ -77,6 +94,21 @@ async function allApplied(pushId: string, targets: string[]): Promise<void> {
   );
 }
 
+/** The SOA serial each DNS remote's named answers with for the zone, asked with dig. */
+const servedSerials = () =>
+  Promise.all(DNS.map(async (id) => [id, (await dig(id, ZONE, 'SOA'))[0]?.split(' ')[2]]));
+
+/** The ledger lines each DNS remote's agent wrote on disk for one version of the zone. */
+const ledgersAt = (version: number) =>
+  Promise.all(
+    DNS.map(async (id) => [
+      id,
+      (await ledgerFileLines(join(remote(id).dir, 'state'))).filter(
+        (l) => l.object === `zone:${ZONE}` && l.version === version,
+      ),
+    ]),
+  );
+
 /** The push's progress once its rollout halted. */
 const haltedProgress = (pushId: string) =>
   waitFor(
@@ -94,7 +126,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'smt-real-push-'));
   // Before the agents: the console's inventory queue exists once someone reads it.
   pc = await startPushConsole(lab.opts, join(dir, 'console.db'));
-  remotes = await startRealRemotes(lab.opts, 5);
+  remotes = await startRealRemotes(lab.opts, 5, {
+    namedOptions: { 'real-01': `max-zone-ttl ${MAX_ZONE_TTL};` },
+  });
   await waitFor(
     'the hello of the five real remotes',
     () => pc?.core.fleet.selectable().filter((r) => r.capabilities.length > 0).length === 5,
@@ -231,6 +265,37 @@ describe('the push engine on real servers', () => {
     expect(await Promise.all(DHCP.map(keaSubnets))).toEqual(before);
   }, 90_000);
 
+  it('halts a canary rollout when the canary’s named will not load the zone: rolled back, sent to no other', async () => {
+    expect(fleetZoneText(2)).toContain(`$TTL ${MAX_ZONE_TTL}\n`);
+    expect(await servedSerials()).toEqual(DNS.map((id) => [id, '1']));
+    const { push } = engine().push({
+      object: zone,
+      payload: { format: 'zone-text', text: overlongTtlZone(2) },
+      selector: cap('dns'),
+      canary: 1,
+      author: 'real push test',
+    });
+    const halted = await haltedProgress(push.id);
+    expect(halted.haltReason).toMatch(
+      /^canary real-01 rolled-back: .*did not serve serial 2 for real\.test .*the previous zone was restored: named serves serial 1 again/,
+    );
+    expect(halted.step).toMatchObject({ kind: 'halted', remote: 'real-01', notSent: ['real-03', 'real-04'] });
+    expect(halted.summary.counts).toMatchObject({ applied: 0, 'rolled-back': 1, held: 2 });
+    const deliveries = [...engine().deliveries(push.id)];
+    expect(deliveries.map(([rid, d]) => [rid, d.kind])).toEqual([['real-01', 'rolled-back']]);
+    // Exactly once, as each agent wrote it on disk: the canary's one line is the console's one attempt,
+    // and the held remotes never saw the version at all.
+    const smtId = deliveries[0]?.[1].smtId;
+    expect(await ledgersAt(push.version)).toEqual([
+      ['real-01', [expect.objectContaining({ id: smtId, state: 'rolled-back' })]],
+      ['real-03', []],
+      ['real-04', []],
+    ]);
+    // Seen from outside the agents: every named still answers with version 1 of the zone.
+    expect(await servedSerials()).toEqual(DNS.map((id) => [id, '1']));
+    for (const id of DNS) expect(await dig(id, `www.${ZONE}`, 'A'), id).toEqual(['192.0.2.1']);
+  }, 90_000);
+
   it('pushes the next zone version through `smt push zone --wait` on the same database', async () => {
     // One console on the database at a time: the CLI takes over as a restarted console would.
     await pc?.stop();
@@ -258,6 +323,26 @@ describe('the push engine on real servers', () => {
       expect((await dig(id, ZONE, 'SOA'))[0]?.split(' ')[2], id).toBe('2');
       expect(await dig(id, `www.${ZONE}`, 'A'), id).toEqual(['192.0.2.2']);
     }
+  }, 120_000);
+
+  it('exits non-zero from `smt push zone --wait` with the canary’s reason when its named will not load the zone', async () => {
+    const file = join(dir, 'real-ttl.zone');
+    await writeFile(file, `$ORIGIN ${ZONE}.\n${overlongTtlZone(3)}`);
+    const passphrase = await labConsolePassphrase(lab?.opts);
+    const run = await runSmt(
+      { lab: lab?.opts, db: join(dir, 'console.db'), passphrase },
+      'push',
+      'zone',
+      file,
+      '--to',
+      'cap:dns',
+      '--canary',
+      '1',
+      '--wait',
+    );
+    expect(run.code, run.stderr).toBe(Exit.halted);
+    expect(run.stderr).toMatch(/canary halted: canary real-01 rolled-back: .*named serves serial 2 again/);
+    expect(await servedSerials()).toEqual(DNS.map((id) => [id, '2']));
   }, 120_000);
 
   it('stops every agent, named and kea-dhcp4 by PID, leaving none running', async () => {
