@@ -13,7 +13,7 @@ import type {
 } from '../../../src-shared/ipc/inventory-views';
 import type { ConfigPayload } from '../../../src-shared/protocol';
 import { objectLabel } from '../push/preview';
-import type { PushRecord } from '../store/push-store';
+import type { PushRecord, PushStore } from '../store/push-store';
 
 type Payload = z.infer<typeof ConfigPayload>;
 
@@ -28,12 +28,28 @@ export class ActionRefused extends Error {
   }
 }
 
+/** Everything already serves the intended version: not a mistake, just nothing to send. */
+export class NothingToReconcile extends ActionRefused {
+  override name = 'NothingToReconcile';
+  constructor(message: string) {
+    super('bad-request', message);
+  }
+}
+
 /** What planning reads of the outbox: every push of the object is kept, with its payload. */
 export interface PushHistory {
   /** PushStore.maxVersion: the highest version pushed for the object, 0 if none. */
   maxVersion: number;
   /** PushStore.pushAt for this object. */
   pushAt(version: number): PushRecord | undefined;
+}
+
+/** The outbox's history of one object, as planning reads it. */
+export function historyIn(
+  store: Pick<PushStore, 'maxVersion' | 'pushAt'>,
+  object: ObjectView['object'],
+): PushHistory {
+  return { maxVersion: store.maxVersion(object), pushAt: (version) => store.pushAt(object, version) };
 }
 
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -117,8 +133,7 @@ export function planReconcile(
     targets = view.remotes.filter((r) => REPAIRABLE.includes(r.state));
     if (targets.length === 0) {
       const unknown = view.counts.unknown ?? 0;
-      throw new ActionRefused(
-        'bad-request',
+      throw new NothingToReconcile(
         `everything serves the intended version of ${label} (version ${intended.version}): nothing to reconcile` +
           (unknown > 0 ? `; ${remotesWord(unknown)} not known yet, refresh the inventory to see them` : ''),
       );

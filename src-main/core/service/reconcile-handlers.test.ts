@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { soaSerialOf } from '../../../src-shared/config/zone-serial';
 import type { ObjectView, RemoteObjectView, SyncState } from '../../../src-shared/ipc/inventory-views';
-import type { ConnectionStatus } from '../../../src-shared/protocol';
 import { ConsoleCore } from '../console-core';
 import { helloEnvelope } from '../testing/fleet-envelopes';
 import { ConsoleService } from './console-service';
@@ -147,7 +146,9 @@ describe('adoptServed', () => {
   const connected = (session: ProfileSession) =>
     vi
       .spyOn(session.core, 'connectionStatus')
-      .mockReturnValue({ state: { kind: 'connected' } } as unknown as ConnectionStatus);
+      .mockReturnValue({ state: { kind: 'connected' } } as unknown as ReturnType<
+        ProfileSession['core']['connectionStatus']
+      >);
 
   it('saves what the remote serves as a draft for that remote, based on the latest version, and audits it', async () => {
     const { session, handlers } = setup();

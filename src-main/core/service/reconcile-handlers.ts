@@ -2,7 +2,7 @@ import { objectOfKey } from '../../../src-shared/config/object-of-key';
 import { ScopeTextError, readScopeText } from '../../../src-shared/config/scope-text';
 import type { DraftContent } from '../../../src-shared/ipc/draft-views';
 import type { ObjectKey, ObjectView } from '../../../src-shared/ipc/inventory-views';
-import { ActionRefused, planReconcile, planRevert, type PushHistory } from '../inventory/plan-actions';
+import { ActionRefused, historyIn, planReconcile, planRevert } from '../inventory/plan-actions';
 import { objectLabel } from '../push/preview';
 import { askServed } from './ask-remote';
 import { draftHandlers } from './draft-handlers';
@@ -32,14 +32,6 @@ export interface ReconcileHandlerOptions {
   now: () => number;
   /** How long the remote has to say what it serves (adopt). */
   queryTimeoutMs: number;
-}
-
-/** The outbox's history of the object, as planning reads it. */
-export function historyOf(s: ProfileSession, view: ObjectView): PushHistory {
-  return {
-    maxVersion: s.push.store.maxVersion(view.object),
-    pushAt: (version) => s.push.store.pushAt(view.object, version),
-  };
 }
 
 /** Planning with an ActionRefused turned into the CallError it names. */
@@ -79,13 +71,13 @@ export const reconcileHandlers = (
     planReconcile: ({ key, remoteIds }) => {
       const s = session();
       const view = viewOf(port(s), key);
-      return refusedAsCallError(() => planReconcile(view, historyOf(s, view), remoteIds));
+      return refusedAsCallError(() => planReconcile(view, historyIn(s.push.store, view.object), remoteIds));
     },
 
     planRevert: ({ key, version }) => {
       const s = session();
       const view = viewOf(port(s), key);
-      return refusedAsCallError(() => planRevert(view, historyOf(s, view), version));
+      return refusedAsCallError(() => planRevert(view, historyIn(s.push.store, view.object), version));
     },
 
     adoptServed: async ({ key, remoteId }) => {
