@@ -142,6 +142,23 @@ describe('reconcile and revert handlers', () => {
   });
 });
 
+describe('the console service', () => {
+  it('answers the three calls, reconcile and revert unavailable until the inventory is wired', async () => {
+    const { svc } = setup();
+    expect(await svc.handle('planReconcile', [{ key: 'zone:example.test' }])).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable' },
+    });
+    expect(await svc.handle('planRevert', [{ key: 'zone:example.test', version: 1 }])).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable' },
+    });
+    // Adopt needs no inventory, only the remote: with no broker it says so.
+    const adopt = await svc.handle('adoptServed', [{ key: 'zone:example.test', remoteId: 'r-1' }]);
+    expect(!adopt.ok && adopt.error.message).toMatch(/the remote must be online to answer/);
+  });
+});
+
 describe('adoptServed', () => {
   const connected = (session: ProfileSession) =>
     vi

@@ -1,3 +1,4 @@
+import { objectKey } from '../../../src-shared/config/object-key';
 import { objectOfKey } from '../../../src-shared/config/object-of-key';
 import { ScopeTextError, readScopeText } from '../../../src-shared/config/scope-text';
 import type { DraftContent } from '../../../src-shared/ipc/draft-views';
@@ -58,7 +59,7 @@ export function viewOf(port: InventoryPort, key: ObjectKey): ObjectView {
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
- * Reconcile and revert plan a push and send nothing: the renderer and `smt` preview it and start it on
+ * Reconcile and revert plan a push from the port's view of the object and send nothing: the renderer and `smt` preview it and start it on
  * the ordinary push path, which audits it. Adopt creates a draft, and is audited here.
  */
 export const reconcileHandlers = (
@@ -82,7 +83,8 @@ export const reconcileHandlers = (
 
     adoptServed: async ({ key, remoteId }) => {
       const s = session();
-      const object = port(s).object(key)?.object ?? objectOfKey(key);
+      // Adopt needs no inventory: the object as this profile spelled it when it pushed it, else as keyed.
+      const object = s.push.store.objects().find((o) => objectKey(o) === key) ?? objectOfKey(key);
       if (!object) throw new CallError('bad-request', `${key} is not an object key`);
       const label = objectLabel(object);
       const served = await askServed(s, remoteId, object, opts.queryTimeoutMs);
