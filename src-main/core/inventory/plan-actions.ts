@@ -59,8 +59,9 @@ const REPAIRABLE: readonly SyncState[] = ['drifted', 'missing'];
 /**
  * The payload with its zone's SOA serial raised past every serial in `floor` (what the targets serve, and
  * what this profile pushed), so named takes it even where the zone was edited by hand with a higher serial.
- * A scope is returned as it is. Always raised for a zone, even when the own serial would do: a remote that
- * serves the same serial with other content would take the push as "unchanged".
+ * A scope is returned as it is. Always raised for a zone, even when no served serial is higher: a zone edited
+ * by hand without a new serial serves the intended serial with other content, and named refuses a serial
+ * that is not later than the served one.
  */
 function raisedPayload(
   view: ObjectView,
