@@ -3,6 +3,7 @@ import { sha256 } from '../../src-node/crypto/sha256';
 import { copyFile, open, readFile, rename, unlink } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { zoneKey } from '../../src-shared/config/object-key';
+import { serialAfter } from '../../src-shared/config/zone-serial';
 import { digShort, servedSerial, type DnsServer } from './dns-query';
 import { OneAtATime } from './one-at-a-time';
 import { runTool, toolMessage, type ToolResult } from './run-tool';
@@ -42,11 +43,7 @@ export function normalizeZoneName(name: string): string | undefined {
   return ZONE_NAME.test(n) ? n : undefined;
 }
 
-/** RFC 1982 serial arithmetic: is `a` later than `b`? */
-export function serialAfter(a: number, b: number): boolean {
-  const d = (a - b + 2 ** 32) % 2 ** 32;
-  return d !== 0 && d < 2 ** 31;
-}
+export { serialAfter };
 
 async function readOrUndefined(path: string): Promise<Buffer | undefined> {
   try {

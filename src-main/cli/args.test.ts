@@ -95,6 +95,19 @@ describe('parseCli', () => {
     ],
     [['push', 'scope', 's', '--to', 'all', '--zone', 'a.test'], /--zone belongs to `smt push zone`/],
     [['remotes', '--wait'], /--wait belongs to `smt push`/],
+    [['reconcile'], /takes one zone name or CIDR/],
+    [['reconcile', 'a.test', 'b.test'], /takes one zone name or CIDR/],
+    [['reconcile', '10.0.0.0/33'], /neither a zone name nor a CIDR/],
+    [['reconcile', 'zone:Bad Name'], /an object key such as zone:example.test/],
+    [['reconcile', 'a.test', '--canary', '1'], /--canary belongs to `smt push`/],
+    [['reconcile', 'a.test', '--to-version', '1'], /--to-version belongs to `smt revert`/],
+    [['reconcile', 'a.test', '--to', 'tag:'], /--to: "tag:"/],
+    [['reconcile', 'a.test', '--preview', '--wait'], /--preview pushes nothing: drop --wait/],
+    [['revert', 'a.test'], /needs --to-version/],
+    [['revert', 'a.test', '--to-version', '0'], /--to-version is at least 1/],
+    [['revert', 'a.test', '--to-version', 'x'], /--to-version takes a version number/],
+    [['revert', 'a.test', '--to-version', '1', '--to', 'all'], /--to belongs to `smt push`/],
+    [['push', 'zone', 'z', '--to', 'all', '--to-version', '2'], /--to-version belongs to `smt revert`/],
     [['remotes', '--bogus'], /bogus/],
   ])('refuses %j with exit 2 and says why', (argv, why) => {
     const e = usageError(argv);
@@ -122,5 +135,32 @@ describe('parseCli', () => {
       '--preview pushes nothing: drop --canary',
     );
     expect(usageError(['remotes', '--preview']).message).toBe('--preview belongs to `smt push`');
+  });
+
+  it('reads reconcile and revert of a zone name, a CIDR or an object key', () => {
+    expect(parseCli(['reconcile', 'Example.TEST.', '--to', 'r-1,r-2', '--wait']).command).toEqual({
+      kind: 'reconcile',
+      key: 'zone:example.test',
+      to: { kind: 'ids', ids: ['r-1', 'r-2'] },
+      wait: true,
+      timeoutMs: 300_000,
+    });
+    expect(parseCli(['reconcile', '10.0.0.0/24', '--preview']).command).toEqual({
+      kind: 'reconcile',
+      key: 'scope:10.0.0.0/24',
+      wait: false,
+      timeoutMs: 5_000,
+      preview: true,
+    });
+    expect(parseCli(['revert', 'zone:example.test', '--to-version', '3', '--json']).command).toEqual({
+      kind: 'revert',
+      key: 'zone:example.test',
+      toVersion: 3,
+      wait: false,
+      timeoutMs: 300_000,
+    });
+    expect(parseCli(['revert', 'scope:10.0.0.0/24', '--to-version', '2']).command).toMatchObject({
+      key: 'scope:10.0.0.0/24',
+    });
   });
 });

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { checkArgs, readArgs, UsageError } from '../../src-node/command-line';
+import { objectKey } from '../../src-shared/config/object-key';
 import { SelectorSyntaxError, parseSelector, type TargetSelector } from '../../src-shared/config/selector';
+import { ObjectKey } from '../../src-shared/ipc/inventory-views';
+import { ConfigObject } from '../../src-shared/protocol';
 
 /** Exit codes of `smt` (docs/cli.md). */
 export const Exit = {
@@ -32,6 +35,9 @@ export const usage = `usage: smt [--profile <file>] [--db <file>] <command>
   push zone <zone file> --to <selector> [--zone <name>] [--canary N] [--expires D] [--wait] [--timeout S] [--json]
   push scope <scope.json> --to <selector> [--canary N] [--expires D] [--wait] [--timeout S] [--json]
   push zone|scope <file> --to <selector> --preview [--timeout S] [--json]   (shows the diffs, pushes nothing)
+  reconcile <zone|cidr> [--to <selector>] [--wait] [--timeout S] [--json]   (the intended version again, to drifted and missing remotes)
+  revert <zone|cidr> --to-version V [--wait] [--timeout S] [--json]          (an earlier version's content, as a new version)
+  reconcile|revert … --preview [--timeout S] [--json]                        (shows the diffs, pushes nothing)
   deliveries <push-id> [--json]
   cancel <push-id> [--json]
   retry <push-id>
@@ -60,6 +66,18 @@ export type Command =
       /** Show what each target serves against the payload; push nothing. */
       preview?: true;
     }
+  | {
+      kind: 'reconcile' | 'revert';
+      /** The object's key (objectKey): `zone:<name>` or `scope:<cidr>`. */
+      key: ObjectKey;
+      /** reconcile: only the drifted and missing remotes among these. */
+      to?: TargetSelector;
+      /** revert: the version whose content is pushed again. */
+      toVersion?: number;
+      wait: boolean;
+      timeoutMs: number;
+      preview?: true;
+    }
   | { kind: 'deliveries' | 'cancel' | 'retry'; pushId: string };
 
 export interface Invocation {
@@ -76,6 +94,10 @@ const TimeoutS = z.coerce
   .number('--timeout takes a number of seconds')
   .positive('--timeout is above 0 seconds')
   .max(86_400, '--timeout is at most 86400 seconds');
+const ToVersion = z.coerce
+  .number('--to-version takes a version number')
+  .int('--to-version takes a whole number')
+  .positive('--to-version is at least 1');
 const DEFAULT_TIMEOUT_S = 300;
 /** A remote that is online answers a query in milliseconds; one that does not in 5 s is taken as unreachable. */
 const DEFAULT_PREVIEW_TIMEOUT_S = 5;
@@ -89,6 +111,31 @@ const Expires = z
   )
   .transform((v) => Number(v.slice(0, -1)) * unitMs[v.slice(-1) as keyof typeof unitMs])
   .pipe(z.number().max(MAX_EXPIRES_MS, '--expires is at most 30d'));
+
+/** The options each pushing command takes; the others take none of them. */
+const COMMAND_OPTIONS = {
+  push: ['to', 'zone', 'canary', 'expires', 'wait', 'timeout', 'preview'],
+  reconcile: ['to', 'wait', 'timeout', 'preview'],
+  revert: ['to-version', 'wait', 'timeout', 'preview'],
+} as const;
+type CommandOption = (typeof COMMAND_OPTIONS)[keyof typeof COMMAND_OPTIONS][number];
+const commandOptions = [...new Set(Object.values(COMMAND_OPTIONS).flat())];
+
+/**
+ * `reconcile` and `revert` name the object as an admin knows it: a zone name, a CIDR, or its key
+ * (`zone:example.test`, `scope:10.0.0.0/24`) as `--json` output and the desktop console show it.
+ */
+export function objectKeyArg(text: string): ObjectKey {
+  let key = text;
+  if (!/^(zone|scope):/.test(text)) {
+    const asScope = ConfigObject.safeParse({ kind: 'scope', subnet: text });
+    const asZone = ConfigObject.safeParse({ kind: 'zone', name: text });
+    if (asScope.success) key = objectKey(asScope.data);
+    else if (asZone.success && !/^[0-9./]+$/.test(text)) key = objectKey(asZone.data);
+    else throw new UsageError(`"${text}" is neither a zone name nor a CIDR such as 10.0.0.0/24`);
+  }
+  return checkArgs(ObjectKey, key);
+}
 
 /** Parses `smt` arguments; every mistake is a CliExit with code 2 naming it. */
 export function parseCli(argv: readonly string[]): Invocation {
@@ -114,6 +161,7 @@ function parseInvocation(argv: readonly string[]): Invocation {
       wait: { type: 'boolean', default: false },
       timeout: { type: 'string' },
       preview: { type: 'boolean', default: false },
+      'to-version': { type: 'string' },
     },
     true,
   );
@@ -123,12 +171,28 @@ function parseInvocation(argv: readonly string[]): Invocation {
     json: values.json,
   };
   const [name, ...rest] = positionals;
-  const pushOnly = (['to', 'zone', 'canary', 'expires', 'wait', 'timeout', 'preview'] as const).filter(
-    (k) => values[k] !== undefined && values[k] !== false,
+  const allowed: readonly CommandOption[] =
+    name === 'push' || name === 'reconcile' || name === 'revert' ? COMMAND_OPTIONS[name] : [];
+  const misplaced = commandOptions.find(
+    (k) => values[k] !== undefined && values[k] !== false && !allowed.includes(k),
   );
-  if (name !== 'push' && pushOnly.length > 0) {
-    throw new UsageError(`--${pushOnly[0]} belongs to \`smt push\``);
+  if (misplaced !== undefined) {
+    const owner = (Object.keys(COMMAND_OPTIONS) as (keyof typeof COMMAND_OPTIONS)[]).find((c) =>
+      (COMMAND_OPTIONS[c] as readonly CommandOption[]).includes(misplaced),
+    );
+    throw new UsageError(`--${misplaced} belongs to \`smt ${owner}\``);
   }
+  const timeoutMs = () =>
+    checkArgs(TimeoutS, values.timeout ?? (values.preview ? DEFAULT_PREVIEW_TIMEOUT_S : DEFAULT_TIMEOUT_S)) *
+    1000;
+  const selector = (text: string) => {
+    try {
+      return parseSelector(text);
+    } catch (e) {
+      if (e instanceof SelectorSyntaxError) throw new UsageError(`--to: ${e.message}`);
+      throw e;
+    }
+  };
   const arity = (n: number, what: string) => {
     if (rest.length !== n) throw new UsageError(`\`smt ${name}\` takes ${what}`);
   };
@@ -159,13 +223,7 @@ function parseInvocation(argv: readonly string[]): Invocation {
       if (values.preview && pushingOnly !== undefined) {
         throw new UsageError(`--preview pushes nothing: drop --${pushingOnly}`);
       }
-      let to: TargetSelector;
-      try {
-        to = parseSelector(values.to);
-      } catch (e) {
-        if (e instanceof SelectorSyntaxError) throw new UsageError(`--to: ${e.message}`);
-        throw e;
-      }
+      const to = selector(values.to);
       return {
         globals,
         command: {
@@ -177,11 +235,27 @@ function parseInvocation(argv: readonly string[]): Invocation {
           ...(values.canary === undefined ? {} : { canary: checkArgs(Canary, values.canary) }),
           ...(values.expires === undefined ? {} : { expiresMs: checkArgs(Expires, values.expires) }),
           wait: values.wait,
-          timeoutMs:
-            checkArgs(
-              TimeoutS,
-              values.timeout ?? (values.preview ? DEFAULT_PREVIEW_TIMEOUT_S : DEFAULT_TIMEOUT_S),
-            ) * 1000,
+          timeoutMs: timeoutMs(),
+          ...(values.preview ? { preview: true as const } : {}),
+        },
+      };
+    }
+    case 'reconcile':
+    case 'revert': {
+      arity(1, 'one zone name or CIDR');
+      if (values.preview && values.wait) throw new UsageError('--preview pushes nothing: drop --wait');
+      const version = values['to-version'];
+      if (name === 'revert' && version === undefined)
+        throw new UsageError('`smt revert` needs --to-version <version>');
+      return {
+        globals,
+        command: {
+          kind: name,
+          key: objectKeyArg(rest[0] as string),
+          ...(values.to === undefined ? {} : { to: selector(values.to) }),
+          ...(version === undefined ? {} : { toVersion: checkArgs(ToVersion, version) }),
+          wait: values.wait,
+          timeoutMs: timeoutMs(),
           ...(values.preview ? { preview: true as const } : {}),
         },
       };

@@ -8,7 +8,17 @@ import { userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { selectRemotes, type SelectableRemote, type TargetSelector } from '../../src-shared/config/selector';
 import { usageText } from '../../src-node/command-line';
+import type { ObjectView } from '../../src-shared/ipc/inventory-views';
+import type { PushRequest } from '../../src-shared/push/request';
+import {
+  ActionRefused,
+  NothingToReconcile,
+  historyIn,
+  planReconcile,
+  planRevert,
+} from '../core/inventory/plan-actions';
 import { PushRefused } from '../core/push/plan';
+import { objectLabel } from '../core/push/preview';
 import type { PushProgress } from '../core/push/progress-feed';
 import { CliExit, Exit, parseCli, usage, type Command, type ExitCode, type Globals } from './args';
 import {
@@ -22,6 +32,7 @@ import {
   remotesText,
   timedOut,
 } from './format';
+import { inventoryPortOf } from './inventory-port';
 import { scopePayload, zonePayload } from './payload';
 import { runPreview } from './preview';
 import { SelectionWait, needsLiveStatus } from './selection-wait';
@@ -67,6 +78,7 @@ async function knownTargets(
 
 async function run(globals: Globals, command: Command): Promise<ExitCode> {
   if (command.kind === 'push') return push(globals, command);
+  if (command.kind === 'reconcile' || command.kind === 'revert') return reconcileOrRevert(globals, command);
   const session = await openSession(globals);
   try {
     const { engine, store } = session.push;
@@ -137,64 +149,137 @@ async function push(globals: Globals, command: Extract<Command, { kind: 'push' }
       : scopePayload(text, command.file);
   const session = await openSession(globals);
   try {
-    const { engine } = session.push;
-    const targets = await knownTargets(session, command.to);
-    if (targets.length === 0) {
-      throw new CliExit(Exit.timeout, `no remote matching --to known after ${FLEET_DEADLINE_MS / 1000} s`);
-    }
-    if (command.preview) {
-      return await runPreview(
-        session,
-        { ...loaded, selector: command.to },
-        { timeoutMs: command.timeoutMs, json: globals.json },
-      );
-    }
-    let created;
-    try {
-      created = engine.push({
-        ...loaded,
-        selector: command.to,
-        ...(command.canary === undefined ? {} : { canary: command.canary }),
-        ...(command.expiresMs === undefined ? {} : { expiresAt: Date.now() + command.expiresMs }),
-        author: author(),
-      });
-    } catch (e) {
-      if (e instanceof PushRefused) throw new CliExit(Exit.usage, e.message);
-      throw e;
-    }
-    const { push: record, unknown } = created;
-    if (unknown.length > 0)
-      process.stderr.write(`smt: not in the fleet, not targeted: ${unknown.join(', ')}\n`);
-    if (!command.wait) {
-      await engine.idle();
-      if (globals.json)
-        json({ pushId: record.id, version: record.version, targets: record.targets, unknown });
-      else out(record.id);
-      return Exit.ok;
-    }
-    const final = await waitSettled(session, record.id, command.timeoutMs);
-    const deliveries = engine.deliveries(record.id);
-    const result = outcome(final, deliveries);
-    if (globals.json) {
-      json({
-        pushId: record.id,
-        version: record.version,
-        targets: record.targets,
-        unknown,
-        state: final.state,
-        haltReason: final.haltReason,
-        counts: final.summary.counts,
-        exitCode: result.code,
-        reason: result.reason,
-        deliveries: deliveriesJson(deliveries),
-      });
-    } else out(record.id);
-    if (result.code !== Exit.ok) throw new CliExit(result.code, result.reason);
-    process.stderr.write(`smt: ${result.reason}\n`);
-    return Exit.ok;
+    return await pushOrPreview(session, globals, { ...loaded, selector: command.to }, command);
   } finally {
     await session.close();
   }
+}
+
+/** What `smt push`, `reconcile` and `revert` send (or only preview): a push request without its author. */
+type Outgoing = Omit<PushRequest, 'author' | 'canary' | 'expiresAt' | 'selector'> & {
+  selector: TargetSelector;
+};
+
+async function pushOrPreview(
+  session: Session,
+  globals: Globals,
+  request: Outgoing,
+  command: { preview?: true; wait: boolean; timeoutMs: number; canary?: number; expiresMs?: number },
+): Promise<ExitCode> {
+  const { engine } = session.push;
+  const targets = await knownTargets(session, request.selector);
+  if (targets.length === 0) {
+    throw new CliExit(Exit.timeout, `no remote matching --to known after ${FLEET_DEADLINE_MS / 1000} s`);
+  }
+  if (command.preview) {
+    return await runPreview(session, request, { timeoutMs: command.timeoutMs, json: globals.json });
+  }
+  let created;
+  try {
+    created = engine.push({
+      ...request,
+      ...(command.canary === undefined ? {} : { canary: command.canary }),
+      ...(command.expiresMs === undefined ? {} : { expiresAt: Date.now() + command.expiresMs }),
+      author: author(),
+    });
+  } catch (e) {
+    if (e instanceof PushRefused) throw new CliExit(Exit.usage, e.message);
+    throw e;
+  }
+  const { push: record, unknown } = created;
+  if (unknown.length > 0)
+    process.stderr.write(`smt: not in the fleet, not targeted: ${unknown.join(', ')}\n`);
+  if (!command.wait) {
+    await engine.idle();
+    if (globals.json) json({ pushId: record.id, version: record.version, targets: record.targets, unknown });
+    else out(record.id);
+    return Exit.ok;
+  }
+  const final = await waitSettled(session, record.id, command.timeoutMs);
+  const deliveries = engine.deliveries(record.id);
+  const result = outcome(final, deliveries);
+  if (globals.json) {
+    json({
+      pushId: record.id,
+      version: record.version,
+      targets: record.targets,
+      unknown,
+      state: final.state,
+      haltReason: final.haltReason,
+      counts: final.summary.counts,
+      exitCode: result.code,
+      reason: result.reason,
+      deliveries: deliveriesJson(deliveries),
+    });
+  } else out(record.id);
+  if (result.code !== Exit.ok) throw new CliExit(result.code, result.reason);
+  process.stderr.write(`smt: ${result.reason}\n`);
+  return Exit.ok;
+}
+
+/**
+ * `smt reconcile` and `smt revert`: the served inventory refreshed from the online remotes, the push
+ * planned as the desktop console plans it (docs/reconcile.md), then previewed or sent like `smt push`.
+ * Nothing to reconcile exits 0, so a script can run it on a schedule.
+ */
+async function reconcileOrRevert(
+  globals: Globals,
+  command: Extract<Command, { kind: 'reconcile' | 'revert' }>,
+): Promise<ExitCode> {
+  const session = await openSession(globals);
+  try {
+    const port = inventoryPortOf(session);
+    await port.refresh?.();
+    const view = port.object(command.key);
+    if (!view) {
+      throw new CliExit(
+        Exit.usage,
+        `no ${command.key} in the served inventory: this profile never pushed it and no online remote serves it`,
+      );
+    }
+    const history = historyIn(session.push.store, view.object);
+    let planned;
+    try {
+      planned =
+        command.kind === 'revert'
+          ? planRevert(view, history, command.toVersion ?? 0)
+          : planReconcile(view, history, await reconcileTargets(session, view, command.to));
+    } catch (e) {
+      if (e instanceof NothingToReconcile) {
+        process.stderr.write(`smt: ${e.message}\n`);
+        return Exit.ok;
+      }
+      if (e instanceof ActionRefused) throw new CliExit(Exit.usage, e.message);
+      throw e;
+    }
+    process.stderr.write(`smt: ${planned.summary}\n`);
+    // A plan names its targets by id: the selector is exactly its remoteIds.
+    const request = { ...planned.request, selector: { kind: 'ids' as const, ids: planned.remoteIds } };
+    return await pushOrPreview(session, globals, request, command);
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * `--to` of a reconcile: remote ids are taken as named (each must be drifted or missing, else the plan
+ * says which is not); a tag, capability or status selector narrows the drifted and missing remotes.
+ */
+async function reconcileTargets(
+  session: Session,
+  view: ObjectView,
+  to: TargetSelector | undefined,
+): Promise<string[] | undefined> {
+  if (to === undefined) return undefined;
+  if (to.kind === 'ids') return to.ids;
+  const selected = new Set((await knownTargets(session, to)).map((r) => r.id));
+  const ids = view.remotes
+    .filter((r) => (r.state === 'drifted' || r.state === 'missing') && selected.has(r.remoteId))
+    .map((r) => r.remoteId);
+  if (ids.length === 0) {
+    throw new CliExit(Exit.usage, `no drifted or missing remote of ${objectLabel(view.object)} matches --to`);
+  }
+  return ids;
 }
 
 /**

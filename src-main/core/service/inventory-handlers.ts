@@ -1,9 +1,9 @@
 import { CallError, type HandlersOf } from './handlers';
 import type { ProfileSession } from './profile-session';
 
-type InventoryCall = 'listObjects' | 'getObjectHistory' | 'planReconcile' | 'planRevert' | 'adoptServed';
+type InventoryCall = 'listObjects' | 'getObjectHistory';
 
-/** Zones & Scopes (docs/inventory.md). */
+/** Zones & Scopes (docs/inventory.md); reconcile, revert and adopt are reconcile-handlers.ts. */
 export const inventoryHandlers = (session: () => ProfileSession): HandlersOf<InventoryCall> => {
   const notYet = (): never => {
     session();
@@ -12,8 +12,5 @@ export const inventoryHandlers = (session: () => ProfileSession): HandlersOf<Inv
   return {
     listObjects: notYet,
     getObjectHistory: notYet,
-    planReconcile: notYet,
-    planRevert: notYet,
-    adoptServed: notYet,
   };
 };

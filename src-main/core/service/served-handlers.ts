@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { ServedConfig } from '../../../src-shared/protocol';
 import type { Lease } from '../../../src-shared/ipc/draft-views';
-import { QueryTimeoutError } from '../queries';
-import { CallError, type HandlersOf } from './handlers';
+import { askRemote, askServed } from './ask-remote';
+import type { HandlersOf } from './handlers';
 import type { ProfileSession } from './profile-session';
 
 /** The fields of a Kea lease4 an admin reads (Kea's own names); the rest is not shown. */
@@ -48,53 +47,11 @@ export function readLeases(raw: unknown): { leases: Lease[]; unreadable: number 
 export const servedHandlers = (
   session: () => ProfileSession,
   opts: { queryTimeoutMs: number },
-): HandlersOf<'getServed' | 'getLeases' | 'listPushedObjects'> => {
-  const ask = async (remoteId: string, body: Parameters<ProfileSession['core']['query']>[1]) => {
-    const s = session();
-    const remote = s.core.fleet.get(remoteId);
-    if (!remote) {
-      throw new CallError(
-        'not-found',
-        `No remote ${remoteId} in this profile's fleet: pick one from the fleet table.`,
-      );
-    }
-    const link = s.core.connectionStatus().state.kind;
-    if (link !== 'connected') {
-      throw new CallError(
-        'unavailable',
-        `No broker is connected (${link}): the remote must be online to answer. Try again when the connection bar shows connected.`,
-      );
-    }
-    let reply;
-    try {
-      reply = await s.core.query(remoteId, body, { timeoutMs: opts.queryTimeoutMs });
-    } catch (e) {
-      if (e instanceof QueryTimeoutError) {
-        throw new CallError(
-          'unavailable',
-          `${remoteId} did not answer within ${Math.round(opts.queryTimeoutMs / 1000)} s: the remote must be online to answer. Check its status in the fleet, then try again.`,
-        );
-      }
-      throw e;
-    }
-    if (!reply.ok) throw new CallError('unavailable', `${remoteId} answered: ${reply.error}`);
-    return reply.data;
-  };
-  return {
-    getServed: async ({ remoteId, object }) => {
-      const served = ServedConfig.safeParse(await ask(remoteId, { query: 'config', object }));
-      if (!served.success) {
-        throw new CallError(
-          'unavailable',
-          `${remoteId} answered with something that is not a served configuration; update its agent.`,
-        );
-      }
-      return served.data;
-    },
-    getLeases: async ({ remoteId, subnet }) => ({
-      subnet,
-      ...readLeases(await ask(remoteId, { query: 'leases', subnet })),
-    }),
-    listPushedObjects: () => session().push.store.objects(),
-  };
-};
+): HandlersOf<'getServed' | 'getLeases' | 'listPushedObjects'> => ({
+  getServed: ({ remoteId, object }) => askServed(session(), remoteId, object, opts.queryTimeoutMs),
+  getLeases: async ({ remoteId, subnet }) => ({
+    subnet,
+    ...readLeases(await askRemote(session(), remoteId, { query: 'leases', subnet }, opts.queryTimeoutMs)),
+  }),
+  listPushedObjects: () => session().push.store.objects(),
+});
