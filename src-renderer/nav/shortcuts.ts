@@ -33,7 +33,11 @@ export const shortcuts: readonly Shortcut[] = [
     action: 'focus-search',
     label: 'Search the fleet (or the audit trail or Zones & Scopes, on their screens)',
   },
-  { keys: 'Escape', action: 'back', label: 'Back to the fleet from a remote, to Push from a push, to the list from an object' },
+  {
+    keys: 'Escape',
+    action: 'back',
+    label: 'Back to the fleet from a remote, to Push from a push, to the list from an object',
+  },
   { keys: '?', action: 'help', label: 'Show these shortcuts' },
 ];
 

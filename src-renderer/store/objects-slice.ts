@@ -9,10 +9,7 @@ export type ObjectsFilter = 'all' | 'attention' | 'extra';
  * never shows an old view as if it were current, nor an error next to a fresh view.
  */
 export type ObjectsLoad =
-  | { kind: 'idle' }
-  | { kind: 'loading' }
-  | { kind: 'loaded' }
-  | { kind: 'failed'; error: string };
+  { kind: 'idle' } | { kind: 'loading' } | { kind: 'loaded' } | { kind: 'failed'; error: string };
 
 export interface ObjectsState {
   objectsView: ObjectsView | null;

@@ -172,9 +172,7 @@ export function ObjectDetail({ object: o, actions }: { object: ObjectView; actio
         template={template}
         rows={o.remotes}
         rowKey={(r) => r.remoteId}
-        cells={(r) => (
-          <RemoteCells o={o} r={r} now={now} stale={stale.has(r.remoteId)} actions={actions} />
-        )}
+        cells={(r) => <RemoteCells o={o} r={r} now={now} stale={stale.has(r.remoteId)} actions={actions} />}
         rowProps={(r) => ({
           'data-remote-id': r.remoteId,
           'data-state': r.state,

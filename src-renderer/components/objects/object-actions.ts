@@ -6,9 +6,7 @@ import { useSmt } from '../../store/react';
 
 /** What the screen's last action is doing or did; one at a time, so a double click plans nothing twice. */
 export type ActionState =
-  | { kind: 'idle' }
-  | { kind: 'busy'; what: string }
-  | { kind: 'failed'; what: string; message: string };
+  { kind: 'idle' } | { kind: 'busy'; what: string } | { kind: 'failed'; what: string; message: string };
 
 /** What to do next, by the kind of failure; the console's own message comes first. */
 export function nextStep(e: IpcError, action: 'reconcile' | 'revert' | 'adopt' | 'history'): string {

@@ -58,9 +58,7 @@ export function ComposePush() {
   const [composed, setComposed] = useState<Composed>({ ok: false, problem: 'Compose what to push.' });
   const onComposed = useCallback((c: Composed) => setComposed(c), []);
   const content = useMemo(() => contentOf(plan, composed), [plan, composed]);
-  const [mode, setMode] = useState<TargetMode>(
-    plan ? 'planned' : handed.length > 0 ? 'selected' : 'tag',
-  );
+  const [mode, setMode] = useState<TargetMode>(plan ? 'planned' : handed.length > 0 ? 'selected' : 'tag');
   const [tag, setTag] = useState('');
   const [filter, setFilter] = useState<{ status: 'online' | 'offline' | 'any'; hostname: string }>({
     status: 'online',
@@ -142,8 +140,7 @@ export function ComposePush() {
       // Done with the plan: the next visit to Push composes from scratch.
       if (plan) clearPlan();
       navigate({ screen: 'push', pushId: r.value.pushId });
-    }
-    else setError(`Not pushed: ${r.error.message}`);
+    } else setError(`Not pushed: ${r.error.message}`);
   };
 
   return (
