@@ -277,19 +277,26 @@ describe('startSync', () => {
     expect(store.getState().remotes.size).toBe(1);
 
     answer = 'view';
+    // Away from the screen an event moves the badge only; the view loads on entering the screen.
     listeners.objectsChanged.forEach((l) => l({ at: 200, driftedRemotes: 4 }));
     expect(store.getState().driftedRemotes).toBe(4);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(calls).toBe(1);
+    store.getState().navigate({ screen: 'objects' });
     await vi.waitFor(() => expect(store.getState().objectsLoad.kind).toBe('loaded'));
     expect(store.getState().objectsView?.objects.map((o) => o.key)).toEqual(['zone:example.test']);
     // The view is newer than the event: its own count wins.
     expect(store.getState().driftedRemotes).toBe(1);
     expect(calls).toBe(2);
+    // On the screen, each event loads it again.
+    listeners.objectsChanged.forEach((l) => l({ at: 400, driftedRemotes: 0 }));
+    await vi.waitFor(() => expect(calls).toBe(3));
 
     listeners.profileChanged.forEach((l) => l(profile('B', true)));
     expect(store.getState().objectsView).toBeNull();
     expect(store.getState().driftedRemotes).toBe(0);
     await vi.waitFor(() => expect(store.getState().objectsView).not.toBeNull());
-    expect(calls).toBe(3);
+    expect(calls).toBe(4);
     profiles.list = [profile('A', true), profile('B', false)];
     stop();
   });

@@ -154,10 +154,26 @@ export function startSync(
     s().profileChanged(active);
     void load();
   });
+  // A view of every object on every remote is large: it is loaded while Zones & Scopes is shown, and on
+  // entering it when an event came meanwhile. The badge needs only the event's count.
+  let objectsDirty = false;
+  const onObjectsScreen = () => s().route.screen === 'objects';
   const offObjects = api.onObjectsChanged((e) => {
     s().objectsChanged(e);
-    if (s().start?.kind === 'open') void loadObjects();
+    if (s().start?.kind !== 'open') return;
+    if (onObjectsScreen()) void loadObjects();
+    else objectsDirty = true;
   });
+  const offObjectsScreen = store.subscribe(
+    (st) => st.route.screen === 'objects',
+    (shown) => {
+      if (!shown || s().start?.kind !== 'open') return;
+      if (objectsDirty || s().objectsView === null) {
+        objectsDirty = false;
+        void loadObjects();
+      }
+    },
+  );
   const offStart = api.onStartStateChanged(takeStart);
   const offLink = link.onChange((state) => {
     const was = s().link.kind;
@@ -185,6 +201,7 @@ export function startSync(
     offProgress();
     offProfile();
     offObjects();
+    offObjectsScreen();
     offStart();
     offLink();
     clearInterval(clock);
