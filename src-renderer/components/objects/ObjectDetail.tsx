@@ -20,7 +20,7 @@ const columns: Column[] = [
   { label: 'Reported' },
   { label: '' },
 ];
-const template = '150px minmax(170px, 1.4fr) 72px 104px 88px 110px minmax(130px, 1fr) 170px';
+const template = '150px minmax(170px, 1.4fr) 72px 120px 92px 110px minmax(130px, 1fr) 170px';
 
 function RemoteCells({
   o,
