@@ -1,4 +1,3 @@
-import type { FleetPage } from './pages/fleet-page';
 import { PushPage } from './pages/push-page';
 import { expect, test } from './fixtures';
 
@@ -16,19 +15,6 @@ test.use({
     ],
   },
 });
-
-/** The table is virtualized: a remote's row exists once it is in view, so each is searched for first. */
-async function selectInFleet(fleetPage: FleetPage, ids: string[]): Promise<void> {
-  for (const id of ids) {
-    await fleetPage.search.fill(id);
-    const box = fleetPage.row(id).getByRole('checkbox', { name: `Select ${id}` });
-    // Space toggles a focused checkbox: the keyboard path an admin takes through the table.
-    await box.focus();
-    await box.press('Space');
-    await expect(box).toBeChecked();
-  }
-  await fleetPage.search.fill('');
-}
 
 test('pushes a zone composed in the records table to 30 remotes and watches all of them apply', async ({
   fleetPage,
@@ -104,7 +90,7 @@ test('shows the validator’s message for a failing remote, and Retry makes a ne
 }) => {
   const page = fleetPage.page;
   await expect(page.getByRole('button', { name: 'Online 46' })).toBeVisible({ timeout: 60_000 });
-  await selectInFleet(fleetPage, ['r-0045', 'r-0048']);
+  await fleetPage.select(['r-0045', 'r-0048']);
   await page.getByRole('region', { name: 'Selection' }).getByRole('button', { name: 'Push…' }).click();
 
   const push = new PushPage(page);

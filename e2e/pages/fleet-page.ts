@@ -22,6 +22,21 @@ export class FleetPage {
     await expect(this.table).toBeVisible();
   }
 
+  /**
+   * Ticks these remotes with the keyboard (space on a focused checkbox), each searched for first: the
+   * table is virtualized, so a row exists once it is in view.
+   */
+  async select(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      await this.search.fill(id);
+      const box = this.row(id).getByRole('checkbox', { name: `Select ${id}` });
+      await box.focus();
+      await box.press('Space');
+      await expect(box).toBeChecked();
+    }
+    await this.search.fill('');
+  }
+
   row(id: string): Locator {
     return this.table.getByRole('row', { name: id, exact: true });
   }

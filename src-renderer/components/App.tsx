@@ -9,6 +9,7 @@ import { NavRail } from './NavRail';
 import { ProfilesScreen } from './profiles/ProfilesScreen';
 import { Notices } from './Notices';
 import { DraftsScreen } from './drafts/DraftsScreen';
+import { ObjectsScreen } from './objects/ObjectsScreen';
 import { PushScreen } from './push/PushScreen';
 import { RemoteScreen } from './remote/RemoteScreen';
 import { ShortcutHelp } from './ShortcutHelp';
@@ -27,6 +28,8 @@ function Screen() {
       return <PushScreen pushId={route.pushId} />;
     case 'drafts':
       return <DraftsScreen draftId={route.draftId} />;
+    case 'objects':
+      return <ObjectsScreen objectKey={route.key} />;
     case 'audit':
       return <AuditScreen />;
     case 'broker':

@@ -4,6 +4,7 @@ import {
   draftsRoute,
   fleetRoute,
   formatRoute,
+  objectsRoute,
   profilesRoute,
   pushRoute,
   type Route,
@@ -33,6 +34,14 @@ const items: { screen: Screen; route: Route; label: string; keys: string; icon: 
     label: 'Drafts',
     keys: 'g d',
     icon: 'M3 1h7l3 3v11H3zM5 7h6v1.5H5zM5 10h6v1.5H5z',
+  },
+  {
+    screen: 'objects',
+    route: objectsRoute,
+    label: 'Zones',
+    keys: 'g z',
+    // Two stacked records, one marked: intended against served.
+    icon: 'M2 2h12v5H2zm2 2v1h5V4zM2 9h12v5H2zm2 2v1h5v-1zm7-.5a1 1 0 1 0 0 2 1 1 0 0 0 0-2z',
   },
   {
     screen: 'broker',
@@ -65,6 +74,7 @@ const items: { screen: Screen; route: Route; label: string; keys: string; icon: 
 export function NavRail() {
   const screen = useSmt((s) => s.route.screen);
   const offline = useSmt((s) => s.counts.offline);
+  const drifted = useSmt((s) => s.driftedRemotes);
   return (
     <div className="rail">
       <nav className="rail-nav" aria-label="Screens">
@@ -77,7 +87,7 @@ export function NavRail() {
               href={formatRoute(item.route)}
               aria-current={current ? 'page' : undefined}
               aria-keyshortcuts={item.keys.replace(' ', '+')}
-              title={`${item.label} (${item.keys})`}
+              title={`${item.screen === 'objects' ? 'Zones & Scopes' : item.label} (${item.keys})`}
               className="rail-item"
             >
               <svg viewBox="0 0 16 16" width="18" height="18" aria-hidden="true">
@@ -87,6 +97,15 @@ export function NavRail() {
               {item.screen === 'fleet' && offline > 0 && (
                 <span className="rail-badge num" aria-label={`${offline} offline`}>
                   {offline}
+                </span>
+              )}
+              {item.screen === 'objects' && drifted > 0 && (
+                <span
+                  className="rail-badge num"
+                  aria-label={`${drifted} remote${drifted === 1 ? '' : 's'} drifted`}
+                  data-testid="drift-badge"
+                >
+                  {drifted}
                 </span>
               )}
             </a>

@@ -27,6 +27,11 @@ describe('routes', () => {
       { screen: 'push', pushId: '8a1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' },
     ],
     ['#/push/not-a-push', { screen: 'fleet' }],
+    ['#/objects', { screen: 'objects' }],
+    ['#/objects/zone%3Aexample.test', { screen: 'objects', key: 'zone:example.test' }],
+    ['#/objects/scope%3A10.0.0.0%2F24', { screen: 'objects', key: 'scope:10.0.0.0/24' }],
+    ['#/objects/zone%3A..%2Fetc', { screen: 'fleet' }],
+    ['#/objects/view:x', { screen: 'fleet' }],
   ])('%s → %o', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
   });
@@ -42,6 +47,8 @@ describe('routes', () => {
       { screen: 'push', pushId: null },
       { screen: 'push', pushId: '8a1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' },
       { screen: 'profiles' },
+      { screen: 'objects' },
+      { screen: 'objects', key: 'scope:10.0.0.0/24' },
     ] as Route[]) {
       expect(parseRoute(formatRoute(r))).toEqual(r);
     }

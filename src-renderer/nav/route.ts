@@ -1,4 +1,5 @@
 import { DraftId } from '../../src-shared/ipc/draft-views';
+import { ObjectKey } from '../../src-shared/ipc/inventory-views';
 import { MessageId, RemoteId } from '../../src-shared/protocol';
 
 /**
@@ -12,6 +13,8 @@ export type Route =
   | { screen: 'push'; pushId: string | null }
   /** The drafts list, with one draft open (`new` for one not saved yet) or none. */
   | { screen: 'drafts'; draftId?: string }
+  /** Zones & Scopes, with one object (its key, zone:… or scope:…) open or none. */
+  | { screen: 'objects'; key?: string }
   | { screen: 'audit' }
   | { screen: 'broker' }
   | { screen: 'profiles' };
@@ -20,6 +23,7 @@ export type Screen = Route['screen'];
 export const fleetRoute: Route = { screen: 'fleet' };
 export const pushRoute: Route = { screen: 'push', pushId: null };
 export const draftsRoute: Route = { screen: 'drafts' };
+export const objectsRoute: Route = { screen: 'objects' };
 export const auditRoute: Route = { screen: 'audit' };
 export const brokerRoute: Route = { screen: 'broker' };
 export const profilesRoute: Route = { screen: 'profiles' };
@@ -44,6 +48,11 @@ export function parseRoute(hash: string): Route {
     const id = DraftId.safeParse(parts[1]);
     if (id.success) return { screen: 'drafts', draftId: id.data };
   }
+  if (parts[0] === 'objects' && parts.length === 1) return objectsRoute;
+  if (parts[0] === 'objects' && parts.length === 2) {
+    const key = ObjectKey.safeParse(parts[1]);
+    if (key.success) return { screen: 'objects', key: key.data };
+  }
   if (parts[0] === 'profiles' && parts.length === 1) return profilesRoute;
   return fleetRoute;
 }
@@ -62,6 +71,8 @@ export function formatRoute(route: Route): string {
       return '#/broker';
     case 'drafts':
       return route.draftId === undefined ? '#/drafts' : `#/drafts/${encodeURIComponent(route.draftId)}`;
+    case 'objects':
+      return route.key === undefined ? '#/objects' : `#/objects/${encodeURIComponent(route.key)}`;
     case 'profiles':
       return '#/profiles';
   }

@@ -6,6 +6,7 @@ export type ShortcutAction =
   | 'go-fleet'
   | 'go-push'
   | 'go-drafts'
+  | 'go-objects'
   | 'go-audit'
   | 'go-broker'
   | 'go-profiles'
@@ -23,11 +24,20 @@ export const shortcuts: readonly Shortcut[] = [
   { keys: 'g f', action: 'go-fleet', label: 'Go to the fleet' },
   { keys: 'g p', action: 'go-push', label: 'Go to Push (compose, preview, follow pushes)' },
   { keys: 'g d', action: 'go-drafts', label: 'Go to the drafts' },
+  { keys: 'g z', action: 'go-objects', label: 'Go to Zones & Scopes (intended against served, drift)' },
   { keys: 'g a', action: 'go-audit', label: 'Go to the audit trail' },
   { keys: 'g b', action: 'go-broker', label: 'Go to the broker path' },
   { keys: 'g i', action: 'go-profiles', label: 'Go to the IPAM profiles' },
-  { keys: '/', action: 'focus-search', label: 'Search the fleet (or the audit trail, on its screen)' },
-  { keys: 'Escape', action: 'back', label: 'Back to the fleet from a remote, or to Push from a push' },
+  {
+    keys: '/',
+    action: 'focus-search',
+    label: 'Search the fleet (or the audit trail or Zones & Scopes, on their screens)',
+  },
+  {
+    keys: 'Escape',
+    action: 'back',
+    label: 'Back to the fleet from a remote, to Push from a push, to the list from an object',
+  },
   { keys: '?', action: 'help', label: 'Show these shortcuts' },
 ];
 

@@ -1,6 +1,14 @@
 import { useContext, useEffect } from 'react';
 import { StoreContext } from '../store/react';
-import { auditRoute, brokerRoute, draftsRoute, fleetRoute, profilesRoute, pushRoute } from './route';
+import {
+  auditRoute,
+  brokerRoute,
+  draftsRoute,
+  fleetRoute,
+  objectsRoute,
+  profilesRoute,
+  pushRoute,
+} from './route';
 import { idleKeys, isTyping, pressKey, type KeyState } from './shortcuts';
 
 /** Listens on the document once; actions go through the store like any click. */
@@ -25,6 +33,9 @@ export function useShortcuts(): void {
         case 'go-drafts':
           s.navigate(draftsRoute);
           break;
+        case 'go-objects':
+          s.navigate(objectsRoute);
+          break;
         case 'go-audit':
           s.navigate(auditRoute);
           break;
@@ -35,8 +46,8 @@ export function useShortcuts(): void {
           s.navigate(profilesRoute);
           break;
         case 'focus-search': {
-          // The audit trail has a search of its own; elsewhere "/" searches the fleet.
-          if (s.route.screen !== 'audit') s.navigate(fleetRoute);
+          // The audit trail and Zones & Scopes have searches of their own; elsewhere "/" searches the fleet.
+          if (s.route.screen !== 'audit' && s.route.screen !== 'objects') s.navigate(fleetRoute);
           // The search field exists once the fleet screen rendered.
           requestAnimationFrame(() =>
             document.querySelector<HTMLInputElement>('input[type="search"]')?.focus(),
@@ -51,6 +62,7 @@ export function useShortcuts(): void {
           if (s.helpOpen) break;
           if (s.route.screen === 'remote') s.navigate(fleetRoute);
           else if (s.route.screen === 'push' && s.route.pushId !== null) s.navigate(pushRoute);
+          else if (s.route.screen === 'objects' && s.route.key !== undefined) s.navigate(objectsRoute);
           break;
         case undefined:
           break;

@@ -4,6 +4,7 @@ import { createClockSlice } from './clock-slice';
 import { createConnectionSlice } from './connection-slice';
 import { createFleetSlice } from './fleet-slice';
 import { createNavSlice } from './nav-slice';
+import { createObjectsSlice } from './objects-slice';
 import { createPushSlice } from './push-slice';
 import { createProfilesSlice } from './profiles-slice';
 import { createStartSlice } from './start-slice';
@@ -19,6 +20,7 @@ export const createSmtStore = () =>
       ...createClockSlice(...a),
       ...createNavSlice(...a),
       ...createPushSlice(...a),
+      ...createObjectsSlice(...a),
       ...createProfilesSlice(...a),
       ...createStartSlice(...a),
     })),

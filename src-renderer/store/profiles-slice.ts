@@ -1,7 +1,8 @@
 import type { ProfileSummary } from '../../src-shared/ipc/profile-views';
-import { fleetRoute } from '../nav/route';
+import { fleetRoute, objectsRoute } from '../nav/route';
 import { initialConnection } from './connection-slice';
 import { initialFleet } from './fleet-slice';
+import { objectsReset } from './objects-slice';
 import type { SliceCreator } from './slice';
 
 export interface ProfilesState {
@@ -36,8 +37,17 @@ export const createProfilesSlice: SliceCreator<ProfilesSlice> = (set) => ({
       connection: initialConnection.connection,
       rejects: initialConnection.rejects,
       callError: null,
+      ...objectsReset,
+      // A planned push names the previous IPAM's remotes and versions.
+      pushPlan: null,
       switchingTo: null,
       profiles: s.profiles?.map((p) => (p.name === active.name ? active : { ...p, active: false })) ?? null,
-      route: s.route.screen === 'remote' ? fleetRoute : s.route,
+      route:
+        s.route.screen === 'remote'
+          ? fleetRoute
+          : // The open object is the previous IPAM's; the list is the new one's.
+            s.route.screen === 'objects'
+            ? objectsRoute
+            : s.route,
     })),
 });

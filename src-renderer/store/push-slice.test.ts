@@ -37,4 +37,25 @@ describe('push slice', () => {
     ids.push('r-3');
     expect(store.getState().pushTargets).toEqual(['r-1', 'r-2']);
   });
+
+  it('opens the Push screen with a plan, each plan a new one', () => {
+    const store = createSmtStore();
+    const plan = {
+      request: {
+        object: { kind: 'zone' as const, name: 'example.test' },
+        op: 'upsert' as const,
+        payload: { format: 'zone-text' as const, text: '@ IN NS ns1\n' },
+        selector: { kind: 'ids' as const, ids: ['r-1'] },
+      },
+      summary: 'reconcile zone example.test to version 3 on 1 remote',
+      remoteIds: ['r-1'],
+    };
+    store.getState().openPlannedPush(plan);
+    expect(store.getState().route).toEqual({ screen: 'push', pushId: null });
+    expect(store.getState().pushPlan).toEqual({ ...plan, seq: 1 });
+    store.getState().openPlannedPush(plan);
+    expect(store.getState().pushPlan?.seq).toBe(2);
+    store.getState().clearPushPlan();
+    expect(store.getState().pushPlan).toBeNull();
+  });
 });

@@ -3,6 +3,7 @@ import type { ClockSlice } from './clock-slice';
 import type { ConnectionSlice } from './connection-slice';
 import type { FleetSlice } from './fleet-slice';
 import type { NavSlice } from './nav-slice';
+import type { ObjectsSlice } from './objects-slice';
 import type { PushSlice } from './push-slice';
 import type { ProfilesSlice } from './profiles-slice';
 import type { StartSlice } from './start-slice';
@@ -13,6 +14,7 @@ export type SmtState = ConnectionSlice &
   ClockSlice &
   NavSlice &
   PushSlice &
+  ObjectsSlice &
   ProfilesSlice &
   StartSlice;
 

@@ -12,6 +12,7 @@ import {
 import type { ProfileSummary, StartState } from '../../src-shared/ipc/profile-views';
 import type { LinkSource, LinkState } from '../api/link';
 import { perfMeasures } from '../../src-shared/perf-measures';
+import { objectsView, remoteRow, zoneView } from '../testing/objects';
 import { remote } from '../testing/remote';
 import { createSmtStore } from './index';
 import { startSync } from './sync';
@@ -77,6 +78,10 @@ function fakeApi(snapshot: () => FleetSnapshot, start: () => StartState = () => 
     listProfiles: async () => ok(profiles.list),
     onProfileChanged: (l) => {
       listeners.profileChanged.push(l);
+      return () => undefined;
+    },
+    onObjectsChanged: (l) => {
+      listeners.objectsChanged.push(l);
       return () => undefined;
     },
     getStartState: async () => ok(start()),
@@ -245,6 +250,53 @@ describe('startSync', () => {
     await vi.waitFor(() => expect([...store.getState().remotes.keys()]).toEqual(['z']));
     await vi.advanceTimersByTimeAsync(50);
     expect([...store.getState().remotes.keys()]).toEqual(['z']);
+    profiles.list = [profile('A', true), profile('B', false)];
+    stop();
+  });
+
+  it('loads Zones & Scopes apart from the fleet, again on objectsChanged, and its failure stays its own', async () => {
+    const store = createSmtStore();
+    const { api, listeners } = fakeApi(() => ({ at: 100, remotes: [remote('a', 100)] }));
+    let answer: 'fail' | 'view' = 'fail';
+    let calls = 0;
+    const view = objectsView([zoneView('example.test', [remoteRow('a', 'drifted', 100)])], 300);
+    const objectsApi: SmtApi = {
+      ...api,
+      listObjects: async () => {
+        calls++;
+        return answer === 'fail'
+          ? err('unavailable', 'The console keeps no served inventory yet.')
+          : ok(view);
+      },
+    };
+    const { link } = fakeLink({ kind: 'open', since: 1 });
+    const stop = startSync(objectsApi, link, store, { batchMs: 10 });
+    await vi.waitFor(() => expect(store.getState().objectsLoad.kind).toBe('failed'));
+    // The fleet loaded: a console without the inventory is not a console that failed.
+    expect(store.getState().callError).toBeNull();
+    expect(store.getState().remotes.size).toBe(1);
+
+    answer = 'view';
+    // Away from the screen an event moves the badge only; the view loads on entering the screen.
+    listeners.objectsChanged.forEach((l) => l({ at: 200, driftedRemotes: 4 }));
+    expect(store.getState().driftedRemotes).toBe(4);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(calls).toBe(1);
+    store.getState().navigate({ screen: 'objects' });
+    await vi.waitFor(() => expect(store.getState().objectsLoad.kind).toBe('loaded'));
+    expect(store.getState().objectsView?.objects.map((o) => o.key)).toEqual(['zone:example.test']);
+    // The view is newer than the event: its own count wins.
+    expect(store.getState().driftedRemotes).toBe(1);
+    expect(calls).toBe(2);
+    // On the screen, each event loads it again.
+    listeners.objectsChanged.forEach((l) => l({ at: 400, driftedRemotes: 0 }));
+    await vi.waitFor(() => expect(calls).toBe(3));
+
+    listeners.profileChanged.forEach((l) => l(profile('B', true)));
+    expect(store.getState().objectsView).toBeNull();
+    expect(store.getState().driftedRemotes).toBe(0);
+    await vi.waitFor(() => expect(store.getState().objectsView).not.toBeNull());
+    expect(calls).toBe(4);
     profiles.list = [profile('A', true), profile('B', false)];
     stop();
   });

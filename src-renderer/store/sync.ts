@@ -67,6 +67,33 @@ export function startSync(
     if (start.kind === 'open' && was !== 'open') void load();
   };
 
+  /**
+   * Zones & Scopes, loaded apart from the fleet: its failure (a console without the inventory yet) is the
+   * screen's to show, not the whole console's. Events come at most every 500 ms; one runs at a time and an
+   * event during it asks for one more, so the view ends on the newest state.
+   */
+  let objectsBusy = false;
+  let objectsAgain = false;
+  const loadObjects = async (): Promise<void> => {
+    if (objectsBusy) {
+      objectsAgain = true;
+      return;
+    }
+    objectsBusy = true;
+    try {
+      if (s().objectsView === null) s().objectsLoading();
+      const r = await api.listObjects();
+      if (r.ok) s().objectsLoaded(r.value);
+      else s().objectsFailed(r.error.message);
+    } finally {
+      objectsBusy = false;
+      if (objectsAgain) {
+        objectsAgain = false;
+        void loadObjects();
+      }
+    }
+  };
+
   const load = async (): Promise<void> => {
     if (loading) {
       again = true;
@@ -93,6 +120,7 @@ export function startSync(
         flush();
       }
       if (c && f && r && p) s().setCallError(null);
+      void loadObjects();
     } finally {
       loading = false;
       if (again) {
@@ -126,6 +154,26 @@ export function startSync(
     s().profileChanged(active);
     void load();
   });
+  // A view of every object on every remote is large: it is loaded while Zones & Scopes is shown, and on
+  // entering it when an event came meanwhile. The badge needs only the event's count.
+  let objectsDirty = false;
+  const onObjectsScreen = () => s().route.screen === 'objects';
+  const offObjects = api.onObjectsChanged((e) => {
+    s().objectsChanged(e);
+    if (s().start?.kind !== 'open') return;
+    if (onObjectsScreen()) void loadObjects();
+    else objectsDirty = true;
+  });
+  const offObjectsScreen = store.subscribe(
+    (st) => st.route.screen === 'objects',
+    (shown) => {
+      if (!shown || s().start?.kind !== 'open') return;
+      if (objectsDirty || s().objectsView === null) {
+        objectsDirty = false;
+        void loadObjects();
+      }
+    },
+  );
   const offStart = api.onStartStateChanged(takeStart);
   const offLink = link.onChange((state) => {
     const was = s().link.kind;
@@ -152,6 +200,8 @@ export function startSync(
     offConnection();
     offProgress();
     offProfile();
+    offObjects();
+    offObjectsScreen();
     offStart();
     offLink();
     clearInterval(clock);

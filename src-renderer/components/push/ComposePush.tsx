@@ -1,11 +1,39 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { CallArgs } from '../../../src-shared/ipc';
 import type { PushPreview } from '../../../src-shared/push/preview';
 import { useApi } from '../../api/context';
 import { useSmt } from '../../store/react';
 import { fleetTags } from '../../store/visible-remotes';
 import { previewTargets, selectorOf, type TargetChoice } from '../../push/targets';
+import type { PushPlan } from '../../store/push-slice';
 import { Composer, type Composed } from './Composer';
+import { PlannedContent } from './PlannedContent';
 import { PreviewPanel } from './PreviewPanel';
+
+/** A plan's targets are a fourth way to pick them, offered only while a plan is open. */
+type TargetMode = TargetChoice['kind'] | 'planned';
+
+/** What to push: composed here, or as a plan says (its op may be a delete, which carries no payload). */
+type Request = CallArgs<'startPush'>[0];
+type Content =
+  | {
+      ok: true;
+      object: Request['object'];
+      op: 'upsert' | 'delete';
+      payload?: NonNullable<Request['payload']>;
+    }
+  | { ok: false; problem: string };
+
+const contentOf = (plan: PushPlan | null, composed: Composed): Content => {
+  if (!plan) return composed.ok ? { ...composed, op: 'upsert' } : composed;
+  const r = plan.request;
+  return {
+    ok: true,
+    object: r.object,
+    op: r.op ?? 'upsert',
+    ...(r.payload === undefined ? {} : { payload: r.payload }),
+  };
+};
 
 const deadlines: { label: string; ms: number | null }[] = [
   { label: 'none', ms: null },
@@ -15,21 +43,30 @@ const deadlines: { label: string; ms: number | null }[] = [
   { label: '24 h', ms: 24 * 3_600_000 },
 ];
 
-/** Compose, pick targets, preview, push: the push opens its live view once the outbox holds it. */
+/**
+ * Compose, pick targets, preview, push: the push opens its live view once the outbox holds it. With a plan
+ * open (a reconcile or a revert from Zones & Scopes) its content, version and targets fill the form and the
+ * same preview and push run on them; the parent keys this by the plan, so a new plan starts a new form.
+ */
 export function ComposePush() {
   const api = useApi();
   const remotes = useSmt((s) => s.remotes);
   const handed = useSmt((s) => s.pushTargets);
   const navigate = useSmt((s) => s.navigate);
+  const plan = useSmt((s) => s.pushPlan);
+  const clearPlan = useSmt((s) => s.clearPushPlan);
   const [composed, setComposed] = useState<Composed>({ ok: false, problem: 'Compose what to push.' });
   const onComposed = useCallback((c: Composed) => setComposed(c), []);
-  const [mode, setMode] = useState<TargetChoice['kind']>(handed.length > 0 ? 'selected' : 'tag');
+  const content = useMemo(() => contentOf(plan, composed), [plan, composed]);
+  const [mode, setMode] = useState<TargetMode>(plan ? 'planned' : handed.length > 0 ? 'selected' : 'tag');
   const [tag, setTag] = useState('');
   const [filter, setFilter] = useState<{ status: 'online' | 'offline' | 'any'; hostname: string }>({
     status: 'online',
     hostname: '',
   });
-  const [version, setVersion] = useState('');
+  const [version, setVersion] = useState(
+    plan?.request.version === undefined ? '' : String(plan.request.version),
+  );
   const [canary, setCanary] = useState('');
   const [deadline, setDeadline] = useState<number | null>(null);
   const [preview, setPreview] = useState<PushPreview | null>(null);
@@ -37,6 +74,9 @@ export function ComposePush() {
   const [error, setError] = useState<string | null>(null);
 
   const sel = useMemo(() => {
+    if (mode === 'planned') {
+      return plan ? { selector: plan.request.selector } : { problem: 'The plan is gone: pick targets.' };
+    }
     const choice: TargetChoice =
       mode === 'selected'
         ? { kind: 'selected', ids: handed }
@@ -44,9 +84,9 @@ export function ComposePush() {
           ? { kind: 'tag', tag }
           : { kind: 'filter', ...filter };
     return selectorOf(choice);
-  }, [mode, handed, tag, filter]);
+  }, [mode, plan, handed, tag, filter]);
   // A preview describes one request: a change to what or where makes it stale, so it goes.
-  useEffect(() => setPreview(null), [composed, sel, version]);
+  useEffect(() => setPreview(null), [content, sel, version]);
   const targets = useMemo(
     () => ('selector' in sel ? previewTargets(sel.selector, remotes) : []),
     [sel, remotes],
@@ -61,14 +101,14 @@ export function ComposePush() {
       : canaryNo !== undefined && !(Number.isInteger(canaryNo) && canaryNo > 0)
         ? 'The canary is a number of remotes, or empty to push to all at once.'
         : null;
-  const problem = !composed.ok ? composed.problem : 'problem' in sel ? sel.problem : optionProblem;
+  const problem = !content.ok ? content.problem : 'problem' in sel ? sel.problem : optionProblem;
 
   const request = () => {
-    if (!composed.ok || !('selector' in sel)) return null;
+    if (!content.ok || !('selector' in sel)) return null;
     return {
-      object: composed.object,
-      op: 'upsert' as const,
-      payload: composed.payload,
+      object: content.object,
+      op: content.op,
+      ...(content.payload === undefined ? {} : { payload: content.payload }),
       selector: sel.selector,
       ...(versionNo === undefined ? {} : { version: versionNo }),
     };
@@ -96,23 +136,27 @@ export function ComposePush() {
       ...(deadline === null ? {} : { expiresAt: Date.now() + deadline }),
     });
     setBusy(null);
-    if (r.ok) navigate({ screen: 'push', pushId: r.value.pushId });
-    else setError(`Not pushed: ${r.error.message}`);
+    if (r.ok) {
+      // Done with the plan: the next visit to Push composes from scratch.
+      if (plan) clearPlan();
+      navigate({ screen: 'push', pushId: r.value.pushId });
+    } else setError(`Not pushed: ${r.error.message}`);
   };
 
   return (
     <>
-      <Composer onComposed={onComposed} />
+      {plan ? <PlannedContent plan={plan} onDiscard={clearPlan} /> : <Composer onComposed={onComposed} />}
       <section className="panel" aria-labelledby="targets-title">
         <div className="panel-head">
           <h2 id="targets-title">2. Targets</h2>
           <div className="segmented" role="group" aria-label="Pick targets by">
             {(
               [
+                ...(plan ? [['planned', `As planned (${plan.remoteIds.length})`]] : []),
                 ['selected', `Fleet selection (${handed.length})`],
                 ['tag', 'Tag'],
                 ['filter', 'Filter'],
-              ] as [TargetChoice['kind'], string][]
+              ] as [TargetMode, string][]
             ).map(([m, label]) => (
               <button key={m} type="button" aria-pressed={mode === m} onClick={() => setMode(m)}>
                 {label}
@@ -120,6 +164,9 @@ export function ComposePush() {
             ))}
           </div>
         </div>
+        {mode === 'planned' && plan && (
+          <p className="muted">The remotes the plan names: those that do not serve the intended version.</p>
+        )}
         {mode === 'selected' && handed.length === 0 && (
           <p className="muted">
             Nothing is selected in the Fleet. Tick remotes there (space toggles a row) and choose Push…
@@ -210,7 +257,7 @@ export function ComposePush() {
         <p className="muted">
           {versionNo === undefined
             ? `Version: the next one (${preview ? preview.proposedVersion : 'shown by the preview'}).`
-            : `Version ${versionNo}: it must be above every version already pushed for this ${composed.ok ? composed.object.kind : 'object'}.`}{' '}
+            : `Version ${versionNo}: it must be above every version already pushed for this ${content.ok ? content.object.kind : 'object'}.`}{' '}
           {canaryNo !== undefined &&
             `The first ${canaryNo} go first; the rest follow once they all applied, and a failure halts the push.`}{' '}
           {deadline !== null &&
