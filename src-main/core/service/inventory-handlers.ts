@@ -10,8 +10,14 @@ export const inventoryHandlers = (session: () => ProfileSession): HandlersOf<Inv
     throw new CallError('unavailable', 'Zones & Scopes is not available in this build.');
   };
   return {
-    listObjects: notYet,
-    getObjectHistory: notYet,
+    listObjects: () => session().inventory.objects(),
+    getObjectHistory: ({ key }) => {
+      const history = session().inventory.history(key);
+      if (history === undefined) {
+        throw new CallError('not-found', `this profile never pushed ${key}: it has no versions to show`);
+      }
+      return history;
+    },
     planReconcile: notYet,
     planRevert: notYet,
     adoptServed: notYet,
