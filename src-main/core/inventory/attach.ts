@@ -62,6 +62,11 @@ export interface AttachedInventory {
   close(): void;
 }
 
+/** What of the core the inventory uses: a test may stand in for it. */
+export type InventoryCore = Pick<ConsoleCore, 'onFleetMessage' | 'onResults' | 'query'> & {
+  fleet: Pick<ConsoleCore['fleet'], 'selectable'>;
+};
+
 export interface InventoryOptions {
   log?: LogSink;
   now?: () => number;
@@ -76,7 +81,7 @@ export interface InventoryOptions {
  * the remote's events when a pair drifts or comes back in sync, and tells listeners the view changed.
  */
 export function attachInventory(
-  core: ConsoleCore,
+  core: InventoryCore,
   db: Db,
   deps: { pushes: PushStore; events: EventStore },
   opts: InventoryOptions = {},

@@ -50,7 +50,7 @@ export class InventoryStore {
       // An answer to the `served` query is what the remote serves now: it replaces what is stored, and
       // keeps the stored order (ts, and the higher seq), so only an inventory sent after it wins over it.
       answer: db.prepare<[string, number, number, string]>(
-        `INSERT INTO served_inventories (remote_id, received_at, ts, seq, body) VALUES (?1, ?2, 0, ?3, ?4)
+        `INSERT INTO served_inventories (remote_id, received_at, ts, seq, body) VALUES (?, ?, 0, ?, ?)
          ON CONFLICT (remote_id) DO UPDATE SET
            received_at = excluded.received_at, seq = MAX(served_inventories.seq, excluded.seq), body = excluded.body`,
       ),
