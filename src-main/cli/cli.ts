@@ -15,7 +15,12 @@ import {
   cancelText,
   deliveriesJson,
   deliveriesText,
+  driftExit,
+  driftJson,
+  driftText,
   isSettled,
+  objectsJson,
+  objectsText,
   outcome,
   progressLine,
   remotesJson,
@@ -78,6 +83,21 @@ async function run(globals: Globals, command: Command): Promise<ExitCode> {
         if (globals.json) json(remotesJson(rows, Date.now()));
         else out(remotesText(rows, Date.now()));
         return Exit.ok;
+      }
+      case 'objects': {
+        const view = session.inventory.objects();
+        if (globals.json) json(objectsJson(view));
+        else out(objectsText(view));
+        return Exit.ok;
+      }
+      case 'drift': {
+        // Fresh even when another process of the profile read the inventories: ask who is online now.
+        await knownTargets(session, { kind: 'filter', status: 'any' }, true);
+        const refresh = await session.inventory.refresh();
+        const view = session.inventory.objects();
+        if (globals.json) json(driftJson(view, refresh, Date.now()));
+        else out(driftText(view, refresh, Date.now()));
+        return driftExit(view);
       }
       case 'deliveries':
       case 'cancel':
