@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { consoleProfilePath, labConsoleSealers, remoteIdentity } from '../../lab/lab';
+import { consoleProfilePath, labConsolePassphrase, labConsoleSealers, remoteIdentity } from '../../lab/lab';
 import { openProfileSession, type ProfileSession } from '../../src-main/core/service/profile-session';
 import { openDatabase } from '../../src-main/core/store/database';
 import { InventoryStore } from '../../src-main/core/store/inventory-store';
@@ -20,6 +20,7 @@ import { waitFor } from '../../src-node/smt/testing/wait';
 import { loadTlsMaterial } from '../../src-node/tls';
 import { destinations, makeEnvelope, type ServedBody } from '../../src-shared/protocol';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
+import { runSmt } from '../helpers/smt-cli';
 
 const R1 = 'r-0411';
 const R2 = 'r-0412';
@@ -141,6 +142,22 @@ describe('served inventories on real brokers', () => {
     ]);
     expect(s.inventory.objects().driftedRemotes).toEqual([R2]);
 
+    // `smt drift`, another process on the same profile and database: it sees the drift (exit 1) and does
+    // not raise it a second time. The remotes send no presence, so none is online and none is asked.
+    const run = await runSmt(
+      { lab: lab?.opts, db: join(dir, 'console.db'), passphrase: await labConsolePassphrase(lab?.opts) },
+      'drift',
+      '--json',
+    );
+    expect(run.code, run.stderr).toBe(1);
+    const out = JSON.parse(run.stdout) as {
+      drift: { remoteId: string; state: string; servedSha256: string }[];
+    };
+    expect(out.drift).toEqual([
+      expect.objectContaining({ remoteId: R2, state: 'drifted', servedSha256: EDITED }),
+    ]);
+    expect(s.events.store.recentOf(R2, 10).events.filter((e) => e.code === 'drift')).toHaveLength(1);
+
     // R1 publishes, in R2's name, that R2 serves the intended zone: the brokers stamp R1, the guard refuses.
     const rejectsBefore = s.core.rejects().total;
     await publish(c1, destinations.inventory(), makeEnvelope('served', R2, served(2, INTENDED)), {
@@ -163,5 +180,5 @@ describe('served inventories on real brokers', () => {
       10_000,
     );
     expect(s.events.store.recentOf(R2, 10).events.map((e) => e.code)).toEqual(['drift-resolved', 'drift']);
-  });
+  }, 90_000);
 });
