@@ -109,7 +109,11 @@ export function attachInventory(
 
   const owned = (): OwnedObject[] => {
     const byKey = new Map<string, ObjectVersionRow[]>();
-    for (const v of deps.pushes.objectVersions()) byKey.set(v.key, [...(byKey.get(v.key) ?? []), v]);
+    for (const v of deps.pushes.objectVersions()) {
+      const list = byKey.get(v.key);
+      if (list) list.push(v);
+      else byKey.set(v.key, [v]);
+    }
     const applied = deps.pushes.appliedTo();
     const out: OwnedObject[] = [];
     for (const [key, versions] of byKey) {
