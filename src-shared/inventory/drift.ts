@@ -45,7 +45,11 @@ const serviceOf = (o: ConfigObjectT) => (o.kind === 'zone' ? 'named' : 'kea-dhcp
 const NO_INVENTORY = 'no served inventory from this remote yet';
 
 /** One remote's state for an object the profile owns. */
-export function classifyOwned(owned: OwnedObject, inv: RemoteInventory): RemoteObjectView {
+export function classifyOwned(
+  owned: OwnedObject,
+  inv: RemoteInventory,
+  index: ReadonlyMap<string, ServedObj> | undefined = inv.served ? indexServed(inv.served) : undefined,
+): RemoteObjectView {
   const blank = {
     remoteId: inv.remoteId,
     servedSha256: null,
@@ -56,7 +60,7 @@ export function classifyOwned(owned: OwnedObject, inv: RemoteInventory): RemoteO
     note: null,
   };
   if (inv.served === null) return { ...blank, state: 'unknown', note: NO_INVENTORY };
-  const served = findServed(inv.served, owned.key);
+  const served = index?.get(owned.key);
   if (served !== undefined) {
     const row = { ...blank, ...servedFields(served) };
     if (served.sha256 === null) {
@@ -86,8 +90,14 @@ function whyUnread(served: Served, object: ConfigObjectT): string | null {
   return null;
 }
 
-function findServed(served: Served, key: string): ServedObj | undefined {
-  return served.objects.find((o) => objectKey(o.object) === key);
+/** An inventory's objects by key: each owned object is looked up once per remote, not searched for. */
+function indexServed(served: Served): Map<string, ServedObj> {
+  const index = new Map<string, ServedObj>();
+  for (const o of served.objects) {
+    const key = objectKey(o.object);
+    if (!index.has(key)) index.set(key, o);
+  }
+  return index;
 }
 
 function servedFields(o: ServedObj) {
@@ -125,11 +135,15 @@ export function objectsView(
 ): ObjectsView {
   const ownedKeys = new Set(owned.map((o) => o.key));
   const objects: ObjectView[] = [];
+  const indexed = inventories.map((inv) => ({
+    inv,
+    index: inv.served ? indexServed(inv.served) : undefined,
+  }));
   for (const o of [...owned].sort((a, b) => compareKeys(a.key, b.key))) {
     const applied = new Set(o.appliedTo);
-    const rows = inventories
-      .filter((inv) => applied.has(inv.remoteId) || (inv.served !== null && findServed(inv.served, o.key)))
-      .map((inv) => classifyOwned(o, inv));
+    const rows = indexed
+      .filter(({ inv, index }) => applied.has(inv.remoteId) || index?.has(o.key))
+      .map(({ inv, index }) => classifyOwned(o, inv, index));
     // A remote it was applied to but the console no longer knows still counts, as unknown.
     const listed = new Set(rows.map((r) => r.remoteId));
     for (const id of applied) {
@@ -146,12 +160,11 @@ export function objectsView(
     });
   }
   const extra = new Map<string, { object: ConfigObjectT; rows: RemoteObjectView[] }>();
-  for (const inv of inventories) {
-    for (const s of inv.served?.objects ?? []) {
-      const key = objectKey(s.object);
+  // The index holds each key once per remote: a remote listing a zone twice is one row.
+  for (const { inv, index } of indexed) {
+    for (const [key, s] of index ?? []) {
       if (ownedKeys.has(key)) continue;
       const entry = extra.get(key) ?? { object: s.object, rows: [] };
-      if (entry.rows.some((r) => r.remoteId === inv.remoteId)) continue;
       entry.rows.push({
         remoteId: inv.remoteId,
         state: 'extra',

@@ -281,6 +281,21 @@ describe('drift events and refresh', () => {
     expect(stateOf(inv, 'r-0002')).toBe('unknown');
   });
 
+  it('sees what another connection to the database stored (another process of the profile)', () => {
+    const { db, file } = tempDb();
+    const pushes = pushed(db);
+    const { core } = stubCore(() => Promise.reject(new Error('unused')), []);
+    const inv = attachInventory(core, db, { pushes, events: new EventStore(db) });
+    cleanups.push(() => inv.close());
+    expect(stateOf(inv, 'r-0001')).toBe('unknown');
+    const other = openDatabase(file);
+    cleanups.push(() => other.close());
+    new InventoryStore(other).put('r-0001', 1, served(1, OTHER), 2);
+    expect(stateOf(inv, 'r-0001')).toBe('drifted');
+    new InventoryStore(other).put('r-0001', 2, served(2, INTENDED), 3);
+    expect(stateOf(inv, 'r-0001')).toBe('in-sync');
+  });
+
   it("shows an object's history with each version's text and hash", () => {
     const { db } = tempDb();
     const pushes = pushed(db);

@@ -144,7 +144,23 @@ export function attachInventory(
     return stored.map((s) => ({ remoteId: s.remoteId, served: s.served, receivedAt: s.receivedAt }));
   };
 
-  const objects = (): ObjectsView => objectsView(owned(), inventories(), now());
+  /**
+   * What the view is computed from, read again only when the database changed: `data_version` moves
+   * when another connection commits (the push engine's, another process of the profile),
+   * `total_changes()` when this one wrote anything. A renderer asking after every objectsChanged does
+   * not parse every inventory each time.
+   */
+  const changesOf = db.prepare<[], { n: number }>('SELECT total_changes() AS n');
+  let inputs: { stamp: string; owned: OwnedObject[]; inventories: RemoteInventory[] } | undefined;
+  const current = () => {
+    const stamp = `${String(db.pragma('data_version', { simple: true }))}/${changesOf.get()?.n ?? 0}`;
+    if (inputs?.stamp !== stamp) inputs = { stamp, owned: owned(), inventories: inventories() };
+    return inputs;
+  };
+  const objects = (): ObjectsView => {
+    const { owned: o, inventories: i } = current();
+    return objectsView(o, i, now());
+  };
 
   const describe = (key: string, view: ObjectsView): string => {
     const o = view.objects.find((x) => x.key === key)?.object;
