@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import type { ServedBody } from '../protocol/bodies';
-import { ObjectsView, type SyncState } from '../ipc/inventory-views';
+import { ObjectsView, RemoteObjectView, type SyncState } from '../ipc/inventory-views';
 import {
   classifyOwned,
   compareKeys,
@@ -100,6 +100,14 @@ describe('classifyOwned', () => {
       serial: 7,
       since: 50,
     });
+  });
+
+  it('keeps a note within what the contract allows, however long the agent’s error', () => {
+    const row = classifyOwned(
+      owned('upsert'),
+      inv([], { sources: [{ service: 'named', readable: false, error: 'x'.repeat(2_000) }] }),
+    );
+    expect(() => RemoteObjectView.parse(row)).not.toThrow();
   });
 
   it('finds a zone however its name is spelled', () => {

@@ -85,7 +85,10 @@ function whyUnread(served: Served, object: ConfigObjectT): string | null {
   const service = serviceOf(object);
   const source = served.sources.find((s) => s.service === service);
   if (source === undefined) return `the remote does not report ${service}`;
-  if (!source.readable) return `${service} could not be read${source.error ? `: ${source.error}` : ''}`;
+  if (!source.readable) {
+    // The agent's error may take the whole 2,000 characters a note has.
+    return `${service} could not be read${source.error ? `: ${source.error}` : ''}`.slice(0, 2_000);
+  }
   if (served.truncated) return 'the inventory is truncated: it lists only the first objects';
   return null;
 }
