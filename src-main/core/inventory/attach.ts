@@ -171,7 +171,10 @@ export function attachInventory(
   const eventOf = (c: DriftChange, view: ObjectsView): Body<'event'> => {
     const what = describe(c.key, view);
     const intended = view.objects.find((o) => o.key === c.key)?.intended;
-    const wanted = intended ? `version ${intended.version} (${shortHash(intended.sha256)})` : 'nothing';
+    const wanted =
+      intended === undefined || intended === null
+        ? 'nothing'
+        : `version ${intended.version} (${intended.op === 'delete' ? 'a delete' : shortHash(intended.sha256)})`;
     if (c.kind === 'clear') {
       return {
         severity: 'info',
