@@ -14,6 +14,8 @@ export const Exit = {
   failed: 4,
   halted: 5,
   timeout: 6,
+  /** `smt drift`: some remote does not serve what the console intends (drifted or missing). */
+  drift: 1,
   /** `push --preview`: the preview ran, but some targets could not say what they serve. */
   incomplete: 7,
 } as const;
@@ -41,6 +43,10 @@ export const usage = `usage: smt [--profile <file>] [--db <file>] <command>
   deliveries <push-id> [--json]
   cancel <push-id> [--json]
   retry <push-id>
+  objects [--json]   (the zones and scopes this profile owns or remotes serve, with counts per state)
+  drift [--json]     (asks the online remotes what they serve, then lists every drifted or missing
+                      object per remote; exit 1 when there is any, 0 otherwise; unknown ones are
+                      listed but do not fail)
 The passphrase of the console keys comes from $SMT_PASSPHRASE or a prompt (see docs/cli.md).`;
 
 export interface Globals {
@@ -50,7 +56,7 @@ export interface Globals {
 }
 
 export type Command =
-  | { kind: 'remotes' }
+  | { kind: 'remotes' | 'objects' | 'drift' }
   | {
       kind: 'push';
       what: 'zone' | 'scope';
@@ -198,8 +204,10 @@ function parseInvocation(argv: readonly string[]): Invocation {
   };
   switch (name) {
     case 'remotes':
+    case 'objects':
+    case 'drift':
       arity(0, 'no arguments');
-      return { globals, command: { kind: 'remotes' } };
+      return { globals, command: { kind: name } };
     case 'deliveries':
     case 'cancel':
     case 'retry':

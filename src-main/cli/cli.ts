@@ -25,14 +25,18 @@ import {
   cancelText,
   deliveriesJson,
   deliveriesText,
+  driftExit,
+  driftJson,
+  driftText,
   isSettled,
+  objectsJson,
+  objectsText,
   outcome,
   progressLine,
   remotesJson,
   remotesText,
   timedOut,
 } from './format';
-import { inventoryPortOf } from './inventory-port';
 import { scopePayload, zonePayload } from './payload';
 import { runPreview } from './preview';
 import { SelectionWait, needsLiveStatus } from './selection-wait';
@@ -90,6 +94,21 @@ async function run(globals: Globals, command: Command): Promise<ExitCode> {
         if (globals.json) json(remotesJson(rows, Date.now()));
         else out(remotesText(rows, Date.now()));
         return Exit.ok;
+      }
+      case 'objects': {
+        const view = session.inventory.objects();
+        if (globals.json) json(objectsJson(view));
+        else out(objectsText(view));
+        return Exit.ok;
+      }
+      case 'drift': {
+        // Fresh even when another process of the profile read the inventories: ask who is online now.
+        await knownTargets(session, { kind: 'filter', status: 'any' }, true);
+        const refresh = await session.inventory.refresh();
+        const view = session.inventory.objects();
+        if (globals.json) json(driftJson(view, refresh, Date.now()));
+        else out(driftText(view, refresh, Date.now()));
+        return driftExit(view);
       }
       case 'deliveries':
       case 'cancel':
@@ -228,9 +247,10 @@ async function reconcileOrRevert(
 ): Promise<ExitCode> {
   const session = await openSession(globals);
   try {
-    const port = inventoryPortOf(session);
-    await port.refresh?.();
-    const view = port.object(command.key);
+    // What each online remote serves now: this process may not have read their inventories.
+    await knownTargets(session, { kind: 'filter', status: 'any' }, true);
+    await session.inventory.refresh();
+    const view = session.inventory.object(command.key);
     if (!view) {
       throw new CliExit(
         Exit.usage,

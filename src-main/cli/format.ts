@@ -1,6 +1,13 @@
 import { formatAge } from '../../src-shared/duration';
 import type { SelectableRemote } from '../../src-shared/config/selector';
 import type { DeliveryState } from '../../src-shared/push/delivery';
+import {
+  syncStates,
+  type ObjectView,
+  type ObjectsView,
+  type SyncState,
+} from '../../src-shared/ipc/inventory-views';
+import type { RefreshOutcome } from '../core/inventory/attach';
 import type { PushProgress } from '../core/push/progress-feed';
 import type { CancelOutcome } from '../core/push/withdrawal';
 import { CliExit, Exit, type ExitCode } from './args';
@@ -116,3 +123,121 @@ export function table(rows: string[][]): string {
     )
     .join('\n');
 }
+
+const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
+const ageS = (at: number | null, now: number) =>
+  at === null ? null : Math.max(0, Math.floor((now - at) / 1000));
+const nameOf = (o: ObjectView['object']) => (o.kind === 'zone' ? o.name : o.subnet);
+const short = (sha: string | null) => (sha === null ? '-' : sha.slice(0, 12));
+
+/** `smt objects --json`: each object with what the console intends and how many remotes are in each state. */
+export function objectsJson(view: ObjectsView) {
+  return view.objects.map((o) => ({
+    key: o.key,
+    kind: o.object.kind,
+    name: nameOf(o.object),
+    intended:
+      o.intended === null
+        ? null
+        : {
+            version: o.intended.version,
+            op: o.intended.op,
+            sha256: o.intended.sha256,
+            pushId: o.intended.pushId,
+            at: iso(o.intended.at),
+          },
+    versions: o.versions,
+    counts: o.counts,
+  }));
+}
+
+export function objectsText(view: ObjectsView): string {
+  if (view.objects.length === 0)
+    return 'no zones or scopes: this profile pushed none and no remote reported any';
+  const rows = objectsJson(view).map((o) => [
+    o.kind,
+    o.name,
+    o.intended === null ? '-' : `v${o.intended.version}${o.intended.op === 'delete' ? ' (delete)' : ''}`,
+    ...syncStates.map((s) => String(o.counts[s] ?? 0)),
+  ]);
+  return table([['KIND', 'NAME', 'INTENDED', ...syncStates.map((s) => s.toUpperCase())], ...rows]);
+}
+
+/** One (object, remote) of `smt drift`. */
+export function driftRows(
+  view: ObjectsView,
+  now: number,
+  states: readonly SyncState[] = ['drifted', 'missing'],
+) {
+  return view.objects.flatMap((o) =>
+    o.remotes
+      .filter((r) => o.intended !== null && states.includes(r.state))
+      .map((r) => ({
+        key: o.key,
+        remoteId: r.remoteId,
+        state: r.state,
+        intendedVersion: o.intended?.version ?? null,
+        intendedSha256: o.intended?.sha256 ?? null,
+        servedVersion: r.servedVersion,
+        servedSha256: r.servedSha256,
+        serial: r.serial,
+        since: iso(r.since),
+        sinceAgeS: ageS(r.since, now),
+        reportedAt: iso(r.reportedAt),
+        reportedAgeS: ageS(r.reportedAt, now),
+        note: r.note,
+      })),
+  );
+}
+
+/** `smt drift --json`: what the refresh got, then the drifted and missing pairs, then the unknown ones. */
+export function driftJson(view: ObjectsView, refresh: RefreshOutcome, now: number) {
+  return {
+    generatedAt: iso(view.generatedAt),
+    refresh,
+    driftedRemotes: view.driftedRemotes,
+    drift: driftRows(view, now),
+    unknown: driftRows(view, now, ['unknown']),
+  };
+}
+
+export function driftText(view: ObjectsView, refresh: RefreshOutcome, now: number): string {
+  const lines: string[] = [];
+  const refreshed = `asked ${refresh.asked.length} online remotes, ${refresh.stored} answered`;
+  lines.push(
+    refresh.failed.length === 0
+      ? refreshed
+      : `${refreshed}, ${refresh.failed.length} did not (${refresh.failed.map((f) => f.remoteId).join(', ')})`,
+  );
+  const drift = driftRows(view, now);
+  if (drift.length === 0) lines.push('no drift: every remote that reported serves what the console intends');
+  else {
+    lines.push(
+      table([
+        ['OBJECT', 'REMOTE', 'STATE', 'INTENDED', 'SERVED', 'SERIAL', 'SERVED SINCE', 'REPORTED'],
+        ...drift.map((d) => [
+          d.key,
+          d.remoteId,
+          d.state,
+          `v${d.intendedVersion ?? '-'} ${short(d.intendedSha256)}`,
+          d.servedSha256 === null
+            ? '-'
+            : `${d.servedVersion === null ? '' : `v${d.servedVersion} `}${short(d.servedSha256)}`,
+          d.serial === null ? '-' : String(d.serial),
+          d.since === null ? '-' : formatAge(Date.parse(d.since), now),
+          formatAge(d.reportedAt === null ? null : Date.parse(d.reportedAt), now),
+        ]),
+      ]),
+    );
+  }
+  const unknown = driftRows(view, now, ['unknown']);
+  if (unknown.length > 0) {
+    lines.push(`${unknown.length} unknown (not counted as drift):`);
+    for (const u of unknown) lines.push(`  ${u.key} on ${u.remoteId}: ${u.note ?? 'unknown'}`);
+  }
+  return lines.join('\n');
+}
+
+/** 1 when some remote is drifted or missing, 0 otherwise; unknown does not fail. */
+export const driftExit = (view: ObjectsView): ExitCode =>
+  view.driftedRemotes.length > 0 ? Exit.drift : Exit.ok;

@@ -4,7 +4,10 @@ import { basename, extname, join, resolve } from 'node:path';
 import { lineLog } from '../../src-node/log';
 import { PassphraseError, passphraseSealer, readPassphrase, PASSPHRASE_ENV } from '../../src-node/secrets';
 import { ConsoleCore } from '../core/console-core';
+import { attachInventory, type AttachedInventory } from '../core/inventory/attach';
 import { attachPushEngine, type AttachedPush } from '../core/push/attach';
+import { openDatabase } from '../core/store/database';
+import { EventStore } from '../core/store/event-store';
 import { defaultDatabaseFile } from '../core/store/default-database';
 import { CliExit, Exit, type Globals } from './args';
 import { errorText } from '../../src-shared/util/error-text';
@@ -19,6 +22,8 @@ const LAB_PASSPHRASE = 'console-passphrase';
 export interface Session {
   core: ConsoleCore;
   push: AttachedPush;
+  /** Served inventories and drift (docs/inventory.md), on its own handle of the profile's database. */
+  inventory: AttachedInventory;
   dbFile: string;
   close(): Promise<void>;
 }
@@ -67,6 +72,9 @@ export async function openSession(globals: Globals): Promise<Session> {
   }
   // Audited under the profile's name, as the desktop console names it.
   const push = attachPushEngine(core, dbFile, { profile: basename(profile, extname(profile)) });
+  // The CLI reads the fleet queues like the desktop console: what it reads it stores for both.
+  const db = openDatabase(dbFile);
+  const inventory = attachInventory(core, db, { pushes: push.store, events: new EventStore(db) }, { log });
   const close = async () => {
     // A broker that never answers must not keep the command alive past the deadline.
     const timer = setTimeout(() => {
@@ -76,6 +84,8 @@ export async function openSession(globals: Globals): Promise<Session> {
     timer.unref();
     push.close();
     await core.stop();
+    inventory.close();
+    db.close();
     clearTimeout(timer);
   };
   try {
@@ -93,7 +103,7 @@ export async function openSession(globals: Globals): Promise<Session> {
     await close();
     throw e;
   }
-  return { core, push, dbFile, close };
+  return { core, push, inventory, dbFile, close };
 }
 
 /** Polls a condition until it holds or the deadline passes; false on the deadline. */

@@ -26,7 +26,7 @@ let lab: LabFixture | undefined;
 const owned: OwnedProcess[] = [];
 
 /** The installed package's bins, as npm linked them. */
-const bin = (name: 'smt' | 'smt-agent') => join(app, 'node_modules', '.bin', name);
+const bin = (name: 'smt' | 'smt-agent' | 'smt-console') => join(app, 'node_modules', '.bin', name);
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'smt-npm-package-'));

@@ -27,7 +27,7 @@ import { pushHandlers } from './push-handlers';
 import { remoteHandlers } from './remote-handlers';
 import { servedHandlers } from './served-handlers';
 import { inventoryHandlers } from './inventory-handlers';
-import { noInventory, reconcileHandlers } from './reconcile-handlers';
+import { reconcileHandlers } from './reconcile-handlers';
 import { dispatchCall } from './service-dispatch';
 import { StartScreen } from './start-state';
 import { trendHandlers } from './trend-handlers';
@@ -96,7 +96,7 @@ export class ConsoleService implements SmtBackend {
       ...servedHandlers(session, { queryTimeoutMs: opts.queryTimeoutMs ?? 8_000 }),
       ...inventoryHandlers(session),
       // TODO(integrator): (s) => s.inventory once the served inventory's read side is on the session.
-      ...reconcileHandlers(session, noInventory, {
+      ...reconcileHandlers(session, (s) => s.inventory, {
         actor,
         now,
         queryTimeoutMs: opts.queryTimeoutMs ?? 8_000,

@@ -5,12 +5,14 @@ type InventoryCall = 'listObjects' | 'getObjectHistory';
 
 /** Zones & Scopes (docs/inventory.md); reconcile, revert and adopt are reconcile-handlers.ts. */
 export const inventoryHandlers = (session: () => ProfileSession): HandlersOf<InventoryCall> => {
-  const notYet = (): never => {
-    session();
-    throw new CallError('unavailable', 'Zones & Scopes is not available in this build.');
-  };
   return {
-    listObjects: notYet,
-    getObjectHistory: notYet,
+    listObjects: () => session().inventory.objects(),
+    getObjectHistory: ({ key }) => {
+      const history = session().inventory.history(key);
+      if (history === undefined) {
+        throw new CallError('not-found', `this profile never pushed ${key}: it has no versions to show`);
+      }
+      return history;
+    },
   };
 };

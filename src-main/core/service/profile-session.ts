@@ -4,6 +4,7 @@ import type { KeySealer } from '../../../src-node/secrets';
 import { CommandRunner } from '../commands/command-runner';
 import { ConsoleCore, type ConsoleCoreOptions } from '../console-core';
 import { attachEvents, type AttachedEvents } from '../events/attach';
+import { attachInventory, type AttachedInventory } from '../inventory/attach';
 import { loadConsoleProfile } from '../profile';
 import { attachPushEngine, type AttachedPush } from '../push/attach';
 import { openDatabase, type Db } from '../store/database';
@@ -21,6 +22,8 @@ export interface ProfileSession {
   push: AttachedPush;
   trends: AttachedTrends;
   events: AttachedEvents;
+  /** Served inventories, what the profile intends, drift (docs/inventory.md). */
+  inventory: AttachedInventory;
   commands: CommandRunner;
   close(): Promise<void>;
 }
@@ -37,7 +40,8 @@ export interface OpenSessionOptions {
 }
 
 /**
- * Attaches the profile's database and everything that keeps it (push engine, trends, events, commands)
+ * Attaches the profile's database and everything that keeps it (push engine, trends, events, served
+ * inventories, commands)
  * to a core that is not started yet; closing the session closes them all and stops the core.
  */
 export function assembleSession(
@@ -59,6 +63,8 @@ export function assembleSession(
     const name = files.name ?? basename(files.profileFile, extname(files.profileFile));
     const push = attachPushEngine(core, files.dbFile, { ...logOpt, profile: name });
     closers.push(() => push.close());
+    const inventory = attachInventory(core, db, { pushes: push.store, events: events.store }, logOpt);
+    closers.push(() => inventory.close());
     const commands = new CommandRunner({ send: (rid, body) => core.sendCommand(rid, body) }, logOpt);
     const offCommands = core.onResult((r) => void commands.takeResult(r));
     closers.push(() => {
@@ -74,6 +80,7 @@ export function assembleSession(
       push,
       trends,
       events,
+      inventory,
       commands,
       close: async () => {
         await core.stop();

@@ -17,16 +17,7 @@ import type { ProfileSession } from './profile-session';
  */
 export interface InventoryPort {
   object(key: ObjectKey): ObjectView | undefined;
-  /** Asks the online remotes (these, or all) for their served inventory and waits for the answers. */
-  refresh?(remoteIds?: readonly string[]): Promise<void>;
 }
-
-/** Until the read side is wired: every call says the inventory is not there. */
-export const noInventory = (): InventoryPort => ({
-  object: () => {
-    throw new CallError('unavailable', 'Zones & Scopes is not available in this build.');
-  },
-});
 
 export interface ReconcileHandlerOptions {
   actor: string;

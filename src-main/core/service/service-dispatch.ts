@@ -49,6 +49,7 @@ export function forwardSessionEvents(
     core.subscribe('fleetPatch', (p) => events.emit('fleetPatch', p)),
     core.subscribe('connectionChanged', (c) => events.emit('connectionChanged', c)),
     session.push.engine.onProgress((p) => events.emit('pushProgress', toProgressEvent(p, now()))),
+    session.inventory.onChanged((e) => events.emit('objectsChanged', e)),
   ];
   return () => offs.forEach((off) => off());
 }

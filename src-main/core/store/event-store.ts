@@ -27,7 +27,12 @@ export class EventStore {
   }
 
   add(env: Envelope<'event'>, receivedAt: number): void {
-    this.insert.run(env.from, receivedAt, JSON.stringify(env.body));
+    this.addFor(env.from, env.body, receivedAt);
+  }
+
+  /** An event the console itself raises about a remote (a drift), shown among the remote's own. */
+  addFor(remoteId: string, body: z.infer<typeof EventBody>, at: number): void {
+    this.insert.run(remoteId, at, JSON.stringify(body));
   }
 
   /** A row that does not read back as an event is skipped and counted, never shown half-parsed. */

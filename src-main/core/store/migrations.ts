@@ -120,4 +120,24 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX drafts_updated ON drafts (updated_at);
   `,
+  // 9: the newest served inventory each remote sent (docs/inventory.md), kept whole; and the drifts last
+  // raised as events per object and remote, so a restarted console (or a second process on the profile)
+  // does not raise them again.
+  `
+  CREATE TABLE served_inventories (
+    remote_id TEXT PRIMARY KEY,
+    received_at INTEGER NOT NULL,
+    ts INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    body TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE drift_raised (
+    object_key TEXT NOT NULL,
+    remote_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    served_sha256 TEXT,
+    raised_at INTEGER NOT NULL,
+    PRIMARY KEY (object_key, remote_id)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -5,6 +5,7 @@ import { PushState } from '../../../src-shared/ipc/push-views';
 import { AuditStore, type AuditEntry } from './audit-store';
 import type { Db } from './database';
 import { DeliveryTable, type DeliveryRow, type RemoteDeliveryRow, type StoredEvent } from './delivery-rows';
+import { ObjectVersionTable, type ObjectVersionRow } from './object-version-rows';
 import { pushRowOf, readPush, type ObjectRef, type PushRecord, type PushRow } from './push-rows';
 import { StoreCorruptError } from './store-corrupt';
 import { unwritableOf } from './unwritable';
@@ -12,6 +13,7 @@ import { unwritableOf } from './unwritable';
 export type { AuditEntry } from './audit-store';
 export { PushState } from '../../../src-shared/ipc/push-views';
 export type { DeliveryRow, RemoteDeliveryRow, StoredEvent } from './delivery-rows';
+export type { ObjectVersionRow } from './object-version-rows';
 export { PushRecord, type ObjectRef } from './push-rows';
 export { StoreCorruptError } from './store-corrupt';
 
@@ -30,6 +32,7 @@ export class VersionTakenError extends Error {
 export class PushStore {
   private readonly q;
   private readonly rows: DeliveryTable;
+  private readonly byObject: ObjectVersionTable;
   /** The profile's audit trail, in the same database so a push and its entry are written together. */
   readonly auditLog: AuditStore;
 
@@ -40,6 +43,7 @@ export class PushStore {
   ) {
     this.auditLog = new AuditStore(db, opts.profile ?? '');
     this.rows = new DeliveryTable(db);
+    this.byObject = new ObjectVersionTable(db);
     this.q = {
       insertPush: db.prepare(
         `INSERT INTO pushes (id, created_at, author, object_key, object, version, op, payload, payload_sha256,
@@ -231,6 +235,21 @@ export class PushStore {
   /** A remote's deliveries still on their way to it (queued or sent, not yet received). */
   waitingOf(remoteId: string): DeliveryState[] {
     return this.rows.waitingOf(remoteId);
+  }
+
+  /** Every version pushed of every object (or of one object key), newest first, with how many applied it. */
+  objectVersions(key?: string): ObjectVersionRow[] {
+    return this.byObject.versions(key);
+  }
+
+  /** Per object key, the remotes where some version of it was applied. */
+  appliedTo(): Map<string, string[]> {
+    return this.byObject.appliedTo();
+  }
+
+  /** A push's payload without the rest of its row; undefined for a delete. */
+  payloadOf(pushId: string): ReturnType<ObjectVersionTable['payload']> {
+    return this.byObject.payload(pushId);
   }
 
   /**
