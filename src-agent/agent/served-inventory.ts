@@ -107,7 +107,11 @@ export class ServedInventory {
     } catch (e) {
       // The next session's hello sends it again, whatever it is then.
       if (this.lastSent === body) this.lastSent = sent;
-      this.opts.log({ level: 'debug', msg: `remote ${this.opts.id}: inventory not sent`, error: errorText(e) });
+      this.opts.log({
+        level: 'debug',
+        msg: `remote ${this.opts.id}: inventory not sent`,
+        error: errorText(e),
+      });
     }
   }
 

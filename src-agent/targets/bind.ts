@@ -201,7 +201,11 @@ export class BindTarget implements DnsTarget {
       } else if (mark.serial === undefined || now - mark.changedAt < SETTLE_WINDOW_MS) {
         mark.serial = await servedSerial(this.dns, zone).catch(() => undefined);
       }
-      return { name: zone, sha256: mark.sha256, ...(mark.serial !== undefined ? { serial: mark.serial } : {}) };
+      return {
+        name: zone,
+        sha256: mark.sha256,
+        ...(mark.serial !== undefined ? { serial: mark.serial } : {}),
+      };
     });
     return read.filter((z): z is ServedZoneEntry => z !== undefined);
   }

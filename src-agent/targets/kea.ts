@@ -194,7 +194,8 @@ export class KeaTarget implements DhcpTarget {
           if (answer.result === KEA_SUCCESS && typeof hash === 'string') mark = hash;
           else hashGet = false;
         }
-        if (!hashGet) mark = sha256(canonicalJson((await this.expectSuccess('config-get', undefined)).arguments));
+        if (!hashGet)
+          mark = sha256(canonicalJson((await this.expectSuccess('config-get', undefined)).arguments));
         if (last !== undefined && mark !== last) onChange();
         last = mark;
       } catch {

@@ -220,7 +220,9 @@ export class MemoryDns implements DnsTarget {
 function soaSerial(text: string): number | undefined {
   const soa = zoneRecords(text).find((r) => r.type === 'SOA');
   const serial = soa?.data.replace(/[()]/g, ' ').trim().split(/\s+/)[2];
-  return serial !== undefined && /^\d+$/.test(serial) && Number(serial) < 2 ** 32 ? Number(serial) : undefined;
+  return serial !== undefined && /^\d+$/.test(serial) && Number(serial) < 2 ** 32
+    ? Number(serial)
+    : undefined;
 }
 
 /** An in-memory DHCPv4 server: a scope that overlaps another subnet is refused, as Kea's config-test does. */
