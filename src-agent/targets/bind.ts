@@ -54,7 +54,7 @@ interface ZoneFileMark {
 }
 
 /** `<zone>.zone`, not the agent's own `.…tmp` files or `.last-good` copies. */
-const zoneOfFile = (file: string): string | undefined =>
+export const zoneOfFile = (file: string): string | undefined =>
   file.startsWith('.') || !file.endsWith('.zone') ? undefined : normalizeZoneName(file.slice(0, -5));
 
 const ZONE_NAME = /^(?=.{1,253}$)([a-z0-9_-]{1,63}\.)*[a-z0-9_-]{1,63}$/;

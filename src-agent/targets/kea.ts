@@ -191,11 +191,14 @@ export class KeaTarget implements DhcpTarget {
         if (hashGet) {
           const answer = await this.command('config-hash-get', undefined);
           const hash = (answer.arguments as { hash?: unknown } | undefined)?.hash;
-          if (answer.result === KEA_SUCCESS && typeof hash === 'string') mark = hash;
-          else hashGet = false;
+          if (answer.result === KEA_UNSUPPORTED) hashGet = false;
+          else if (answer.result === KEA_SUCCESS && typeof hash === 'string') mark = hash;
+          else throw new Error(`Kea config-hash-get: ${answer.text ?? `result ${answer.result}`}`);
         }
-        if (!hashGet)
-          mark = sha256(canonicalJson((await this.expectSuccess('config-get', undefined)).arguments));
+        if (!hashGet) {
+          const config = await this.expectSuccess('config-get', undefined);
+          mark = sha256(canonicalJson(config.arguments));
+        }
         if (last !== undefined && mark !== last) onChange();
         last = mark;
       } catch {
