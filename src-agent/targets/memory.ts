@@ -206,6 +206,11 @@ export class MemoryDns implements DnsTarget {
     return this.store.watch(onChange);
   }
 
+  /** Every zone served now, name and text (the simulator's drift fault picks one). */
+  servedNow(): ReadonlyMap<string, string> {
+    return this.store.zones;
+  }
+
   /**
    * A change outside SMT, as an admin editing the zone file and running rndc reload would make: served
    * at once, no validation, no ledger entry. Drift tests and the simulator's `drift` fault use it.
@@ -300,6 +305,11 @@ export class MemoryDhcp implements DhcpTarget {
 
   watch(onChange: () => void): () => void {
     return this.store.watch(onChange);
+  }
+
+  /** Every scope served now. */
+  servedNow(): DhcpScope[] {
+    return [...this.store.scopes.values()];
   }
 
   /** A subnet changed outside SMT, as a config-set on Kea's own socket would: see MemoryDns.editByHand. */
