@@ -3,6 +3,7 @@ import { sha256 } from '../../src-node/crypto/sha256';
 import { watch as watchDir, type FSWatcher } from 'node:fs';
 import { copyFile, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
+import { z } from 'zod';
 import { zoneKey } from '../../src-shared/config/object-key';
 import { digShort, servedSerial, type DnsServer } from './dns-query';
 import { OneAtATime } from './one-at-a-time';
@@ -44,6 +45,20 @@ export interface BindSettings {
 export const SETTLE_DELAYS_MS = [1_000, 5_000, 20_000, 60_000] as const;
 const SETTLE_WINDOW_MS = 90_000;
 const WATCH_DEBOUNCE_MS = 200;
+
+/** The part of BIND's `/json/v1/zones` the inventory reads. */
+const StatisticsZones = z.object({
+  views: z.record(
+    z.string(),
+    z.object({
+      zones: z
+        .array(z.looseObject({ name: z.string(), class: z.string(), type: z.string(), serial: z.number() }))
+        .default([]),
+    }),
+  ),
+});
+/** Zones named serves data for: not its automatic empty zones ("builtin") or forward / stub zones. */
+const SERVED_TYPES = new Set(['primary', 'secondary', 'master', 'slave']);
 
 /** A zone file as the inventory last read it: re-read only when its stat changes. */
 interface ZoneFileMark {
@@ -207,7 +222,36 @@ export class BindTarget implements DnsTarget {
         ...(mark.serial !== undefined ? { serial: mark.serial } : {}),
       };
     });
-    return read.filter((z): z is ServedZoneEntry => z !== undefined);
+    const fromFiles = read.filter((z): z is ServedZoneEntry => z !== undefined);
+    const listed = new Set(fromFiles.map((z) => z.name));
+    const others = (await this.statisticsZones()).filter((z) => !listed.has(z.name));
+    return [...fromFiles, ...others];
+  }
+
+  /**
+   * Zones named serves from files of its own (named.conf), from the statistics channel when it is
+   * configured: their text is not the agent's to read (sha256 null), their serial is the loaded one. One
+   * HTTP request per inventory; a channel that does not answer makes named unreadable, not its zones gone.
+   */
+  private async statisticsZones(): Promise<ServedZoneEntry[]> {
+    if (this.settings.statisticsUrl === undefined) return [];
+    const url = `${this.settings.statisticsUrl.replace(/\/$/, '')}/json/v1/zones`;
+    const res = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs) });
+    if (!res.ok) throw new Error(`BIND statistics ${url}: HTTP ${res.status}`);
+    const parsed = StatisticsZones.safeParse(await res.json());
+    if (!parsed.success) throw new Error(`BIND statistics ${url}: not a zones document`);
+    const out = new Map<string, ServedZoneEntry>();
+    for (const [view, { zones }] of Object.entries(parsed.data.views)) {
+      if (view === '_bind') continue; // named's own CHAOS zones (version.bind and the like)
+      for (const zone of zones) {
+        const name = normalizeZoneName(zone.name);
+        if (name === undefined || zone.class !== 'IN' || !SERVED_TYPES.has(zone.type) || out.has(name))
+          continue;
+        const serial = zone.serial >= 0 && zone.serial < 2 ** 32 ? { serial: zone.serial } : {};
+        out.set(name, { name, sha256: null, ...serial });
+      }
+    }
+    return [...out.values()];
   }
 
   /**

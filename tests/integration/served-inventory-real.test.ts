@@ -162,6 +162,24 @@ describe('served inventory on real BIND and Kea', () => {
     });
   });
 
+  it('lists a zone named loads from its own files, from the statistics channel, with no hash', async () => {
+    const b = bind as BindServer;
+    const file = join(b.dir, 'local.test.db');
+    await writeFile(file, zoneText(77, '192.0.2.77'));
+    await exec('rndc', ['-c', b.rndcConf, 'addzone', 'local.test', `{ type primary; file "${file}"; };`]);
+    const reply = await (probe as ConsoleProbe).query(RID, { query: 'served' });
+    const body = reply.ok ? (reply.data as Body<'served'>) : undefined;
+    expect(body?.objects.find((o) => o.object.kind === 'zone' && o.object.name === 'local.test')).toEqual({
+      object: { kind: 'zone', name: 'local.test' },
+      version: null,
+      serial: 77,
+      sha256: null,
+      since: expect.any(Number),
+    });
+    // The agent's own zone is still listed from its file, with its hash.
+    expect(body && zoneOf(body)?.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it("notices a subnet changed through Kea's own control socket (config-set)", async () => {
     const k = kea as KeaServer;
     const got = await keaCommand(k.socketPath, 'config-get', undefined, 5000);
