@@ -73,7 +73,13 @@ export class ServedInventory {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.send(false);
+      this.send(false).catch((e: unknown) =>
+        this.opts.log({
+          level: 'warn',
+          msg: `remote ${this.opts.id}: inventory not built`,
+          error: errorText(e),
+        }),
+      );
     }, this.opts.debounceMs ?? INVENTORY_DEBOUNCE_MS);
   }
 
