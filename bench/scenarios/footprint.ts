@@ -1,6 +1,8 @@
 /**
- * Scenario 6: what the agent costs a remote at idle in real mode (`smt-agent run` with a real named: host
- * statistics from /proc every 5 s, presence every 2 s, BIND's statistics for usage, heart-beats), against
+ * Scenario 6: what the agent costs a remote at idle in real mode (`smt-agent run` with a real named and a
+ * real kea-dhcp4: host statistics from /proc every 5 s, presence every 2 s, BIND's and Kea's statistics for
+ * usage, heart-beats, and the served inventory's watchers — inotify on the zone directory and one Kea
+ * command every 30 s, the default), against
  * a bare STOMP client holding one session; and the memory a simulated remote costs (`simulate`), from two
  * simulator processes of different sizes, against the bare clients' memory per session.
  */
@@ -9,7 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { NodeProcess } from '../../e2e/support/processes';
 import { labSignerCertFile, remoteIdentity } from '../../lab/lab';
-import { startBind } from '../../lab/real-servers';
+import { startBind, startKea } from '../../lab/real-servers';
 import type { BenchContext } from '../context';
 import { own, planGroups, ready, startBareRemotes, startSimulate, stopAll } from '../fleet';
 import { MiB, measureProcess, memory } from '../proc';
@@ -30,7 +32,7 @@ const FIRST_SIM_INDEX = 8001;
 const SETTLE_MS = 6000;
 
 /** The config of a real agent for `rid`, with the lab's brokers and signer and this named. */
-async function agentConfig(ctx: BenchContext, rid: string, bind: object): Promise<string> {
+async function agentConfig(ctx: BenchContext, rid: string, bind: object, kea: object): Promise<string> {
   const identity = await remoteIdentity(rid, { ...ctx.lab.opts, provision: true });
   const dir = join(ctx.workDir, 'agent');
   await mkdir(dir, { recursive: true });
@@ -42,6 +44,7 @@ async function agentConfig(ctx: BenchContext, rid: string, bind: object): Promis
     trustedSigners: [labSignerCertFile(ctx.lab.opts)],
     stateDir: join(dir, 'state'),
     bind,
+    kea,
   };
   await writeFile(file, JSON.stringify(config, null, 2));
   return file;
@@ -65,12 +68,13 @@ async function sideBySide(pids: [number, number], windowS: number) {
 
 export async function footprint(ctx: BenchContext, opts: FootprintOptions): Promise<Figure[]> {
   const bind = own(await startBind());
+  const kea = own(await startKea());
   const procs: NodeProcess[] = [];
   try {
     const [one] = planGroups([1], AGENT_INDEX);
     const rid = one?.ids[0];
     if (!one || !rid) throw new Error('no remote planned');
-    const file = await agentConfig(ctx, rid, bind.settings);
+    const file = await agentConfig(ctx, rid, bind.settings, kea.settings);
     const agent = new NodeProcess('agent', 'src-agent/cli.ts', ['run', '--config', file], {
       nodeArgs: ctx.nodeArgs,
     });
@@ -106,6 +110,6 @@ export async function footprint(ctx: BenchContext, opts: FootprintOptions): Prom
       figure('footprint', opts.large, 'simulate memory a remote', simPer, 'MiB', { baseline: barePer }),
     ];
   } finally {
-    await stopAll([...procs, bind]);
+    await stopAll([...procs, bind, kea]);
   }
 }

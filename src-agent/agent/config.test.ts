@@ -73,6 +73,16 @@ describe('agent config', () => {
     ]);
   });
 
+  it("takes the served inventory's Kea poll interval, within bounds", () => {
+    expect(parseAgentConfig({ ...good, kea: { ...good.kea, changePollMs: 500 } }).kea?.changePollMs).toBe(
+      500,
+    );
+    expect(parseAgentConfig(good).kea?.changePollMs).toBeUndefined();
+    expect(problems({ ...good, kea: { ...good.kea, changePollMs: 10 } })).toEqual([
+      'kea.changePollMs: changePollMs is at least 100 (ms)',
+    ]);
+  });
+
   describe('the example the Debian package installs (packaging/deb/agent.json)', () => {
     const example = join(import.meta.dirname, '..', '..', 'packaging', 'deb', 'agent.json');
     const refusal = (file: string) =>

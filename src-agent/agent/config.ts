@@ -65,6 +65,13 @@ export const KeaConfig = z.strictObject({
   controlSocket: AbsPath('Kea control socket (control-socket.socket-name in kea-dhcp4.conf)'),
   configFile: AbsPath('Kea config file kea-dhcp4 was started with (writable by Kea for config-write)'),
   timeoutMs: z.number().int().min(100).max(600_000).optional(),
+  /** How often the served inventory asks Kea whether its config changed (one command); default 30000. */
+  changePollMs: z
+    .number()
+    .int()
+    .min(100, 'changePollMs is at least 100 (ms)')
+    .max(3_600_000, 'changePollMs is at most 3600000 (ms)')
+    .optional(),
   restartCommand: Argv,
 });
 export type KeaConfig = z.infer<typeof KeaConfig>;

@@ -7,6 +7,7 @@ import { ConfigApplier, type ConfigVerifier } from './config-apply';
 import type { HostSource, ServiceControls } from './host-source';
 import { AgentInbox } from './inbox';
 import type { Ledger, LedgerEntry } from './ledger';
+import { ServedInventory } from './served-inventory';
 import type { StorageError } from './storage-error';
 import { Telemetry } from './telemetry';
 
@@ -32,6 +33,8 @@ export interface RemoteAgentOptions {
   >;
   /** See ConfigApplierOptions.afterRecord. */
   afterRecord?: (entry: LedgerEntry) => void;
+  /** Default INVENTORY_DEBOUNCE_MS (served-inventory.ts). */
+  inventoryDebounceMs?: number;
 }
 
 /**
@@ -46,6 +49,8 @@ export class RemoteAgent {
   private readonly log: LogSink;
   private readonly applier: ConfigApplier;
   private readonly telemetry: Telemetry;
+  /** What this remote serves, sent after each hello and on change (served-inventory.ts). */
+  readonly inventory: ServedInventory;
   private stopping = false;
 
   constructor(opts: RemoteAgentOptions) {
@@ -57,7 +62,11 @@ export class RemoteAgent {
       dns: opts.dns,
       dhcp: opts.dhcp,
       verifier: opts.verifier,
-      afterRecord: opts.afterRecord,
+      afterRecord: (entry) => {
+        // An apply changed (or tried to change) what is served: the inventory looks again.
+        this.inventory.changed();
+        opts.afterRecord?.(entry);
+      },
       onStorage: (trouble) => this.onStorage(trouble),
     });
     this.conn = new SmtConnection({
@@ -70,6 +79,16 @@ export class RemoteAgent {
     });
     const telemetry = new Telemetry({ ...opts, id: this.id, conn: this.conn, log: this.log });
     this.telemetry = telemetry;
+    const inventory = new ServedInventory({
+      id: this.id,
+      conn: this.conn,
+      dns: opts.dns,
+      dhcp: opts.dhcp,
+      lastApplied: (key) => opts.ledger.lastApplied(key)?.version,
+      log: this.log,
+      debounceMs: opts.inventoryDebounceMs,
+    });
+    this.inventory = inventory;
     const inbox = new AgentInbox({
       id: this.id,
       conn: this.conn,
@@ -84,15 +103,21 @@ export class RemoteAgent {
         hello: () => telemetry.helloBody(),
         uptimeS: () => opts.host.uptimeS(Date.now()),
         lastApplied: (key) => opts.ledger.lastApplied(key)?.version,
+        served: () => inventory.current(),
       },
     });
     subscribeRoutes(this.conn, inbox.routes());
-    this.conn.onOpened(() => telemetry.sayHello());
+    // The inventory after the hello, on the same queue: a console reads them in this order.
+    this.conn.onOpened(async () => {
+      await telemetry.sayHello();
+      await inventory.afterHello();
+    });
   }
 
   start(): void {
     this.stopping = false;
     this.telemetry.resume();
+    this.inventory.start();
     this.conn.start();
   }
 
@@ -101,6 +126,7 @@ export class RemoteAgent {
     this.stopping = true;
     this.applier.close();
     this.telemetry.stop();
+    this.inventory.stop();
     await this.telemetry.goodbye(timeoutMs);
     await this.conn.stop(timeoutMs);
   }

@@ -1,6 +1,6 @@
 import { sha256 } from '../../src-node/crypto/sha256';
 import { objectKey } from '../../src-shared/config/object-key';
-import { renderScope } from '../../src-shared/config/scope-render';
+import { comparableText } from '../../src-shared/config/comparable-text';
 import type { Body, ServedConfig, ServiceName } from '../../src-shared/protocol';
 import { NotInstalledError, NotServedError, type DhcpTarget, type DnsTarget } from '../targets/types';
 import type { ServiceControls } from './host-source';
@@ -58,7 +58,7 @@ async function servedConfig(
     }
   } else {
     const scope = await need(ctx.dhcp, 'kea-dhcp4').servedScope(object.subnet);
-    text = scope === undefined ? undefined : renderScope(scope);
+    text = scope === undefined ? undefined : comparableText({ format: 'kea-subnet4', scope });
   }
   const version = ctx.lastApplied(objectKey(object)) ?? null;
   if (text === undefined) return { object, served: false, version, text: null, sha256: null };

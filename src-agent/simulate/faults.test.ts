@@ -14,6 +14,8 @@ describe('simulate --faults', () => {
     expect(faultsFor(spec, 'r-0002')).toMatchObject({ failValidation: true, applyDelayMs: 200 });
     expect(faultsFor(spec, 'r-0003').offline).toEqual({ afterMs: 1000, forMs: 500 });
     expect(faultsFor(spec, 'r-0004').crashBeforeAck).toBe(true);
+    expect(faultsFor(parseFaults('r-0005:drift=3000'), 'r-0005').driftAfterMs).toBe(3000);
+    expect(faultsFor(parseFaults('r-0005:drift=3000'), 'r-0001').driftAfterMs).toBeUndefined();
     expect(parseFaults('')).toEqual([]);
   });
 

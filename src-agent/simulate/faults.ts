@@ -9,7 +9,8 @@ export interface FaultRule {
     | { kind: 'slow'; ms: number }
     | { kind: 'fail-validation' }
     | { kind: 'crash-before-ack' }
-    | { kind: 'offline'; afterMs: number; forMs: number };
+    | { kind: 'offline'; afterMs: number; forMs: number }
+    | { kind: 'drift'; afterMs: number };
 }
 export type FaultSpec = FaultRule[];
 
@@ -20,6 +21,7 @@ export const faultSyntax = `FAULTS is a comma-separated list of [REMOTE:]FAULT, 
   fail-validation      every zone / scope fails validation
   crash-before-ack     the process exits after recording an outcome, before its result and ack
   offline=AFTER/FOR    the connection drops AFTER ms after start and comes back FOR ms later
+  drift=AFTER          AFTER ms after start, a served zone or scope is changed by hand (outside SMT)
 e.g. --faults r-0002:slow=1500,r-0003:fail-validation,offline=10000/5000`;
 
 /** Parses `--faults`; a mistake throws an error that names the item and the syntax. */
@@ -48,6 +50,8 @@ export function parseFaults(text: string): FaultSpec {
         case 'crash-before-ack':
           if (value !== undefined) throw bad(`${kind} takes no value`);
           return rule({ kind });
+        case 'drift':
+          return rule({ kind, afterMs: ms(value) });
         case 'offline': {
           const [after, forMs] = (value ?? '').split('/');
           return rule({ kind, afterMs: ms(after), forMs: ms(forMs) });
@@ -66,6 +70,7 @@ export function faultsFor(spec: FaultSpec, remoteId: string): RemoteFaults {
     if (fault.kind === 'slow') f.applyDelayMs = fault.ms;
     else if (fault.kind === 'fail-validation') f.failValidation = true;
     else if (fault.kind === 'crash-before-ack') f.crashBeforeAck = true;
+    else if (fault.kind === 'drift') f.driftAfterMs = fault.afterMs;
     else f.offline = { afterMs: fault.afterMs, forMs: fault.forMs };
   }
   return f;

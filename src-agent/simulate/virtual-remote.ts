@@ -18,6 +18,8 @@ export interface RemoteFaults extends ApplyFaults {
   crashBeforeAck: boolean;
   /** Drop the connection `afterMs` after start and come back `forMs` later. */
   offline?: { afterMs: number; forMs: number };
+  /** Change one served zone or scope by hand `driftAfterMs` after start: drift for the console to see. */
+  driftAfterMs?: number;
 }
 
 export const noRemoteFaults = (): RemoteFaults => ({ ...noFaults(), crashBeforeAck: false });
@@ -72,6 +74,7 @@ export class VirtualRemote {
   readonly dhcp: MemoryDhcp;
   readonly faults: RemoteFaults;
   private offlineTimer: NodeJS.Timeout | undefined;
+  private driftTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly agent: RemoteAgent,
@@ -134,10 +137,32 @@ export class VirtualRemote {
       clearTimeout(this.offlineTimer);
       this.offlineTimer = setTimeout(() => void this.agent.goOffline(offline.forMs), offline.afterMs);
     }
+    const drift = this.faults.driftAfterMs;
+    if (drift !== undefined) {
+      clearTimeout(this.driftTimer);
+      this.driftTimer = setTimeout(() => void this.driftByHand(), drift);
+    }
+  }
+
+  /**
+   * An admin's edit outside SMT: the first served zone gets a comment line, or else the first scope a
+   * longer lease time. What it serves changes, its ledger does not; undefined when it serves nothing.
+   */
+  async driftByHand(): Promise<string | undefined> {
+    const [zone, text] = [...this.dns.servedNow()].sort(([a], [b]) => (a < b ? -1 : 1))[0] ?? [];
+    if (zone !== undefined && text !== undefined) {
+      await this.dns.editByHand(zone, `${text}; changed by hand at ${new Date().toISOString()}\n`);
+      return `zone:${zone}`;
+    }
+    const scope = [...this.dhcp.servedNow()].sort((a, b) => (a.subnet < b.subnet ? -1 : 1))[0];
+    if (scope === undefined) return undefined;
+    await this.dhcp.editByHand({ ...scope, validLifetimeS: (scope.validLifetimeS ?? 3600) + 60 });
+    return `scope:${scope.subnet}`;
   }
 
   async stop(timeoutMs = 2000): Promise<void> {
     clearTimeout(this.offlineTimer);
+    clearTimeout(this.driftTimer);
     await this.agent.stop(timeoutMs);
     await this.ledger.close();
   }

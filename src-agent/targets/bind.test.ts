@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BindTarget, normalizeZoneName, serialAfter } from './bind';
+import { BindTarget, normalizeZoneName, serialAfter, zoneOfFile } from './bind';
+import { waitFor } from '../../src-node/smt/testing/wait';
 
 describe('zone names', () => {
   it('normalizes case and the trailing dot', () => {
@@ -144,5 +145,33 @@ addzone) echo "rndc: 'addzone' failed: permission denied" >&2; exit 1;; esac`,
       rndc: join(dir, 'nope'),
     });
     await expect(target.reload()).rejects.toThrow(/nope not found/);
+  });
+});
+
+describe('BindTarget change signal', () => {
+  it("counts only zone files, not the agent's temp files or .last-good copies", () => {
+    expect(zoneOfFile('example.test.zone')).toBe('example.test');
+    expect(zoneOfFile('.example.test.0a1b2c3d.tmp')).toBeUndefined();
+    expect(zoneOfFile('example.test.zone.last-good')).toBeUndefined();
+    expect(zoneOfFile('example.test.zone.jnl')).toBeUndefined();
+    expect(zoneOfFile('_default.nzd')).toBeUndefined();
+  });
+
+  it('signals a zone file written by hand (inotify), and stops when asked', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'smt-bind-watch-'));
+    try {
+      const target = new BindTarget({ zoneDir: dir, queryAddress: '127.0.0.1', queryPort: 1 });
+      let signals = 0;
+      const stop = target.watch(() => signals++);
+      await writeFile(join(dir, 'example.test.zone'), '; by hand\n');
+      await waitFor('the change signal', () => signals > 0);
+      stop();
+      const before = signals;
+      await writeFile(join(dir, 'example.test.zone'), '; again\n');
+      await new Promise((r) => setTimeout(r, 400));
+      expect(signals).toBe(before);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { sha256 } from '../../src-node/crypto/sha256';
-import { copyFile, open, readFile, rename, unlink } from 'node:fs/promises';
+import { watch as watchDir, type FSWatcher } from 'node:fs';
+import { copyFile, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
+import { z } from 'zod';
 import { zoneKey } from '../../src-shared/config/object-key';
 import { serialAfter } from '../../src-shared/config/zone-serial';
 import { digShort, servedSerial, type DnsServer } from './dns-query';
 import { OneAtATime } from './one-at-a-time';
 import { runTool, toolMessage, type ToolResult } from './run-tool';
 import { errorText } from '../../src-shared/util/error-text';
-import { NotServedError, type ApplyOutcome, type DnsTarget } from './types';
+import { mapBounded } from '../../src-shared/util/map-bounded';
+import { NotServedError, type ApplyOutcome, type DnsTarget, type ServedZoneEntry } from './types';
 
 /** How the agent reaches one BIND 9 (validated by the agent's config schema before it gets here). */
 export interface BindSettings {
@@ -34,6 +37,41 @@ export interface BindSettings {
   /** How long to wait for named to serve a new serial after rndc; default 5 s. */
   confirmTimeoutMs?: number;
 }
+
+/**
+ * After a zone file changes, named may load it later (an admin edits, then runs rndc reload): the watch
+ * signals again at these delays, and the inventory asks named for the serial of a recently changed file
+ * each time, so the new serial is noticed without polling named the rest of the time.
+ */
+export const SETTLE_DELAYS_MS = [1_000, 5_000, 20_000, 60_000] as const;
+const SETTLE_WINDOW_MS = 90_000;
+const WATCH_DEBOUNCE_MS = 200;
+
+/** The part of BIND's `/json/v1/zones` the inventory reads. */
+const StatisticsZones = z.object({
+  views: z.record(
+    z.string(),
+    z.object({
+      zones: z
+        .array(z.looseObject({ name: z.string(), class: z.string(), type: z.string(), serial: z.number() }))
+        .default([]),
+    }),
+  ),
+});
+/** Zones named serves data for: not its automatic empty zones ("builtin") or forward / stub zones. */
+const SERVED_TYPES = new Set(['primary', 'secondary', 'master', 'slave']);
+
+/** A zone file as the inventory last read it: re-read only when its stat changes. */
+interface ZoneFileMark {
+  stamp: string;
+  sha256: string;
+  serial: number | undefined;
+  changedAt: number;
+}
+
+/** `<zone>.zone`, not the agent's own `.…tmp` files or `.last-good` copies. */
+export const zoneOfFile = (file: string): string | undefined =>
+  file.startsWith('.') || !file.endsWith('.zone') ? undefined : normalizeZoneName(file.slice(0, -5));
 
 const ZONE_NAME = /^(?=.{1,253}$)([a-z0-9_-]{1,63}\.)*[a-z0-9_-]{1,63}$/;
 
@@ -85,6 +123,7 @@ export class BindTarget implements DnsTarget {
   private readonly queue = new OneAtATime();
   private readonly timeoutMs: number;
   private readonly dns: DnsServer;
+  private readonly marks = new Map<string, ZoneFileMark>();
 
   constructor(private readonly settings: BindSettings) {
     // The zone file path goes inside the quoted `file "..."` of an rndc addzone statement.
@@ -146,6 +185,101 @@ export class BindTarget implements DnsTarget {
     const queries = body.opcodes?.QUERY ?? 0;
     if (typeof queries !== 'number') throw new Error('BIND statistics: opcodes.QUERY is not a number');
     return { queries };
+  }
+
+  /**
+   * Every `<zone>.zone` in the zone directory (exactly what servedZone reads), with the serial named
+   * answers. A file is re-read only when its stat changed, and named asked only for a zone whose file
+   * changed in the last SETTLE_WINDOW_MS or that it did not answer for: an idle inventory costs a readdir
+   * and a stat per zone.
+   */
+  async inventory(): Promise<ServedZoneEntry[]> {
+    const files = await readdir(this.settings.zoneDir);
+    const zones = [...new Set(files.flatMap((f) => zoneOfFile(f) ?? []))].sort();
+    const now = Date.now();
+    for (const known of this.marks.keys()) if (!zones.includes(known)) this.marks.delete(known);
+    const read = await mapBounded(zones, 8, async (zone): Promise<ServedZoneEntry | undefined> => {
+      const file = this.zoneFile(zone);
+      const st = await stat(file).catch(() => undefined);
+      if (st === undefined) return undefined;
+      const stamp = `${st.ino}:${st.size}:${st.mtimeMs}`;
+      let mark = this.marks.get(zone);
+      if (mark === undefined || mark.stamp !== stamp) {
+        const text = await readOrUndefined(file);
+        if (text === undefined) return undefined;
+        mark = { stamp, sha256: sha256(text), serial: undefined, changedAt: now };
+        this.marks.set(zone, mark);
+        mark.serial = await servedSerial(this.dns, zone).catch(() => undefined);
+      } else if (mark.serial === undefined || now - mark.changedAt < SETTLE_WINDOW_MS) {
+        mark.serial = await servedSerial(this.dns, zone).catch(() => undefined);
+      }
+      return {
+        name: zone,
+        sha256: mark.sha256,
+        ...(mark.serial !== undefined ? { serial: mark.serial } : {}),
+      };
+    });
+    const fromFiles = read.filter((z): z is ServedZoneEntry => z !== undefined);
+    const listed = new Set(fromFiles.map((z) => z.name));
+    const others = (await this.statisticsZones()).filter((z) => !listed.has(z.name));
+    return [...fromFiles, ...others];
+  }
+
+  /**
+   * Zones named serves from files of its own (named.conf), from the statistics channel when it is
+   * configured: their text is not the agent's to read (sha256 null), their serial is the loaded one. One
+   * HTTP request per inventory; a channel that does not answer makes named unreadable, not its zones gone.
+   */
+  private async statisticsZones(): Promise<ServedZoneEntry[]> {
+    if (this.settings.statisticsUrl === undefined) return [];
+    const url = `${this.settings.statisticsUrl.replace(/\/$/, '')}/json/v1/zones`;
+    const res = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs) });
+    if (!res.ok) throw new Error(`BIND statistics ${url}: HTTP ${res.status}`);
+    const parsed = StatisticsZones.safeParse(await res.json());
+    if (!parsed.success) throw new Error(`BIND statistics ${url}: not a zones document`);
+    const out = new Map<string, ServedZoneEntry>();
+    for (const [view, { zones }] of Object.entries(parsed.data.views)) {
+      if (view === '_bind') continue; // named's own CHAOS zones (version.bind and the like)
+      for (const zone of zones) {
+        const name = normalizeZoneName(zone.name);
+        if (name === undefined || zone.class !== 'IN' || !SERVED_TYPES.has(zone.type) || out.has(name))
+          continue;
+        const serial = zone.serial >= 0 && zone.serial < 2 ** 32 ? { serial: zone.serial } : {};
+        out.set(name, { name, sha256: null, ...serial });
+      }
+    }
+    return [...out.values()];
+  }
+
+  /**
+   * inotify on the zone directory, debounced: a file written by hand (or by this agent) signals once,
+   * then again at SETTLE_DELAYS_MS for the rndc reload that may follow. Named itself is never polled.
+   */
+  watch(onChange: () => void): () => void {
+    let watcher: FSWatcher;
+    try {
+      watcher = watchDir(this.settings.zoneDir, { persistent: false });
+    } catch {
+      // No zone directory yet: nothing is served from it; the inventory says what it can read.
+      return () => undefined;
+    }
+    let debounce: NodeJS.Timeout | undefined;
+    const settle: NodeJS.Timeout[] = [];
+    const clear = () => {
+      clearTimeout(debounce);
+      settle.splice(0).forEach(clearTimeout);
+    };
+    watcher.on('change', (_event, file) => {
+      if (typeof file === 'string' && zoneOfFile(file) === undefined) return;
+      clear();
+      debounce = setTimeout(onChange, WATCH_DEBOUNCE_MS);
+      for (const ms of SETTLE_DELAYS_MS) settle.push(setTimeout(onChange, ms));
+    });
+    watcher.on('error', () => undefined);
+    return () => {
+      clear();
+      watcher.close();
+    };
   }
 
   private zoneFile(zone: string): string {

@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DhcpScope } from '../../src-shared/config/scope';
 import { renderScope } from '../../src-shared/config/scope-render';
 import { canonicalJson, KeaTarget, keaSubnetOf, scopeOfKeaSubnet, subnetMatches } from './kea';
+import { sha256 } from '../../src-node/crypto/sha256';
+import { waitFor } from '../../src-node/smt/testing/wait';
 import { fakeKea, type FakeKea } from './testing/fake-kea';
 
 type KeaRunning = { Dhcp4: { subnet4: Record<string, unknown>[] } };
@@ -146,4 +148,69 @@ describe('KeaTarget rollback', () => {
         "Kea does not report subnet 10.1.0.0/24 (id 7) as pushed after config-set; after restoring the previous config, Kea's config-get does not show its subnets",
     });
   });
+});
+
+describe('KeaTarget inventory and change signal', () => {
+  let kea: FakeKea | undefined;
+  let stopWatch: (() => void) | undefined;
+  afterEach(async () => {
+    stopWatch?.();
+    await kea?.stop();
+    kea = undefined;
+  });
+
+  /** A Kea running `subnets`, with or without config-hash-get (2.4+ has it, Debian 12's 2.2 not). */
+  async function running(hashGet: boolean) {
+    const state = {
+      config: { Dhcp4: { 'valid-lifetime': 4000, subnet4: [keaSubnetOf(scope)], 'shared-networks': [] } },
+      commands: [] as string[],
+    };
+    kea = await fakeKea((request, reply) => {
+      const { command } = JSON.parse(request) as { command: string };
+      state.commands.push(command);
+      if (command === 'config-get') return reply(JSON.stringify({ result: 0, arguments: state.config }));
+      if (command === 'config-hash-get') {
+        if (!hashGet) return reply(`{"result":2,"text":"'config-hash-get' command not supported."}`);
+        const hash = canonicalJson(state.config).length.toString(16);
+        return reply(JSON.stringify({ result: 0, arguments: { hash } }));
+      }
+      reply('{"result":1,"text":"unexpected"}');
+    });
+    const target = new KeaTarget({
+      controlSocket: kea.path,
+      configFile: join(kea.dir, 'kea.json'),
+      changePollMs: 50,
+    });
+    return { target, state };
+  }
+
+  it('lists every subnet, shared networks too, hashed as the config query hashes servedScope', async () => {
+    const { target, state } = await running(false);
+    const other = { id: 9, subnet: '10.9.0.0/24', pools: [{ pool: '10.9.0.10 - 10.9.0.20' }] };
+    state.config.Dhcp4['shared-networks'] = [{ name: 'net', subnet4: [other] }] as never;
+    const inventory = await target.inventory();
+    const served = await target.servedScope('10.9.0.0/24');
+    expect(inventory.map((i) => i.subnet)).toEqual(['10.1.0.0/24', '10.9.0.0/24']);
+    expect(inventory[0]?.sha256).toBe(sha256(renderScope(scope)));
+    expect(inventory[1]?.sha256).toBe(sha256(renderScope(served as DhcpScope)));
+  });
+
+  for (const hashGet of [true, false]) {
+    it(`signals a config-set made outside the agent (${hashGet ? 'config-hash-get' : 'config-get, no hash command'})`, async () => {
+      const { target, state } = await running(hashGet);
+      let signals = 0;
+      stopWatch = target.watch(() => signals++);
+      // A few polls with nothing changed signal nothing.
+      await waitFor('three polls', () => state.commands.length >= (hashGet ? 3 : 4));
+      expect(signals).toBe(0);
+      state.config = {
+        ...state.config,
+        Dhcp4: { ...state.config.Dhcp4, subnet4: [{ ...keaSubnetOf(scope), 'valid-lifetime': 123456 }] },
+      };
+      await waitFor('the change signal', () => signals > 0);
+      // One command per poll: the hash where Kea has it, else config-get after one refused hash-get.
+      const kinds = new Set(state.commands.slice(1));
+      expect([...kinds]).toEqual([hashGet ? 'config-hash-get' : 'config-get']);
+    });
+  }
 });

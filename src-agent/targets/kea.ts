@@ -1,9 +1,10 @@
 import { sha256 } from '../../src-node/crypto/sha256';
 import { z } from 'zod';
+import { comparableText } from '../../src-shared/config/comparable-text';
 import { cidrRange, type DhcpScope } from '../../src-shared/config/scope';
 import { KEA_EMPTY, KEA_SUCCESS, KEA_UNSUPPORTED, keaCommand, type KeaAnswer } from './kea-control';
 import { OneAtATime } from './one-at-a-time';
-import type { ApplyOutcome, DhcpTarget } from './types';
+import type { ApplyOutcome, DhcpTarget, ServedScopeEntry } from './types';
 
 /** How the agent reaches one kea-dhcp4 (validated by the agent's config schema before it gets here). */
 export interface KeaSettings {
@@ -13,7 +14,13 @@ export interface KeaSettings {
   configFile: string;
   /** Per command; default 10 s. */
   timeoutMs?: number;
+  /** How often watch() asks Kea whether its config changed (one command each time); default 30 s. */
+  changePollMs?: number;
 }
+
+/** The scope's comparable text hashed: what the `config` query answers and the inventory reports. */
+export const scopeSha256 = (scope: DhcpScope): string =>
+  sha256(comparableText({ format: 'kea-subnet4', scope }));
 
 /** The parts of Kea's config this target reads; everything else is passed back untouched. */
 const KeaSubnet = z.looseObject({ id: z.number().int(), subnet: z.string() });
@@ -157,9 +164,53 @@ export class KeaTarget implements DhcpTarget {
   }
 
   async servedScope(subnet: string): Promise<DhcpScope | undefined> {
-    const config = await this.configGet();
-    const found = allSubnets(config).find((s) => s.subnet === subnet);
-    return found === undefined ? undefined : scopeOfKeaSubnet(found, config.Dhcp4['valid-lifetime']);
+    return scopesOf(await this.configGet()).find((s) => s.subnet === subnet);
+  }
+
+  async inventory(): Promise<ServedScopeEntry[]> {
+    return scopesOf(await this.configGet()).map((scope) => ({
+      subnet: scope.subnet,
+      sha256: scopeSha256(scope),
+    }));
+  }
+
+  /**
+   * Polls one cheap command per interval: config-hash-get where Kea has it (2.4+), else a hash of
+   * config-get (Debian 12's Kea 2.2 answers config-hash-get "not supported"). A config-set through Kea's
+   * own socket is noticed within one interval; a poll that fails (Kea down) is not a change.
+   */
+  watch(onChange: () => void): () => void {
+    let last: string | undefined;
+    let hashGet = true;
+    let busy = false;
+    const poll = async () => {
+      if (busy) return;
+      busy = true;
+      try {
+        let mark: string | undefined;
+        if (hashGet) {
+          const answer = await this.command('config-hash-get', undefined);
+          const hash = (answer.arguments as { hash?: unknown } | undefined)?.hash;
+          if (answer.result === KEA_UNSUPPORTED) hashGet = false;
+          else if (answer.result === KEA_SUCCESS && typeof hash === 'string') mark = hash;
+          else throw new Error(`Kea config-hash-get: ${answer.text ?? `result ${answer.result}`}`);
+        }
+        if (!hashGet) {
+          const config = await this.expectSuccess('config-get', undefined);
+          mark = sha256(canonicalJson(config.arguments));
+        }
+        if (last !== undefined && mark !== last) onChange();
+        last = mark;
+      } catch {
+        // Kea unreachable: the inventory reports it when it is read; the next poll tries again.
+      } finally {
+        busy = false;
+      }
+    };
+    void poll();
+    const timer = setInterval(() => void poll(), this.settings.changePollMs ?? 30_000);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   async leases(subnet: string): Promise<unknown[]> {
@@ -316,6 +367,11 @@ export class KeaTarget implements DhcpTarget {
       throw new Error(`Kea ${command}: ${answer.text ?? `result ${answer.result}`}`);
     return answer;
   }
+}
+
+/** Every running subnet on the scope model, as servedScope and inventory both read them. */
+function scopesOf(config: KeaConfig): DhcpScope[] {
+  return allSubnets(config).map((s) => scopeOfKeaSubnet(s, config.Dhcp4['valid-lifetime']));
 }
 
 function allSubnets(config: KeaConfig): KeaSubnet[] {

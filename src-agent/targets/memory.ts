@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { zoneKey } from '../../src-shared/config/object-key';
 import { DhcpScope, cidrRange } from '../../src-shared/config/scope';
 import { replaceFile } from '../agent/durable-file';
+import { scopeSha256 } from './kea';
 import {
   NotServedError,
   type ApplyOutcome,
@@ -11,6 +12,8 @@ import {
   type DhcpUsage,
   type DnsTarget,
   type DnsUsage,
+  type ServedScopeEntry,
+  type ServedZoneEntry,
 } from './types';
 
 /** Switches a simulated remote's servers obey; mutable, so a running fleet can be changed. */
@@ -39,6 +42,7 @@ type Snapshot = z.infer<typeof Snapshot>;
 export class MemoryStore {
   zones = new Map<string, string>();
   scopes = new Map<string, DhcpScope>();
+  private readonly watchers = new Set<() => void>();
 
   private constructor(private readonly file: string | undefined) {}
 
@@ -57,6 +61,18 @@ export class MemoryStore {
       store.scopes = new Map(Object.entries(snap.scopes));
     }
     return store;
+  }
+
+  /** What the servers serve changed (an apply or a hand edit): the watch() of both targets signals. */
+  watch(onChange: () => void): () => void {
+    this.watchers.add(onChange);
+    return () => this.watchers.delete(onChange);
+  }
+
+  /** Saved, then every watcher told: an in-memory server's change signal. */
+  async changed(): Promise<void> {
+    await this.save();
+    for (const w of [...this.watchers]) w();
   }
 
   async save(): Promise<void> {
@@ -135,7 +151,7 @@ export class MemoryDns implements DnsTarget {
       : checkZoneText(name, zoneText);
     if (problem) return { ok: false, reason: problem };
     this.store.zones.set(zoneKey(name), zoneText);
-    await this.store.save();
+    await this.store.changed();
     return { ok: true, sha256: sha256(zoneText) };
   }
 
@@ -144,7 +160,7 @@ export class MemoryDns implements DnsTarget {
     if (!this.store.zones.delete(zoneKey(name))) {
       return { ok: false, reason: `zone ${name} is not served by this remote` };
     }
-    await this.store.save();
+    await this.store.changed();
     return { ok: true, sha256: sha256('') };
   }
 
@@ -178,6 +194,40 @@ export class MemoryDns implements DnsTarget {
   async usage(): Promise<DnsUsage> {
     return { queries: this.queries };
   }
+
+  async inventory(): Promise<ServedZoneEntry[]> {
+    return [...this.store.zones].map(([name, text]) => {
+      const serial = soaSerial(text);
+      return { name, sha256: sha256(text), ...(serial !== undefined ? { serial } : {}) };
+    });
+  }
+
+  watch(onChange: () => void): () => void {
+    return this.store.watch(onChange);
+  }
+
+  /** Every zone served now, name and text (the simulator's drift fault picks one). */
+  servedNow(): ReadonlyMap<string, string> {
+    return this.store.zones;
+  }
+
+  /**
+   * A change outside SMT, as an admin editing the zone file and running rndc reload would make: served
+   * at once, no validation, no ledger entry. Drift tests and the simulator's `drift` fault use it.
+   */
+  async editByHand(name: string, zoneText: string): Promise<void> {
+    this.store.zones.set(zoneKey(name), zoneText);
+    await this.store.changed();
+  }
+}
+
+/** The serial of the zone's SOA record, as a server loading this text would answer it. */
+function soaSerial(text: string): number | undefined {
+  const soa = zoneRecords(text).find((r) => r.type === 'SOA');
+  const serial = soa?.data.replace(/[()]/g, ' ').trim().split(/\s+/)[2];
+  return serial !== undefined && /^\d+$/.test(serial) && Number(serial) < 2 ** 32
+    ? Number(serial)
+    : undefined;
 }
 
 /** An in-memory DHCPv4 server: a scope that overlaps another subnet is refused, as Kea's config-test does. */
@@ -212,7 +262,7 @@ export class MemoryDhcp implements DhcpTarget {
       }
     }
     this.store.scopes.set(scope.subnet, scope);
-    await this.store.save();
+    await this.store.changed();
     return { ok: true, sha256: sha256(JSON.stringify(scope)) };
   }
 
@@ -221,7 +271,7 @@ export class MemoryDhcp implements DhcpTarget {
     if (!this.store.scopes.delete(subnet)) {
       return { ok: false, reason: `subnet ${subnet} is not configured on this remote` };
     }
-    await this.store.save();
+    await this.store.changed();
     return { ok: true, sha256: sha256('') };
   }
 
@@ -244,5 +294,27 @@ export class MemoryDhcp implements DhcpTarget {
 
   async usage(): Promise<DhcpUsage> {
     return { leasesActive: 0, leasesAllocated: 0 };
+  }
+
+  async inventory(): Promise<ServedScopeEntry[]> {
+    return [...this.store.scopes.values()].map((scope) => ({
+      subnet: scope.subnet,
+      sha256: scopeSha256(scope),
+    }));
+  }
+
+  watch(onChange: () => void): () => void {
+    return this.store.watch(onChange);
+  }
+
+  /** Every scope served now. */
+  servedNow(): DhcpScope[] {
+    return [...this.store.scopes.values()];
+  }
+
+  /** A subnet changed outside SMT, as a config-set on Kea's own socket would: see MemoryDns.editByHand. */
+  async editByHand(scope: DhcpScope): Promise<void> {
+    this.store.scopes.set(scope.subnet, scope);
+    await this.store.changed();
   }
 }

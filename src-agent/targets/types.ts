@@ -38,6 +38,26 @@ export interface DhcpUsage {
   declines?: number;
 }
 
+/** One zone a DNS target serves, for the served inventory. */
+export interface ServedZoneEntry {
+  /** Lower case, no trailing dot. */
+  name: string;
+  /** SHA-256 of servedZone(name)'s text; null when the agent cannot read it (a zone it does not manage). */
+  sha256: string | null;
+  /** The SOA serial the server answers now; undefined when it does not answer for the zone. */
+  serial?: number;
+}
+
+/** One subnet a DHCP target runs, for the served inventory. */
+export interface ServedScopeEntry {
+  subnet: string;
+  /** SHA-256 of servedScopeText(servedScope(subnet)): the `config` query's hash. */
+  sha256: string;
+}
+
+/** Calls onChange when what the target serves may have changed; the returned function stops watching. */
+export type WatchServed = (onChange: () => void) => () => void;
+
 export interface DnsTarget {
   /** Validate (named-checkzone), install atomically, load (addzone or reload), confirm the new SOA serial is served. */
   upsertZone(name: string, zoneText: string): Promise<ApplyOutcome>;
@@ -54,6 +74,10 @@ export interface DnsTarget {
   flushCache(): Promise<void>;
   /** Undefined when the server's statistics are not reachable (not configured). */
   usage?(): Promise<DnsUsage | undefined>;
+  /** Every zone served now; throws when the server cannot be read (the inventory says so). */
+  inventory(): Promise<ServedZoneEntry[]>;
+  /** A cheap change signal (BIND: inotify on the zone directory), never a poll of named. */
+  watch: WatchServed;
 }
 
 export interface DhcpTarget {
@@ -71,6 +95,10 @@ export interface DhcpTarget {
   leases(subnet: string): Promise<unknown[]>;
   reload(): Promise<void>;
   usage?(): Promise<DhcpUsage | undefined>;
+  /** Every subnet running now (subnet4 and shared networks); throws when the server cannot be read. */
+  inventory(): Promise<ServedScopeEntry[]>;
+  /** A cheap change signal (Kea: one control command per poll interval). */
+  watch: WatchServed;
 }
 
 /** The zone or scope asked about is not served here: an answer, not a failure, for the preview. */

@@ -9,7 +9,8 @@
  *   await c.stop();
  *
  * With `{ hellos: true }` it also reads the lab console's copy of the remotes' hellos (the fleet
- * inventory), which a console host on the same lab would otherwise read: only where no host runs.
+ * inventory) and their served inventories (the same queue), which a console host on the same lab would
+ * otherwise read: only where no host runs.
  */
 import { consoleProfilePath, labConsoleKeys, type LabOptions } from '../../lab/lab';
 import { loadConsoleProfile } from '../../src-main/core/profile';
@@ -18,6 +19,7 @@ import {
   destinations,
   makeEnvelope,
   newReplySession,
+  sharedReaders,
   type Body,
   type ChannelDescriptor,
   type Envelope,
@@ -35,6 +37,8 @@ export class ConsoleProbe {
   readonly live: Envelope<'stats' | 'usage'>[] = [];
   /** Hellos from every remote, newest last (only when started with `hellos: true`). */
   readonly hellos: Envelope<'hello'>[] = [];
+  /** Served inventories from every remote, newest last (with `hellos: true`: they share the queue). */
+  readonly served: Envelope<'served'>[] = [];
 
   /** This probe's own reply queue: another process of the lab console (a host) has its own. */
   readonly replyQueue: string;
@@ -74,7 +78,20 @@ export class ConsoleProbe {
       route(channels.reply, probe.replyQueue, probe.replies),
       route(channels.stats, channels.stats.readAt(), probe.live),
       route(channels.usage, channels.usage.readAt(), probe.live),
-      ...(opts.hellos ? [route(channels.hello, channels.hello.readAt(profile.consoleId), probe.hellos)] : []),
+      ...(opts.hellos
+        ? [
+            channelRoute(
+              guard,
+              sharedReaders.inventory,
+              channels.hello.readAt(profile.consoleId),
+              async (c, m) => {
+                if (c.ok && c.envelope.type === 'hello') probe.hellos.push(c.envelope as Envelope<'hello'>);
+                if (c.ok && c.envelope.type === 'served') probe.served.push(c.envelope as Envelope<'served'>);
+                await m.ack();
+              },
+            ),
+          ]
+        : []),
     ]);
     conn.start();
     await waitFor('the test console to connect', () => conn.state.kind === 'connected', 30_000);
@@ -129,6 +146,19 @@ export class ConsoleProbe {
   /** The newest hello of one remote. */
   hello(rid: string): Envelope<'hello'> | undefined {
     return this.hellos.findLast((e) => e.from === rid);
+  }
+
+  /** The newest served inventory of one remote that satisfies `ok`, waited for. */
+  waitServed(
+    rid: string,
+    ok: (body: Body<'served'>) => boolean,
+    timeoutMs = 20_000,
+  ): Promise<Body<'served'>> {
+    return waitFor(
+      `a served inventory from ${rid} that matches`,
+      () => this.served.findLast((e) => e.from === rid && ok(e.body))?.body,
+      timeoutMs,
+    );
   }
 
   resultsFor(ref: string): Body<'result'>[] {

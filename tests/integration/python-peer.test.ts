@@ -157,7 +157,19 @@ describe('a Python peer written against the JSON Schemas alone', () => {
     expect(peer.events[0]).toEqual({
       event: 'validation',
       enabled: true,
-      schemas: ['config', 'hello', 'presence', 'query', 'reply', 'result', 'stats'],
+      schemas: ['config', 'hello', 'presence', 'query', 'reply', 'result', 'served', 'stats'],
+    });
+    // Its served inventory right after its hello: nothing applied yet, named readable.
+    const firstServed = await waitFor('its first served inventory', () =>
+      peer.events.find((e) => e.event === 'sent' && e.type === 'served'),
+    );
+    const sentTypes = peer.events.flatMap((e) => (e.event === 'sent' ? [e.type] : []));
+    expect(sentTypes.slice(0, 2)).toEqual(['hello', 'served']);
+    expect(firstServed.body).toEqual({
+      seq: 1,
+      sources: [{ service: 'named', readable: true }],
+      objects: [],
+      truncated: false,
     });
 
     const shown = await waitFor(
@@ -280,8 +292,31 @@ describe('a Python peer written against the JSON Schemas alone', () => {
       state: 'applied',
       sha256: createHash('sha256').update(text(2)).digest('hex'),
     });
+    // What it applied is in its next inventory, with the ledger's version, the SOA serial and the hash.
+    const servedSent = () =>
+      peer.events.flatMap((e) =>
+        e.event === 'sent' && e.type === 'served' ? [e.body as Body<'served'>] : [],
+      );
+    const inventory = await waitFor('an inventory with the zone', () =>
+      servedSent().find((b) => b.objects.length > 0),
+    );
+    expect(inventory).toMatchObject({
+      seq: 2,
+      objects: [
+        {
+          object: { kind: 'zone', name: 'py.example.test' },
+          version: 2,
+          serial: 2,
+          sha256: createHash('sha256').update(text(2)).digest('hex'),
+        },
+      ],
+    });
     const older = await c.sendConfig(rid, zone(1));
     expect(await outcome(older.id)).toMatchObject({ state: 'superseded', version: 1 });
+    // Nothing served changed: no new inventory, and the served query answers the one sent.
+    const asked = await c.query(rid, { query: 'served' }, { timeoutMs: 20_000 });
+    expect(asked).toEqual({ ok: true, data: inventory });
+    expect(servedSent()).toHaveLength(2);
 
     // What an intruder on the broker (here with the console's own certificate) sends straight into the
     // peer's config queue: a signed message replayed under a new id, and an unsigned one.

@@ -8,8 +8,9 @@ when installed, checks every message against the published schemas before it is 
 It connects with mutual TLS (its own certificate, the fleet's CA) to the first broker that accepts,
 sends a persistent hello to /topic/VirtualTopic.smt.inventory, then a stats and a presence sample every
 interval on its own topics until --count rounds are done or it gets SIGTERM/SIGINT, when it says goodbye
-(presence offline) and disconnects. It answers the `hello` and `ping` queries on its query queue (a
-console that restarted asks for the hello it missed) and refuses the others with a reason. It takes
+(presence offline) and disconnects. Right after the hello it sends its served inventory (the zones it
+applied), and again after each apply. It answers the `hello`, `served` and `ping` queries on its query
+queue (a console that restarted asks for the hello it missed) and refuses the others with a reason. It takes
 configs from its config queue one at a time: verifies the signature against the --trusted-signer
 certificates, applies a zone to an in-memory store, and answers on the sending console's result queue
 (docs/protocol.md "Writing an agent"); its ledger is in memory too, so a restart forgets it. Every step
@@ -62,6 +63,8 @@ RECEIPT_TIMEOUT_S = 10.0
 CHANNELS = {
     # A virtual topic: the broker keeps a copy for every console id (docs/broker.md).
     "hello": (lambda rid: "/topic/VirtualTopic.smt.inventory", True, None),
+    # The served inventory shares the hello's virtual topic: consoles read both in the order sent.
+    "served": (lambda rid: "/topic/VirtualTopic.smt.inventory", True, None),
     "stats": (lambda rid: f"/topic/smt.stats.{rid}", False, 60_000),
     "presence": (lambda rid: f"/topic/smt.presence.{rid}", False, 60_000),
     # Replies go to the query's reply-to; queries arrive on the remote's own queue.
@@ -71,6 +74,9 @@ CHANNELS = {
     # Results go to the result queue of the console that sent the config (its envelope's `from`).
     "result": (None, True, None),
 }
+MAX_SERVED_OBJECTS = 4000
+# The SOA serial is the third field of the SOA rdata (mname rname serial ...), parentheses aside.
+SOA_SERIAL = re.compile(r"\bSOA\s+\(?\s*\S+\s+\S+\s+\(?\s*(\d+)", re.IGNORECASE)
 CONSOLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 # A reply may only go to a console session's reply queue (smt.console.<cid>.reply.<session>): a remote is
 # no relay.
@@ -352,6 +358,12 @@ class Peer:
         self.last_applied = {}  # "zone:<name>" -> (version, ISO time)
         self.zones = {}  # name -> zone text served
         self.hello_body = None
+        # The served inventory: read on stomp.py's reader thread (the served query) and the config worker.
+        self.inventory_lock = threading.Lock()
+        self.served_seq = 0
+        self.served_last = None  # the last inventory built, seq aside
+        self.served_sent = None  # the last one sent, seq aside
+        self.since = {}  # (name, sha256) -> epoch ms first served with that hash
         self.stats_seq = 0
         self.presence_seq = 0
         self.started = time.time()
@@ -410,6 +422,13 @@ class Peer:
             asked = query["body"]["query"]
             if asked == "hello" and self.hello_body is not None:
                 body = {"ok": True, "data": self.hello_body}
+            elif asked == "served":
+                # Reply data is free JSON: the inventory in it is checked against served.schema.json here.
+                data = self.served_body()
+                problems = self.schemas.problems(self.envelope("served", data))
+                if problems:
+                    fail(3, f"our own served inventory breaks its schema: {'; '.join(problems)}")
+                body = {"ok": True, "data": data}
             elif asked == "ping":
                 body = {"ok": True, "data": {"pong": True, "uptimeS": host_uptime_s()}}
             else:
@@ -474,6 +493,8 @@ class Peer:
         emit("config", ref=ref, state=body["state"])
         self.result(console, body)
         self.session.ack(frame)
+        if body["state"] == "applied":
+            self.send_served(always=False)
 
     def apply(self, b):
         """A simulated named: zones only, served from memory; sha256 of the text served (empty after a delete)."""
@@ -506,6 +527,38 @@ class Peer:
         }
         self.publish(self.envelope("hello", self.hello_body), receipt=True)
 
+    def served_body(self):
+        """docs/protocol.md "The served inventory": every zone served, whole, seq counting up on change."""
+        with self.inventory_lock:
+            now = int(time.time() * 1000)
+            objects, since = [], {}
+            for name in sorted(self.zones, key=lambda n: n.lower().rstrip(".")):
+                text = self.zones[name]
+                digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+                since[(name, digest)] = self.since.get((name, digest), now)
+                applied = self.last_applied.get(f"zone:{name}")
+                obj = {"object": {"kind": "zone", "name": name}, "version": applied[0] if applied else None,
+                       "sha256": digest, "since": since[(name, digest)]}
+                serial = SOA_SERIAL.search(text)
+                if serial and int(serial.group(1)) <= 4294967295:
+                    obj["serial"] = int(serial.group(1))
+                objects.append(obj)
+            self.since = since
+            content = {"sources": [{"service": "named", "readable": True}],
+                       "objects": objects[:MAX_SERVED_OBJECTS], "truncated": len(objects) > MAX_SERVED_OBJECTS}
+            if content != self.served_last:
+                self.served_seq += 1
+                self.served_last = content
+            return {"seq": self.served_seq, **content}
+
+    def send_served(self, always):
+        """After every hello, and when what is served changed since the last one sent."""
+        body = self.served_body()
+        content = {k: v for k, v in body.items() if k != "seq"}
+        if always or content != self.served_sent:
+            self.served_sent = content
+            self.publish(self.envelope("served", body), receipt=True)
+
     def presence(self, state):
         self.presence_seq += 1
         body = {"state": state, "intervalMs": self.args.interval_ms, "seq": self.presence_seq}
@@ -532,6 +585,7 @@ class Peer:
         interval = self.args.interval_ms / 1000
         self.session.open()
         self.hello()
+        self.send_served(always=True)
         worker = threading.Thread(target=self.config_worker, daemon=True)
         worker.start()
         self.session.subscribe(CHANNELS["query"][0](self.rid), "query")
