@@ -99,6 +99,8 @@ export async function startRealRemote(
     extra?: Record<string, unknown>;
     /** More statements for its named's options block (startBind), e.g. a limit that makes it refuse zones. */
     namedOptions?: string;
+    /** How often its agent asks Kea whether its config changed (the agent's `kea.changePollMs`). */
+    keaChangePollMs?: number;
   } = {},
 ): Promise<RealRemote> {
   const dir = await mkdtemp(join(tmpdir(), `smt-${remoteId}-`));
@@ -118,7 +120,14 @@ export async function startRealRemote(
     const file = await writeLabAgentConfig(lab, remoteId, dir, {
       tags: ['lab:real'],
       ...(bind ? { bind: bind.settings } : {}),
-      ...(kea ? { kea: kea.settings } : {}),
+      ...(kea
+        ? {
+            kea: {
+              ...kea.settings,
+              ...(opts.keaChangePollMs === undefined ? {} : { changePollMs: opts.keaChangePollMs }),
+            },
+          }
+        : {}),
       ...opts.extra,
     });
     const started = spawnOwned(
@@ -172,6 +181,8 @@ export async function startRealRemotes(
     onStarted?: (r: RealRemote) => void;
     signal?: AbortSignal;
     namedOptions?: Readonly<Record<string, string>>;
+    /** For every remote's agent: see startRealRemote. */
+    keaChangePollMs?: number;
   } = {},
 ): Promise<RealRemote[]> {
   const remotes: RealRemote[] = [];
@@ -182,6 +193,7 @@ export async function startRealRemotes(
       const rid = realRemoteId(n);
       const r = await startRealRemote(lab, rid, realServicesOf(n), {
         namedOptions: opts.namedOptions?.[rid],
+        ...(opts.keaChangePollMs === undefined ? {} : { keaChangePollMs: opts.keaChangePollMs }),
       });
       remotes.push(r);
       opts.onStarted?.(r);

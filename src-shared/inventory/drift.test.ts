@@ -82,6 +82,13 @@ const table: [string, OwnedObject, RemoteInventory, SyncState, RegExp | null][] 
   ],
   ['a truncated inventory without it', owned('upsert'), inv([], { truncated: true }), 'unknown', /truncated/],
   ['a truncated inventory with it', owned('upsert'), inv(serving(A), { truncated: true }), 'in-sync', null],
+  [
+    'the intended content under an earlier serial (a reconcile sent elsewhere)',
+    { ...owned('upsert'), sameContent: [B] },
+    inv(serving(B)),
+    'in-sync',
+    /earlier SOA serial \(serial 7\)/,
+  ],
 ];
 
 describe('classifyOwned', () => {

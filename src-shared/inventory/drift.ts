@@ -29,6 +29,12 @@ export interface OwnedObject {
   versions: number;
   /** Remotes where some version of it was applied (a delivery ended applied). */
   appliedTo: readonly string[];
+  /**
+   * Hashes of the versions pushed with the intended content apart from a zone's SOA serial (a reconcile or
+   * revert must raise the serial, so the remotes it was not sent to serve an earlier serial of the same
+   * content): serving one of them is in sync. See sameContentHashes.
+   */
+  sameContent?: readonly string[];
 }
 
 /** The newest served inventory a remote sent; `served` null: none yet. */
@@ -73,7 +79,12 @@ export function classifyOwned(
         note: `still served after version ${owned.intended.version} deleted it`,
       };
     }
-    return { ...row, state: served.sha256 === owned.intended.sha256 ? 'in-sync' : 'drifted' };
+    if (served.sha256 === owned.intended.sha256) return { ...row, state: 'in-sync' };
+    if (owned.sameContent?.includes(served.sha256)) {
+      const serial = served.serial === undefined ? '' : ` (serial ${served.serial})`;
+      return { ...row, state: 'in-sync', note: `the intended content under an earlier SOA serial${serial}` };
+    }
+    return { ...row, state: 'drifted' };
   }
   const unread = whyUnread(inv.served, owned.object);
   if (unread !== null) return { ...blank, state: 'unknown', note: unread };

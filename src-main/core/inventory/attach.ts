@@ -1,6 +1,7 @@
 import { silentLog, type LogSink } from '../../../src-node/log';
 import { sha256 } from '../../../src-node/crypto/sha256';
 import { comparableText } from '../../../src-shared/config/comparable-text';
+import { withSoaSerial } from '../../../src-shared/config/zone-serial';
 import {
   driftChanges,
   objectsView,
@@ -107,6 +108,29 @@ export function attachInventory(
     return h;
   };
 
+  /** A zone push's text hashed with its SOA serial set to 0: equal for content that differs only there. */
+  const contentHashes = new Map<string, string | null>();
+  const contentHashOf = (pushId: string): string | null => {
+    if (contentHashes.has(pushId)) return contentHashes.get(pushId) ?? null;
+    const payload = deps.pushes.payloadOf(pushId);
+    const text = payload?.format === 'zone-text' ? withSoaSerial(payload.text, 0) : undefined;
+    const h = text === undefined ? null : sha256(text);
+    contentHashes.set(pushId, h);
+    return h;
+  };
+  /** The hashes of the other versions of `intended`'s content apart from the serial (OwnedObject.sameContent). */
+  const sameContentHashes = (versions: readonly ObjectVersionRow[], intended: ObjectVersionRow): string[] => {
+    const content = intended.op === 'delete' ? null : contentHashOf(intended.pushId);
+    if (content === null) return [];
+    const same: string[] = [];
+    for (const v of versions) {
+      if (v === intended || v.op !== 'upsert' || contentHashOf(v.pushId) !== content) continue;
+      const h = hashOf(v.pushId);
+      if (h !== null) same.push(h);
+    }
+    return same;
+  };
+
   const owned = (): OwnedObject[] => {
     const byKey = new Map<string, ObjectVersionRow[]>();
     for (const v of deps.pushes.objectVersions()) {
@@ -125,6 +149,7 @@ export function attachInventory(
         object: (versions[0] as ObjectVersionRow).object,
         versions: versions.length,
         appliedTo: applied.get(key) ?? [],
+        sameContent: sameContentHashes(versions, intended),
         intended: {
           version: intended.version,
           op: intended.op,
