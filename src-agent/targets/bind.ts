@@ -81,8 +81,6 @@ export function normalizeZoneName(name: string): string | undefined {
   return ZONE_NAME.test(n) ? n : undefined;
 }
 
-export { serialAfter };
-
 async function readOrUndefined(path: string): Promise<Buffer | undefined> {
   try {
     return await readFile(path);
