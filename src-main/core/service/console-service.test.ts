@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LogEntry } from '../../../src-node/log';
-import { ConsoleCore } from '../console-core';
 import { helloEnvelope, statsEnvelope } from '../testing/fleet-envelopes';
 import { ConsoleService } from './console-service';
-import { assembleSession, type ProfileSession } from './profile-session';
+import type { ProfileSession } from './profile-session';
+import { offlineSession } from './testing/offline-session';
 
 const dirs: string[] = [];
 const services: ConsoleService[] = [];
@@ -17,17 +15,8 @@ afterEach(async () => {
 
 /** A session on an unstarted core: what the service does with calls needs no broker. */
 function service(): { svc: ConsoleService; session: ProfileSession; logs: LogEntry[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'smt-service-'));
+  const { session, dir } = offlineSession('service');
   dirs.push(dir);
-  const core = new ConsoleCore({
-    profile: {
-      name: 'x',
-      consoleId: 'c1',
-      brokers: [{ name: 'primary', host: '127.0.0.1', port: 1 }],
-      tls: { caFile: 'a', certFile: 'b', keyFile: 'c' },
-    },
-  });
-  const session = assembleSession(core, { profileFile: join(dir, 'x.json'), dbFile: join(dir, 'x.db') });
   const logs: LogEntry[] = [];
   const svc = new ConsoleService(session, { log: (e) => void logs.push(e) });
   services.push(svc);

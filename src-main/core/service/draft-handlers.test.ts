@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConsoleCore } from '../console-core';
 import { helloEnvelope } from '../testing/fleet-envelopes';
 import { ConsoleService } from './console-service';
-import { assembleSession, type ProfileSession } from './profile-session';
+import type { ProfileSession } from './profile-session';
+import { offlineSession } from './testing/offline-session';
 
 const dirs: string[] = [];
 const services: ConsoleService[] = [];
@@ -16,17 +14,8 @@ afterEach(async () => {
 
 /** A session on a core that never connects: drafts must work without any broker. */
 function service(): { svc: ConsoleService; session: ProfileSession } {
-  const dir = mkdtempSync(join(tmpdir(), 'smt-drafts-svc-'));
+  const { session, dir } = offlineSession('drafts-svc');
   dirs.push(dir);
-  const core = new ConsoleCore({
-    profile: {
-      name: 'x',
-      consoleId: 'c1',
-      brokers: [{ name: 'primary', host: '127.0.0.1', port: 1 }],
-      tls: { caFile: 'a', certFile: 'b', keyFile: 'c' },
-    },
-  });
-  const session = assembleSession(core, { profileFile: join(dir, 'x.json'), dbFile: join(dir, 'x.db') });
   const svc = new ConsoleService(session, { actor: 'alice', now: () => 5000 });
   services.push(svc);
   return { svc, session };

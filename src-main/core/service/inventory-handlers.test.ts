@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../src-node/smt/testing/wait';
-import { ConsoleCore } from '../console-core';
 import { InventoryStore } from '../store/inventory-store';
 import { ConsoleService } from './console-service';
-import { assembleSession } from './profile-session';
+import { offlineSession } from './testing/offline-session';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -14,17 +11,8 @@ afterEach(async () => {
 });
 
 function service() {
-  const dir = mkdtempSync(join(tmpdir(), 'smt-inv-handlers-'));
+  const { session, dir } = offlineSession('inv-handlers');
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const core = new ConsoleCore({
-    profile: {
-      name: 'x',
-      consoleId: 'c1',
-      brokers: [{ name: 'primary', host: '127.0.0.1', port: 1 }],
-      tls: { caFile: 'a', certFile: 'b', keyFile: 'c' },
-    },
-  });
-  const session = assembleSession(core, { profileFile: join(dir, 'x.json'), dbFile: join(dir, 'x.db') });
   const svc = new ConsoleService(session);
   cleanups.push(() => svc.close());
   return { svc, session };

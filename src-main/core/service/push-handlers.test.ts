@@ -1,14 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PushProgressEvent } from '../../../src-shared/ipc/push-views';
 import { makeEnvelope } from '../../../src-shared/protocol';
 import { waitFor } from '../../../src-node/smt/testing/wait';
-import { ConsoleCore } from '../console-core';
 import { helloEnvelope } from '../testing/fleet-envelopes';
 import { ConsoleService } from './console-service';
-import { assembleSession, type ProfileSession } from './profile-session';
+import type { ProfileSession } from './profile-session';
+import { offlineSession } from './testing/offline-session';
 
 const dirs: string[] = [];
 const services: ConsoleService[] = [];
@@ -22,17 +20,8 @@ afterEach(async () => {
  * queued, and results are handed to the engine as the core would hand them over.
  */
 function service(): { svc: ConsoleService; session: ProfileSession } {
-  const dir = mkdtempSync(join(tmpdir(), 'smt-push-handlers-'));
+  const { session, dir } = offlineSession('push-handlers');
   dirs.push(dir);
-  const core = new ConsoleCore({
-    profile: {
-      name: 'x',
-      consoleId: 'c1',
-      brokers: [{ name: 'primary', host: '127.0.0.1', port: 1 }],
-      tls: { caFile: 'a', certFile: 'b', keyFile: 'c' },
-    },
-  });
-  const session = assembleSession(core, { profileFile: join(dir, 'x.json'), dbFile: join(dir, 'x.db') });
   const svc = new ConsoleService(session, { actor: 'alice' });
   services.push(svc);
   for (const id of ['r-0001', 'r-0002', 'r-0003']) session.core.fleet.apply(helloEnvelope(id), Date.now());

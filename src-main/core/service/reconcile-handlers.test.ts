@@ -1,15 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { soaSerialOf } from '../../../src-shared/config/zone-serial';
 import type { ObjectView, RemoteObjectView, SyncState } from '../../../src-shared/ipc/inventory-views';
-import { ConsoleCore } from '../console-core';
 import { helloEnvelope } from '../testing/fleet-envelopes';
+import { InventoryStore } from '../store/inventory-store';
 import { ConsoleService } from './console-service';
 import { CallError } from './handlers';
-import { assembleSession, type ProfileSession } from './profile-session';
+import type { ProfileSession } from './profile-session';
 import { reconcileHandlers, type InventoryPort } from './reconcile-handlers';
+import { offlineSession } from './testing/offline-session';
 
 const dirs: string[] = [];
 const services: ConsoleService[] = [];
@@ -25,17 +24,8 @@ const zoneText = (serial: number) =>
 
 /** The real push store and engine on a temp database behind an unstarted core: nothing is sent. */
 function setup() {
-  const dir = mkdtempSync(join(tmpdir(), 'smt-reconcile-handlers-'));
+  const { session, dir } = offlineSession('reconcile-handlers');
   dirs.push(dir);
-  const core = new ConsoleCore({
-    profile: {
-      name: 'x',
-      consoleId: 'c1',
-      brokers: [{ name: 'primary', host: '127.0.0.1', port: 1 }],
-      tls: { caFile: 'a', certFile: 'b', keyFile: 'c' },
-    },
-  });
-  const session = assembleSession(core, { profileFile: join(dir, 'x.json'), dbFile: join(dir, 'x.db') });
   const svc = new ConsoleService(session, { actor: 'alice' });
   services.push(svc);
   for (const id of ['r-1', 'r-2', 'r-3']) session.core.fleet.apply(helloEnvelope(id), Date.now());
@@ -143,16 +133,33 @@ describe('reconcile and revert handlers', () => {
 });
 
 describe('the console service', () => {
-  it('answers the three calls, reconcile and revert unavailable until the inventory is wired', async () => {
-    const { svc } = setup();
+  it('plans from the profile session’s own inventory', async () => {
+    const { svc, session } = setup();
     expect(await svc.handle('planReconcile', [{ key: 'zone:example.test' }])).toMatchObject({
       ok: false,
-      error: { code: 'unavailable' },
+      error: { code: 'not-found' },
     });
-    expect(await svc.handle('planRevert', [{ key: 'zone:example.test', version: 1 }])).toMatchObject({
-      ok: false,
-      error: { code: 'unavailable' },
+    // r-1 serves a zone this profile never pushed: extra, with nothing intended to reconcile to.
+    new InventoryStore(session.db).put(
+      'r-1',
+      1,
+      {
+        seq: 1,
+        sources: [{ service: 'named', readable: true }],
+        objects: [{ object, version: null, sha256: 'a'.repeat(64), since: 1 }],
+        truncated: false,
+      },
+      5,
+    );
+    // Written beside the session's inventory, as another process would: a refresh reads it.
+    await session.inventory.refresh([]);
+    const revert = await svc.handle('planRevert', [{ key: 'zone:example.test', version: 1 }]);
+    expect(!revert.ok && revert.error).toMatchObject({
+      code: 'not-found',
+      message: expect.stringMatching(/version 1/),
     });
+    const reconcile = await svc.handle('planReconcile', [{ key: 'zone:example.test' }]);
+    expect(!reconcile.ok && reconcile.error.message).toMatch(/never pushed through this profile/);
     // Adopt needs no inventory, only the remote: with no broker it says so.
     const adopt = await svc.handle('adoptServed', [{ key: 'zone:example.test', remoteId: 'r-1' }]);
     expect(!adopt.ok && adopt.error.message).toMatch(/the remote must be online to answer/);
