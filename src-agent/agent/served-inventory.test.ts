@@ -7,7 +7,7 @@ import { renderScope } from '../../src-shared/config/scope-render';
 import type { DhcpScope } from '../../src-shared/config/scope';
 import { channels, decodeEnvelope, MAX_SERVED_OBJECTS, type Body } from '../../src-shared/protocol';
 import { MemoryDhcp, MemoryDns, MemoryStore, noFaults } from '../targets/memory';
-import { answerQuery } from './requests';
+import { answerQuery, type QueryContext } from './requests';
 import { ServedInventory } from './served-inventory';
 
 const zone = (serial: number, extra = '') =>
@@ -34,6 +34,16 @@ function fakeConn() {
   };
   return { conn, sent };
 }
+
+/** What answerQuery needs of this agent for the config and served queries; the rest is never asked. */
+const queryContext = (dns: MemoryDns, dhcp: MemoryDhcp, served?: ServedInventory): QueryContext => ({
+  dns,
+  dhcp,
+  hello: () => Promise.reject(new Error('unused')),
+  uptimeS: async () => 0,
+  lastApplied: () => undefined,
+  served: served && (() => served.current()),
+});
 
 let inv: ServedInventory | undefined;
 afterEach(() => inv?.stop());
@@ -106,14 +116,7 @@ describe('served inventory', () => {
 
   it('the scope hash is the config query answer, so preview and drift agree', async () => {
     const { inv, dns, dhcp } = await setup();
-    const ctx = {
-      dns,
-      dhcp,
-      hello: () => Promise.reject(new Error('unused')),
-      uptimeS: async () => 0,
-      lastApplied: () => undefined,
-    };
-    const config = await answerQuery(ctx, {
+    const config = await answerQuery(queryContext(dns, dhcp), {
       query: 'config',
       object: { kind: 'scope', subnet: '192.0.2.0/24' },
     });
@@ -198,15 +201,7 @@ describe('served inventory', () => {
 
   it('the served query answers the same body', async () => {
     const { inv, dns, dhcp } = await setup();
-    const ctx = {
-      dns,
-      dhcp,
-      hello: () => Promise.reject(new Error('unused')),
-      uptimeS: async () => 0,
-      lastApplied: () => undefined,
-      served: () => inv.current(),
-    };
-    const reply = await answerQuery(ctx, { query: 'served' });
+    const reply = await answerQuery(queryContext(dns, dhcp, inv), { query: 'served' });
     expect(reply).toEqual({ ok: true, data: await inv.current() });
   });
 });

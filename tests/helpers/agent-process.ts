@@ -7,6 +7,11 @@
  *   const a = agents.start(['simulate', '--remotes', '1', '--first', '401', '--lab-dir', lab.dir]);
  *   await a.connected();
  *   agents.killAll();   // in afterAll
+ *
+ * An agent in `run` mode as an operator starts it (bin/smt-agent.mjs with a config file):
+ *
+ *   const a = agents.start(['run', '--config', file], { direct: false });
+ *   await a.connectedToPrimary(RID);
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -23,6 +28,8 @@ export interface AgentProcess {
   exited: Promise<number | null>;
   /** Resolves once the simulator printed that all its `remotes` are connected. */
   connected(remotes?: number, timeoutMs?: number): Promise<void>;
+  /** Resolves once an agent in `run` mode printed that `rid` is connected to its primary broker. */
+  connectedToPrimary(rid: string, timeoutMs?: number): Promise<void>;
 }
 
 export class AgentProcesses {
@@ -50,6 +57,12 @@ export class AgentProcesses {
         waitFor(
           'the agent process to connect',
           () => out.includes(`Simulating ${remotes} remotes (${remotes} connected)`),
+          timeoutMs,
+        ).then(() => undefined),
+      connectedToPrimary: (rid, timeoutMs = 60_000) =>
+        waitFor(
+          'the agent to connect',
+          () => out.includes(`remote ${rid} connected to primary`),
           timeoutMs,
         ).then(() => undefined),
     };

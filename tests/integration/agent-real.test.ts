@@ -5,7 +5,7 @@
  * rolled back when the server does not take them, commands, queries, and host statistics and usage from
  * this machine.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { release, tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ import { renderScope } from '../../src-shared/config/scope-render';
 import type { Body } from '../../src-shared/protocol';
 import { keaCommand } from '../../src-agent/targets/kea-control';
 import { waitFor } from '../../src-node/smt/testing/wait';
-import { writeLabAgentConfig } from '../helpers/agent-process';
+import { AgentProcesses, writeLabAgentConfig, type AgentProcess } from '../helpers/agent-process';
 import { ConsoleProbe } from '../helpers/console-probe';
 import { startBind, startKea, type BindServer, type KeaServer } from '../../lab/real-servers';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
@@ -30,8 +30,8 @@ let bind: BindServer | undefined;
 let kea: KeaServer | undefined;
 let probe: ConsoleProbe | undefined;
 let work = '';
-let agent: ChildProcess | undefined;
-let output = '';
+const agents = new AgentProcesses();
+let agent: AgentProcess | undefined;
 let startedAt = 0;
 
 const sha256 = (t: string) => createHash('sha256').update(t).digest('hex');
@@ -106,24 +106,12 @@ beforeAll(async () => {
     kea: kea.settings,
   });
   probe = await ConsoleProbe.start(lab.opts);
-  agent = spawn(process.execPath, [join(root, 'bin', 'smt-agent.mjs'), 'run', '--config', file], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  agent.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  agent.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  await waitFor('the agent to connect', () => output.includes(`remote ${RID} connected to primary`), 60_000);
+  agent = agents.start(['run', '--config', file], { direct: false });
+  await agent.connectedToPrimary(RID);
 });
 
 afterAll(async () => {
-  if (agent?.pid && agent.exitCode === null) {
-    try {
-      process.kill(-agent.pid, 'SIGKILL');
-    } catch {
-      // Gone already.
-    }
-  }
+  agents.killAll();
   await probe?.stop();
   await Promise.all([bind?.stop(), kea?.stop()]);
   await lab?.stop();
@@ -402,10 +390,10 @@ describe('agent run mode with real BIND and Kea', () => {
   });
 
   it('says goodbye on SIGTERM and exits 0', async () => {
-    const exited = new Promise<number | null>((resolve) => agent?.once('exit', (code) => resolve(code)));
-    agent?.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(output).toContain(`SIGTERM: saying goodbye for remote ${RID}`);
+    const a = agent as AgentProcess;
+    a.child.kill('SIGTERM');
+    expect(await a.exited).toBe(0);
+    expect(a.output()).toContain(`SIGTERM: saying goodbye for remote ${RID}`);
     expect(probe?.guard.counters().total).toBe(0);
   });
 });

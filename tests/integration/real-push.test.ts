@@ -121,6 +121,25 @@ const haltedProgress = (pushId: string) =>
     100,
   );
 
+/** `smt push zone FILE --to cap:dns --canary 1 --wait` on this test's database, `text` written as FILE. */
+async function smtPushZone(fileName: string, text: string, ...flags: string[]) {
+  const file = join(dir, fileName);
+  await writeFile(file, `$ORIGIN ${ZONE}.\n${text}`);
+  const passphrase = await labConsolePassphrase(lab?.opts);
+  return runSmt(
+    { lab: lab?.opts, db: join(dir, 'console.db'), passphrase },
+    'push',
+    'zone',
+    file,
+    '--to',
+    'cap:dns',
+    '--canary',
+    '1',
+    '--wait',
+    ...flags,
+  );
+}
+
 beforeAll(async () => {
   lab = await startLab();
   dir = await mkdtemp(join(tmpdir(), 'smt-real-push-'));
@@ -300,21 +319,7 @@ describe('the push engine on real servers', () => {
     // One console on the database at a time: the CLI takes over as a restarted console would.
     await pc?.stop();
     pc = undefined;
-    const file = join(dir, 'real.zone');
-    await writeFile(file, `$ORIGIN ${ZONE}.\n${fleetZoneText(2)}`);
-    const passphrase = await labConsolePassphrase(lab?.opts);
-    const run = await runSmt(
-      { lab: lab?.opts, db: join(dir, 'console.db'), passphrase },
-      'push',
-      'zone',
-      file,
-      '--to',
-      'cap:dns',
-      '--canary',
-      '1',
-      '--wait',
-      '--json',
-    );
+    const run = await smtPushZone('real.zone', fleetZoneText(2), '--json');
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout) as { targets: string[]; deliveries: { state: string }[] };
     expect(out.targets).toEqual(DNS);
@@ -326,20 +331,7 @@ describe('the push engine on real servers', () => {
   }, 120_000);
 
   it('exits non-zero from `smt push zone --wait` with the canary’s reason when its named will not load the zone', async () => {
-    const file = join(dir, 'real-ttl.zone');
-    await writeFile(file, `$ORIGIN ${ZONE}.\n${overlongTtlZone(3)}`);
-    const passphrase = await labConsolePassphrase(lab?.opts);
-    const run = await runSmt(
-      { lab: lab?.opts, db: join(dir, 'console.db'), passphrase },
-      'push',
-      'zone',
-      file,
-      '--to',
-      'cap:dns',
-      '--canary',
-      '1',
-      '--wait',
-    );
+    const run = await smtPushZone('real-ttl.zone', overlongTtlZone(3));
     expect(run.code, run.stderr).toBe(Exit.halted);
     expect(run.stderr).toMatch(/canary halted: canary real-01 rolled-back: .*named serves serial 2 again/);
     expect(await servedSerials()).toEqual(DNS.map((id) => [id, '2']));

@@ -4,7 +4,7 @@
  * edited by hand and `rndc reload`, a subnet changed through Kea's own control socket with config-set —
  * with the serial named answers and the same hashes the `config` query reports.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,14 +15,12 @@ import type { DhcpScope } from '../../src-shared/config/scope';
 import { renderScope } from '../../src-shared/config/scope-render';
 import type { Body } from '../../src-shared/protocol';
 import { keaCommand } from '../../src-agent/targets/kea-control';
-import { waitFor } from '../../src-node/smt/testing/wait';
-import { writeLabAgentConfig } from '../helpers/agent-process';
+import { AgentProcesses, writeLabAgentConfig } from '../helpers/agent-process';
 import { ConsoleProbe } from '../helpers/console-probe';
 import { startBind, startKea, type BindServer, type KeaServer } from '../../lab/real-servers';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
 
 const exec = promisify(execFile);
-const root = join(import.meta.dirname, '..', '..');
 const RID = 'r-0502';
 const ZONE = 'inventory.test';
 let lab: LabFixture | undefined;
@@ -30,8 +28,7 @@ let bind: BindServer | undefined;
 let kea: KeaServer | undefined;
 let probe: ConsoleProbe | undefined;
 let work = '';
-let agent: ChildProcess | undefined;
-let output = '';
+const agents = new AgentProcesses();
 
 const sha256 = (t: string) => createHash('sha256').update(t).digest('hex');
 const zoneText = (serial: number, www: string) =>
@@ -80,24 +77,11 @@ beforeAll(async () => {
   });
   // The probe reads the inventory queue before the agent connects, so it gets the first inventory.
   probe = await ConsoleProbe.start(lab.opts, { hellos: true });
-  agent = spawn(process.execPath, [join(root, 'bin', 'smt-agent.mjs'), 'run', '--config', file], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  agent.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  agent.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  await waitFor('the agent to connect', () => output.includes(`remote ${RID} connected to primary`), 60_000);
+  await agents.start(['run', '--config', file], { direct: false }).connectedToPrimary(RID);
 });
 
 afterAll(async () => {
-  if (agent?.pid && agent.exitCode === null) {
-    try {
-      process.kill(-agent.pid, 'SIGKILL');
-    } catch {
-      // Gone already.
-    }
-  }
+  agents.killAll();
   await probe?.stop();
   await Promise.all([bind?.stop(), kea?.stop()]);
   await lab?.stop();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { soaSerialOf } from '../../../src-shared/config/zone-serial';
-import type { ObjectView, RemoteObjectView, SyncState } from '../../../src-shared/ipc/inventory-views';
+import type { ObjectView, RemoteObjectView } from '../../../src-shared/ipc/inventory-views';
 import type { PushRecord } from '../store/push-store';
+import { remoteObjectView as remote } from '../testing/remote-object-view';
 import { ActionRefused, planReconcile, planRevert, type PushHistory } from './plan-actions';
 
 const object = { kind: 'zone' as const, name: 'example.test' };
@@ -48,17 +49,6 @@ function history(...pushes: PushRecord[]): PushHistory {
     pushAt: (v) => pushes.find((p) => p.version === v),
   };
 }
-
-const remote = (remoteId: string, state: SyncState, serial: number | null = null): RemoteObjectView => ({
-  remoteId,
-  state,
-  servedSha256: null,
-  servedVersion: null,
-  serial,
-  since: null,
-  reportedAt: 1,
-  note: null,
-});
 
 function view(
   remotes: RemoteObjectView[],

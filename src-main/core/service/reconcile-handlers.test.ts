@@ -1,8 +1,9 @@
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { soaSerialOf } from '../../../src-shared/config/zone-serial';
-import type { ObjectView, RemoteObjectView, SyncState } from '../../../src-shared/ipc/inventory-views';
+import type { ObjectView, RemoteObjectView } from '../../../src-shared/ipc/inventory-views';
 import { helloEnvelope } from '../testing/fleet-envelopes';
+import { remoteObjectView as remote } from '../testing/remote-object-view';
 import { InventoryStore } from '../store/inventory-store';
 import { ConsoleService } from './console-service';
 import { CallError } from './handlers';
@@ -58,17 +59,6 @@ function pushed(session: ProfileSession, version: number, text: string) {
     [],
   );
 }
-
-const remote = (remoteId: string, state: SyncState, serial: number | null): RemoteObjectView => ({
-  remoteId,
-  state,
-  servedSha256: null,
-  servedVersion: null,
-  serial,
-  since: null,
-  reportedAt: 1,
-  note: null,
-});
 
 const viewOf = (remotes: RemoteObjectView[]): ObjectView => ({
   key: 'zone:example.test',
