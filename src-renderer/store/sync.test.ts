@@ -49,6 +49,8 @@ function fakeApi(snapshot: () => FleetSnapshot, start: () => StartState = () => 
     pushProgress: [],
     profileChanged: [],
     objectsChanged: [],
+    alertsChanged: [],
+    alertNotice: [],
     startStateChanged: [],
   };
   const counts = { getFleet: 0, getRejects: 0 };

@@ -37,6 +37,15 @@ import {
 } from './draft-views';
 import { ConfigObject } from '../protocol';
 import {
+  AckOutcome,
+  AckRequest,
+  AlertNotice,
+  AlertRules,
+  AlertsChanged,
+  AlertsQuery,
+  AlertsView,
+} from './alert-views';
+import {
   AdoptQuery,
   ObjectHistory,
   ObjectQuery,
@@ -80,6 +89,13 @@ export const calls = {
   planRevert: { args: z.tuple([RevertQuery]), result: PlannedPush },
   /** What one remote serves for the object, saved as a new draft (asks the remote: it must be online). */
   adoptServed: { args: z.tuple([AdoptQuery]), result: Draft },
+  // Alerts (docs/alerts.md): fleet-wide, with rules per profile.
+  listAlerts: { args: z.tuple([AlertsQuery]), result: AlertsView },
+  /** Acknowledges firing alerts (audited, with the comment); they resolve on their own. */
+  ackAlerts: { args: z.tuple([AckRequest]), result: AckOutcome },
+  getAlertRules: { args: z.tuple([]), result: AlertRules },
+  /** Replaces the profile's rules; a rule that makes no sense is refused with the field that is wrong. */
+  saveAlertRules: { args: z.tuple([AlertRules]), result: AlertRules },
   // Drafts (docs/drafts.md): all but checkDraft work with no broker.
   listDrafts: {
     args: z.tuple([]),
@@ -135,6 +151,10 @@ export const events = {
     at: z.number().int().nonnegative(),
     driftedRemotes: z.number().int().nonnegative(),
   }),
+  /** An alert fired, was acknowledged or resolved: the top bar's count, and the Alerts screen reloads. */
+  alertsChanged: AlertsChanged,
+  /** A desktop notification to raise (at most one a rule per minute; AlertNotice). */
+  alertNotice: AlertNotice,
   /** Onboarding, locked or open changed (an unlock, a first import); the renderer picks its screen by it. */
   startStateChanged: StartState,
 } as const satisfies Record<EventName, z.ZodType>;

@@ -22,6 +22,10 @@ export const callNames = [
   'planReconcile',
   'planRevert',
   'adoptServed',
+  'listAlerts',
+  'ackAlerts',
+  'getAlertRules',
+  'saveAlertRules',
   'listDrafts',
   'getDraft',
   'saveDraft',
@@ -47,6 +51,8 @@ export const eventNames = [
   'pushProgress',
   'profileChanged',
   'objectsChanged',
+  'alertsChanged',
+  'alertNotice',
   'startStateChanged',
 ] as const;
 

@@ -27,6 +27,7 @@ import { pushHandlers } from './push-handlers';
 import { remoteHandlers } from './remote-handlers';
 import { servedHandlers } from './served-handlers';
 import { inventoryHandlers } from './inventory-handlers';
+import { alertHandlers } from './alert-handlers';
 import { reconcileHandlers } from './reconcile-handlers';
 import { dispatchCall } from './service-dispatch';
 import { StartScreen } from './start-state';
@@ -95,6 +96,7 @@ export class ConsoleService implements SmtBackend {
       ...brokerHandlers(session, { now, log: this.log }),
       ...servedHandlers(session, { queryTimeoutMs: opts.queryTimeoutMs ?? 8_000 }),
       ...inventoryHandlers(session),
+      ...alertHandlers(session),
       // TODO(integrator): (s) => s.inventory once the served inventory's read side is on the session.
       ...reconcileHandlers(session, (s) => s.inventory, {
         actor,
