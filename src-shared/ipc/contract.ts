@@ -36,6 +36,7 @@ import {
   ServedView,
 } from './draft-views';
 import { ConfigObject } from '../protocol';
+import { IntendedScopeQuery, IntendedScopeView, ReservationsPlanQuery } from './reservation-views';
 import {
   AckOutcome,
   AckRequest,
@@ -96,6 +97,11 @@ export const calls = {
   getAlertRules: { args: z.tuple([]), result: AlertRules },
   /** Replaces the profile's rules; a rule that makes no sense is refused with the field that is wrong. */
   saveAlertRules: { args: z.tuple([AlertRules]), result: AlertRules },
+  // Host reservations (docs/reservations.md): edited per scope, pushed on the ordinary push path.
+  /** The scope as this profile intends it, with the remotes a change of it goes to. */
+  getIntendedScope: { args: z.tuple([IntendedScopeQuery]), result: IntendedScopeView },
+  /** A push request (not sent): the intended scope with the edited reservations; collisions are refused. */
+  planReservations: { args: z.tuple([ReservationsPlanQuery]), result: PlannedPush },
   // Drafts (docs/drafts.md): all but checkDraft work with no broker.
   listDrafts: {
     args: z.tuple([]),

@@ -26,6 +26,9 @@ export const callNames = [
   'ackAlerts',
   'getAlertRules',
   'saveAlertRules',
+  // Host reservations (issue 17).
+  'getIntendedScope',
+  'planReservations',
   'listDrafts',
   'getDraft',
   'saveDraft',

@@ -29,6 +29,7 @@ import { servedHandlers } from './served-handlers';
 import { inventoryHandlers } from './inventory-handlers';
 import { alertHandlers } from './alert-handlers';
 import { reconcileHandlers } from './reconcile-handlers';
+import { reservationHandlers } from './reservation-handlers';
 import { dispatchCall } from './service-dispatch';
 import { StartScreen } from './start-state';
 import { trendHandlers } from './trend-handlers';
@@ -103,6 +104,7 @@ export class ConsoleService implements SmtBackend {
         now,
         queryTimeoutMs: opts.queryTimeoutMs ?? 8_000,
       }),
+      ...reservationHandlers(session, (s) => s.inventory),
       ...draftHandlers(session, {
         actor,
         now,
