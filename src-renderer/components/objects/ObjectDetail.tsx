@@ -6,6 +6,7 @@ import { formatRoute, objectsRoute } from '../../nav/route';
 import { countOf, objectName } from '../../store/objects-slice';
 import { useSmt } from '../../store/react';
 import { HistoryPanel } from './HistoryPanel';
+import { ReservationsEditor } from './ReservationsEditor';
 import type { ObjectActions } from './object-actions';
 import { reportStale, shortHash, stateHelp, stateLabel } from './sync-format';
 import { VirtualTable, type Column } from './VirtualTable';
@@ -116,6 +117,8 @@ export function ObjectDetail({ object: o, actions }: { object: ObjectView; actio
   const now = useSmt((s) => s.now);
   const fleet = useSmt((s) => s.remotes);
   const [history, setHistory] = useState(false);
+  const [reservations, setReservations] = useState(false);
+  const editable = o.object.kind === 'scope' && o.intended?.op === 'upsert';
   const stale = useMemo(
     () => new Set(o.remotes.filter((r) => reportStale(r, fleet.get(r.remoteId))).map((r) => r.remoteId)),
     [o.remotes, fleet],
@@ -153,6 +156,16 @@ export function ObjectDetail({ object: o, actions }: { object: ObjectView; actio
         >
           History ({o.versions})
         </button>
+        {editable && (
+          <button
+            type="button"
+            className="button small"
+            aria-expanded={reservations}
+            onClick={() => setReservations(!reservations)}
+          >
+            Reservations
+          </button>
+        )}
         <a className="button small" href={formatRoute(objectsRoute)} title="Close (Escape)">
           Close
         </a>
@@ -180,6 +193,7 @@ export function ObjectDetail({ object: o, actions }: { object: ObjectView; actio
         })}
         empty="No remote serves it or was meant to."
       />
+      {editable && reservations && <ReservationsEditor object={o} />}
       {history && <HistoryPanel object={o} actions={actions} />}
     </section>
   );
