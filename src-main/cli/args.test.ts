@@ -163,4 +163,42 @@ describe('parseCli', () => {
       key: 'scope:10.0.0.0/24',
     });
   });
+
+  it('reads reservation add, edit and delete of a scope by MAC', () => {
+    const mac = ['--mac', '52:54:00:12:34:56'];
+    expect(
+      parseCli(['reservation', 'add', '10.0.0.0/24', ...mac, '--ip', '10.0.0.5', '--hostname', 'p', '--wait'])
+        .command,
+    ).toEqual({
+      kind: 'reservation',
+      key: 'scope:10.0.0.0/24',
+      op: 'add',
+      mac: '52:54:00:12:34:56',
+      ip: '10.0.0.5',
+      hostname: 'p',
+      allowInPool: false,
+      wait: true,
+      timeoutMs: 300_000,
+    });
+    expect(
+      parseCli(['reservation', 'edit', '10.0.0.0/24', ...mac, '--ip', '10.0.0.150', '--in-pool', '--preview'])
+        .command,
+    ).toMatchObject({ op: 'edit', ip: '10.0.0.150', allowInPool: true, preview: true, timeoutMs: 5_000 });
+    expect(
+      parseCli(['reservation', 'delete', 'scope:10.0.0.0/24', ...mac, '--canary', '1']).command,
+    ).toMatchObject({ op: 'delete', canary: 1 });
+  });
+
+  it.each([
+    [['reservation', 'add', '10.0.0.0/24', '--ip', '10.0.0.5'], /needs --mac/],
+    [['reservation', 'add', '10.0.0.0/24', '--mac', 'm'], /`smt reservation add` needs --ip/],
+    [['reservation', 'edit', '10.0.0.0/24', '--mac', 'm'], /needs --ip or --hostname/],
+    [['reservation', 'delete', '10.0.0.0/24', '--mac', 'm', '--ip', '10.0.0.5'], /takes only --mac/],
+    [['reservation', 'move', '10.0.0.0/24'], /takes `add\|edit\|delete <cidr>`/],
+    [['reservation', 'delete', 'example.test', '--mac', 'm'], /not a CIDR/],
+    [['reservation', 'delete', '10.0.0.0/24', '--mac', 'm', '--preview', '--wait'], /drop --wait/],
+    [['remotes', '--mac', 'm'], /--mac belongs to `smt reservation`/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseCli(argv)).toThrow(message);
+  });
 });

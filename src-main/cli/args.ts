@@ -40,6 +40,10 @@ export const usage = `usage: smt [--profile <file>] [--db <file>] <command>
   reconcile <zone|cidr> [--to <selector>] [--wait] [--timeout S] [--json]   (the intended version again, to drifted and missing remotes)
   revert <zone|cidr> --to-version V [--wait] [--timeout S] [--json]          (an earlier version's content, as a new version)
   reconcile|revert … --preview [--timeout S] [--json]                        (shows the diffs, pushes nothing)
+  reservation add <cidr> --mac M --ip A [--hostname H] [--in-pool] [--canary N] [--wait] [--timeout S] [--json]
+  reservation edit <cidr> --mac M [--ip A] [--hostname H] [--in-pool] [--canary N] [--wait] [--timeout S] [--json]
+  reservation delete <cidr> --mac M [--canary N] [--wait] [--timeout S] [--json]
+  reservation … --preview [--timeout S] [--json]   (the scope's intended version with the change, as a push)
   deliveries <push-id> [--json]
   cancel <push-id> [--json]
   retry <push-id>
@@ -84,6 +88,22 @@ export type Command =
       timeoutMs: number;
       preview?: true;
     }
+  | {
+      kind: 'reservation';
+      /** `scope:<cidr>`. */
+      key: ObjectKey;
+      op: 'add' | 'edit' | 'delete';
+      /** The host, by its MAC: the one added, or whose reservation is edited or deleted. */
+      mac: string;
+      ip?: string;
+      hostname?: string;
+      /** Push a reservation inside a pool anyway (docs/reservations.md). */
+      allowInPool: boolean;
+      canary?: number;
+      wait: boolean;
+      timeoutMs: number;
+      preview?: true;
+    }
   | { kind: 'deliveries' | 'cancel' | 'retry'; pushId: string };
 
 export interface Invocation {
@@ -123,6 +143,7 @@ const COMMAND_OPTIONS = {
   push: ['to', 'zone', 'canary', 'expires', 'wait', 'timeout', 'preview'],
   reconcile: ['to', 'wait', 'timeout', 'preview'],
   revert: ['to-version', 'wait', 'timeout', 'preview'],
+  reservation: ['mac', 'ip', 'hostname', 'in-pool', 'canary', 'wait', 'timeout', 'preview'],
 } as const;
 type CommandOption = (typeof COMMAND_OPTIONS)[keyof typeof COMMAND_OPTIONS][number];
 const commandOptions = [...new Set(Object.values(COMMAND_OPTIONS).flat())];
@@ -168,6 +189,10 @@ function parseInvocation(argv: readonly string[]): Invocation {
       timeout: { type: 'string' },
       preview: { type: 'boolean', default: false },
       'to-version': { type: 'string' },
+      mac: { type: 'string' },
+      ip: { type: 'string' },
+      hostname: { type: 'string' },
+      'in-pool': { type: 'boolean', default: false },
     },
     true,
   );
@@ -178,7 +203,9 @@ function parseInvocation(argv: readonly string[]): Invocation {
   };
   const [name, ...rest] = positionals;
   const allowed: readonly CommandOption[] =
-    name === 'push' || name === 'reconcile' || name === 'revert' ? COMMAND_OPTIONS[name] : [];
+    name === 'push' || name === 'reconcile' || name === 'revert' || name === 'reservation'
+      ? COMMAND_OPTIONS[name]
+      : [];
   const misplaced = commandOptions.find(
     (k) => values[k] !== undefined && values[k] !== false && !allowed.includes(k),
   );
@@ -262,6 +289,39 @@ function parseInvocation(argv: readonly string[]): Invocation {
           key: objectKeyArg(rest[0] as string),
           ...(values.to === undefined ? {} : { to: selector(values.to) }),
           ...(version === undefined ? {} : { toVersion: checkArgs(ToVersion, version) }),
+          wait: values.wait,
+          timeoutMs: timeoutMs(),
+          ...(values.preview ? { preview: true as const } : {}),
+        },
+      };
+    }
+    case 'reservation': {
+      const [op, cidr, ...extra] = rest;
+      if ((op !== 'add' && op !== 'edit' && op !== 'delete') || cidr === undefined || extra.length > 0) {
+        throw new UsageError('`smt reservation` takes `add|edit|delete <cidr>`');
+      }
+      if (values.mac === undefined) throw new UsageError(`\`smt reservation ${op}\` needs --mac <MAC>`);
+      if (op === 'add' && values.ip === undefined)
+        throw new UsageError('`smt reservation add` needs --ip <address>');
+      if (op === 'edit' && values.ip === undefined && values.hostname === undefined)
+        throw new UsageError('`smt reservation edit` needs --ip or --hostname (what changes)');
+      if (op === 'delete' && (values.ip !== undefined || values.hostname !== undefined))
+        throw new UsageError('`smt reservation delete` takes only --mac');
+      if (values.preview && (values.wait || values.canary !== undefined))
+        throw new UsageError(`--preview pushes nothing: drop --${values.wait ? 'wait' : 'canary'}`);
+      const key = objectKeyArg(cidr);
+      if (!key.startsWith('scope:')) throw new UsageError(`"${cidr}" is not a CIDR such as 10.0.0.0/24`);
+      return {
+        globals,
+        command: {
+          kind: 'reservation',
+          key,
+          op,
+          mac: values.mac,
+          ...(values.ip === undefined ? {} : { ip: values.ip }),
+          ...(values.hostname === undefined ? {} : { hostname: values.hostname }),
+          allowInPool: values['in-pool'],
+          ...(values.canary === undefined ? {} : { canary: checkArgs(Canary, values.canary) }),
           wait: values.wait,
           timeoutMs: timeoutMs(),
           ...(values.preview ? { preview: true as const } : {}),

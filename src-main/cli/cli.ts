@@ -17,6 +17,12 @@ import {
   planReconcile,
   planRevert,
 } from '../core/inventory/plan-actions';
+import { intendedScope, planReservations } from '../core/inventory/plan-reservations';
+import {
+  applyReservationChange,
+  ReservationChangeError,
+  type ReservationChange,
+} from '../../src-shared/config/reservations';
 import { PushRefused } from '../core/push/plan';
 import { objectLabel } from '../core/push/preview';
 import type { PushProgress } from '../core/push/progress-feed';
@@ -83,6 +89,7 @@ async function knownTargets(
 async function run(globals: Globals, command: Command): Promise<ExitCode> {
   if (command.kind === 'push') return push(globals, command);
   if (command.kind === 'reconcile' || command.kind === 'revert') return reconcileOrRevert(globals, command);
+  if (command.kind === 'reservation') return reservation(globals, command);
   const session = await openSession(globals);
   try {
     const { engine, store } = session.push;
@@ -274,6 +281,62 @@ async function reconcileOrRevert(
     }
     process.stderr.write(`smt: ${planned.summary}\n`);
     // A plan names its targets by id: the selector is exactly its remoteIds.
+    const request = { ...planned.request, selector: { kind: 'ids' as const, ids: planned.remoteIds } };
+    return await pushOrPreview(session, globals, request, command);
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * `smt reservation add|edit|delete`: the scope's intended version with the change, planned as the
+ * Reservations editor plans it (docs/reservations.md), then previewed or sent like `smt push`. A
+ * reservation that collides is refused with its message before anything is sent.
+ */
+async function reservation(
+  globals: Globals,
+  command: Extract<Command, { kind: 'reservation' }>,
+): Promise<ExitCode> {
+  const session = await openSession(globals);
+  try {
+    await knownTargets(session, { kind: 'filter', status: 'any' }, true);
+    await session.inventory.refresh();
+    const view = session.inventory.object(command.key);
+    if (!view) {
+      throw new CliExit(
+        Exit.usage,
+        `no ${command.key} in the served inventory: this profile never pushed it`,
+      );
+    }
+    const history = historyIn(session.push.store, view.object);
+    let planned;
+    try {
+      const current = intendedScope(view, history);
+      const list = current.scope.reservations;
+      const was = list.find((r) => r.hwAddress.toLowerCase() === command.mac.toLowerCase());
+      const hostname = command.hostname ?? (command.op === 'edit' ? was?.hostname : undefined);
+      const next = {
+        ipAddress: command.ip ?? was?.ipAddress ?? '',
+        hwAddress: command.mac,
+        ...(hostname === undefined || hostname === '' ? {} : { hostname }),
+      };
+      const change: ReservationChange =
+        command.op === 'add'
+          ? { op: 'add', reservation: next }
+          : command.op === 'edit'
+            ? { op: 'edit', hwAddress: command.mac, reservation: next }
+            : { op: 'delete', hwAddress: command.mac };
+      planned = planReservations(view, history, {
+        baseVersion: current.version,
+        reservations: applyReservationChange(list, change),
+        allowInPool: command.allowInPool,
+      });
+    } catch (e) {
+      if (e instanceof ActionRefused || e instanceof ReservationChangeError)
+        throw new CliExit(Exit.usage, e.message);
+      throw e;
+    }
+    process.stderr.write(`smt: ${planned.summary}\n`);
     const request = { ...planned.request, selector: { kind: 'ids' as const, ids: planned.remoteIds } };
     return await pushOrPreview(session, globals, request, command);
   } finally {
