@@ -327,4 +327,27 @@ describe('Zones & Scopes', () => {
     );
     expect(host.querySelector('[data-testid="drift-badge"]')).toBeNull();
   });
+
+  it('offers Reservations for an owned scope only, and opens its editor on the intended scope', async () => {
+    const scopeObject = {
+      ...zoneView('unused', [remoteRow('dhcp-1', 'in-sync', NOW - 5_000)]),
+      key: 'scope:192.0.2.0/24',
+      object: { kind: 'scope' as const, subnet: '192.0.2.0/24' },
+    };
+    answers.getIntendedScope = async () =>
+      ok({
+        key: 'scope:192.0.2.0/24',
+        version: 3,
+        scope: { subnet: '192.0.2.0/24', id: 7, pools: [], options: [], reservations: [] },
+        remoteIds: ['dhcp-1'],
+      });
+    render();
+    act(() => store.getState().objectsLoaded(objectsView([...view.objects, scopeObject], NOW)));
+    open('zone:example.test');
+    expect(() => button('Reservations')).toThrow('no button');
+    open('scope:192.0.2.0/24');
+    await click(button('Reservations'));
+    expect(calls).toContainEqual({ name: 'getIntendedScope', args: { key: 'scope:192.0.2.0/24' } });
+    expect(host.querySelector('[data-testid="reservations"]')?.textContent).toContain('No reservations.');
+  });
 });
