@@ -4,13 +4,14 @@
  * agent), then a reservation added as the editor does — getIntendedScope, planReservations, the Push
  * screen's previewPush (whose diff shows the reservation line first) and startPush with a canary of one.
  * Kea's own config-get, asked on its control socket outside the agent, then lists the reservation on both.
- * A colliding reservation is refused with its message and nothing reaches the outbox or a Kea.
+ * A colliding reservation is refused with its message and nothing reaches the outbox or a Kea; `smt
+ * reservation` refuses one too (exit 2) and deletes one the same way, on the same database.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleProfilePath, labConsoleSealers } from '../../lab/lab';
+import { consoleProfilePath, labConsolePassphrase, labConsoleSealers } from '../../lab/lab';
 import { startRealRemotes, type RealRemote } from '../../lab/real-remotes';
 import { keaCommand } from '../../src-agent/targets/kea-control';
 import { ConsoleService } from '../../src-main/core/service/console-service';
@@ -20,6 +21,7 @@ import type { DhcpScope } from '../../src-shared/config/scope';
 import type { CallArgs, CallName, CallResult } from '../../src-shared/ipc/contract';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
 import { stopCountingLeftovers } from '../helpers/real-remotes';
+import { runSmt } from '../helpers/smt-cli';
 
 const scope: DhcpScope = {
   subnet: '198.51.100.0/24',
@@ -37,8 +39,11 @@ let session: ProfileSession | undefined;
 let svc: ConsoleService | undefined;
 let remotes: RealRemote[] = [];
 let dir = '';
+let passphrase = '';
 
 const s = () => session as ProfileSession;
+const smt = (...args: string[]) =>
+  runSmt({ lab: lab?.opts, db: join(dir, 'console.db'), passphrase }, ...args);
 const remote = (id: string) => remotes.find((r) => r.remoteId === id) as RealRemote;
 
 /** A call as the renderer makes it: through the service's contract, with its schemas. */
@@ -66,6 +71,7 @@ const appliedOnAll = (pushId: string) =>
 beforeAll(async () => {
   lab = await startLab();
   dir = await mkdtemp(join(tmpdir(), 'smt-real-reservations-'));
+  passphrase = await labConsolePassphrase(lab.opts);
   session = await openProfileSession({
     profileFile: consoleProfilePath(lab.opts),
     dbFile: join(dir, 'console.db'),
@@ -173,4 +179,31 @@ describe('host reservations on real Kea', () => {
       expect(await keaReservations(id)).toHaveLength(2);
     }
   });
+
+  it('smt reservation refuses a collision (exit 2, nothing sent) and deletes by MAC with --wait', async () => {
+    const pushesBefore = (await call('listPushes')).length;
+    const clash = await smt(
+      'reservation',
+      'add',
+      scope.subnet,
+      '--mac',
+      '52:54:00:00:00:09',
+      '--ip',
+      '198.51.100.150',
+    );
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toContain(
+      'reservation 198.51.100.150 for 52:54:00:00:00:09: 198.51.100.150 is inside the pool 198.51.100.100-198.51.100.199',
+    );
+    expect((await call('listPushes')).length).toBe(pushesBefore);
+
+    const removed = await smt('reservation', 'delete', scope.subnet, '--mac', phone.hwAddress, '--wait');
+    expect(removed.stderr).toContain(`reservations of scope ${scope.subnet}: 0 added, 0 changed, 1 removed`);
+    expect(removed.code).toBe(0);
+    for (const id of DHCP) {
+      expect(await keaReservations(id)).toEqual([
+        expect.objectContaining({ 'hw-address': '52:54:00:12:34:56', 'ip-address': '198.51.100.10' }),
+      ]);
+    }
+  }, 120_000);
 });
