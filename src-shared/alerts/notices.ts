@@ -70,7 +70,7 @@ export function takeNotices(
   fired: readonly FiredAlert[],
   now: number,
 ): { state: NoticeState; notices: AlertNotice[] } {
-  const next: Partial<Record<AlertRuleKind, RuleNotices>> = { ...state };
+  const next = new Map(Object.entries(state) as [AlertRuleKind, RuleNotices][]);
   const notices: AlertNotice[] = [];
   const rules = new Set<AlertRuleKind>([
     ...(Object.keys(state) as AlertRuleKind[]),
@@ -82,22 +82,22 @@ export function takeNotices(
     const queued = [...(prev?.queued ?? []), ...fresh];
     const due = prev === undefined || now - prev.lastAt >= NOTICE_INTERVAL_MS;
     if (!due) {
-      next[rule] = { lastAt: prev.lastAt, queued };
+      next.set(rule, { lastAt: prev.lastAt, queued });
       continue;
     }
     if (queued.length === 0) {
       // Nothing told for a minute and nothing waiting: the rule starts afresh.
-      delete next[rule];
+      next.delete(rule);
       continue;
     }
     if ((prev?.queued.length ?? 0) > 0) {
       notices.push(summary(rule, queued, now));
-      next[rule] = { lastAt: now, queued: [] };
+      next.set(rule, { lastAt: now, queued: [] });
     } else {
       const [first, ...rest] = queued as [FiredAlert, ...FiredAlert[]];
       notices.push(single(first, now));
-      next[rule] = { lastAt: now, queued: rest };
+      next.set(rule, { lastAt: now, queued: rest });
     }
   }
-  return { state: next, notices };
+  return { state: Object.fromEntries(next) as NoticeState, notices };
 }

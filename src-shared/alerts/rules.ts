@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import type { AlertRule } from '../ipc/alert-views';
 import {
-  AlertRule,
   AlertRules,
   alertRuleKinds,
   type AlertRuleKind,
