@@ -72,7 +72,8 @@ export type AlertsCore = Pick<ConsoleCore, 'connectionStatus' | 'rejects' | 'onR
 export interface AlertsDeps {
   /** The drift view (session.inventory); none: no drift alerts. */
   objects?: () => ObjectsView;
-  onObjectsChanged?: (listener: () => void) => () => void;
+  /** Events after which a round runs soon (the inventory changed, the connection moved); each returns its off. */
+  triggers?: readonly ((listener: () => void) => () => void)[];
   pools?: PoolFacts;
   ha?: HaFacts;
   certs?: CertFacts;
@@ -282,7 +283,7 @@ export function attachAlerts(
     while (outcomes.size > MAX_OUTCOMES) outcomes.delete(outcomes.keys().next().value as string);
     if (failed) soon();
   });
-  const offObjects = deps.onObjectsChanged?.(soon) ?? (() => {});
+  const offTriggers = (deps.triggers ?? []).map((on) => on(soon));
   const timer = setInterval(evaluate, opts.intervalMs ?? DEFAULT_INTERVAL_MS);
   timer.unref();
 
@@ -311,7 +312,7 @@ export function attachAlerts(
     close: () => {
       closed = true;
       offResults();
-      offObjects();
+      offTriggers.forEach((off) => off());
       clearInterval(timer);
       clearTimeout(settleTimer);
       clearTimeout(changedTimer);

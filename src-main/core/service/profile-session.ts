@@ -4,7 +4,7 @@ import type { KeySealer } from '../../../src-node/secrets';
 import { CommandRunner } from '../commands/command-runner';
 import { ConsoleCore, type ConsoleCoreOptions } from '../console-core';
 import { attachAlerts, type AttachedAlerts, type AlertsDeps } from '../alerts/attach';
-import { profileCertFacts } from '../alerts/profile-certs';
+import { allCerts, brokerCertFacts, profileCertFacts } from '../alerts/profile-certs';
 import { attachEvents, type AttachedEvents } from '../events/attach';
 import { attachInventory, type AttachedInventory } from '../inventory/attach';
 import { loadConsoleProfile } from '../profile';
@@ -77,8 +77,11 @@ export function assembleSession(
       {
         ...alertFacts,
         objects: () => inventory.objects(),
-        onObjectsChanged: (l) => inventory.onChanged(() => l()),
-        certs: profileCertFacts(core.tlsFiles),
+        triggers: [
+          (l) => inventory.onChanged(() => l()),
+          (l) => core.subscribe('connectionChanged', () => l()),
+        ],
+        certs: allCerts(profileCertFacts(core.tlsFiles), brokerCertFacts(core.brokers)),
       },
       { ...logOpt, profile: name },
     );
