@@ -249,4 +249,18 @@ describe('alert evaluation', () => {
     ]);
     expect(h.alerts.ack([id], 'bob').refused).toEqual([{ id, reason: 'already acknowledged' }]);
   });
+
+  it('tells the count changed when another process acknowledged an alert', () => {
+    const h = harness({}, [{ ...defaultAlertRules['remote-offline'], threshold: 1 }]);
+    const changes: number[] = [];
+    h.alerts.onChanged((e) => void changes.push(e.firing));
+    hear(h, 'r1');
+    h.fleet.sweep(h.now() + 5_000);
+    h.at(10_000);
+    // `smt ack` writes the database from its own process: no event reaches this one.
+    h.alerts.store.ack([open(h)[0]?.id as string], 'cli-user', undefined, h.now());
+    h.at(1_000);
+    h.at(1_000);
+    expect(changes).toEqual([1, 0]);
+  });
 });

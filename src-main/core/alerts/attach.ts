@@ -6,7 +6,12 @@ import {
   type FiredAlert,
   type NoticeState,
 } from '../../../src-shared/alerts/notices';
-import { checkAlertRules, effectiveRules, ruleParams } from '../../../src-shared/alerts/rules';
+import {
+  checkAlertRules,
+  defaultAlertRules,
+  effectiveRules,
+  ruleParams,
+} from '../../../src-shared/alerts/rules';
 import type {
   AlertNotice,
   AlertRule,
@@ -157,9 +162,12 @@ export function attachAlerts(
   let lastChanged = -Infinity;
   let changedTimer: NodeJS.Timeout | undefined;
   const changedInterval = opts.changedIntervalMs ?? DEFAULT_CHANGED_INTERVAL_MS;
+  /** The count last told: an acknowledgement by `smt ack` (another process) shows as a change here. */
+  let toldFiring: number | undefined;
   const fireChanged = () => {
     lastChanged = now();
-    emitter.emit('changed', { firing: store.firingCount(), at: lastChanged });
+    toldFiring = store.firingCount();
+    emitter.emit('changed', { firing: toldFiring, at: lastChanged });
   };
   const changed = () => {
     if (closed || changedTimer !== undefined) return;
@@ -182,20 +190,8 @@ export function attachAlerts(
       const seen = new Set<string>();
       const apply = (tr: Tracked, f: Finding | undefined, rule: AlertRule | undefined) => {
         const obs = f && rule?.enabled ? f.obs : { kind: 'gone' as const, at: t };
-        const step = transition(
-          ruleParams(
-            rule ?? {
-              kind: tr.rule,
-              enabled: false,
-              severity: 'info',
-              threshold: null,
-              hysteresis: 0,
-              holdS: 0,
-            },
-          ),
-          tr.state,
-          obs,
-        );
+        // A vanished subject or a rule switched off resolves whatever the params: the default's will do.
+        const step = transition(ruleParams(rule ?? defaultAlertRules[tr.rule]), tr.state, obs);
         tr.state = step.state;
         const e = step.effect;
         if (e.kind === 'fire' && f && rule) {
@@ -247,7 +243,7 @@ export function attachAlerts(
     const step = takeNotices(notices, fired, t);
     notices = step.state;
     for (const n of step.notices) emitter.emit('notice', n);
-    if (moved) changed();
+    if (moved || (toldFiring !== undefined && store.firingCount() !== toldFiring)) changed();
   };
 
   let settleTimer: NodeJS.Timeout | undefined;
