@@ -11,6 +11,7 @@ import { consoleProfilePath, labConsolePassphrase, labConsoleSealers } from '../
 import { defaultAlertRules } from '../../src-shared/alerts/rules';
 import type { AlertNotice } from '../../src-shared/ipc/alert-views';
 import { startSimulation, type Simulation } from '../../src-agent/simulate/simulation';
+import { brokerCertFacts } from '../../src-main/core/alerts/profile-certs';
 import { openProfileSession, type ProfileSession } from '../../src-main/core/service/profile-session';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
@@ -65,6 +66,10 @@ describe('alerts on a live fleet', () => {
     await waitFor('the remote online', () => s.core.fleet.get(REMOTE)?.status === 'online', 60_000);
     s.alerts.evaluate();
     expect(offlineAlerts()).toEqual([]);
+    // The broker the session reached presented its certificate: its expiry is known to the cert rule.
+    expect(brokerCertFacts(s.core.brokers)()).toEqual([
+      expect.objectContaining({ subject: 'broker:primary', notAfter: expect.any(Number) }),
+    ]);
     await sim?.stop();
     sim = undefined;
     const [alert] = await waitFor(
