@@ -3,6 +3,7 @@
  * same core, profile and database as the desktop app; stdout carries the result (text or --json), stderr
  * the one-line reason of a non-zero exit and the --wait progress line on a terminal.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -360,6 +361,8 @@ async function alerts(
 ): Promise<ExitCode> {
   const { profile } = resolveProfile(globals);
   const dbFile = globals.db === undefined ? defaultDatabaseFile(profile) : resolve(globals.db);
+  // Opening would create it: a mistyped --db must not list "no alerts" from a new empty database.
+  if (!existsSync(dbFile)) throw new CliExit(Exit.usage, `no console database at ${dbFile}`);
   const db = openDatabase(dbFile);
   try {
     const store = new AlertStore(db, basename(profile, extname(profile)));
