@@ -48,6 +48,9 @@ export const usage = `usage: smt [--profile <file>] [--db <file>] <command>
   cancel <push-id> [--json]
   retry <push-id>
   objects [--json]   (the zones and scopes this profile owns or remotes serve, with counts per state)
+  alerts [--firing] [--json]   (the alerts the desktop console or host raised, from the profile's database;
+                                firing and acknowledged, or only firing; evaluates nothing itself)
+  ack <alert-id>… [--comment <text>] [--json]   (acknowledges firing alerts, audited; exit 4 if any is refused)
   drift [--json]     (asks the online remotes what they serve, then lists every drifted or missing
                       object per remote; exit 1 when there is any, 0 otherwise; unknown ones are
                       listed but do not fail)
@@ -104,13 +107,23 @@ export type Command =
       timeoutMs: number;
       preview?: true;
     }
-  | { kind: 'deliveries' | 'cancel' | 'retry'; pushId: string };
+  | { kind: 'deliveries' | 'cancel' | 'retry'; pushId: string }
+  | { kind: 'alerts'; firing: boolean }
+  | { kind: 'ack'; ids: string[]; comment?: string };
 
 export interface Invocation {
   globals: Globals;
   command: Command;
 }
 
+const AlertIds = z
+  .array(z.string().regex(/^a-[0-9]{1,12}$/, 'an alert id is `a-` and digits, as `smt alerts` lists it'))
+  .min(1, '`smt ack` takes at least one alert id');
+const Comment = z
+  .string()
+  .trim()
+  .min(1, '--comment takes some text')
+  .max(2_000, '--comment is at most 2000 characters');
 const PushId = z.uuid('a push id is the UUID `smt push` printed');
 const Canary = z.coerce
   .number('--canary takes a number')
@@ -144,6 +157,8 @@ const COMMAND_OPTIONS = {
   reconcile: ['to', 'wait', 'timeout', 'preview'],
   revert: ['to-version', 'wait', 'timeout', 'preview'],
   reservation: ['mac', 'ip', 'hostname', 'in-pool', 'canary', 'wait', 'timeout', 'preview'],
+  alerts: ['firing'],
+  ack: ['comment'],
 } as const;
 type CommandOption = (typeof COMMAND_OPTIONS)[keyof typeof COMMAND_OPTIONS][number];
 const commandOptions = [...new Set(Object.values(COMMAND_OPTIONS).flat())];
@@ -193,6 +208,8 @@ function parseInvocation(argv: readonly string[]): Invocation {
       ip: { type: 'string' },
       hostname: { type: 'string' },
       'in-pool': { type: 'boolean', default: false },
+      firing: { type: 'boolean', default: false },
+      comment: { type: 'string' },
     },
     true,
   );
@@ -203,7 +220,12 @@ function parseInvocation(argv: readonly string[]): Invocation {
   };
   const [name, ...rest] = positionals;
   const allowed: readonly CommandOption[] =
-    name === 'push' || name === 'reconcile' || name === 'revert' || name === 'reservation'
+    name === 'push' ||
+    name === 'reconcile' ||
+    name === 'revert' ||
+    name === 'reservation' ||
+    name === 'alerts' ||
+    name === 'ack'
       ? COMMAND_OPTIONS[name]
       : [];
   const misplaced = commandOptions.find(
@@ -235,6 +257,18 @@ function parseInvocation(argv: readonly string[]): Invocation {
     case 'drift':
       arity(0, 'no arguments');
       return { globals, command: { kind: name } };
+    case 'alerts':
+      arity(0, 'no arguments (--firing for firing ones only)');
+      return { globals, command: { kind: 'alerts', firing: values.firing } };
+    case 'ack':
+      return {
+        globals,
+        command: {
+          kind: 'ack',
+          ids: [...new Set(checkArgs(AlertIds, rest))],
+          ...(values.comment === undefined ? {} : { comment: checkArgs(Comment, values.comment) }),
+        },
+      };
     case 'deliveries':
     case 'cancel':
     case 'retry':

@@ -3,6 +3,7 @@
  * same core, profile and database as the desktop app; stdout carries the result (text or --json), stderr
  * the one-line reason of a non-zero exit and the --wait progress line on a terminal.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,10 @@ import { objectLabel } from '../core/push/preview';
 import type { PushProgress } from '../core/push/progress-feed';
 import { CliExit, Exit, parseCli, usage, type Command, type ExitCode, type Globals } from './args';
 import {
+  ackExit,
+  ackText,
+  alertsJson,
+  alertsText,
   cancelText,
   deliveriesJson,
   deliveriesText,
@@ -46,7 +51,11 @@ import {
 import { scopePayload, zonePayload } from './payload';
 import { runPreview } from './preview';
 import { SelectionWait, needsLiveStatus } from './selection-wait';
-import { openSession, until, type Session } from './session';
+import { openSession, resolveProfile, until, type Session } from './session';
+import { basename, extname, resolve } from 'node:path';
+import { AlertStore } from '../core/store/alert-store';
+import { openDatabase } from '../core/store/database';
+import { defaultDatabaseFile } from '../core/store/default-database';
 import { errorText } from '../../src-shared/util/error-text';
 
 /** How long the fleet may take to say hello before a command works on what it knows. */
@@ -90,6 +99,7 @@ async function run(globals: Globals, command: Command): Promise<ExitCode> {
   if (command.kind === 'push') return push(globals, command);
   if (command.kind === 'reconcile' || command.kind === 'revert') return reconcileOrRevert(globals, command);
   if (command.kind === 'reservation') return reservation(globals, command);
+  if (command.kind === 'alerts' || command.kind === 'ack') return alerts(globals, command);
   const session = await openSession(globals);
   try {
     const { engine, store } = session.push;
@@ -401,6 +411,37 @@ async function waitSettled(session: Session, pushId: string, timeoutMs: number):
     clearTimeout(timer);
     clearInterval(poll);
     off();
+  }
+}
+
+/**
+ * `smt alerts` and `smt ack` read and write the profile's database only: the alerts are raised by the
+ * desktop console or the browser host that runs on the profile (docs/alerts.md); no broker, no passphrase.
+ */
+async function alerts(
+  globals: Globals,
+  command: Extract<Command, { kind: 'alerts' | 'ack' }>,
+): Promise<ExitCode> {
+  const { profile } = resolveProfile(globals);
+  const dbFile = globals.db === undefined ? defaultDatabaseFile(profile) : resolve(globals.db);
+  // Opening would create it: a mistyped --db must not list "no alerts" from a new empty database.
+  if (!existsSync(dbFile)) throw new CliExit(Exit.usage, `no console database at ${dbFile}`);
+  const db = openDatabase(dbFile);
+  try {
+    const store = new AlertStore(db, basename(profile, extname(profile)));
+    if (command.kind === 'ack') {
+      const outcome = store.ack(command.ids, author(), command.comment, Date.now());
+      if (globals.json) json(outcome);
+      else out(ackText(outcome));
+      return ackExit(outcome);
+    }
+    const states = command.firing ? (['firing'] as const) : (['firing', 'acknowledged'] as const);
+    const view = { alerts: store.list(states, 10_000), firing: store.firingCount(), generatedAt: Date.now() };
+    if (globals.json) json(alertsJson(view));
+    else out(alertsText(view, Date.now()));
+    return Exit.ok;
+  } finally {
+    db.close();
   }
 }
 

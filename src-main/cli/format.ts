@@ -7,6 +7,8 @@ import {
   type ObjectsView,
   type SyncState,
 } from '../../src-shared/ipc/inventory-views';
+import type { AlertsView } from '../../src-shared/ipc/alert-views';
+import type { AckResult } from '../core/store/alert-store';
 import type { RefreshOutcome } from '../core/inventory/attach';
 import type { PushProgress } from '../core/push/progress-feed';
 import type { CancelOutcome } from '../core/push/withdrawal';
@@ -241,3 +243,48 @@ export function driftText(view: ObjectsView, refresh: RefreshOutcome, now: numbe
 /** 1 when some remote is drifted or missing, 0 otherwise; unknown does not fail. */
 export const driftExit = (view: ObjectsView): ExitCode =>
   view.driftedRemotes.length > 0 ? Exit.drift : Exit.ok;
+
+/** `smt alerts --json`: the alerts newest first, times as ISO strings (docs/cli.md). */
+export function alertsJson(view: AlertsView) {
+  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+  return {
+    firing: view.firing,
+    alerts: view.alerts.map((a) => ({
+      id: a.id,
+      rule: a.rule,
+      severity: a.severity,
+      state: a.state,
+      subject: a.subject,
+      remoteId: a.remoteId,
+      message: a.message,
+      value: a.value,
+      firedAt: iso(a.firedAt),
+      acknowledgedAt: iso(a.acknowledgedAt),
+      acknowledgedBy: a.acknowledgedBy,
+      comment: a.comment,
+      resolvedAt: iso(a.resolvedAt),
+    })),
+  };
+}
+
+export function alertsText(view: AlertsView, now: number): string {
+  if (view.alerts.length === 0) return 'no alerts';
+  const rows = view.alerts.map((a) => [
+    a.id,
+    a.severity,
+    a.state === 'acknowledged' ? `acknowledged by ${a.acknowledgedBy ?? '?'}` : a.state,
+    formatAge(a.firedAt, now),
+    a.rule,
+    a.message,
+  ]);
+  return `${table([['ID', 'SEVERITY', 'STATE', 'FIRED', 'RULE', 'MESSAGE'], ...rows])}\n${view.firing} firing`;
+}
+
+export function ackText(outcome: AckResult): string {
+  const lines = outcome.acknowledged.map((id) => `acknowledged ${id}`);
+  for (const r of outcome.refused) lines.push(`refused ${r.id}: ${r.reason}`);
+  return lines.join('\n');
+}
+
+/** 0 when every alert named was acknowledged; `failed` when any was refused (the others still are). */
+export const ackExit = (outcome: AckResult): ExitCode => (outcome.refused.length > 0 ? Exit.failed : Exit.ok);

@@ -184,6 +184,11 @@ export class ConsoleCore {
     return this.opts.profile.brokers;
   }
 
+  /** The profile's TLS files: the alerts read the console's certificate expiry from them (docs/alerts.md). */
+  get tlsFiles(): ConsoleProfile['tls'] {
+    return this.opts.profile.tls;
+  }
+
   /** Where remotes answer this core's queries. */
   get replyQueue(): string {
     return destinations.consoleReply(this.consoleId, this.replySession);

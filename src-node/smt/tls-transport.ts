@@ -23,6 +23,14 @@ function secureContextOf(tls: TlsMaterial): SecureContext {
 }
 
 /**
+ * When the certificate each broker (`host:port`) last presented expires (epoch ms): the console's alerts
+ * tell of a broker certificate running out (docs/alerts.md). One entry per broker a process connected to.
+ */
+const peerNotAfter = new Map<string, number>();
+export const brokerCertNotAfter = (broker: Pick<BrokerEndpoint, 'host' | 'port'>): number | undefined =>
+  peerNotAfter.get(`${broker.host}:${broker.port}`);
+
+/**
  * Mutual TLS. With TLS 1.3 the client finishes its handshake one flight before the broker does, and
  * ActiveMQ 5.17's stomp+nio+ssl races on a frame that arrives while it completes the handshake: it
  * processed CONNECT twice ("Already connected."), not at all, or failed with bad_record_mac, in about 1
@@ -39,6 +47,8 @@ export const tlsTransport: Transport = (broker, tls, ready) => {
   const socket = tlsConnect(
     { host: broker.host, port: broker.port, secureContext: secureContextOf(tls) },
     () => {
+      const notAfter = Date.parse(socket.getPeerCertificate().valid_to);
+      if (Number.isFinite(notAfter)) peerNotAfter.set(`${broker.host}:${broker.port}`, notAfter);
       if (socket.getProtocol() !== 'TLSv1.3') return ready();
       refusable = true;
       const go = () => {

@@ -97,7 +97,7 @@ export class ConsoleService implements SmtBackend {
       ...brokerHandlers(session, { now, log: this.log }),
       ...servedHandlers(session, { queryTimeoutMs: opts.queryTimeoutMs ?? 8_000 }),
       ...inventoryHandlers(session),
-      ...alertHandlers(session),
+      ...alertHandlers(session, { actor }),
       // TODO(integrator): (s) => s.inventory once the served inventory's read side is on the session.
       ...reconcileHandlers(session, (s) => s.inventory, {
         actor,

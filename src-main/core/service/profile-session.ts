@@ -3,6 +3,8 @@ import type { LogSink } from '../../../src-node/log';
 import type { KeySealer } from '../../../src-node/secrets';
 import { CommandRunner } from '../commands/command-runner';
 import { ConsoleCore, type ConsoleCoreOptions } from '../console-core';
+import { attachAlerts, type AttachedAlerts, type AlertsDeps } from '../alerts/attach';
+import { allCerts, brokerCertFacts, profileCertFacts } from '../alerts/profile-certs';
 import { attachEvents, type AttachedEvents } from '../events/attach';
 import { attachInventory, type AttachedInventory } from '../inventory/attach';
 import { loadConsoleProfile } from '../profile';
@@ -25,6 +27,8 @@ export interface ProfileSession {
   /** Served inventories, what the profile intends, drift (docs/inventory.md). */
   inventory: AttachedInventory;
   commands: CommandRunner;
+  /** Fleet-wide alerts (docs/alerts.md). */
+  alerts: AttachedAlerts;
   close(): Promise<void>;
 }
 
@@ -48,6 +52,8 @@ export function assembleSession(
   core: ConsoleCore,
   files: { profileFile: string; dbFile: string; name?: string },
   log?: LogSink,
+  /** Pools and HA for the alerts, from the parts of the console that know them (none by default). */
+  alertFacts: Pick<AlertsDeps, 'pools' | 'ha'> = {},
 ): ProfileSession {
   const logOpt = log ? { log } : {};
   const db = openDatabase(files.dbFile);
@@ -65,6 +71,21 @@ export function assembleSession(
     closers.push(() => push.close());
     const inventory = attachInventory(core, db, { pushes: push.store, events: events.store }, logOpt);
     closers.push(() => inventory.close());
+    const alerts = attachAlerts(
+      core,
+      db,
+      {
+        ...alertFacts,
+        objects: () => inventory.objects(),
+        triggers: [
+          (l) => inventory.onChanged(() => l()),
+          (l) => core.subscribe('connectionChanged', () => l()),
+        ],
+        certs: allCerts(profileCertFacts(core.tlsFiles), brokerCertFacts(core.brokers)),
+      },
+      { ...logOpt, profile: name },
+    );
+    closers.push(() => alerts.close());
     const commands = new CommandRunner({ send: (rid, body) => core.sendCommand(rid, body) }, logOpt);
     const offCommands = core.onResult((r) => void commands.takeResult(r));
     closers.push(() => {
@@ -82,6 +103,7 @@ export function assembleSession(
       events,
       inventory,
       commands,
+      alerts,
       close: async () => {
         await core.stop();
         closeAll();

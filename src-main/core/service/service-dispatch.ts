@@ -50,6 +50,8 @@ export function forwardSessionEvents(
     core.subscribe('connectionChanged', (c) => events.emit('connectionChanged', c)),
     session.push.engine.onProgress((p) => events.emit('pushProgress', toProgressEvent(p, now()))),
     session.inventory.onChanged((e) => events.emit('objectsChanged', e)),
+    session.alerts.onChanged((e) => events.emit('alertsChanged', e)),
+    session.alerts.onNotice((n) => events.emit('alertNotice', n)),
   ];
   return () => offs.forEach((off) => off());
 }

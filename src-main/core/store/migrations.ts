@@ -120,7 +120,7 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX drafts_updated ON drafts (updated_at);
   `,
-  // 9: the newest served inventory each remote sent (docs/inventory.md), kept whole; and the drifts last
+  // 8: the newest served inventory each remote sent (docs/inventory.md), kept whole; and the drifts last
   // raised as events per object and remote, so a restarted console (or a second process on the profile)
   // does not raise them again.
   `
@@ -139,5 +139,33 @@ export const migrations: readonly string[] = [
     raised_at INTEGER NOT NULL,
     PRIMARY KEY (object_key, remote_id)
   ) WITHOUT ROWID;
+  `,
+  // 9: fleet-wide alerts (docs/alerts.md), at most one open (firing or acknowledged) per
+  // rule and subject, resolved ones kept for the history; and the profile's alert rules as saved, one row.
+  `
+  CREATE TABLE alerts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    rule TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    remote_id TEXT,
+    severity TEXT NOT NULL,
+    state TEXT NOT NULL,
+    message TEXT NOT NULL,
+    value REAL,
+    fired_at INTEGER NOT NULL,
+    acked_at INTEGER,
+    acked_by TEXT,
+    comment TEXT,
+    resolved_at INTEGER
+  );
+  CREATE UNIQUE INDEX alerts_open ON alerts (rule, subject) WHERE state != 'resolved';
+  CREATE INDEX alerts_state ON alerts (state, seq);
+  CREATE INDEX alerts_resolved ON alerts (resolved_at) WHERE resolved_at IS NOT NULL;
+  CREATE TABLE alert_rules (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    rules TEXT NOT NULL,
+    saved_at INTEGER NOT NULL,
+    saved_by TEXT NOT NULL
+  );
   `,
 ];

@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { selfSignedCert } from '../../../src-node/testing/self-signed';
+import { certFindings } from './findings';
+import { brokerCertFacts, profileCertFacts } from './profile-certs';
+
+const dir = mkdtempSync(join(tmpdir(), 'smt-alert-certs-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('certificate facts', () => {
+  it("reads the console's certificate from the profile's files, skipping one that does not read", async () => {
+    const { certFile, keyFile } = await selfSignedCert(dir, 'console');
+    let t = Date.now();
+    const facts = profileCertFacts({ certFile, keyFile, caFile: join(dir, 'missing.crt') }, () => t);
+    const [console, ...rest] = facts();
+    expect(rest).toEqual([]);
+    expect(console).toMatchObject({ subject: 'console', remoteId: null, source: certFile });
+    // openssl -days 2: expires within two days, so the 30-day rule sees 1 or 2 days left.
+    const [finding] = certFindings(facts(), t);
+    expect(finding).toMatchObject({ rule: 'cert-expiry', subject: 'cert:console' });
+    expect(finding?.obs).toMatchObject({ kind: 'value', value: expect.any(Number) });
+    expect(finding?.obs.kind === 'value' && finding.obs.value).toBeLessThanOrEqual(2);
+    // Read again only after an hour: a renewed file is noticed without a restart.
+    rmSync(certFile);
+    expect(facts()).toHaveLength(1);
+    t += 3_600_000;
+    expect(facts()).toEqual([]);
+  });
+
+  it('lists no broker this process never reached', () => {
+    expect(brokerCertFacts([{ name: 'primary', host: '203.0.113.9', port: 61614 }])()).toEqual([]);
+  });
+
+  it('says an expired certificate expired', () => {
+    const [f] = certFindings(
+      [{ subject: 'ca', remoteId: null, notAfter: 0, source: 'ca.pem' }],
+      5 * 86_400_000,
+    );
+    expect(f?.message).toMatch(/expired on 1970-01-01/);
+  });
+});

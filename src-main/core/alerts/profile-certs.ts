@@ -1,0 +1,59 @@
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { BrokerEndpoint, TlsFiles } from '../../../src-shared/profile';
+import { brokerCertNotAfter } from '../../../src-node/smt/tls-transport';
+import type { CertFact, CertFacts } from './facts';
+
+/** Certificates change on disk rarely (a renewal); reading them hourly notices one without a restart. */
+const REREAD_MS = 3_600_000;
+
+/**
+ * The console's own certificate and its CA from the profile's TLS files. A file that does not read is
+ * left out (the core refuses to connect with it anyway, and says why). The remotes' certificates are not
+ * known to a console: see docs/alerts.md, "Limits".
+ */
+export function profileCertFacts(tls: TlsFiles, now: () => number = Date.now): CertFacts {
+  let cached: { at: number; facts: CertFact[] } | undefined;
+  const read = (subject: string, file: string): CertFact[] => {
+    try {
+      const x = new X509Certificate(readFileSync(file));
+      return [{ subject, remoteId: null, notAfter: Date.parse(x.validTo), source: file }];
+    } catch {
+      return [];
+    }
+  };
+  return () => {
+    const t = now();
+    if (cached === undefined || t - cached.at >= REREAD_MS) {
+      cached = { at: t, facts: [...read('console', tls.certFile), ...read('ca', tls.caFile)] };
+    }
+    return cached.facts;
+  };
+}
+
+/**
+ * The certificates the profile's brokers presented in this process's TLS sessions (tls-transport.ts); a
+ * broker never reached this run is not listed.
+ */
+export function brokerCertFacts(brokers: readonly BrokerEndpoint[]): CertFacts {
+  return () =>
+    brokers.flatMap((b) => {
+      const notAfter = brokerCertNotAfter(b);
+      return notAfter === undefined
+        ? []
+        : [
+            {
+              subject: `broker:${b.name}`,
+              remoteId: null,
+              notAfter,
+              source: `TLS session with ${b.host}:${b.port}`,
+            },
+          ];
+    });
+}
+
+/** Several providers as one. */
+export const allCerts =
+  (...providers: CertFacts[]): CertFacts =>
+  () =>
+    providers.flatMap((p) => p());
