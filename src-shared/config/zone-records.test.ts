@@ -70,7 +70,11 @@ describe('parseZoneRecords', () => {
 describe('parseTtl', () => {
   it('reads seconds and BIND unit forms, nothing else', () => {
     expect([parseTtl('300'), parseTtl('1h30m'), parseTtl('1W'), parseTtl('IN'), parseTtl('5x')]).toEqual([
-      300, 5400, 604_800, undefined, undefined,
+      300,
+      5400,
+      604_800,
+      undefined,
+      undefined,
     ]);
   });
 });
