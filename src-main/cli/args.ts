@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { checkArgs, readArgs, UsageError } from '../../src-node/command-line';
 import { objectKey } from '../../src-shared/config/object-key';
 import { SelectorSyntaxError, parseSelector, type TargetSelector } from '../../src-shared/config/selector';
+import { FindNameQuery } from '../../src-shared/ipc/dns-views';
 import { ObjectKey } from '../../src-shared/ipc/inventory-views';
-import { ConfigObject } from '../../src-shared/protocol';
+import { ConfigObject, type LookupRrtype } from '../../src-shared/protocol';
 
 /** Exit codes of `smt` (docs/cli.md). */
 export const Exit = {
@@ -47,6 +48,8 @@ export const usage = `usage: smt [--profile <file>] [--db <file>] <command>
   drift [--json]     (asks the online remotes what they serve, then lists every drifted or missing
                       object per remote; exit 1 when there is any, 0 otherwise; unknown ones are
                       listed but do not fail)
+  find <name> [--type A] [--json]   (asks every online DNS remote serving a zone that holds the name what
+                      its named answers; exit 1 when the remotes disagree or one could not answer)
 The passphrase of the console keys comes from $SMT_PASSPHRASE or a prompt (see docs/cli.md).`;
 
 export interface Globals {
@@ -84,7 +87,8 @@ export type Command =
       timeoutMs: number;
       preview?: true;
     }
-  | { kind: 'deliveries' | 'cancel' | 'retry'; pushId: string };
+  | { kind: 'deliveries' | 'cancel' | 'retry'; pushId: string }
+  | { kind: 'find'; name: string; rrtype: LookupRrtype };
 
 export interface Invocation {
   globals: Globals;
@@ -123,6 +127,7 @@ const COMMAND_OPTIONS = {
   push: ['to', 'zone', 'canary', 'expires', 'wait', 'timeout', 'preview'],
   reconcile: ['to', 'wait', 'timeout', 'preview'],
   revert: ['to-version', 'wait', 'timeout', 'preview'],
+  find: ['type'],
 } as const;
 type CommandOption = (typeof COMMAND_OPTIONS)[keyof typeof COMMAND_OPTIONS][number];
 const commandOptions = [...new Set(Object.values(COMMAND_OPTIONS).flat())];
@@ -168,6 +173,7 @@ function parseInvocation(argv: readonly string[]): Invocation {
       timeout: { type: 'string' },
       preview: { type: 'boolean', default: false },
       'to-version': { type: 'string' },
+      type: { type: 'string' },
     },
     true,
   );
@@ -178,7 +184,9 @@ function parseInvocation(argv: readonly string[]): Invocation {
   };
   const [name, ...rest] = positionals;
   const allowed: readonly CommandOption[] =
-    name === 'push' || name === 'reconcile' || name === 'revert' ? COMMAND_OPTIONS[name] : [];
+    name === 'push' || name === 'reconcile' || name === 'revert' || name === 'find'
+      ? COMMAND_OPTIONS[name]
+      : [];
   const misplaced = commandOptions.find(
     (k) => values[k] !== undefined && values[k] !== false && !allowed.includes(k),
   );
@@ -267,6 +275,14 @@ function parseInvocation(argv: readonly string[]): Invocation {
           ...(values.preview ? { preview: true as const } : {}),
         },
       };
+    }
+    case 'find': {
+      arity(1, 'one name, such as www.example.com');
+      const query = checkArgs(FindNameQuery, {
+        name: rest[0],
+        ...(values.type === undefined ? {} : { rrtype: values.type.toUpperCase() }),
+      });
+      return { globals, command: { kind: 'find', name: query.name, rrtype: query.rrtype } };
     }
     case undefined:
       throw new UsageError('no command');

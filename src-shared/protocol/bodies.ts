@@ -49,7 +49,10 @@ export const CommandBody = z.object({
 });
 
 /** The record types a remote's named is asked for with the `lookup` query (and find a name). */
-export const LookupRrtype = z.enum(['A', 'AAAA', 'CNAME', 'MX', 'NS', 'PTR', 'SOA', 'SRV', 'TXT']);
+const LOOKUP_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'PTR', 'SOA', 'SRV', 'TXT'] as const;
+export const LookupRrtype = z.enum(LOOKUP_TYPES, {
+  message: `a record type to look up is one of ${LOOKUP_TYPES.join(', ')}`,
+});
 export type LookupRrtype = z.infer<typeof LookupRrtype>;
 
 export const QueryBody = z.discriminatedUnion('query', [
