@@ -97,6 +97,8 @@ test('a draft warns when a remote moved past its base, and shows the difference'
   await served.getByRole('combobox', { name: 'Zone name' }).fill('e2e.test');
   await served.getByRole('button', { name: 'Show zone' }).click();
   await expect(served.getByRole('status')).toContainText('r-0002 serves e2e.test at version 2');
+  await expect(served.getByRole('table', { name: 'Zone records' })).toContainText('www.e2e.test.');
+  await served.getByRole('button', { name: 'Zone file' }).click();
   await expect(served.getByLabel('Zone text')).toContainText('www IN A 192.0.2.2');
   await expect(remotePage.heading('r-0002')).toBeVisible();
   await served.scrollIntoViewIfNeeded();

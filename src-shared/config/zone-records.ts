@@ -20,6 +20,14 @@ export interface ZoneRecords {
 }
 
 const CLASSES = new Set(['IN', 'CH', 'HS', 'CS']);
+/** The mnemonics BIND reads in a master file (and RFC 3597's TYPEnnn): a word beyond them is no type. */
+const TYPES = new Set(
+  (
+    'A AAAA A6 AFSDB APL CAA CDNSKEY CDS CERT CNAME CSYNC DHCID DLV DNAME DNSKEY DS EUI48 EUI64 HINFO ' +
+    'HIP HTTPS IPSECKEY KEY KX LOC MX NAPTR NS NSEC NSEC3 NSEC3PARAM NULL OPENPGPKEY PTR RP RRSIG RT SIG ' +
+    'SMIMEA SOA SPF SRV SSHFP SVCB TLSA TXT URI WKS ZONEMD'
+  ).split(' '),
+);
 const TTL_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
 
 /** BIND's TTL forms: `3600`, or `1h30m`, `2d` and the like (case-insensitive units). */
@@ -132,8 +140,8 @@ export function parseZoneRecords(text: string, zoneName: string): ZoneRecords {
       }
     }
     const type = rest.shift()?.toUpperCase();
-    if (!type || !/^[A-Z][A-Z0-9-]*$/.test(type)) {
-      problems.push({ line, message: 'no record type' });
+    if (!type || !(TYPES.has(type) || /^TYPE\d{1,5}$/.test(type))) {
+      problems.push({ line, message: type ? `"${type}" is not a record type` : 'no record type' });
       continue;
     }
     // The SOA's last field is the default for records without a TTL when there is no $TTL (pre-RFC 2308).
