@@ -97,10 +97,28 @@ test('a draft warns when a remote moved past its base, and shows the difference'
   await served.getByRole('combobox', { name: 'Zone name' }).fill('e2e.test');
   await served.getByRole('button', { name: 'Show zone' }).click();
   await expect(served.getByRole('status')).toContainText('r-0002 serves e2e.test at version 2');
+  await expect(served.getByRole('table', { name: 'Zone records' })).toContainText('www.e2e.test.');
+  await served.getByRole('button', { name: 'Zone file' }).click();
   await expect(served.getByLabel('Zone text')).toContainText('www IN A 192.0.2.2');
   await expect(remotePage.heading('r-0002')).toBeVisible();
   await served.scrollIntoViewIfNeeded();
   await page.screenshot({ path: test.info().outputPath('remote-served.png'), fullPage: true });
+
+  // DNS → Find a name: r-0002 serves version 2, r-0003 still version 1, so their named answers differ
+  // (one each: no majority, both marked).
+  await page.goto(`${env.url}#/dns`);
+  const dns = page.getByRole('main', { name: 'DNS' });
+  await dns.getByRole('textbox', { name: 'Name' }).fill('www..e2e.test');
+  await dns.getByRole('button', { name: 'Find' }).click();
+  await expect(dns.getByRole('alert')).toContainText('empty label');
+  await dns.getByRole('textbox', { name: 'Name' }).fill('www.e2e.test');
+  await dns.getByRole('button', { name: 'Find' }).click();
+  const answers = dns.getByRole('table', { name: 'Answers by remote' });
+  await expect(answers.locator('tr[data-remote-id="r-0002"]')).toContainText('192.0.2.2');
+  await expect(answers.locator('tr[data-remote-id="r-0003"]')).toContainText('192.0.2.1');
+  await expect(answers.locator('tr[data-differs="true"]')).toHaveCount(2);
+  await expect(dns.getByRole('status')).toContainText('The remotes disagree on www.e2e.test. A');
+  await page.screenshot({ path: test.info().outputPath('dns-find-name.png'), fullPage: true });
 });
 
 test('drafts are written and kept with both brokers down', async ({ env, fleetPage }) => {

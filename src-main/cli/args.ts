@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { checkArgs, readArgs, UsageError } from '../../src-node/command-line';
 import { objectKey } from '../../src-shared/config/object-key';
 import { SelectorSyntaxError, parseSelector, type TargetSelector } from '../../src-shared/config/selector';
+import { FindNameQuery } from '../../src-shared/ipc/dns-views';
 import { ObjectKey } from '../../src-shared/ipc/inventory-views';
-import { ConfigObject } from '../../src-shared/protocol';
+import { ConfigObject, type LookupRrtype } from '../../src-shared/protocol';
 
 /** Exit codes of `smt` (docs/cli.md). */
 export const Exit = {
@@ -54,6 +55,8 @@ export const usage = `usage: smt [--profile <file>] [--db <file>] <command>
   drift [--json]     (asks the online remotes what they serve, then lists every drifted or missing
                       object per remote; exit 1 when there is any, 0 otherwise; unknown ones are
                       listed but do not fail)
+  find <name> [--type A] [--json]   (asks every online DNS remote serving a zone that holds the name what
+                      its named answers; exit 1 when the remotes disagree or one could not answer)
 The passphrase of the console keys comes from $SMT_PASSPHRASE or a prompt (see docs/cli.md).`;
 
 export interface Globals {
@@ -109,7 +112,8 @@ export type Command =
     }
   | { kind: 'deliveries' | 'cancel' | 'retry'; pushId: string }
   | { kind: 'alerts'; firing: boolean }
-  | { kind: 'ack'; ids: string[]; comment?: string };
+  | { kind: 'ack'; ids: string[]; comment?: string }
+  | { kind: 'find'; name: string; rrtype: LookupRrtype };
 
 export interface Invocation {
   globals: Globals;
@@ -159,6 +163,7 @@ const COMMAND_OPTIONS = {
   reservation: ['mac', 'ip', 'hostname', 'in-pool', 'canary', 'wait', 'timeout', 'preview'],
   alerts: ['firing'],
   ack: ['comment'],
+  find: ['type'],
 } as const;
 type CommandOption = (typeof COMMAND_OPTIONS)[keyof typeof COMMAND_OPTIONS][number];
 const commandOptions = [...new Set(Object.values(COMMAND_OPTIONS).flat())];
@@ -210,6 +215,7 @@ function parseInvocation(argv: readonly string[]): Invocation {
       'in-pool': { type: 'boolean', default: false },
       firing: { type: 'boolean', default: false },
       comment: { type: 'string' },
+      type: { type: 'string' },
     },
     true,
   );
@@ -225,7 +231,8 @@ function parseInvocation(argv: readonly string[]): Invocation {
     name === 'revert' ||
     name === 'reservation' ||
     name === 'alerts' ||
-    name === 'ack'
+    name === 'ack' ||
+    name === 'find'
       ? COMMAND_OPTIONS[name]
       : [];
   const misplaced = commandOptions.find(
@@ -361,6 +368,14 @@ function parseInvocation(argv: readonly string[]): Invocation {
           ...(values.preview ? { preview: true as const } : {}),
         },
       };
+    }
+    case 'find': {
+      arity(1, 'one name, such as www.example.com');
+      const query = checkArgs(FindNameQuery, {
+        name: rest[0],
+        ...(values.type === undefined ? {} : { rrtype: values.type.toUpperCase() }),
+      });
+      return { globals, command: { kind: 'find', name: query.name, rrtype: query.rrtype } };
     }
     case undefined:
       throw new UsageError('no command');

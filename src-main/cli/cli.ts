@@ -48,7 +48,9 @@ import {
   remotesText,
   timedOut,
 } from './format';
+import { findExit, findText } from './find-format';
 import { scopePayload, zonePayload } from './payload';
+import { findNameIn } from '../core/service/dns-handlers';
 import { runPreview } from './preview';
 import { SelectionWait, needsLiveStatus } from './selection-wait';
 import { openSession, resolveProfile, until, type Session } from './session';
@@ -66,6 +68,8 @@ const FLEET_DEADLINE_MS = 10_000;
  * presence, not listed as `unknown` (seen with 1 s: a connected remote listed `unknown` on a busy machine).
  */
 const FLEET_SETTLE_MS = 2_500;
+/** Each remote's named answers a lookup in milliseconds; one that does not in 5 s is reported as failed. */
+const FIND_TIMEOUT_MS = 5_000;
 /** How often `--wait` reads the outbox for results another console on the profile took. */
 const PROGRESS_POLL_MS = 500;
 
@@ -126,6 +130,15 @@ async function run(globals: Globals, command: Command): Promise<ExitCode> {
         if (globals.json) json(driftJson(view, refresh, Date.now()));
         else out(driftText(view, refresh, Date.now()));
         return driftExit(view);
+      }
+      case 'find': {
+        // Who serves which zone comes from the inventories: asked fresh, as `smt drift` does.
+        await knownTargets(session, { kind: 'filter', status: 'any' }, true);
+        await session.inventory.refresh();
+        const view = await findNameIn(session, command, FIND_TIMEOUT_MS);
+        if (globals.json) json(view);
+        else out(findText(view));
+        return findExit(view);
       }
       case 'deliveries':
       case 'cancel':

@@ -9,6 +9,7 @@ import { NavRail } from './NavRail';
 import { ProfilesScreen } from './profiles/ProfilesScreen';
 import { Notices } from './Notices';
 import { DraftsScreen } from './drafts/DraftsScreen';
+import { FindNameScreen } from './dns/FindNameScreen';
 import { ObjectsScreen } from './objects/ObjectsScreen';
 import { PushScreen } from './push/PushScreen';
 import { RemoteScreen } from './remote/RemoteScreen';
@@ -36,6 +37,8 @@ function Screen() {
       return <BrokerScreen />;
     case 'profiles':
       return <ProfilesScreen />;
+    case 'dns':
+      return <FindNameScreen />;
   }
 }
 

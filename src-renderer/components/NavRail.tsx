@@ -1,6 +1,7 @@
 import {
   auditRoute,
   brokerRoute,
+  dnsRoute,
   draftsRoute,
   fleetRoute,
   formatRoute,
@@ -42,6 +43,14 @@ const items: { screen: Screen; route: Route; label: string; keys: string; icon: 
     keys: 'g z',
     // Two stacked records, one marked: intended against served.
     icon: 'M2 2h12v5H2zm2 2v1h5V4zM2 9h12v5H2zm2 2v1h5v-1zm7-.5a1 1 0 1 0 0 2 1 1 0 0 0 0-2z',
+  },
+  {
+    screen: 'dns',
+    route: dnsRoute,
+    label: 'DNS',
+    keys: 'g n',
+    // A magnifier: find a name across the fleet.
+    icon: 'M6.5 1a5.5 5.5 0 0 1 4.4 8.8l4 4-1.4 1.4-4-4A5.5 5.5 0 1 1 6.5 1zm0 2a3.5 3.5 0 1 0 0 7 3.5 3.5 0 0 0 0-7z',
   },
   {
     screen: 'broker',

@@ -3,6 +3,7 @@ import { StoreContext } from '../store/react';
 import {
   auditRoute,
   brokerRoute,
+  dnsRoute,
   draftsRoute,
   fleetRoute,
   objectsRoute,
@@ -44,6 +45,9 @@ export function useShortcuts(): void {
           break;
         case 'go-profiles':
           s.navigate(profilesRoute);
+          break;
+        case 'go-dns':
+          s.navigate(dnsRoute);
           break;
         case 'focus-search': {
           // The audit trail and Zones & Scopes have searches of their own; elsewhere "/" searches the fleet.

@@ -2,6 +2,7 @@ import { subscribeWithSelector } from 'zustand/middleware';
 import { createStore } from 'zustand/vanilla';
 import { createClockSlice } from './clock-slice';
 import { createConnectionSlice } from './connection-slice';
+import { createDnsSlice } from './dns-slice';
 import { createFleetSlice } from './fleet-slice';
 import { createNavSlice } from './nav-slice';
 import { createObjectsSlice } from './objects-slice';
@@ -23,6 +24,7 @@ export const createSmtStore = () =>
       ...createObjectsSlice(...a),
       ...createProfilesSlice(...a),
       ...createStartSlice(...a),
+      ...createDnsSlice(...a),
     })),
   );
 

@@ -3,6 +3,7 @@ import { fleetRoute, objectsRoute } from '../nav/route';
 import { initialConnection } from './connection-slice';
 import { initialFleet } from './fleet-slice';
 import { objectsReset } from './objects-slice';
+import { dnsReset } from './dns-slice';
 import type { SliceCreator } from './slice';
 
 export interface ProfilesState {
@@ -38,6 +39,8 @@ export const createProfilesSlice: SliceCreator<ProfilesSlice> = (set) => ({
       rejects: initialConnection.rejects,
       callError: null,
       ...objectsReset,
+      // Another IPAM's remotes answered this search.
+      ...dnsReset,
       // A planned push names the previous IPAM's remotes and versions.
       pushPlan: null,
       switchingTo: null,

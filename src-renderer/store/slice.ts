@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { ClockSlice } from './clock-slice';
 import type { ConnectionSlice } from './connection-slice';
+import type { DnsSlice } from './dns-slice';
 import type { FleetSlice } from './fleet-slice';
 import type { NavSlice } from './nav-slice';
 import type { ObjectsSlice } from './objects-slice';
@@ -16,7 +17,8 @@ export type SmtState = ConnectionSlice &
   PushSlice &
   ObjectsSlice &
   ProfilesSlice &
-  StartSlice;
+  StartSlice &
+  DnsSlice;
 
 /** Middleware is applied to the combined store only; every slice is typed against that. */
 export type SliceCreator<Slice> = StateCreator<

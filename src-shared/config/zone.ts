@@ -42,6 +42,23 @@ export const OwnerName = z
   });
 
 /**
+ * A fully qualified domain name an admin asks about (find a name): absolute, with or without the trailing
+ * dot; `@` and the root mean nothing outside a zone.
+ */
+export const DomainName = z
+  .string()
+  .trim()
+  .min(1, 'give a name such as www.example.com')
+  .max(254, 'a DNS name is at most 253 characters and a trailing dot')
+  .superRefine((name, ctx) => {
+    const problem =
+      name === '@'
+        ? 'give the full name, such as www.example.com, not @'
+        : nameProblem(name, { wildcard: false });
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/**
  * A name a record points at (NS, CNAME, MX, SRV, PTR). As in a zone file, a name without a trailing dot
  * is relative to the zone; "." is accepted only where the record type gives it a meaning.
  */

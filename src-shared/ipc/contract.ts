@@ -56,6 +56,7 @@ import {
   RevertQuery,
 } from './inventory-views';
 import { ConnectionStatus, FleetPatch, FleetSnapshot, RejectCounters } from './views';
+import { FindNameQuery, FindNameView } from './dns-views';
 
 /**
  * The one contract between the renderer and the core (design.md §8), used by the Electron preload, the
@@ -140,6 +141,9 @@ export const calls = {
    * open, the imported one is opened.
    */
   importProfile: { args: z.tuple([ProfileImportForm]), result: ProfileSummary },
+  // DNS across the fleet (docs/dns.md, issue 17).
+  /** Asks every online DNS remote serving a zone that holds the name what its named answers. */
+  findName: { args: z.tuple([FindNameQuery]), result: FindNameView },
 } as const satisfies Record<CallName, { args: z.ZodType; result: z.ZodType }>;
 
 /** Events pushed from the core; the preload exposes each as a named `on<Name>` subscription. */

@@ -47,6 +47,8 @@ export const callNames = [
   'listProfiles',
   'switchProfile',
   'importProfile',
+  // DNS (issue 17)
+  'findName',
 ] as const;
 export const eventNames = [
   'fleetPatch',

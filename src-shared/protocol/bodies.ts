@@ -48,6 +48,13 @@ export const CommandBody = z.object({
   service: ServiceName,
 });
 
+/** The record types a remote's named is asked for with the `lookup` query (and find a name). */
+const LOOKUP_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'PTR', 'SOA', 'SRV', 'TXT'] as const;
+export const LookupRrtype = z.enum(LOOKUP_TYPES, {
+  message: `a record type to look up is one of ${LOOKUP_TYPES.join(', ')}`,
+});
+export type LookupRrtype = z.infer<typeof LookupRrtype>;
+
 export const QueryBody = z.discriminatedUnion('query', [
   z.object({ query: z.literal('ping') }),
   /** Asks a remote to answer with its hello body: a console that restarted learns the fleet again. */
@@ -66,7 +73,7 @@ export const QueryBody = z.discriminatedUnion('query', [
   z.object({
     query: z.literal('lookup'),
     name: Text(253),
-    rrtype: z.enum(['A', 'AAAA', 'CNAME', 'MX', 'NS', 'PTR', 'SOA', 'SRV', 'TXT']),
+    rrtype: LookupRrtype,
   }),
 ]);
 

@@ -10,7 +10,7 @@ type QueryBody = Parameters<ProfileSession['core']['query']>[1];
  * broker, no answer in time, an error) is a CallError the admin reads. The remote must be online.
  */
 export async function askRemote(
-  s: ProfileSession,
+  s: Pick<ProfileSession, 'core'>,
   remoteId: string,
   body: QueryBody,
   timeoutMs: number,

@@ -28,6 +28,7 @@ import { remoteHandlers } from './remote-handlers';
 import { servedHandlers } from './served-handlers';
 import { inventoryHandlers } from './inventory-handlers';
 import { alertHandlers } from './alert-handlers';
+import { dnsHandlers } from './dns-handlers';
 import { reconcileHandlers } from './reconcile-handlers';
 import { reservationHandlers } from './reservation-handlers';
 import { dispatchCall } from './service-dispatch';
@@ -98,6 +99,7 @@ export class ConsoleService implements SmtBackend {
       ...servedHandlers(session, { queryTimeoutMs: opts.queryTimeoutMs ?? 8_000 }),
       ...inventoryHandlers(session),
       ...alertHandlers(session, { actor }),
+      ...dnsHandlers(session, { queryTimeoutMs: opts.queryTimeoutMs ?? 8_000 }),
       // TODO(integrator): (s) => s.inventory once the served inventory's read side is on the session.
       ...reconcileHandlers(session, (s) => s.inventory, {
         actor,

@@ -9,6 +9,12 @@ export interface Column {
   numeric?: boolean;
 }
 
+/** A sortable table's order: the column (by label) and its direction. */
+export interface TableSort {
+  column: string;
+  dir: 'asc' | 'desc';
+}
+
 interface Props<T> {
   label: string;
   testId: string;
@@ -26,6 +32,9 @@ interface Props<T> {
   onMove?: (row: T) => void;
   empty: ReactNode;
   className?: string;
+  /** With `onSort`, each header is a button that sorts by its column (again: the other way). */
+  sort?: TableSort;
+  onSort?: (column: string) => void;
 }
 
 /**
@@ -45,6 +54,8 @@ export function VirtualTable<T>({
   onMove,
   empty,
   className = '',
+  sort,
+  onSort,
 }: Props<T>) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -85,11 +96,34 @@ export function VirtualTable<T>({
     >
       <div role="rowgroup" className="thead">
         <div role="row" aria-rowindex={1} className="tr">
-          {columns.map((c) => (
-            <div key={c.label} role="columnheader" className={`th plain${c.numeric ? ' numeric' : ''}`}>
-              {c.label}
-            </div>
-          ))}
+          {columns.map((c) => {
+            const active = sort?.column === c.label;
+            if (!onSort)
+              return (
+                <div key={c.label} role="columnheader" className={`th plain${c.numeric ? ' numeric' : ''}`}>
+                  {c.label}
+                </div>
+              );
+            return (
+              <div
+                key={c.label}
+                role="columnheader"
+                aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+                className={`th${c.numeric ? ' numeric' : ''}${active ? ' sorted' : ''}`}
+              >
+                <button
+                  type="button"
+                  onClick={() => onSort(c.label)}
+                  title={`Sort by ${c.label.toLowerCase()}`}
+                >
+                  {c.label}
+                  <span className="sort-arrow" aria-hidden="true">
+                    {active ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
+                  </span>
+                </button>
+              </div>
+            );
+          })}
         </div>
       </div>
       <div role="rowgroup" className="tbody" style={{ height: virtualizer.getTotalSize() }}>

@@ -6,6 +6,7 @@ import { useApi } from '../../api/context';
 import { useLoad } from '../../api/use-load';
 import { formatAge, formatClock } from '../../format';
 import { useSmt } from '../../store/react';
+import { ZoneRecordsTable } from './ZoneRecordsTable';
 
 type What = 'zone' | 'leases';
 
@@ -18,6 +19,7 @@ export function Served({ remote }: { remote: RemoteView }) {
   const api = useApi();
   const now = useSmt((s) => s.now);
   const [what, setWhat] = useState<What>('zone');
+  const [zoneAs, setZoneAs] = useState<'records' | 'text'>('records');
   const [zone, setZone] = useState('');
   const [subnet, setSubnet] = useState('');
   const [busy, setBusy] = useState(false);
@@ -113,6 +115,18 @@ export function Served({ remote }: { remote: RemoteView }) {
               : `${remote.id} does not serve this zone; push it from a draft or the Push screen.`}
           </p>
           {served.config.text !== null && (
+            <div className="segmented" role="group" aria-label="Show the zone as">
+              {(['records', 'text'] as const).map((m) => (
+                <button key={m} type="button" aria-pressed={zoneAs === m} onClick={() => setZoneAs(m)}>
+                  {m === 'records' ? 'Records' : 'Zone file'}
+                </button>
+              ))}
+            </div>
+          )}
+          {served.config.text !== null && zoneAs === 'records' && served.config.object.kind === 'zone' && (
+            <ZoneRecordsTable zone={served.config.object.name} text={served.config.text} />
+          )}
+          {served.config.text !== null && zoneAs === 'text' && (
             <pre className="served-text" aria-label="Zone text">
               {served.config.text}
             </pre>
