@@ -55,6 +55,7 @@ import {
   RevertQuery,
 } from './inventory-views';
 import { ConnectionStatus, FleetPatch, FleetSnapshot, RejectCounters } from './views';
+import { LeaseSearchRequest, LeaseSearchView } from './lease-views';
 
 /**
  * The one contract between the renderer and the core (design.md §8), used by the Electron preload, the
@@ -134,6 +135,8 @@ export const calls = {
    * open, the imported one is opened.
    */
   importProfile: { args: z.tuple([ProfileImportForm]), result: ProfileSummary },
+  // Lease search (docs/dhcp.md): asks the online DHCPv4 remotes; a malformed value is `bad-request`.
+  searchLeases: { args: z.tuple([LeaseSearchRequest]), result: LeaseSearchView },
 } as const satisfies Record<CallName, { args: z.ZodType; result: z.ZodType }>;
 
 /** Events pushed from the core; the preload exposes each as a named `on<Name>` subscription. */

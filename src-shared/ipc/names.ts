@@ -44,6 +44,8 @@ export const callNames = [
   'listProfiles',
   'switchProfile',
   'importProfile',
+  // Lease search (docs/dhcp.md, issue 17).
+  'searchLeases',
 ] as const;
 export const eventNames = [
   'fleetPatch',
