@@ -4,6 +4,7 @@ import { objectKey } from '../../src-shared/config/object-key';
 import { SelectorSyntaxError, parseSelector, type TargetSelector } from '../../src-shared/config/selector';
 import { ObjectKey } from '../../src-shared/ipc/inventory-views';
 import { ConfigObject } from '../../src-shared/protocol';
+import { LeaseFindBy, leaseFindOf, type LeaseFindQuery } from '../../src-shared/protocol/lease-find';
 
 /** Exit codes of `smt` (docs/cli.md). */
 export const Exit = {
@@ -44,6 +45,8 @@ export const usage = `usage: smt [--profile <file>] [--db <file>] <command>
   cancel <push-id> [--json]
   retry <push-id>
   objects [--json]   (the zones and scopes this profile owns or remotes serve, with counts per state)
+  leases find <ip|mac|client-id|hostname> [--by ip|mac|client-id|hostname] [--timeout S] [--json]
+                     (asks the online DHCP remotes for their leases matching it; exit 1 when none is found)
   drift [--json]     (asks the online remotes what they serve, then lists every drifted or missing
                       object per remote; exit 1 when there is any, 0 otherwise; unknown ones are
                       listed but do not fail)
@@ -84,7 +87,8 @@ export type Command =
       timeoutMs: number;
       preview?: true;
     }
-  | { kind: 'deliveries' | 'cancel' | 'retry'; pushId: string };
+  | { kind: 'deliveries' | 'cancel' | 'retry'; pushId: string }
+  | { kind: 'leases-find'; query: LeaseFindQuery; timeoutMs: number };
 
 export interface Invocation {
   globals: Globals;
@@ -123,6 +127,7 @@ const COMMAND_OPTIONS = {
   push: ['to', 'zone', 'canary', 'expires', 'wait', 'timeout', 'preview'],
   reconcile: ['to', 'wait', 'timeout', 'preview'],
   revert: ['to-version', 'wait', 'timeout', 'preview'],
+  leases: ['by', 'timeout'],
 } as const;
 type CommandOption = (typeof COMMAND_OPTIONS)[keyof typeof COMMAND_OPTIONS][number];
 const commandOptions = [...new Set(Object.values(COMMAND_OPTIONS).flat())];
@@ -168,6 +173,7 @@ function parseInvocation(argv: readonly string[]): Invocation {
       timeout: { type: 'string' },
       preview: { type: 'boolean', default: false },
       'to-version': { type: 'string' },
+      by: { type: 'string' },
     },
     true,
   );
@@ -178,7 +184,9 @@ function parseInvocation(argv: readonly string[]): Invocation {
   };
   const [name, ...rest] = positionals;
   const allowed: readonly CommandOption[] =
-    name === 'push' || name === 'reconcile' || name === 'revert' ? COMMAND_OPTIONS[name] : [];
+    name === 'push' || name === 'reconcile' || name === 'revert' || name === 'leases'
+      ? COMMAND_OPTIONS[name]
+      : [];
   const misplaced = commandOptions.find(
     (k) => values[k] !== undefined && values[k] !== false && !allowed.includes(k),
   );
@@ -265,6 +273,27 @@ function parseInvocation(argv: readonly string[]): Invocation {
           wait: values.wait,
           timeoutMs: timeoutMs(),
           ...(values.preview ? { preview: true as const } : {}),
+        },
+      };
+    }
+    case 'leases': {
+      const [sub, value, ...extra] = rest;
+      if (sub !== 'find' || value === undefined || extra.length > 0) {
+        throw new UsageError('`smt leases` takes `find <ip|mac|client-id|hostname>`');
+      }
+      const by =
+        values.by === undefined
+          ? undefined
+          : checkArgs(LeaseFindBy, values.by, () => '--by takes ip, mac, client-id or hostname');
+      // A malformed value is refused here, before any profile is opened or anything is sent.
+      const parsed = leaseFindOf(value, by);
+      if (!parsed.ok) throw new UsageError(parsed.error);
+      return {
+        globals,
+        command: {
+          kind: 'leases-find',
+          query: parsed.query,
+          timeoutMs: checkArgs(TimeoutS, values.timeout ?? DEFAULT_PREVIEW_TIMEOUT_S) * 1000,
         },
       };
     }
