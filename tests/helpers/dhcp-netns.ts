@@ -56,6 +56,9 @@ export class DhcpNetns {
       await exec('ip', ['addr', 'add', hostAddress, 'dev', net.hostIf]);
       await exec('ip', ['link', 'set', net.hostIf, 'up']);
       await net.inside('ip', 'link', 'set', 'lo', 'up');
+      // Both ends up before Kea starts: Kea opens sockets only on interfaces that are up and running
+      // (carrier), and a veth end has carrier only while its peer is up.
+      await net.inside('ip', 'link', 'set', net.clientIf, 'up');
       // udhcpc's event script: writes the address it was given, so a test knows what the client got.
       await writeFile(
         join(net.dir, 'event.sh'),
@@ -78,9 +81,8 @@ export class DhcpNetns {
    * `hostname` (option 12) and exits once it has one (-q) or gave up (-n). Returns the address it got.
    */
   async lease(client: { mac: string; hostname: string }): Promise<string> {
-    await this.inside('ip', 'link', 'set', this.clientIf, 'down');
+    // A veth takes a new MAC while up; taking it down would drop the host end's carrier under Kea.
     await this.inside('ip', 'link', 'set', this.clientIf, 'address', client.mac);
-    await this.inside('ip', 'link', 'set', this.clientIf, 'up');
     const out = join(this.dir, `${client.hostname}.ip`);
     await exec(
       'ip',

@@ -5,7 +5,7 @@
  * and finds each client's lease by IP, MAC and hostname on the remote that holds it, with its subnet,
  * state and expiry; a malformed MAC is refused with what is wrong, before anything is opened or sent.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +66,7 @@ describe.skipIf(unavailable !== undefined)(`lease search on real leases ${unavai
       [WITH_CLIENTS, serving],
       [WITHOUT, keas[1]],
     ] as const) {
+      await mkdir(join(dir, rid));
       const file = await writeLabAgentConfig(lab.opts, rid, join(dir, rid), {
         presenceIntervalMs: 1000,
         kea: (kea as KeaServer).settings,
