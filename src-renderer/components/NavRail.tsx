@@ -4,6 +4,7 @@ import {
   draftsRoute,
   fleetRoute,
   formatRoute,
+  leasesRoute,
   objectsRoute,
   profilesRoute,
   pushRoute,
@@ -42,6 +43,14 @@ const items: { screen: Screen; route: Route; label: string; keys: string; icon: 
     keys: 'g z',
     // Two stacked records, one marked: intended against served.
     icon: 'M2 2h12v5H2zm2 2v1h5V4zM2 9h12v5H2zm2 2v1h5v-1zm7-.5a1 1 0 1 0 0 2 1 1 0 0 0 0-2z',
+  },
+  {
+    screen: 'leases',
+    route: leasesRoute,
+    label: 'Leases',
+    keys: 'g l',
+    // A magnifier over a row: a lease looked up.
+    icon: 'M6.5 1a4.5 4.5 0 013.6 7.2l3.4 3.4-1.1 1.1-3.4-3.4A4.5 4.5 0 116.5 1zm0 1.5a3 3 0 100 6 3 3 0 000-6zM1 13h8v1.5H1z',
   },
   {
     screen: 'broker',

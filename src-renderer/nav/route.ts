@@ -17,7 +17,9 @@ export type Route =
   | { screen: 'objects'; key?: string }
   | { screen: 'audit' }
   | { screen: 'broker' }
-  | { screen: 'profiles' };
+  | { screen: 'profiles' }
+  /** Lease search across the DHCP remotes (docs/dhcp.md). */
+  | { screen: 'leases' };
 export type Screen = Route['screen'];
 
 export const fleetRoute: Route = { screen: 'fleet' };
@@ -27,6 +29,7 @@ export const objectsRoute: Route = { screen: 'objects' };
 export const auditRoute: Route = { screen: 'audit' };
 export const brokerRoute: Route = { screen: 'broker' };
 export const profilesRoute: Route = { screen: 'profiles' };
+export const leasesRoute: Route = { screen: 'leases' };
 
 /** Anything that is not a known route is the fleet: a stale bookmark must not show a blank page. */
 export function parseRoute(hash: string): Route {
@@ -54,6 +57,7 @@ export function parseRoute(hash: string): Route {
     if (key.success) return { screen: 'objects', key: key.data };
   }
   if (parts[0] === 'profiles' && parts.length === 1) return profilesRoute;
+  if (parts[0] === 'leases' && parts.length === 1) return leasesRoute;
   return fleetRoute;
 }
 
@@ -75,6 +79,8 @@ export function formatRoute(route: Route): string {
       return route.key === undefined ? '#/objects' : `#/objects/${encodeURIComponent(route.key)}`;
     case 'profiles':
       return '#/profiles';
+    case 'leases':
+      return '#/leases';
   }
 }
 

@@ -10,6 +10,7 @@ export type ShortcutAction =
   | 'go-audit'
   | 'go-broker'
   | 'go-profiles'
+  | 'go-leases'
   | 'focus-search'
   | 'help'
   | 'back';
@@ -28,6 +29,7 @@ export const shortcuts: readonly Shortcut[] = [
   { keys: 'g a', action: 'go-audit', label: 'Go to the audit trail' },
   { keys: 'g b', action: 'go-broker', label: 'Go to the broker path' },
   { keys: 'g i', action: 'go-profiles', label: 'Go to the IPAM profiles' },
+  { keys: 'g l', action: 'go-leases', label: 'Go to lease search (DHCP)' },
   {
     keys: '/',
     action: 'focus-search',

@@ -6,6 +6,7 @@ import {
   draftsRoute,
   fleetRoute,
   objectsRoute,
+  leasesRoute,
   profilesRoute,
   pushRoute,
 } from './route';
@@ -41,6 +42,9 @@ export function useShortcuts(): void {
           break;
         case 'go-broker':
           s.navigate(brokerRoute);
+          break;
+        case 'go-leases':
+          s.navigate(leasesRoute);
           break;
         case 'go-profiles':
           s.navigate(profilesRoute);
