@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { FoundLeases, type LeaseFindQuery } from '../../src-shared/protocol/lease-find';
 import { LEASE_CMDS_MISSING, foundLeasesOf, keaLeaseCommand } from './kea-lease-find';
 import { findSimulatedLeases, simulatedLeases } from './simulated-leases';
+import { KeaTarget } from './kea';
+import { fakeKea, type FakeKea } from './testing/fake-kea';
 
 const keaLease = {
   'ip-address': '192.0.2.10',
@@ -97,5 +100,46 @@ describe('simulated leases', () => {
     expect(find('client-id', '01:02:00:0a:01:02:66')).toEqual(['10.1.2.102']);
     expect(find('hostname', 'sim-2-100')).toEqual(['10.1.2.100']);
     expect(find('ip', '10.1.2.150')).toEqual([]);
+  });
+});
+
+describe('KeaTarget.findLeases', () => {
+  let kea: FakeKea | undefined;
+  afterEach(async () => kea?.stop());
+
+  const serve = async (leaseAnswer: unknown) => {
+    const commands: unknown[] = [];
+    kea = await fakeKea((request, reply) => {
+      const r = JSON.parse(request) as { command: string; arguments?: unknown };
+      commands.push(r);
+      if (r.command === 'config-get') {
+        return reply(
+          JSON.stringify({
+            result: 0,
+            arguments: { Dhcp4: { subnet4: [{ id: 7, subnet: '192.0.2.0/24' }] } },
+          }),
+        );
+      }
+      return reply(JSON.stringify(leaseAnswer));
+    });
+    return {
+      target: new KeaTarget({ controlSocket: kea.path, configFile: join(kea.dir, 'kea.json') }),
+      commands,
+    };
+  };
+
+  it('sends the by-hostname command over the control socket and names the subnet from the running config', async () => {
+    const { target, commands } = await serve({ result: 0, arguments: { leases: [keaLease], count: 1 } });
+    const found = await target.findLeases({ query: 'lease-find', by: 'hostname', value: 'web-01' });
+    expect(commands[0]).toEqual({
+      command: 'lease4-get-by-hostname',
+      arguments: { hostname: 'web-01' },
+    });
+    expect(found.leases.map((l) => [l.ipAddress, l.subnet])).toEqual([['192.0.2.10', '192.0.2.0/24']]);
+  });
+
+  it('a Kea without lease_cmds is an error that says which hook to load', async () => {
+    const { target } = await serve({ result: 2, text: "'lease4-get' command not supported." });
+    await expect(target.findLeases(byIp)).rejects.toThrow(LEASE_CMDS_MISSING);
   });
 });
