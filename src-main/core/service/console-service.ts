@@ -98,7 +98,7 @@ export class ConsoleService implements SmtBackend {
       ...servedHandlers(session, { queryTimeoutMs: opts.queryTimeoutMs ?? 8_000 }),
       ...inventoryHandlers(session),
       ...alertHandlers(session),
-      ...leaseHandlers(session, { queryTimeoutMs: opts.queryTimeoutMs ?? 8_000 }),
+      ...leaseHandlers(session, { queryTimeoutMs: opts.queryTimeoutMs ?? 8_000, log: this.log }),
       // TODO(integrator): (s) => s.inventory once the served inventory's read side is on the session.
       ...reconcileHandlers(session, (s) => s.inventory, {
         actor,

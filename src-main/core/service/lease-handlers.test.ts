@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { LogEntry } from '../../../src-node/log';
 import type { Body } from '../../../src-shared/protocol';
 import { CallError } from './handlers';
 import { leaseHandlers } from './lease-handlers';
@@ -21,7 +22,9 @@ function session(link: string) {
       },
     },
   } as unknown as ProfileSession;
-  return { handlers: leaseHandlers(() => s, { queryTimeoutMs: 1000 }), asked };
+  const logged: LogEntry[] = [];
+  const handlers = leaseHandlers(() => s, { queryTimeoutMs: 1000, log: (e) => logged.push(e) });
+  return { handlers, asked, logged };
 }
 
 const refusal = (p: Promise<unknown>) =>
@@ -33,13 +36,16 @@ const refusal = (p: Promise<unknown>) =>
   );
 
 describe('searchLeases', () => {
-  it('a malformed MAC is a bad request naming what is wrong, and nothing is sent', async () => {
-    const { handlers, asked } = session('connected');
+  it('a malformed MAC is a bad request naming what is wrong, logged, and nothing is sent', async () => {
+    const { handlers, asked, logged } = session('connected');
     expect(await refusal(Promise.resolve(handlers.searchLeases({ value: '52:54:00:zz:00:01' })))).toEqual({
       code: 'bad-request',
       message: expect.stringMatching(/not a MAC address: "zz" is not a hex byte/),
     });
     expect(asked).toEqual([]);
+    expect(logged).toEqual([
+      expect.objectContaining({ level: 'warn', error: expect.stringMatching(/"zz"/) }),
+    ]);
   });
 
   it('with no broker connected it says so rather than finding nothing', async () => {

@@ -1,5 +1,6 @@
 import { leaseFindOf } from '../../../src-shared/protocol/lease-find';
 import { searchLeases } from '../leases/lease-search';
+import type { LogSink } from '../../../src-node/log';
 import { CallError, type HandlersOf } from './handlers';
 import type { ProfileSession } from './profile-session';
 
@@ -9,12 +10,15 @@ import type { ProfileSession } from './profile-session';
  */
 export const leaseHandlers = (
   session: () => ProfileSession,
-  opts: { queryTimeoutMs: number },
+  opts: { queryTimeoutMs: number; log?: LogSink },
 ): HandlersOf<'searchLeases'> => ({
   searchLeases: async ({ value, by }) => {
     const s = session();
     const parsed = leaseFindOf(value, by);
-    if (!parsed.ok) throw new CallError('bad-request', parsed.error);
+    if (!parsed.ok) {
+      opts.log?.({ level: 'warn', msg: 'lease search refused: malformed value', error: parsed.error });
+      throw new CallError('bad-request', parsed.error);
+    }
     const link = s.core.connectionStatus().state.kind;
     if (link !== 'connected') {
       throw new CallError(
