@@ -160,11 +160,22 @@ function socketAccepts(path: string): Promise<boolean> {
   });
 }
 
+/** What a test may add to the private kea-dhcp4's config. */
+export interface KeaOptions {
+  /**
+   * Interfaces to serve DHCP on (raw sockets: needs root), for tests with real clients in a network
+   * namespace; none by default, so Kea binds nothing.
+   */
+  interfaces?: string[];
+  /** Kea subnet4 entries to start with (Kea's own key names). */
+  subnet4?: Record<string, unknown>[];
+}
+
 /**
- * A kea-dhcp4 with no interfaces (binds nothing, needs no root), a private memfile lease file, pid/lock
- * dirs and unix control socket; lease_cmds is loaded.
+ * A kea-dhcp4 with no interfaces (binds nothing, needs no root) unless `opts.interfaces` names some, a
+ * private memfile lease file, pid/lock dirs and unix control socket; lease_cmds is loaded.
  */
-export async function startKea(): Promise<KeaServer> {
+export async function startKea(opts: KeaOptions = {}): Promise<KeaServer> {
   const dir = await mkdtemp(join(tmpdir(), 'smt-kea-'));
   const runDir = join(dir, 'run');
   await mkdir(runDir);
@@ -173,12 +184,15 @@ export async function startKea(): Promise<KeaServer> {
   const configFile = join(dir, 'kea-dhcp4.json');
   const config = {
     Dhcp4: {
-      'interfaces-config': { interfaces: [] },
+      'interfaces-config': {
+        interfaces: opts.interfaces ?? [],
+        ...(opts.interfaces?.length ? { 'dhcp-socket-type': 'raw' } : {}),
+      },
       'control-socket': { 'socket-type': 'unix', 'socket-name': socketPath },
       'lease-database': { type: 'memfile', name: leaseFile, 'lfc-interval': 0 },
       'hooks-libraries': LEASE_CMDS === undefined ? [] : [{ library: LEASE_CMDS }],
       loggers: [{ name: 'kea-dhcp4', output_options: [{ output: 'stdout' }], severity: 'WARN' }],
-      subnet4: [],
+      subnet4: opts.subnet4 ?? [],
     },
   };
   await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);

@@ -20,6 +20,8 @@ export const debianPackages = [
   'bind9-utils',
   'bind9-dnsutils',
   'kea-dhcp4-server',
+  // udhcpc: the lease search test's DHCP clients in a network namespace (tests/helpers/dhcp-netns.ts).
+  'busybox',
   'xvfb',
   'python3-stomp',
   'python3-jsonschema',

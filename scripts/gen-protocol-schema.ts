@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { channelTypes, envelopeSchemas, Envelope, ServedConfig } from '../src-shared/protocol';
+import { channelTypes, envelopeSchemas, Envelope, FoundLeases, ServedConfig } from '../src-shared/protocol';
 
 const outDir = join(import.meta.dirname, '..', 'docs', 'protocol');
 const check = process.argv.includes('--check');
@@ -17,6 +17,7 @@ const files = new Map<string, string>([
   ...channelTypes.map((t) => [`${t}.schema.json`, render(envelopeSchemas[t], `smt-${t}`)] as const),
   // Reply data is free JSON in the envelope; the answers other agents must give get their own schema.
   ['served-config.schema.json', render(ServedConfig, 'smt-served-config')],
+  ['found-leases.schema.json', render(FoundLeases, 'smt-found-leases')],
 ]);
 
 if (check) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DhcpScope } from '../../src-shared/config/scope';
 import { renderScope } from '../../src-shared/config/scope-render';
-import { ServedConfig } from '../../src-shared/protocol';
+import { FoundLeases, ServedConfig } from '../../src-shared/protocol';
 import { MemoryDhcp, MemoryDns, MemoryStore, noFaults } from '../targets/memory';
 import { answerQuery, type QueryContext } from './requests';
 
@@ -94,6 +94,32 @@ describe('the config query', () => {
     expect(reply).toEqual({
       ok: false,
       error: 'config: kea-dhcp4 is not installed or not configured on this remote',
+    });
+  });
+});
+
+describe('the lease-find query', () => {
+  it('a simulated remote answers FoundLeases from its scopes; a DNS-only remote says kea-dhcp4 is not here', async () => {
+    const { ctx, dhcp } = await context();
+    const scope = DhcpScope.parse({
+      subnet: '10.9.0.0/24',
+      id: 9,
+      pools: [{ start: '10.9.0.50', end: '10.9.0.60' }],
+      options: [],
+      reservations: [],
+    });
+    expect((await dhcp.upsertScope(scope)).ok).toBe(true);
+    const reply = await answerQuery(ctx, { query: 'lease-find', by: 'hostname', value: 'sim-0-51' });
+    expect(reply.ok && FoundLeases.parse(reply.data).leases.map((l) => [l.ipAddress, l.subnet])).toEqual([
+      ['10.9.0.51', '10.9.0.0/24'],
+    ]);
+    const none = await answerQuery(
+      { ...ctx, dhcp: undefined },
+      { query: 'lease-find', by: 'ip', value: '10.9.0.51' },
+    );
+    expect(none).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^lease-find: kea-dhcp4 is not installed/),
     });
   });
 });

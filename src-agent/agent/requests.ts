@@ -95,6 +95,8 @@ export async function answerQuery(ctx: QueryContext, q: Body<'query'>): Promise<
         return plain(await need(ctx.dhcp, 'kea-dhcp4').runningConfig());
       case 'leases':
         return plain({ subnet: q.subnet, leases: await need(ctx.dhcp, 'kea-dhcp4').leases(q.subnet) });
+      case 'lease-find':
+        return plain(await need(ctx.dhcp, 'kea-dhcp4').findLeases(q));
       case 'lookup':
         return plain({
           name: q.name,

@@ -4,6 +4,8 @@ import { comparableText } from '../../src-shared/config/comparable-text';
 import { cidrRange, type DhcpScope } from '../../src-shared/config/scope';
 import { KEA_EMPTY, KEA_SUCCESS, KEA_UNSUPPORTED, keaCommand, type KeaAnswer } from './kea-control';
 import { OneAtATime } from './one-at-a-time';
+import { foundLeasesOf, keaLeaseCommand } from './kea-lease-find';
+import type { FoundLeases, LeaseFindQuery } from '../../src-shared/protocol/lease-find';
 import type { ApplyOutcome, DhcpTarget, ServedScopeEntry } from './types';
 
 /** How the agent reaches one kea-dhcp4 (validated by the agent's config schema before it gets here). */
@@ -227,6 +229,14 @@ export class KeaTarget implements DhcpTarget {
     if (answer.result !== KEA_SUCCESS) throw new Error(`Kea lease4-get-all: ${answer.text ?? ''}`);
     const leases = (answer.arguments as { leases?: unknown } | undefined)?.leases;
     return Array.isArray(leases) ? (leases as unknown[]) : [];
+  }
+
+  /** Lease search with lease_cmds; the subnet of each lease is read off the running config. */
+  async findLeases(q: LeaseFindQuery): Promise<FoundLeases> {
+    const { command, args } = keaLeaseCommand(q);
+    const answer = await this.command(command, args);
+    const subnets = new Map(allSubnets(await this.configGet()).map((s) => [s.id, s.subnet]));
+    return foundLeasesOf(q, answer, (id) => subnets.get(id));
   }
 
   async reload(): Promise<void> {

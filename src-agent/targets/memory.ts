@@ -5,6 +5,8 @@ import { zoneKey } from '../../src-shared/config/object-key';
 import { DhcpScope, cidrRange } from '../../src-shared/config/scope';
 import { replaceFile } from '../agent/durable-file';
 import { scopeSha256 } from './kea';
+import { findSimulatedLeases, simulatedLeases } from './simulated-leases';
+import type { FoundLeases, LeaseFindQuery } from '../../src-shared/protocol/lease-find';
 import {
   NotServedError,
   type ApplyOutcome,
@@ -286,6 +288,11 @@ export class MemoryDhcp implements DhcpTarget {
   async leases(subnet: string): Promise<unknown[]> {
     if (!this.store.scopes.has(subnet)) throw new Error(`subnet ${subnet} is not configured on this remote`);
     return [];
+  }
+
+  /** Plausible leases derived from the scopes (simulated-leases.ts), for demos and fleet-scale tests. */
+  async findLeases(q: LeaseFindQuery): Promise<FoundLeases> {
+    return findSimulatedLeases(simulatedLeases(this.store.scopes.values(), Date.now()), q);
   }
 
   async reload(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { FoundLeases, LeaseFindQuery } from '../../src-shared/protocol/lease-find';
 import type { DhcpScope } from '../../src-shared/config/scope';
 
 /**
@@ -93,6 +94,8 @@ export interface DhcpTarget {
   runningConfig(): Promise<unknown>;
   /** Current leases of one subnet. */
   leases(subnet: string): Promise<unknown[]>;
+  /** Lease search: the leases matching one IP, MAC, client id or hostname (docs/dhcp.md). */
+  findLeases(q: LeaseFindQuery): Promise<FoundLeases>;
   reload(): Promise<void>;
   usage?(): Promise<DhcpUsage | undefined>;
   /** Every subnet running now (subnet4 and shared networks); throws when the server cannot be read. */

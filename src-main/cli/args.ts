@@ -5,6 +5,7 @@ import { SelectorSyntaxError, parseSelector, type TargetSelector } from '../../s
 import { FindNameQuery } from '../../src-shared/ipc/dns-views';
 import { ObjectKey } from '../../src-shared/ipc/inventory-views';
 import { ConfigObject, type LookupRrtype } from '../../src-shared/protocol';
+import { LeaseFindBy, leaseFindOf, type LeaseFindQuery } from '../../src-shared/protocol/lease-find';
 
 /** Exit codes of `smt` (docs/cli.md). */
 export const Exit = {
@@ -52,6 +53,8 @@ export const usage = `usage: smt [--profile <file>] [--db <file>] <command>
   alerts [--firing] [--json]   (the alerts the desktop console or host raised, from the profile's database;
                                 firing and acknowledged, or only firing; evaluates nothing itself)
   ack <alert-id>… [--comment <text>] [--json]   (acknowledges firing alerts, audited; exit 4 if any is refused)
+  leases find <ip|mac|client-id|hostname> [--by ip|mac|client-id|hostname] [--timeout S] [--json]
+                     (asks the online DHCP remotes for their leases matching it; exit 1 when none is found)
   drift [--json]     (asks the online remotes what they serve, then lists every drifted or missing
                       object per remote; exit 1 when there is any, 0 otherwise; unknown ones are
                       listed but do not fail)
@@ -113,7 +116,9 @@ export type Command =
   | { kind: 'deliveries' | 'cancel' | 'retry'; pushId: string }
   | { kind: 'alerts'; firing: boolean }
   | { kind: 'ack'; ids: string[]; comment?: string }
-  | { kind: 'find'; name: string; rrtype: LookupRrtype };
+  | { kind: 'find'; name: string; rrtype: LookupRrtype }
+  | { kind: 'deliveries' | 'cancel' | 'retry'; pushId: string }
+  | { kind: 'leases-find'; query: LeaseFindQuery; timeoutMs: number };
 
 export interface Invocation {
   globals: Globals;
@@ -164,6 +169,7 @@ const COMMAND_OPTIONS = {
   alerts: ['firing'],
   ack: ['comment'],
   find: ['type'],
+  leases: ['by', 'timeout'],
 } as const;
 type CommandOption = (typeof COMMAND_OPTIONS)[keyof typeof COMMAND_OPTIONS][number];
 const commandOptions = [...new Set(Object.values(COMMAND_OPTIONS).flat())];
@@ -216,6 +222,7 @@ function parseInvocation(argv: readonly string[]): Invocation {
       firing: { type: 'boolean', default: false },
       comment: { type: 'string' },
       type: { type: 'string' },
+      by: { type: 'string' },
     },
     true,
   );
@@ -232,7 +239,8 @@ function parseInvocation(argv: readonly string[]): Invocation {
     name === 'reservation' ||
     name === 'alerts' ||
     name === 'ack' ||
-    name === 'find'
+    name === 'find' ||
+    name === 'leases'
       ? COMMAND_OPTIONS[name]
       : [];
   const misplaced = commandOptions.find(
@@ -376,6 +384,27 @@ function parseInvocation(argv: readonly string[]): Invocation {
         ...(values.type === undefined ? {} : { rrtype: values.type.toUpperCase() }),
       });
       return { globals, command: { kind: 'find', name: query.name, rrtype: query.rrtype } };
+    }
+    case 'leases': {
+      const [sub, value, ...extra] = rest;
+      if (sub !== 'find' || value === undefined || extra.length > 0) {
+        throw new UsageError('`smt leases` takes `find <ip|mac|client-id|hostname>`');
+      }
+      const by =
+        values.by === undefined
+          ? undefined
+          : checkArgs(LeaseFindBy, values.by, () => '--by takes ip, mac, client-id or hostname');
+      // A malformed value is refused here, before any profile is opened or anything is sent.
+      const parsed = leaseFindOf(value, by);
+      if (!parsed.ok) throw new UsageError(parsed.error);
+      return {
+        globals,
+        command: {
+          kind: 'leases-find',
+          query: parsed.query,
+          timeoutMs: checkArgs(TimeoutS, values.timeout ?? DEFAULT_PREVIEW_TIMEOUT_S) * 1000,
+        },
+      };
     }
     case undefined:
       throw new UsageError('no command');

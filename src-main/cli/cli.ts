@@ -51,6 +51,8 @@ import {
 import { findExit, findText } from './find-format';
 import { scopePayload, zonePayload } from './payload';
 import { findNameIn } from '../core/service/dns-handlers';
+import { leaseSearchExit, leaseSearchJson, leaseSearchText } from './lease-format';
+import { searchLeases } from '../core/leases/lease-search';
 import { runPreview } from './preview';
 import { SelectionWait, needsLiveStatus } from './selection-wait';
 import { openSession, resolveProfile, until, type Session } from './session';
@@ -139,6 +141,16 @@ async function run(globals: Globals, command: Command): Promise<ExitCode> {
         if (globals.json) json(view);
         else out(findText(view));
         return findExit(view);
+      }
+      case 'leases-find': {
+        // Only online remotes answer: wait for this session's presence, as drift does.
+        await knownTargets(session, { kind: 'filter', status: 'any' }, true);
+        const link = session.core.connectionStatus().state.kind;
+        if (link !== 'connected') throw new CliExit(Exit.connect, `no broker is connected (${link})`);
+        const view = await searchLeases(session.core, command.query, { timeoutMs: command.timeoutMs });
+        if (globals.json) json(leaseSearchJson(view));
+        else out(leaseSearchText(view));
+        return leaseSearchExit(view);
       }
       case 'deliveries':
       case 'cancel':

@@ -3,6 +3,7 @@ import { useSmt } from '../store/react';
 import { gateOf } from '../store/start-slice';
 import { AuditScreen } from './audit/AuditScreen';
 import { BrokerScreen } from './broker/BrokerScreen';
+import { LeasesScreen } from './leases/LeasesScreen';
 import { ConnectionBar } from './ConnectionBar';
 import { FleetScreen } from './FleetScreen';
 import { NavRail } from './NavRail';
@@ -39,6 +40,8 @@ function Screen() {
       return <ProfilesScreen />;
     case 'dns':
       return <FindNameScreen />;
+    case 'leases':
+      return <LeasesScreen />;
   }
 }
 

@@ -5,6 +5,7 @@ import {
   draftsRoute,
   fleetRoute,
   formatRoute,
+  leasesRoute,
   objectsRoute,
   profilesRoute,
   pushRoute,
@@ -51,6 +52,14 @@ const items: { screen: Screen; route: Route; label: string; keys: string; icon: 
     keys: 'g n',
     // A magnifier: find a name across the fleet.
     icon: 'M6.5 1a5.5 5.5 0 0 1 4.4 8.8l4 4-1.4 1.4-4-4A5.5 5.5 0 1 1 6.5 1zm0 2a3.5 3.5 0 1 0 0 7 3.5 3.5 0 0 0 0-7z',
+  },
+  {
+    screen: 'leases',
+    route: leasesRoute,
+    label: 'Leases',
+    keys: 'g l',
+    // A magnifier over a row: a lease looked up.
+    icon: 'M6.5 1a4.5 4.5 0 013.6 7.2l3.4 3.4-1.1 1.1-3.4-3.4A4.5 4.5 0 116.5 1zm0 1.5a3 3 0 100 6 3 3 0 000-6zM1 13h8v1.5H1z',
   },
   {
     screen: 'broker',

@@ -17,6 +17,8 @@ describe('routes', () => {
     ['#/audit', { screen: 'audit' }],
     ['#/broker', { screen: 'broker' }],
     ['#/audit/x', { screen: 'fleet' }],
+    ['#/leases', { screen: 'leases' }],
+    ['#/leases/x', { screen: 'fleet' }],
     ['#/drafts', { screen: 'drafts' }],
     ['#/drafts/new', { screen: 'drafts', draftId: 'new' }],
     ['#/drafts/d-lx2k9a3f01', { screen: 'drafts', draftId: 'd-lx2k9a3f01' }],
@@ -47,6 +49,7 @@ describe('routes', () => {
       { screen: 'push', pushId: null },
       { screen: 'push', pushId: '8a1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' },
       { screen: 'profiles' },
+      { screen: 'leases' },
       { screen: 'objects' },
       { screen: 'objects', key: 'scope:10.0.0.0/24' },
     ] as Route[]) {

@@ -19,7 +19,9 @@ export type Route =
   | { screen: 'broker' }
   | { screen: 'profiles' }
   /** DNS → Find a name (docs/dns.md). */
-  | { screen: 'dns' };
+  | { screen: 'dns' }
+  /** Lease search across the DHCP remotes (docs/dhcp.md). */
+  | { screen: 'leases' };
 export type Screen = Route['screen'];
 
 export const fleetRoute: Route = { screen: 'fleet' };
@@ -30,6 +32,7 @@ export const auditRoute: Route = { screen: 'audit' };
 export const brokerRoute: Route = { screen: 'broker' };
 export const profilesRoute: Route = { screen: 'profiles' };
 export const dnsRoute: Route = { screen: 'dns' };
+export const leasesRoute: Route = { screen: 'leases' };
 
 /** Anything that is not a known route is the fleet: a stale bookmark must not show a blank page. */
 export function parseRoute(hash: string): Route {
@@ -58,6 +61,7 @@ export function parseRoute(hash: string): Route {
   }
   if (parts[0] === 'profiles' && parts.length === 1) return profilesRoute;
   if (parts[0] === 'dns' && parts.length === 1) return dnsRoute;
+  if (parts[0] === 'leases' && parts.length === 1) return leasesRoute;
   return fleetRoute;
 }
 
@@ -81,6 +85,8 @@ export function formatRoute(route: Route): string {
       return '#/profiles';
     case 'dns':
       return '#/dns';
+    case 'leases':
+      return '#/leases';
   }
 }
 

@@ -47,6 +47,14 @@ describe('shortcuts', () => {
       [undefined, 'go-audit', undefined, 'go-broker'],
     ],
     [
+      'lease search',
+      [
+        ['g', 0],
+        ['l', 100],
+      ],
+      [undefined, 'go-leases'],
+    ],
+    [
       'a sequence too slow',
       [
         ['g', 0],

@@ -11,6 +11,7 @@ export type ShortcutAction =
   | 'go-broker'
   | 'go-profiles'
   | 'go-dns'
+  | 'go-leases'
   | 'focus-search'
   | 'help'
   | 'back';
@@ -30,6 +31,7 @@ export const shortcuts: readonly Shortcut[] = [
   { keys: 'g b', action: 'go-broker', label: 'Go to the broker path' },
   { keys: 'g i', action: 'go-profiles', label: 'Go to the IPAM profiles' },
   { keys: 'g n', action: 'go-dns', label: 'Go to DNS: find a name across the fleet' },
+  { keys: 'g l', action: 'go-leases', label: 'Go to lease search (DHCP)' },
   {
     keys: '/',
     action: 'focus-search',

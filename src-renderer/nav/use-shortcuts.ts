@@ -7,6 +7,7 @@ import {
   draftsRoute,
   fleetRoute,
   objectsRoute,
+  leasesRoute,
   profilesRoute,
   pushRoute,
 } from './route';
@@ -42,6 +43,9 @@ export function useShortcuts(): void {
           break;
         case 'go-broker':
           s.navigate(brokerRoute);
+          break;
+        case 'go-leases':
+          s.navigate(leasesRoute);
           break;
         case 'go-profiles':
           s.navigate(profilesRoute);

@@ -57,6 +57,7 @@ import {
 } from './inventory-views';
 import { ConnectionStatus, FleetPatch, FleetSnapshot, RejectCounters } from './views';
 import { FindNameQuery, FindNameView } from './dns-views';
+import { LeaseSearchRequest, LeaseSearchView } from './lease-views';
 
 /**
  * The one contract between the renderer and the core (design.md §8), used by the Electron preload, the
@@ -144,6 +145,8 @@ export const calls = {
   // DNS across the fleet (docs/dns.md, issue 17).
   /** Asks every online DNS remote serving a zone that holds the name what its named answers. */
   findName: { args: z.tuple([FindNameQuery]), result: FindNameView },
+  // Lease search (docs/dhcp.md): asks the online DHCPv4 remotes; a malformed value is `bad-request`.
+  searchLeases: { args: z.tuple([LeaseSearchRequest]), result: LeaseSearchView },
 } as const satisfies Record<CallName, { args: z.ZodType; result: z.ZodType }>;
 
 /** Events pushed from the core; the preload exposes each as a named `on<Name>` subscription. */

@@ -49,6 +49,8 @@ export const callNames = [
   'importProfile',
   // DNS (issue 17)
   'findName',
+  // Lease search (docs/dhcp.md, issue 17).
+  'searchLeases',
 ] as const;
 export const eventNames = [
   'fleetPatch',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DhcpScope } from '../config/scope';
 import { MessageId, RemoteId } from './ids';
+import { LeaseFindQuery } from './lease-find';
 
 const Text = (max: number) => z.string().max(max);
 const Count = z.number().int().nonnegative();
@@ -75,6 +76,8 @@ export const QueryBody = z.discriminatedUnion('query', [
     name: Text(253),
     rrtype: LookupRrtype,
   }),
+  /** Lease search (lease-find.ts): the leases matching one IP, MAC, client id or hostname; a FoundLeases. */
+  LeaseFindQuery,
 ]);
 
 export const BroadcastBody = z.discriminatedUnion('topic', [

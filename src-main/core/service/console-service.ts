@@ -29,6 +29,7 @@ import { servedHandlers } from './served-handlers';
 import { inventoryHandlers } from './inventory-handlers';
 import { alertHandlers } from './alert-handlers';
 import { dnsHandlers } from './dns-handlers';
+import { leaseHandlers } from './lease-handlers';
 import { reconcileHandlers } from './reconcile-handlers';
 import { reservationHandlers } from './reservation-handlers';
 import { dispatchCall } from './service-dispatch';
@@ -100,6 +101,7 @@ export class ConsoleService implements SmtBackend {
       ...inventoryHandlers(session),
       ...alertHandlers(session, { actor }),
       ...dnsHandlers(session, { queryTimeoutMs: opts.queryTimeoutMs ?? 8_000 }),
+      ...leaseHandlers(session, { queryTimeoutMs: opts.queryTimeoutMs ?? 8_000, log: this.log }),
       // TODO(integrator): (s) => s.inventory once the served inventory's read side is on the session.
       ...reconcileHandlers(session, (s) => s.inventory, {
         actor,
