@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { comparableText } from '../../src-shared/config/comparable-text';
 import { cidrRange, type DhcpScope } from '../../src-shared/config/scope';
 import { KEA_EMPTY, KEA_SUCCESS, KEA_UNSUPPORTED, keaCommand, type KeaAnswer } from './kea-control';
+import { subnetUsageOf } from './kea-statistics';
 import { OneAtATime } from './one-at-a-time';
-import type { ApplyOutcome, DhcpTarget, ServedScopeEntry } from './types';
+import type { ApplyOutcome, DhcpTarget, DhcpUsage, ServedScopeEntry } from './types';
 
 /** How the agent reaches one kea-dhcp4 (validated by the agent's config schema before it gets here). */
 export interface KeaSettings {
@@ -233,9 +234,16 @@ export class KeaTarget implements DhcpTarget {
     await this.expectSuccess('config-reload', undefined);
   }
 
-  /** Lease counters from statistic-get-all (each statistic is a list of [value, time], newest first). */
-  async usage(): Promise<{ leasesActive: number; leasesAllocated: number; declines: number }> {
-    const answer = await this.expectSuccess('statistic-get-all', undefined);
+  /**
+   * Lease counters from statistic-get-all (each statistic is a list of [value, time], newest first), and
+   * per subnet the address counters the DHCP Pools view shows; config-get names each subnet id's prefix.
+   * A config-get that fails leaves the subnets unnamed rather than losing the counters.
+   */
+  async usage(): Promise<DhcpUsage> {
+    const [answer, config] = await Promise.all([
+      this.expectSuccess('statistic-get-all', undefined),
+      this.configGet().catch(() => undefined),
+    ]);
     const stats = (answer.arguments ?? {}) as Record<string, unknown>;
     const latest = (name: string) => {
       const samples = stats[name];
@@ -244,12 +252,20 @@ export class KeaTarget implements DhcpTarget {
     };
     const sum = (suffix: string) =>
       Object.keys(stats)
-        .filter((k) => /^subnet\[\d+\]\./.test(k) && k.endsWith(`.${suffix}`))
+        .filter((k) => /^subnet\[\d+\]\.[a-z-]+$/.test(k) && k.endsWith(`.${suffix}`))
         .reduce((n, k) => n + latest(k), 0);
+    const refs = config
+      ? allSubnets(config).map((s) => ({
+          id: s.id,
+          subnet: s.subnet,
+          pools: list(s.pools).map((p) => str(p.pool) ?? ''),
+        }))
+      : [];
     return {
       leasesActive: sum('assigned-addresses'),
       leasesAllocated: latest('pkt4-ack-sent'),
       declines: sum('declined-addresses'),
+      subnets: subnetUsageOf(stats, refs),
     };
   }
 
