@@ -45,6 +45,7 @@ import {
   AlertsQuery,
   AlertsView,
 } from './alert-views';
+import { PoolsQuery, PoolsView } from './pool-views';
 import {
   AdoptQuery,
   ObjectHistory,
@@ -96,6 +97,10 @@ export const calls = {
   getAlertRules: { args: z.tuple([]), result: AlertRules },
   /** Replaces the profile's rules; a rule that makes no sense is refused with the field that is wrong. */
   saveAlertRules: { args: z.tuple([AlertRules]), result: AlertRules },
+  // --- issue 17, DHCP pools (docs/dhcp.md) ---
+  /** Every remote's DHCP subnets and pools, fullest first, with trend and exhaustion forecast. */
+  listPools: { args: z.tuple([PoolsQuery]), result: PoolsView },
+  // --- end issue 17, DHCP pools ---
   // Drafts (docs/drafts.md): all but checkDraft work with no broker.
   listDrafts: {
     args: z.tuple([]),

@@ -26,6 +26,8 @@ export const callNames = [
   'ackAlerts',
   'getAlertRules',
   'saveAlertRules',
+  // issue 17, DHCP pools
+  'listPools',
   'listDrafts',
   'getDraft',
   'saveDraft',

@@ -28,6 +28,7 @@ import { remoteHandlers } from './remote-handlers';
 import { servedHandlers } from './served-handlers';
 import { inventoryHandlers } from './inventory-handlers';
 import { alertHandlers } from './alert-handlers';
+import { poolHandlers } from './pool-handlers';
 import { reconcileHandlers } from './reconcile-handlers';
 import { dispatchCall } from './service-dispatch';
 import { StartScreen } from './start-state';
@@ -97,6 +98,7 @@ export class ConsoleService implements SmtBackend {
       ...servedHandlers(session, { queryTimeoutMs: opts.queryTimeoutMs ?? 8_000 }),
       ...inventoryHandlers(session),
       ...alertHandlers(session),
+      ...poolHandlers(session),
       // TODO(integrator): (s) => s.inventory once the served inventory's read side is on the session.
       ...reconcileHandlers(session, (s) => s.inventory, {
         actor,
