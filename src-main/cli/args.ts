@@ -47,6 +47,8 @@ export const usage = `usage: smt [--profile <file>] [--db <file>] <command>
   drift [--json]     (asks the online remotes what they serve, then lists every drifted or missing
                       object per remote; exit 1 when there is any, 0 otherwise; unknown ones are
                       listed but do not fail)
+  pools [--json]     (DHCP subnets and pools of every online DHCP remote, fullest first, with the
+                      exhaustion forecast; see docs/dhcp.md)
 The passphrase of the console keys comes from $SMT_PASSPHRASE or a prompt (see docs/cli.md).`;
 
 export interface Globals {
@@ -56,7 +58,7 @@ export interface Globals {
 }
 
 export type Command =
-  | { kind: 'remotes' | 'objects' | 'drift' }
+  | { kind: 'remotes' | 'objects' | 'drift' | 'pools' }
   | {
       kind: 'push';
       what: 'zone' | 'scope';
@@ -206,6 +208,7 @@ function parseInvocation(argv: readonly string[]): Invocation {
     case 'remotes':
     case 'objects':
     case 'drift':
+    case 'pools':
       arity(0, 'no arguments');
       return { globals, command: { kind: name } };
     case 'deliveries':
