@@ -5,6 +5,7 @@ import {
   fleetRoute,
   formatRoute,
   objectsRoute,
+  poolsRoute,
   profilesRoute,
   pushRoute,
   type Route,
@@ -42,6 +43,14 @@ const items: { screen: Screen; route: Route; label: string; keys: string; icon: 
     keys: 'g z',
     // Two stacked records, one marked: intended against served.
     icon: 'M2 2h12v5H2zm2 2v1h5V4zM2 9h12v5H2zm2 2v1h5v-1zm7-.5a1 1 0 1 0 0 2 1 1 0 0 0 0-2z',
+  },
+  {
+    screen: 'pools',
+    route: poolsRoute,
+    label: 'Pools',
+    keys: 'g o',
+    // A bar two-thirds full: a pool's utilisation.
+    icon: 'M1 5h14v6H1zm1.5 1.5v3h7v-3z',
   },
   {
     screen: 'broker',
