@@ -76,7 +76,11 @@ export function subnetMatches(scope: DhcpScope, reported: Record<string, unknown
   return (
     reported.id === pushed.id &&
     reported.subnet === pushed.subnet &&
-    same(pick(reported.pools, ['pool']), pick(pushed.pools, ['pool'])) &&
+    // Kea reports an aligned range as a prefix (`a.b.c.200-a.b.c.203` comes back `a.b.c.200/30`).
+    same(
+      list(reported.pools).map((p) => poolRange(str(p.pool) ?? '') ?? str(p.pool)),
+      scope.pools.map((p) => ({ start: p.start, end: p.end })),
+    ) &&
     same(pick(reported['option-data'], ['name', 'data']), pick(pushed['option-data'], ['name', 'data'])) &&
     same(
       pick(reported.reservations, ['hw-address', 'ip-address', 'hostname']).map((r) => r.map((v) => v ?? '')),
