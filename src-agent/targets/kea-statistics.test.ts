@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_USAGE_SUBNETS, UsageBody } from '../../src-shared/protocol';
+import { MAX_USAGE_POOLS, MAX_USAGE_SUBNETS, UsageBody } from '../../src-shared/protocol';
 import { subnetUsageOf } from './kea-statistics';
 
 /** A real kea-dhcp4 2.2.0 (Debian 12) answer: subnet 10 with two pools (14 addresses), 3 leases, 1 declined. */
@@ -80,5 +80,22 @@ describe('subnetUsageOf', () => {
     const usage = subnetUsageOf(stats);
     expect(usage).toHaveLength(MAX_USAGE_SUBNETS);
     expect(usage.every((s) => s.assigned === 50)).toBe(true);
+  });
+
+  it('keeps pool detail within the frame budget, fullest subnets first', () => {
+    const stats: Record<string, unknown> = {};
+    for (let id = 1; id <= 40; id++) {
+      stats[`subnet[${id}].total-addresses`] = stat(6400);
+      stats[`subnet[${id}].assigned-addresses`] = stat(id * 100);
+      for (let p = 0; p < 64; p++) stats[`subnet[${id}].pool[${p}].total-addresses`] = stat(100);
+    }
+    const usage = subnetUsageOf(stats);
+    const pools = usage.reduce((n, s) => n + (s.pools?.length ?? 0), 0);
+    expect(pools).toBeLessThanOrEqual(MAX_USAGE_POOLS);
+    expect(usage.find((s) => s.id === 40)?.pools).toHaveLength(64);
+    expect(usage.find((s) => s.id === 1)?.pools).toBeUndefined();
+    const body = { windowS: 10, dhcp: { leasesActive: 0, leasesAllocated: 0, subnets: usage } };
+    expect(UsageBody.safeParse(body).success).toBe(true);
+    expect(JSON.stringify(body).length).toBeLessThan(1024 * 1024);
   });
 });

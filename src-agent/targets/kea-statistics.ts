@@ -1,4 +1,4 @@
-import { MAX_USAGE_SUBNETS, type SubnetUsage } from '../../src-shared/protocol';
+import { MAX_USAGE_POOLS, MAX_USAGE_SUBNETS, type SubnetUsage } from '../../src-shared/protocol';
 
 /**
  * Kea's statistic-get-all answer read per subnet: `subnet[ID].total-addresses`, `.assigned-addresses`,
@@ -87,9 +87,15 @@ export function subnetUsageOf(
       ...(pools.length > 0 ? { pools } : {}),
     });
   }
-  if (out.length > MAX_USAGE_SUBNETS) {
-    out.sort((a, b) => utilisation(b) - utilisation(a));
-    out.length = MAX_USAGE_SUBNETS;
+  out.sort((a, b) => utilisation(b) - utilisation(a));
+  if (out.length > MAX_USAGE_SUBNETS) out.length = MAX_USAGE_SUBNETS;
+  // Pool detail within the message's budget, fullest subnets first; the rest report the subnet only.
+  let budget = MAX_USAGE_POOLS;
+  for (const s of out) {
+    const n = s.pools?.length ?? 0;
+    if (n === 0) continue;
+    if (n <= budget) budget -= n;
+    else delete s.pools;
   }
   return out.sort((a, b) => a.id - b.id);
 }

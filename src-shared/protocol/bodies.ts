@@ -213,6 +213,8 @@ const AddressCounts = z.object({ total: Count, assigned: Count, declined: Count 
 
 /** The most subnets one usage message carries: a remote with more reports its fullest (see docs/dhcp.md). */
 export const MAX_USAGE_SUBNETS = 256;
+/** The most pool rows over all subnets of one message: with 256 subnets, well under the 1 MiB frame limit. */
+export const MAX_USAGE_POOLS = 1024;
 
 export const SubnetUsage = AddressCounts.extend({
   /** Kea's subnet id. */
@@ -238,7 +240,13 @@ export const UsageBody = z.object({
       leasesAllocated: Count,
       declines: Count.optional(),
       /** issue 17: per subnet, so the console can show each pool's utilisation and forecast. */
-      subnets: z.array(SubnetUsage).max(MAX_USAGE_SUBNETS).optional(),
+      subnets: z
+        .array(SubnetUsage)
+        .max(MAX_USAGE_SUBNETS)
+        .refine((list) => list.reduce((n, s) => n + (s.pools?.length ?? 0), 0) <= MAX_USAGE_POOLS, {
+          message: `at most ${MAX_USAGE_POOLS} pool rows in one message`,
+        })
+        .optional(),
     })
     .optional(),
 });
