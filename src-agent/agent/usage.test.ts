@@ -34,4 +34,14 @@ describe('UsageMeter', () => {
     });
     expect(errors).toEqual(['DNS', 'DNS']);
   });
+
+  it('carries Kea’s per-subnet counters to the usage message as they are', async () => {
+    const subnets = [{ id: 10, subnet: '192.0.2.0/24', total: 14, assigned: 3, declined: 1 }];
+    const dhcp = {
+      usage: async () => ({ leasesActive: 3, leasesAllocated: 0, subnets }),
+    } as unknown as DhcpTarget;
+    const m = new UsageMeter(undefined, dhcp);
+    await m.read(0, () => undefined);
+    expect((await m.read(5000, () => undefined))?.dhcp?.subnets).toEqual(subnets);
+  });
 });

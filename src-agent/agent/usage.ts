@@ -38,6 +38,7 @@ export class UsageMeter {
           leasesActive: dhcpNow.leasesActive,
           leasesAllocated: dhcpNow.leasesAllocated,
           ...(dhcpNow.declines !== undefined ? { declines: dhcpNow.declines } : {}),
+          ...(dhcpNow.subnets !== undefined ? { subnets: dhcpNow.subnets } : {}),
         }
       : undefined;
     if ((!dns && !dhcp) || windowS === 0) return undefined;

@@ -41,6 +41,13 @@ describe('Kea subnet mapping', () => {
     expect(subnetMatches({ ...scope, validLifetimeS: 3600 }, reported)).toBe(false);
   });
 
+  it('matches a pool Kea reports as a prefix (an aligned range), and not a different one', () => {
+    const aligned = { ...scope, pools: [{ start: '10.1.0.200', end: '10.1.0.203' }] };
+    const reported = (pool: string) => ({ ...keaSubnetOf(aligned), pools: [{ pool }] });
+    expect(subnetMatches(aligned, reported('10.1.0.200/30'))).toBe(true);
+    expect(subnetMatches(aligned, reported('10.1.0.200/29'))).toBe(false);
+  });
+
   it('hashes equal configs equally whatever the key order', () => {
     expect(canonicalJson({ b: 1, a: [{ d: 2, c: null }] })).toBe('{"a":[{"c":null,"d":2}],"b":1}');
     expect(canonicalJson({ a: 1, b: 2 })).toBe(canonicalJson({ b: 2, a: 1 }));

@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { comparableText } from '../../src-shared/config/comparable-text';
 import { cidrRange, type DhcpScope } from '../../src-shared/config/scope';
 import { KEA_EMPTY, KEA_SUCCESS, KEA_UNSUPPORTED, keaCommand, type KeaAnswer } from './kea-control';
+import { subnetUsageOf } from './kea-statistics';
 import { OneAtATime } from './one-at-a-time';
 import { foundLeasesOf, keaLeaseCommand } from './kea-lease-find';
 import type { FoundLeases, LeaseFindQuery } from '../../src-shared/protocol/lease-find';
-import type { ApplyOutcome, DhcpTarget, ServedScopeEntry } from './types';
+import type { ApplyOutcome, DhcpTarget, DhcpUsage, ServedScopeEntry } from './types';
 
 /** How the agent reaches one kea-dhcp4 (validated by the agent's config schema before it gets here). */
 export interface KeaSettings {
@@ -77,7 +78,11 @@ export function subnetMatches(scope: DhcpScope, reported: Record<string, unknown
   return (
     reported.id === pushed.id &&
     reported.subnet === pushed.subnet &&
-    same(pick(reported.pools, ['pool']), pick(pushed.pools, ['pool'])) &&
+    // Kea reports an aligned range as a prefix (`a.b.c.200-a.b.c.203` comes back `a.b.c.200/30`).
+    same(
+      list(reported.pools).map((p) => poolRange(str(p.pool) ?? '') ?? str(p.pool)),
+      scope.pools.map((p) => ({ start: p.start, end: p.end })),
+    ) &&
     same(pick(reported['option-data'], ['name', 'data']), pick(pushed['option-data'], ['name', 'data'])) &&
     same(
       pick(reported.reservations, ['hw-address', 'ip-address', 'hostname']).map((r) => r.map((v) => v ?? '')),
@@ -243,9 +248,16 @@ export class KeaTarget implements DhcpTarget {
     await this.expectSuccess('config-reload', undefined);
   }
 
-  /** Lease counters from statistic-get-all (each statistic is a list of [value, time], newest first). */
-  async usage(): Promise<{ leasesActive: number; leasesAllocated: number; declines: number }> {
-    const answer = await this.expectSuccess('statistic-get-all', undefined);
+  /**
+   * Lease counters from statistic-get-all (each statistic is a list of [value, time], newest first), and
+   * per subnet the address counters the DHCP Pools view shows; config-get names each subnet id's prefix.
+   * A config-get that fails leaves the subnets unnamed rather than losing the counters.
+   */
+  async usage(): Promise<DhcpUsage> {
+    const [answer, config] = await Promise.all([
+      this.expectSuccess('statistic-get-all', undefined),
+      this.configGet().catch(() => undefined),
+    ]);
     const stats = (answer.arguments ?? {}) as Record<string, unknown>;
     const latest = (name: string) => {
       const samples = stats[name];
@@ -254,12 +266,20 @@ export class KeaTarget implements DhcpTarget {
     };
     const sum = (suffix: string) =>
       Object.keys(stats)
-        .filter((k) => /^subnet\[\d+\]\./.test(k) && k.endsWith(`.${suffix}`))
+        .filter((k) => /^subnet\[\d+\]\.[a-z-]+$/.test(k) && k.endsWith(`.${suffix}`))
         .reduce((n, k) => n + latest(k), 0);
+    const refs = config
+      ? allSubnets(config).map((s) => ({
+          id: s.id,
+          subnet: s.subnet,
+          pools: list(s.pools).map((p) => str(p.pool) ?? ''),
+        }))
+      : [];
     return {
       leasesActive: sum('assigned-addresses'),
       leasesAllocated: latest('pkt4-ack-sent'),
       declines: sum('declined-addresses'),
+      subnets: subnetUsageOf(stats, refs),
     };
   }
 

@@ -7,6 +7,8 @@ import { replaceFile } from '../agent/durable-file';
 import { scopeSha256 } from './kea';
 import { findSimulatedLeases, simulatedLeases } from './simulated-leases';
 import type { FoundLeases, LeaseFindQuery } from '../../src-shared/protocol/lease-find';
+import { fillingScope, simulatedSubnetUsage } from './simulated-pools';
+import { MAX_USAGE_SUBNETS } from '../../src-shared/protocol';
 import {
   NotServedError,
   type ApplyOutcome,
@@ -235,6 +237,7 @@ function soaSerial(text: string): number | undefined {
 /** An in-memory DHCPv4 server: a scope that overlaps another subnet is refused, as Kea's config-test does. */
 export class MemoryDhcp implements DhcpTarget {
   reloads = 0;
+  private readonly startedAt = Date.now();
 
   constructor(
     private readonly store: MemoryStore,
@@ -299,8 +302,20 @@ export class MemoryDhcp implements DhcpTarget {
     this.reloads++;
   }
 
+  /** Simulated per-subnet counters (src-agent/targets/simulated-pools.ts): one scope fills over time. */
   async usage(): Promise<DhcpUsage> {
-    return { leasesActive: 0, leasesAllocated: 0 };
+    const scopes = [...this.store.scopes.values()];
+    const filling = fillingScope(scopes);
+    const elapsedMs = Date.now() - this.startedAt;
+    const subnets = scopes
+      .map((scope) => simulatedSubnetUsage(scope, elapsedMs, scope.subnet === filling))
+      .slice(0, MAX_USAGE_SUBNETS);
+    return {
+      leasesActive: subnets.reduce((n, s) => n + s.assigned, 0),
+      leasesAllocated: 0,
+      declines: subnets.reduce((n, s) => n + s.declined, 0),
+      subnets,
+    };
   }
 
   async inventory(): Promise<ServedScopeEntry[]> {

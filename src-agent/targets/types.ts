@@ -1,5 +1,6 @@
 import type { FoundLeases, LeaseFindQuery } from '../../src-shared/protocol/lease-find';
 import type { DhcpScope } from '../../src-shared/config/scope';
+import type { SubnetUsage } from '../../src-shared/protocol';
 
 /**
  * What the agent needs from the DNS and DHCP servers it manages. The real targets drive BIND 9 and Kea;
@@ -37,6 +38,8 @@ export interface DhcpUsage {
   /** Leases handed out since Kea started (pkt4-ack-sent). */
   leasesAllocated: number;
   declines?: number;
+  /** Per subnet (issue 17's DHCP pools); bounded by MAX_USAGE_SUBNETS. */
+  subnets?: SubnetUsage[];
 }
 
 /** One zone a DNS target serves, for the served inventory. */

@@ -60,6 +60,8 @@ export const usage = `usage: smt [--profile <file>] [--db <file>] <command>
                       listed but do not fail)
   find <name> [--type A] [--json]   (asks every online DNS remote serving a zone that holds the name what
                       its named answers; exit 1 when the remotes disagree or one could not answer)
+  pools [--json]     (DHCP subnets and pools of every online DHCP remote, fullest first, with the
+                      exhaustion forecast; see docs/dhcp.md)
 The passphrase of the console keys comes from $SMT_PASSPHRASE or a prompt (see docs/cli.md).`;
 
 export interface Globals {
@@ -69,7 +71,7 @@ export interface Globals {
 }
 
 export type Command =
-  | { kind: 'remotes' | 'objects' | 'drift' }
+  | { kind: 'remotes' | 'objects' | 'drift' | 'pools' }
   | {
       kind: 'push';
       what: 'zone' | 'scope';
@@ -270,6 +272,7 @@ function parseInvocation(argv: readonly string[]): Invocation {
     case 'remotes':
     case 'objects':
     case 'drift':
+    case 'pools':
       arity(0, 'no arguments');
       return { globals, command: { kind: name } };
     case 'alerts':

@@ -41,6 +41,8 @@ import {
   driftText,
   isSettled,
   objectsJson,
+  poolsJson,
+  poolsText,
   objectsText,
   outcome,
   progressLine,
@@ -64,6 +66,8 @@ import { errorText } from '../../src-shared/util/error-text';
 
 /** How long the fleet may take to say hello before a command works on what it knows. */
 const FLEET_DEADLINE_MS = 10_000;
+/** A usage message needs two readings of the agent's usage interval: allow a few of them. */
+const POOLS_DEADLINE_MS = 30_000;
 /**
  * The selection is taken as known once it stopped changing for this long: longer than the agents' presence
  * interval (2 s by default), so a remote whose hello came first from the queue is seen online by its next
@@ -122,6 +126,20 @@ async function run(globals: Globals, command: Command): Promise<ExitCode> {
         const view = session.inventory.objects();
         if (globals.json) json(objectsJson(view));
         else out(objectsText(view));
+        return Exit.ok;
+      }
+      case 'pools': {
+        // Pools are live only: wait for a usage message from every online DHCP remote (bounded).
+        const remotes = await knownTargets(session, { kind: 'filter', status: 'any' }, true);
+        const dhcp = remotes.filter((r) => r.status === 'online' && r.capabilities.includes('dhcp4'));
+        const reported = () => dhcp.every((r) => session.pools.tracker.list({ remoteId: r.id }).total > 0);
+        if (!reported()) {
+          process.stderr.write('smt: waiting for the DHCP remotes to report their pools…\n');
+          await until(reported, POOLS_DEADLINE_MS);
+        }
+        const view = session.pools.tracker.list();
+        if (globals.json) json(poolsJson(view));
+        else out(poolsText(view));
         return Exit.ok;
       }
       case 'drift': {

@@ -8,6 +8,8 @@ import {
   deliveriesJson,
   isSettled,
   outcome,
+  poolsJson,
+  poolsText,
   progressLine,
   remotesJson,
   remotesText,
@@ -133,5 +135,50 @@ describe('cancelText', () => {
     expect(cancelText({ cancelled: 3, withRemote: 0, unreachable: 4 })).toBe(
       'cancelled 3; 4 not withdrawn: no broker session',
     );
+  });
+});
+
+describe('smt pools', () => {
+  const view = {
+    total: 2,
+    pools: [
+      {
+        remoteId: 'r2',
+        subnetId: 1,
+        subnet: '10.1.0.0/24',
+        total: 50,
+        assigned: 45,
+        declined: 1,
+        utilisationPct: 90,
+        spark: [80, 90],
+        ratePctPerHour: 2.5,
+        forecastHours: 4,
+        reportedAt: 0,
+        stale: false,
+      },
+      {
+        remoteId: 'r1',
+        subnetId: 3,
+        total: 10,
+        assigned: 1,
+        declined: 0,
+        utilisationPct: 10,
+        spark: [],
+        ratePctPerHour: null,
+        forecastHours: null,
+        reportedAt: 0,
+        stale: true,
+      },
+    ],
+  };
+  it('prints fullest first with forecast, and an unnamed subnet by id', () => {
+    const lines = poolsText(view).split('\n');
+    expect(lines[0]).toMatch(
+      /^REMOTE\s+SUBNET\s+POOL\s+TOTAL\s+ASSIGNED\s+DECLINED\s+USED\s+TREND\s+FULL IN/,
+    );
+    expect(lines[1]).toMatch(/^r2\s+10\.1\.0\.0\/24\s+-\s+50\s+45\s+1\s+90\.0%\s+\+2\.5%\/h\s+4 h/);
+    expect(lines[2]).toMatch(/^r1\s+id 3\s+-\s+10\s+1\s+0\s+10\.0%\s+-\s+-\s+stale/);
+    expect(poolsJson(view)[0]).toMatchObject({ subnet: '10.1.0.0/24', pool: null, forecastHours: 4 });
+    expect(poolsText({ total: 0, pools: [] })).toMatch(/^no DHCP pools/);
   });
 });

@@ -1,4 +1,5 @@
 import { formatAge } from '../../src-shared/duration';
+import type { PoolsView } from '../../src-shared/ipc/pool-views';
 import type { SelectableRemote } from '../../src-shared/config/selector';
 import type { DeliveryState } from '../../src-shared/push/delivery';
 import {
@@ -288,3 +289,41 @@ export function ackText(outcome: AckResult): string {
 
 /** 0 when every alert named was acknowledged; `failed` when any was refused (the others still are). */
 export const ackExit = (outcome: AckResult): ExitCode => (outcome.refused.length > 0 ? Exit.failed : Exit.ok);
+/** `smt pools --json`: the PoolsView rows (src-shared/ipc/pool-views.ts) with times as ISO text. */
+export function poolsJson(view: PoolsView) {
+  return view.pools.map((p) => ({
+    remoteId: p.remoteId,
+    subnetId: p.subnetId,
+    subnet: p.subnet ?? null,
+    pool: p.pool ?? null,
+    total: p.total,
+    assigned: p.assigned,
+    declined: p.declined,
+    utilisationPct: Math.round(p.utilisationPct * 10) / 10,
+    ratePctPerHour: p.ratePctPerHour === null ? null : Math.round(p.ratePctPerHour * 100) / 100,
+    forecastHours: p.forecastHours === null ? null : Math.round(p.forecastHours * 10) / 10,
+    reportedAt: new Date(p.reportedAt).toISOString(),
+    stale: p.stale,
+  }));
+}
+
+export function poolsText(view: PoolsView): string {
+  if (view.pools.length === 0)
+    return 'no DHCP pools: no online DHCP remote reported Kea statistics (docs/dhcp.md says what Kea must load)';
+  const rows = poolsJson(view).map((p) => [
+    p.remoteId,
+    p.subnet ?? `id ${p.subnetId}`,
+    p.pool ?? '-',
+    String(p.total),
+    String(p.assigned),
+    String(p.declined),
+    `${p.utilisationPct.toFixed(1)}%`,
+    p.ratePctPerHour === null ? '-' : `${p.ratePctPerHour >= 0 ? '+' : ''}${p.ratePctPerHour}%/h`,
+    p.forecastHours === null ? '-' : p.forecastHours === 0 ? 'full' : `${p.forecastHours} h`,
+    p.stale ? 'stale' : '',
+  ]);
+  return table([
+    ['REMOTE', 'SUBNET', 'POOL', 'TOTAL', 'ASSIGNED', 'DECLINED', 'USED', 'TREND', 'FULL IN', ''],
+    ...rows,
+  ]);
+}

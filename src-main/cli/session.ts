@@ -8,6 +8,9 @@ import { attachInventory, type AttachedInventory } from '../core/inventory/attac
 import { attachPushEngine, type AttachedPush } from '../core/push/attach';
 import { openDatabase } from '../core/store/database';
 import { EventStore } from '../core/store/event-store';
+import { TrendStore } from '../core/store/trend-store';
+import { TrendRecorder } from '../core/trends/trend-recorder';
+import { attachPools, type AttachedPools } from '../core/pools/attach';
 import { defaultDatabaseFile } from '../core/store/default-database';
 import { CliExit, Exit, type Globals } from './args';
 import { errorText } from '../../src-shared/util/error-text';
@@ -24,6 +27,11 @@ export interface Session {
   push: AttachedPush;
   /** Served inventories and drift (docs/inventory.md), on its own handle of the profile's database. */
   inventory: AttachedInventory;
+  /**
+   * DHCP pools from this session's usage messages; the forecast reads the trend the desktop console
+   * stored in the shared database, and this session's samples are merged into it.
+   */
+  pools: AttachedPools;
   dbFile: string;
   close(): Promise<void>;
 }
@@ -75,6 +83,8 @@ export async function openSession(globals: Globals): Promise<Session> {
   // The CLI reads the fleet queues like the desktop console: what it reads it stores for both.
   const db = openDatabase(dbFile);
   const inventory = attachInventory(core, db, { pushes: push.store, events: new EventStore(db) }, { log });
+  const poolTrends = new TrendRecorder({ store: new TrendStore(db), log });
+  const pools = attachPools(core, poolTrends);
   const close = async () => {
     // A broker that never answers must not keep the command alive past the deadline.
     const timer = setTimeout(() => {
@@ -85,6 +95,8 @@ export async function openSession(globals: Globals): Promise<Session> {
     push.close();
     await core.stop();
     inventory.close();
+    pools.close();
+    poolTrends.stop();
     db.close();
     clearTimeout(timer);
   };
@@ -103,7 +115,7 @@ export async function openSession(globals: Globals): Promise<Session> {
     await close();
     throw e;
   }
-  return { core, push, inventory, dbFile, close };
+  return { core, push, inventory, pools, dbFile, close };
 }
 
 /** Polls a condition until it holds or the deadline passes; false on the deadline. */

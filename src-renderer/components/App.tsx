@@ -1,6 +1,7 @@
 import { useShortcuts } from '../nav/use-shortcuts';
 import { useSmt } from '../store/react';
 import { gateOf } from '../store/start-slice';
+import { PoolsScreen } from './pools/PoolsScreen';
 import { AuditScreen } from './audit/AuditScreen';
 import { BrokerScreen } from './broker/BrokerScreen';
 import { LeasesScreen } from './leases/LeasesScreen';
@@ -34,6 +35,8 @@ function Screen() {
       return <ObjectsScreen objectKey={route.key} />;
     case 'audit':
       return <AuditScreen />;
+    case 'pools':
+      return <PoolsScreen />;
     case 'broker':
       return <BrokerScreen />;
     case 'profiles':

@@ -7,6 +7,7 @@ import {
   formatRoute,
   leasesRoute,
   objectsRoute,
+  poolsRoute,
   profilesRoute,
   pushRoute,
   type Route,
@@ -60,6 +61,14 @@ const items: { screen: Screen; route: Route; label: string; keys: string; icon: 
     keys: 'g l',
     // A magnifier over a row: a lease looked up.
     icon: 'M6.5 1a4.5 4.5 0 013.6 7.2l3.4 3.4-1.1 1.1-3.4-3.4A4.5 4.5 0 116.5 1zm0 1.5a3 3 0 100 6 3 3 0 000-6zM1 13h8v1.5H1z',
+  },
+  {
+    screen: 'pools',
+    route: poolsRoute,
+    label: 'Pools',
+    keys: 'g o',
+    // A bar two-thirds full: a pool's utilisation.
+    icon: 'M1 5h14v6H1zm1.5 1.5v3h7v-3z',
   },
   {
     screen: 'broker',

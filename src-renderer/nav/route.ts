@@ -16,6 +16,8 @@ export type Route =
   /** Zones & Scopes, with one object (its key, zone:… or scope:…) open or none. */
   | { screen: 'objects'; key?: string }
   | { screen: 'audit' }
+  /** DHCP Pools fleet-wide, fullest first (issue 17). */
+  | { screen: 'pools' }
   | { screen: 'broker' }
   | { screen: 'profiles' }
   /** DNS → Find a name (docs/dns.md). */
@@ -29,6 +31,7 @@ export const pushRoute: Route = { screen: 'push', pushId: null };
 export const draftsRoute: Route = { screen: 'drafts' };
 export const objectsRoute: Route = { screen: 'objects' };
 export const auditRoute: Route = { screen: 'audit' };
+export const poolsRoute: Route = { screen: 'pools' };
 export const brokerRoute: Route = { screen: 'broker' };
 export const profilesRoute: Route = { screen: 'profiles' };
 export const dnsRoute: Route = { screen: 'dns' };
@@ -47,6 +50,7 @@ export function parseRoute(hash: string): Route {
     if (id.success) return { screen: 'push', pushId: id.data };
   }
   if (parts.length === 1 && parts[0] === 'audit') return auditRoute;
+  if (parts.length === 1 && parts[0] === 'pools') return poolsRoute;
   if (parts.length === 1 && parts[0] === 'broker') return brokerRoute;
   if (parts[0] === 'drafts' && parts.length === 1) return draftsRoute;
   if (parts[0] === 'drafts' && parts.length === 2) {
@@ -75,6 +79,8 @@ export function formatRoute(route: Route): string {
       return route.pushId === null ? '#/push' : `#/push/${route.pushId}`;
     case 'audit':
       return '#/audit';
+    case 'pools':
+      return '#/pools';
     case 'broker':
       return '#/broker';
     case 'drafts':

@@ -8,6 +8,7 @@ export type ShortcutAction =
   | 'go-drafts'
   | 'go-objects'
   | 'go-audit'
+  | 'go-pools'
   | 'go-broker'
   | 'go-profiles'
   | 'go-dns'
@@ -28,6 +29,7 @@ export const shortcuts: readonly Shortcut[] = [
   { keys: 'g d', action: 'go-drafts', label: 'Go to the drafts' },
   { keys: 'g z', action: 'go-objects', label: 'Go to Zones & Scopes (intended against served, drift)' },
   { keys: 'g a', action: 'go-audit', label: 'Go to the audit trail' },
+  { keys: 'g o', action: 'go-pools', label: 'Go to DHCP Pools (fullest first, exhaustion forecast)' },
   { keys: 'g b', action: 'go-broker', label: 'Go to the broker path' },
   { keys: 'g i', action: 'go-profiles', label: 'Go to the IPAM profiles' },
   { keys: 'g n', action: 'go-dns', label: 'Go to DNS: find a name across the fleet' },

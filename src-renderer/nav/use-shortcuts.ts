@@ -2,6 +2,7 @@ import { useContext, useEffect } from 'react';
 import { StoreContext } from '../store/react';
 import {
   auditRoute,
+  poolsRoute,
   brokerRoute,
   dnsRoute,
   draftsRoute,
@@ -40,6 +41,9 @@ export function useShortcuts(): void {
           break;
         case 'go-audit':
           s.navigate(auditRoute);
+          break;
+        case 'go-pools':
+          s.navigate(poolsRoute);
           break;
         case 'go-broker':
           s.navigate(brokerRoute);

@@ -46,6 +46,7 @@ import {
   AlertsQuery,
   AlertsView,
 } from './alert-views';
+import { PoolsQuery, PoolsView } from './pool-views';
 import {
   AdoptQuery,
   ObjectHistory,
@@ -104,6 +105,10 @@ export const calls = {
   getIntendedScope: { args: z.tuple([IntendedScopeQuery]), result: IntendedScopeView },
   /** A push request (not sent): the intended scope with the edited reservations; collisions are refused. */
   planReservations: { args: z.tuple([ReservationsPlanQuery]), result: PlannedPush },
+  // --- issue 17, DHCP pools (docs/dhcp.md) ---
+  /** Every remote's DHCP subnets and pools, fullest first, with trend and exhaustion forecast. */
+  listPools: { args: z.tuple([PoolsQuery]), result: PoolsView },
+  // --- end issue 17, DHCP pools ---
   // Drafts (docs/drafts.md): all but checkDraft work with no broker.
   listDrafts: {
     args: z.tuple([]),

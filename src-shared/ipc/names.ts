@@ -29,6 +29,8 @@ export const callNames = [
   // Host reservations (issue 17).
   'getIntendedScope',
   'planReservations',
+  // issue 17, DHCP pools
+  'listPools',
   'listDrafts',
   'getDraft',
   'saveDraft',

@@ -216,10 +216,49 @@ export const PresenceBody = z.object({
   seq: Count,
 });
 
+// --- issue 17, DHCP pools: Kea's own per-subnet (and, from Kea 2.4, per-pool) address counters ---
+
+/** Kea's address counters for one subnet or pool; `declined` addresses are counted in `assigned` too. */
+const AddressCounts = z.object({ total: Count, assigned: Count, declined: Count });
+
+/** The most subnets one usage message carries: a remote with more reports its fullest (see docs/dhcp.md). */
+export const MAX_USAGE_SUBNETS = 256;
+/** The most pool rows over all subnets of one message: with 256 subnets, well under the 1 MiB frame limit. */
+export const MAX_USAGE_POOLS = 1024;
+
+export const SubnetUsage = AddressCounts.extend({
+  /** Kea's subnet id. */
+  id: z.number().int().positive(),
+  /** The subnet's prefix, as the scope model spells it; absent when Kea's config did not name it. */
+  subnet: z.cidrv4().optional(),
+  /** Per pool, in Kea's order, where Kea reports pool statistics (2.4+; Debian 12's 2.2 does not). */
+  pools: z
+    .array(AddressCounts.extend({ index: z.number().int().nonnegative(), range: Text(64).optional() }))
+    .max(64)
+    .optional(),
+});
+export type SubnetUsage = z.infer<typeof SubnetUsage>;
+
+// --- end issue 17, DHCP pools ---
+
 export const UsageBody = z.object({
   windowS: z.number().positive(),
   dns: z.object({ qps: z.number().nonnegative(), queries: Count }).optional(),
-  dhcp: z.object({ leasesActive: Count, leasesAllocated: Count, declines: Count.optional() }).optional(),
+  dhcp: z
+    .object({
+      leasesActive: Count,
+      leasesAllocated: Count,
+      declines: Count.optional(),
+      /** issue 17: per subnet, so the console can show each pool's utilisation and forecast. */
+      subnets: z
+        .array(SubnetUsage)
+        .max(MAX_USAGE_SUBNETS)
+        .refine((list) => list.reduce((n, s) => n + (s.pools?.length ?? 0), 0) <= MAX_USAGE_POOLS, {
+          message: `at most ${MAX_USAGE_POOLS} pool rows in one message`,
+        })
+        .optional(),
+    })
+    .optional(),
 });
 
 export const EventBody = z.object({

@@ -7,7 +7,8 @@ import { RemoteId } from '../protocol';
  * console's memory does not grow with how long it has been running.
  */
 
-export const TrendMetric = z.enum(['cpu', 'mem', 'disk', 'dnsQps', 'dhcpLeases']);
+/** `dhcpPoolPct` is one series per DHCP subnet or pool (issue 17), keyed by poolSeriesId, not a remote id. */
+export const TrendMetric = z.enum(['cpu', 'mem', 'disk', 'dnsQps', 'dhcpLeases', 'dhcpPoolPct']);
 export type TrendMetric = z.infer<typeof TrendMetric>;
 
 export const TrendRange = z.enum(['1h', '24h', '30d']);
@@ -40,6 +41,7 @@ export const trendUnits: Readonly<Record<TrendMetric, string>> = {
   disk: '%',
   dnsQps: 'queries/s',
   dhcpLeases: 'leases',
+  dhcpPoolPct: '%',
 };
 
 /**

@@ -30,6 +30,7 @@ import { inventoryHandlers } from './inventory-handlers';
 import { alertHandlers } from './alert-handlers';
 import { dnsHandlers } from './dns-handlers';
 import { leaseHandlers } from './lease-handlers';
+import { poolHandlers } from './pool-handlers';
 import { reconcileHandlers } from './reconcile-handlers';
 import { reservationHandlers } from './reservation-handlers';
 import { dispatchCall } from './service-dispatch';
@@ -102,6 +103,7 @@ export class ConsoleService implements SmtBackend {
       ...alertHandlers(session, { actor }),
       ...dnsHandlers(session, { queryTimeoutMs: opts.queryTimeoutMs ?? 8_000 }),
       ...leaseHandlers(session, { queryTimeoutMs: opts.queryTimeoutMs ?? 8_000, log: this.log }),
+      ...poolHandlers(session),
       // TODO(integrator): (s) => s.inventory once the served inventory's read side is on the session.
       ...reconcileHandlers(session, (s) => s.inventory, {
         actor,

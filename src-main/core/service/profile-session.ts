@@ -12,6 +12,7 @@ import { attachPushEngine, type AttachedPush } from '../push/attach';
 import { openDatabase, type Db } from '../store/database';
 import { defaultDatabaseFile } from '../store/default-database';
 import { attachTrends, type AttachedTrends } from '../trends/attach';
+import { attachPools, type AttachedPools } from '../pools/attach';
 
 /** Everything one IPAM profile runs on: its broker link, its database and what keeps that database. */
 export interface ProfileSession {
@@ -23,6 +24,8 @@ export interface ProfileSession {
   db: Db;
   push: AttachedPush;
   trends: AttachedTrends;
+  /** DHCP pools fleet-wide (docs/dhcp.md). */
+  pools: AttachedPools;
   events: AttachedEvents;
   /** Served inventories, what the profile intends, drift (docs/inventory.md). */
   inventory: AttachedInventory;
@@ -64,6 +67,8 @@ export function assembleSession(
   try {
     const trends = attachTrends(core, db, logOpt);
     closers.push(() => trends.close());
+    const pools = attachPools(core, trends.recorder);
+    closers.push(() => pools.close());
     const events = attachEvents(core, db, logOpt);
     closers.push(() => events.close());
     const name = files.name ?? basename(files.profileFile, extname(files.profileFile));
@@ -100,6 +105,7 @@ export function assembleSession(
       db,
       push,
       trends,
+      pools,
       events,
       inventory,
       commands,

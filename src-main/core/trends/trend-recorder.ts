@@ -84,11 +84,18 @@ export class TrendRecorder {
   }
 
   take(env: Envelope<'stats'> | Envelope<'usage'>): void {
-    const at = this.now();
     for (const [metric, value] of Object.entries(trendValues(env)) as [TrendMetric, number][]) {
-      const closed = this.rollup.add(env.from, metric, at, value);
-      if (closed.length > 0) this.unwritten.push(...closed);
+      this.record(env.from, metric, value);
     }
+  }
+
+  /**
+   * One sample of one series, timed now. A series is a remote's metric, or one that is not a remote's
+   * own: a DHCP pool's utilisation is keyed by its pool series id (core/pools), in the same store.
+   */
+  record(seriesId: string, metric: TrendMetric, value: number): void {
+    const closed = this.rollup.add(seriesId, metric, this.now(), value);
+    if (closed.length > 0) this.unwritten.push(...closed);
   }
 
   flush(): void {

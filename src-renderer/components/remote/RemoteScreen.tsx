@@ -9,6 +9,7 @@ import { Processes } from './Processes';
 import { Served } from './Served';
 import { SystemInfo } from './SystemInfo';
 import { TrendPanel } from './TrendPanel';
+import { PoolsScreen } from '../pools/PoolsScreen';
 
 /** One remote: what it is, how loaded it is now, its services, and how that went over time. */
 export function RemoteScreen({ remoteId }: { remoteId: string }) {
@@ -69,6 +70,7 @@ export function RemoteScreen({ remoteId }: { remoteId: string }) {
         </div>
       </div>
       <TrendPanel remoteId={remote.id} />
+      {remote.processes.some((p) => p.name === 'kea-dhcp4') && <PoolsScreen remoteId={remote.id} />}
       <Served remote={remote} />
     </main>
   );

@@ -1,0 +1,111 @@
+import type { Envelope, SubnetUsage } from '../../../src-shared/protocol';
+import {
+  comparePools,
+  downsample,
+  exhaustionForecastHours,
+  fillRatePctPerHour,
+  POOL_STALE_AFTER_MS,
+  utilisationPct,
+  type PoolsQuery,
+  type PoolsView,
+  type PoolView,
+} from '../../../src-shared/ipc/pool-views';
+import type { TrendRecorder } from '../trends/trend-recorder';
+
+/** The trend series of one subnet (or pool) of one remote, in the trend store beside the remotes' own. */
+export const poolSeriesId = (remoteId: string, subnet: string, pool?: string): string =>
+  `${remoteId}/${subnet}${pool === undefined ? '' : `#${pool}`}`;
+
+interface Latest {
+  remoteId: string;
+  subnetId: number;
+  subnet?: string;
+  pool?: string;
+  total: number;
+  assigned: number;
+  declined: number;
+  reportedAt: number;
+  series: string;
+}
+
+/** The trend and forecast of a row change with the 24 h tier's 5-minute buckets: read them at most this often. */
+const DERIVED_TTL_MS = 60_000;
+
+/**
+ * The latest of Kea's address counters per (remote, subnet[, pool]) from the usage channel, each
+ * reading also a sample of that pool's utilisation trend; list() answers the DHCP Pools view and the
+ * pool alert rules. A remote's usage message replaces all its rows, so a removed subnet disappears.
+ */
+export class PoolTracker {
+  private readonly byRemote = new Map<string, Latest[]>();
+  private readonly derived = new Map<string, { at: number; spark: number[]; rate: number | null }>();
+
+  constructor(
+    private readonly recorder: Pick<TrendRecorder, 'record' | 'query'>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  take(env: Envelope<'usage'>): void {
+    const subnets = env.body.dhcp?.subnets;
+    if (subnets === undefined) return;
+    const at = this.now();
+    const rows = subnets.flatMap((s) => rowsOf(env.from, s, at));
+    for (const r of rows) this.recorder.record(r.series, 'dhcpPoolPct', utilisationPct(r.assigned, r.total));
+    this.byRemote.set(env.from, rows);
+  }
+
+  /** A remote removed from the fleet: its pools go with it. */
+  forget(remoteId: string): void {
+    this.byRemote.delete(remoteId);
+  }
+
+  list(q: PoolsQuery = {}): PoolsView {
+    const now = this.now();
+    const rows =
+      q.remoteId !== undefined ? (this.byRemote.get(q.remoteId) ?? []) : [...this.byRemote.values()].flat();
+    const pools = rows.map((r) => this.view(r, now)).sort(comparePools);
+    return { pools: q.limit !== undefined ? pools.slice(0, q.limit) : pools, total: pools.length };
+  }
+
+  private view(r: Latest, now: number): PoolView {
+    const pct = utilisationPct(r.assigned, r.total);
+    let d = this.derived.get(r.series);
+    if (d === undefined || now - d.at >= DERIVED_TTL_MS) {
+      const day = this.recorder.query({ remoteId: r.series, metric: 'dhcpPoolPct', range: '24h' });
+      const points = day.t.map((t, i) => ({ t, pct: day.avg[i] as number }));
+      d = { at: now, spark: downsample(day.avg), rate: fillRatePctPerHour(points) };
+      this.derived.set(r.series, d);
+    }
+    return {
+      remoteId: r.remoteId,
+      subnetId: r.subnetId,
+      ...(r.subnet !== undefined ? { subnet: r.subnet } : {}),
+      ...(r.pool !== undefined ? { pool: r.pool } : {}),
+      total: r.total,
+      assigned: r.assigned,
+      declined: r.declined,
+      utilisationPct: pct,
+      spark: d.spark,
+      ratePctPerHour: d.rate,
+      forecastHours: exhaustionForecastHours(pct, d.rate),
+      reportedAt: r.reportedAt,
+      stale: now - r.reportedAt > POOL_STALE_AFTER_MS,
+    };
+  }
+}
+
+function rowsOf(remoteId: string, s: SubnetUsage, at: number): Latest[] {
+  const name = s.subnet ?? `id ${s.id}`;
+  const row = (c: { total: number; assigned: number; declined: number }, pool?: string): Latest => ({
+    remoteId,
+    subnetId: s.id,
+    ...(s.subnet !== undefined ? { subnet: s.subnet } : {}),
+    ...(pool !== undefined ? { pool } : {}),
+    total: c.total,
+    assigned: Math.min(c.assigned, c.total),
+    declined: c.declined,
+    reportedAt: at,
+    series: poolSeriesId(remoteId, name, pool),
+  });
+  return [row(s), ...(s.pools ?? []).map((p) => row(p, p.range ?? `pool ${p.index}`))];
+}
