@@ -13,6 +13,7 @@ import { openDatabase, type Db } from '../store/database';
 import { defaultDatabaseFile } from '../store/default-database';
 import { attachTrends, type AttachedTrends } from '../trends/attach';
 import { attachPools, type AttachedPools } from '../pools/attach';
+import { poolFacts } from '../pools/pool-facts';
 
 /** Everything one IPAM profile runs on: its broker link, its database and what keeps that database. */
 export interface ProfileSession {
@@ -80,6 +81,8 @@ export function assembleSession(
       core,
       db,
       {
+        // The pools' own view, unless the caller gives another; stale rows hold no alert.
+        pools: () => poolFacts(pools.tracker.list().pools),
         ...alertFacts,
         objects: () => inventory.objects(),
         triggers: [

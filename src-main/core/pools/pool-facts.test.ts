@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import type { PoolView } from '../../../src-shared/ipc/pool-views';
+import { poolFacts } from './pool-facts';
+
+const row = (over: Partial<PoolView>): PoolView => ({
+  remoteId: 'r-1',
+  subnetId: 7,
+  subnet: '10.0.0.0/24',
+  total: 100,
+  assigned: 85,
+  declined: 0,
+  utilisationPct: 85,
+  spark: [],
+  ratePctPerHour: 2,
+  forecastHours: 7.5,
+  reportedAt: 1,
+  stale: false,
+  ...over,
+});
+
+describe('poolFacts', () => {
+  it('names a pool by its range, else its subnet, else its id, and carries utilisation and forecast', () => {
+    expect(
+      poolFacts([
+        row({}),
+        row({ pool: '10.0.0.10-10.0.0.20' }),
+        row({ subnet: undefined, forecastHours: null }),
+      ]),
+    ).toEqual([
+      { remoteId: 'r-1', subnet: '10.0.0.0/24', utilisationPct: 85, exhaustionInH: 7.5 },
+      { remoteId: 'r-1', subnet: '10.0.0.10-10.0.0.20', utilisationPct: 85, exhaustionInH: 7.5 },
+      { remoteId: 'r-1', subnet: 'subnet id 7', utilisationPct: 85, exhaustionInH: null },
+    ]);
+  });
+
+  it('leaves stale rows out: an old number neither fires nor resolves an alert', () => {
+    expect(poolFacts([row({ stale: true })])).toEqual([]);
+  });
+});
