@@ -16,6 +16,8 @@ export type Route =
   /** Zones & Scopes, with one object (its key, zone:… or scope:…) open or none. */
   | { screen: 'objects'; key?: string }
   | { screen: 'audit' }
+  /** Fleet-wide alerts and their rules (docs/alerts.md). */
+  | { screen: 'alerts' }
   | { screen: 'broker' }
   | { screen: 'profiles' };
 export type Screen = Route['screen'];
@@ -25,6 +27,7 @@ export const pushRoute: Route = { screen: 'push', pushId: null };
 export const draftsRoute: Route = { screen: 'drafts' };
 export const objectsRoute: Route = { screen: 'objects' };
 export const auditRoute: Route = { screen: 'audit' };
+export const alertsRoute: Route = { screen: 'alerts' };
 export const brokerRoute: Route = { screen: 'broker' };
 export const profilesRoute: Route = { screen: 'profiles' };
 
@@ -41,6 +44,7 @@ export function parseRoute(hash: string): Route {
     if (id.success) return { screen: 'push', pushId: id.data };
   }
   if (parts.length === 1 && parts[0] === 'audit') return auditRoute;
+  if (parts.length === 1 && parts[0] === 'alerts') return alertsRoute;
   if (parts.length === 1 && parts[0] === 'broker') return brokerRoute;
   if (parts[0] === 'drafts' && parts.length === 1) return draftsRoute;
   if (parts[0] === 'drafts' && parts.length === 2) {
@@ -67,6 +71,8 @@ export function formatRoute(route: Route): string {
       return route.pushId === null ? '#/push' : `#/push/${route.pushId}`;
     case 'audit':
       return '#/audit';
+    case 'alerts':
+      return '#/alerts';
     case 'broker':
       return '#/broker';
     case 'drafts':

@@ -8,6 +8,7 @@ export type ShortcutAction =
   | 'go-drafts'
   | 'go-objects'
   | 'go-audit'
+  | 'go-alerts'
   | 'go-broker'
   | 'go-profiles'
   | 'focus-search'
@@ -26,12 +27,13 @@ export const shortcuts: readonly Shortcut[] = [
   { keys: 'g d', action: 'go-drafts', label: 'Go to the drafts' },
   { keys: 'g z', action: 'go-objects', label: 'Go to Zones & Scopes (intended against served, drift)' },
   { keys: 'g a', action: 'go-audit', label: 'Go to the audit trail' },
+  { keys: 'g l', action: 'go-alerts', label: 'Go to the alerts (acknowledge, rules)' },
   { keys: 'g b', action: 'go-broker', label: 'Go to the broker path' },
   { keys: 'g i', action: 'go-profiles', label: 'Go to the IPAM profiles' },
   {
     keys: '/',
     action: 'focus-search',
-    label: 'Search the fleet (or the audit trail or Zones & Scopes, on their screens)',
+    label: 'Search the fleet (or the audit trail, Zones & Scopes or the alerts, on their screens)',
   },
   {
     keys: 'Escape',

@@ -1,6 +1,7 @@
 import { useContext, useEffect } from 'react';
 import { StoreContext } from '../store/react';
 import {
+  alertsRoute,
   auditRoute,
   brokerRoute,
   draftsRoute,
@@ -39,6 +40,9 @@ export function useShortcuts(): void {
         case 'go-audit':
           s.navigate(auditRoute);
           break;
+        case 'go-alerts':
+          s.navigate(alertsRoute);
+          break;
         case 'go-broker':
           s.navigate(brokerRoute);
           break;
@@ -46,8 +50,9 @@ export function useShortcuts(): void {
           s.navigate(profilesRoute);
           break;
         case 'focus-search': {
-          // The audit trail and Zones & Scopes have searches of their own; elsewhere "/" searches the fleet.
-          if (s.route.screen !== 'audit' && s.route.screen !== 'objects') s.navigate(fleetRoute);
+          // The audit trail, Zones & Scopes and the alerts have searches of their own; elsewhere "/" searches
+          // the fleet.
+          if (!['audit', 'objects', 'alerts'].includes(s.route.screen)) s.navigate(fleetRoute);
           // The search field exists once the fleet screen rendered.
           requestAnimationFrame(() =>
             document.querySelector<HTMLInputElement>('input[type="search"]')?.focus(),

@@ -1,5 +1,6 @@
 import { subscribeWithSelector } from 'zustand/middleware';
 import { createStore } from 'zustand/vanilla';
+import { createAlertsSlice } from './alerts-slice';
 import { createClockSlice } from './clock-slice';
 import { createConnectionSlice } from './connection-slice';
 import { createFleetSlice } from './fleet-slice';
@@ -21,6 +22,7 @@ export const createSmtStore = () =>
       ...createNavSlice(...a),
       ...createPushSlice(...a),
       ...createObjectsSlice(...a),
+      ...createAlertsSlice(...a),
       ...createProfilesSlice(...a),
       ...createStartSlice(...a),
     })),
