@@ -1,6 +1,7 @@
 import { useShortcuts } from '../nav/use-shortcuts';
 import { useSmt } from '../store/react';
 import { gateOf } from '../store/start-slice';
+import { AlertsScreen } from './alerts/AlertsScreen';
 import { AuditScreen } from './audit/AuditScreen';
 import { BrokerScreen } from './broker/BrokerScreen';
 import { ConnectionBar } from './ConnectionBar';
@@ -32,6 +33,8 @@ function Screen() {
       return <ObjectsScreen objectKey={route.key} />;
     case 'audit':
       return <AuditScreen />;
+    case 'alerts':
+      return <AlertsScreen />;
     case 'broker':
       return <BrokerScreen />;
     case 'profiles':

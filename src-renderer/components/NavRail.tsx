@@ -1,4 +1,5 @@
 import {
+  alertsRoute,
   auditRoute,
   brokerRoute,
   draftsRoute,
@@ -44,6 +45,14 @@ const items: { screen: Screen; route: Route; label: string; keys: string; icon: 
     icon: 'M2 2h12v5H2zm2 2v1h5V4zM2 9h12v5H2zm2 2v1h5v-1zm7-.5a1 1 0 1 0 0 2 1 1 0 0 0 0-2z',
   },
   {
+    screen: 'alerts',
+    route: alertsRoute,
+    label: 'Alerts',
+    keys: 'g l',
+    // A bell.
+    icon: 'M8 1a1 1 0 0 1 1 1v.6A4.5 4.5 0 0 1 12.5 7v3.5L14 12v1H2v-1l1.5-1.5V7A4.5 4.5 0 0 1 7 2.6V2a1 1 0 0 1 1-1zM6.5 14h3a1.5 1.5 0 0 1-3 0z',
+  },
+  {
     screen: 'broker',
     route: brokerRoute,
     label: 'Broker',
@@ -75,6 +84,7 @@ export function NavRail() {
   const screen = useSmt((s) => s.route.screen);
   const offline = useSmt((s) => s.counts.offline);
   const drifted = useSmt((s) => s.driftedRemotes);
+  const firing = useSmt((s) => s.alertsFiring);
   return (
     <div className="rail">
       <nav className="rail-nav" aria-label="Screens">
@@ -106,6 +116,11 @@ export function NavRail() {
                   data-testid="drift-badge"
                 >
                   {drifted}
+                </span>
+              )}
+              {item.screen === 'alerts' && firing > 0 && (
+                <span className="rail-badge num" aria-label={`${firing} firing`}>
+                  {firing}
                 </span>
               )}
             </a>
