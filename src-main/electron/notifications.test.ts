@@ -6,7 +6,7 @@ function fakeNotifications(supported = true) {
   const shown: { title: string; body: string; click: () => void }[] = [];
   const Notification = class implements NativeNotification {
     static isSupported = () => supported;
-    private click = () => undefined as void;
+    private click: () => void = () => undefined;
     constructor(private readonly options: { title: string; body: string }) {}
     on(_event: 'click', l: () => void) {
       this.click = l;
