@@ -1,10 +1,8 @@
 import type { Locator, Page } from '@playwright/test';
 
 /** Notifications the page raised, recorded by the Notification stub `stubNotifications` installs. */
-declare global {
-  interface Window {
-    __notices?: { title: string; body: string }[];
-  }
+interface Recorded {
+  __notices?: { title: string; body: string }[];
 }
 
 /**
@@ -14,17 +12,19 @@ declare global {
  */
 export async function stubNotifications(page: Page): Promise<void> {
   await page.addInitScript(() => {
-    window.__notices = [];
+    // The page's global: this runs in the browser, where the e2e project's types have no DOM.
+    const page = globalThis as unknown as Recorded;
+    page.__notices = [];
     class RecordedNotification {
       static permission = 'granted';
       static requestPermission = async () => 'granted';
       onclick: (() => void) | null = null;
       constructor(title: string, options?: { body?: string }) {
-        window.__notices?.push({ title, body: options?.body ?? '' });
+        page.__notices?.push({ title, body: options?.body ?? '' });
       }
       close() {}
     }
-    Object.defineProperty(window, 'Notification', { value: RecordedNotification, configurable: true });
+    Object.defineProperty(globalThis, 'Notification', { value: RecordedNotification, configurable: true });
   });
 }
 
@@ -79,6 +79,6 @@ export class AlertsPage {
   }
 
   notices(): Promise<{ title: string; body: string }[]> {
-    return this.page.evaluate(() => window.__notices ?? []);
+    return this.page.evaluate(() => (globalThis as unknown as Recorded).__notices ?? []);
   }
 }
