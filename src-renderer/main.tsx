@@ -2,11 +2,13 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { openApi } from './api';
 import { ApiContext } from './api/context';
+import { NotifierContext, pageNotifier, startNotices } from './api/notify';
 import { App } from './components/App';
 import { createSmtStore } from './store';
 import { StoreContext } from './store/react';
 import { startSync } from './store/sync';
 import { startRouting } from './nav/routing';
+import { alertsRoute } from './nav/route';
 import { applyTheme, storedTheme } from './theme';
 import './styles.css';
 
@@ -17,6 +19,11 @@ const store = createSmtStore();
 const { api, link } = openApi();
 startSync(api, link, store);
 startRouting(store);
+// Desktop notifications: the browser's under the browser host, none from the page under Electron (its main
+// process raises them natively).
+const notifier = pageNotifier();
+store.getState().setNotifyPermission(notifier.permission());
+startNotices(api, notifier, () => store.getState().navigate(alertsRoute));
 
 // A background tab still tells the admin that remotes went offline.
 store.subscribe(
@@ -32,7 +39,9 @@ createRoot(root).render(
   <StrictMode>
     <StoreContext.Provider value={store}>
       <ApiContext.Provider value={api}>
-        <App />
+        <NotifierContext.Provider value={notifier}>
+          <App />
+        </NotifierContext.Provider>
       </ApiContext.Provider>
     </StoreContext.Provider>
   </StrictMode>,

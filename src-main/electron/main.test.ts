@@ -33,6 +33,8 @@ const shell = vi.hoisted(() => {
     exits: [] as number[],
     errors: [] as string[],
     core: null as null | { stopped: boolean },
+    backend: null as null | { emit(event: 'alertNotice', payload: unknown): void },
+    notices: [] as string[],
     serviceOptions: null as null | { profiles?: { keyring?: KeySealer; startPassphrase?: string } },
   };
   const electron = {
@@ -72,6 +74,16 @@ const shell = vi.hoisted(() => {
       handle: (channel: string, h: Listener) => ipc.set(channel, h),
       removeHandler: (channel: string) => ipc.delete(channel),
     },
+    Notification: class {
+      static isSupported = () => true;
+      constructor(private readonly options: { title: string; body: string }) {}
+      on() {
+        return this;
+      }
+      show() {
+        state.notices.push(`${this.options.title}: ${this.options.body}`);
+      }
+    },
     dialog: { showErrorBox: (title: string, text: string) => state.errors.push(`${title}: ${text}`) },
     safeStorage: {
       isEncryptionAvailable: () => true,
@@ -107,6 +119,7 @@ vi.mock('../core/service/console-service', async () => {
       constructor(_current: unknown, opts: NonNullable<typeof shell.state.serviceOptions>) {
         super();
         shell.state.core = this.record;
+        shell.state.backend = this as never;
         shell.state.serviceOptions = opts;
       }
       async openAtStart(): Promise<void> {}
@@ -198,6 +211,11 @@ describe('Electron main process (on recorded Electron objects)', () => {
     }
   });
 
+  it('raises the core’s alert notices as native notifications', () => {
+    state.backend?.emit('alertNotice', { title: 'r-0003 offline', body: 'silent', alertIds: ['a-1'], at: 1 });
+    expect(state.notices).toEqual(['r-0003 offline: silent']);
+  });
+
   it('stops the core before quitting, once', async () => {
     let prevented = 0;
     for (const l of state.appListeners.get('before-quit') ?? []) l({ preventDefault: () => prevented++ });
@@ -205,6 +223,9 @@ describe('Electron main process (on recorded Electron objects)', () => {
     expect(prevented).toBe(1);
     expect(state.core?.stopped).toBe(true);
     expect(state.ipc.size).toBe(0);
+    // Notices stop with the IPC: none reaches a window that is closing.
+    state.backend?.emit('alertNotice', { title: 'late', body: '', alertIds: [], at: 2 });
+    expect(state.notices).toEqual(['r-0003 offline: silent']);
     expect(state.errors).toEqual([]);
     expect(state.exits).toEqual([]);
   });

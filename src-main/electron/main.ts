@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, safeStorage, session } from 'electron';
 import { lineLog } from '../../src-node/log';
 import { PASSPHRASE_ENV, readPassphrase, type KeySealer } from '../../src-node/secrets';
 import { loadConsoleProfile } from '../core/profile';
@@ -16,6 +16,7 @@ import { StaticFiles } from '../host/static-files';
 import { APP_SCHEME, appScheme, rendererResponder, rendererUrl } from './app-protocol';
 import { guardDownloads, guardWebContents, lockDownSession } from './hardening';
 import { registerIpc } from './ipc';
+import { forwardNotices } from './notifications';
 import { keyringProtects, safeStorageSealer } from './safe-storage-sealer';
 import { errorText } from '../../src-shared/util/error-text';
 
@@ -134,7 +135,21 @@ async function main(): Promise<void> {
   }
 
   const window = createWindow();
-  const unregister = registerIpc({ ipcMain, backend: service, window, rendererUrl, log });
+  const unregisterIpc = registerIpc({ ipcMain, backend: service, window, rendererUrl, log });
+  const stopNotices = forwardNotices({
+    backend: service,
+    Notification,
+    focus: () => {
+      if (window.isMinimized()) window.restore();
+      window.show();
+      window.focus();
+    },
+    log,
+  });
+  const unregister = () => {
+    unregisterIpc();
+    stopNotices();
+  };
   window.once('ready-to-show', () => window.show());
   app.on('second-instance', () => {
     if (window.isMinimized()) window.restore();

@@ -2,6 +2,7 @@ import { useShortcuts } from '../nav/use-shortcuts';
 import { useSmt } from '../store/react';
 import { gateOf } from '../store/start-slice';
 import { PoolsScreen } from './pools/PoolsScreen';
+import { AlertsScreen } from './alerts/AlertsScreen';
 import { AuditScreen } from './audit/AuditScreen';
 import { BrokerScreen } from './broker/BrokerScreen';
 import { LeasesScreen } from './leases/LeasesScreen';
@@ -37,6 +38,8 @@ function Screen() {
       return <AuditScreen />;
     case 'pools':
       return <PoolsScreen />;
+    case 'alerts':
+      return <AlertsScreen />;
     case 'broker':
       return <BrokerScreen />;
     case 'profiles':

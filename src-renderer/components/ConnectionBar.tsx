@@ -1,4 +1,5 @@
 import { formatClock, formatDuration } from '../format';
+import { alertsRoute, formatRoute } from '../nav/route';
 import { useSmt } from '../store/react';
 import { summarizeBroker } from './broker-state';
 import { Logo } from './Logo';
@@ -59,6 +60,23 @@ function LastFailover() {
   );
 }
 
+/** Firing, unacknowledged alerts: moves with each alertsChanged event; a click opens the Alerts screen. */
+function FiringAlerts() {
+  const firing = useSmt((s) => s.alertsFiring);
+  return (
+    <a
+      className="bar-item bar-link"
+      href={formatRoute(alertsRoute)}
+      title="Open the alerts (g e)"
+      data-testid="alerts-firing"
+      data-firing={firing}
+    >
+      <span className="bar-label">Alerts</span>
+      <span className={`bar-value num${firing > 0 ? ' tone-bad' : ''}`}>{firing} firing</span>
+    </a>
+  );
+}
+
 /** Which broker the console is on and how that connection is doing, at a glance. */
 export function ConnectionBar() {
   const connection = useSmt((s) => s.connection);
@@ -95,6 +113,7 @@ export function ConnectionBar() {
       <LastFailover />
       <div className="bar-spacer" />
       <FleetCounts />
+      <FiringAlerts />
       <RejectedFrames />
     </header>
   );

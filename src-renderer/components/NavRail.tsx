@@ -1,4 +1,5 @@
 import {
+  alertsRoute,
   auditRoute,
   brokerRoute,
   dnsRoute,
@@ -71,6 +72,14 @@ const items: { screen: Screen; route: Route; label: string; keys: string; icon: 
     icon: 'M1 5h14v6H1zm1.5 1.5v3h7v-3z',
   },
   {
+    screen: 'alerts',
+    route: alertsRoute,
+    label: 'Alerts',
+    keys: 'g e',
+    // A bell.
+    icon: 'M8 1a1 1 0 0 1 1 1v.6A4.5 4.5 0 0 1 12.5 7v3.5L14 12v1H2v-1l1.5-1.5V7A4.5 4.5 0 0 1 7 2.6V2a1 1 0 0 1 1-1zM6.5 14h3a1.5 1.5 0 0 1-3 0z',
+  },
+  {
     screen: 'broker',
     route: brokerRoute,
     label: 'Broker',
@@ -102,6 +111,7 @@ export function NavRail() {
   const screen = useSmt((s) => s.route.screen);
   const offline = useSmt((s) => s.counts.offline);
   const drifted = useSmt((s) => s.driftedRemotes);
+  const firing = useSmt((s) => s.alertsFiring);
   return (
     <div className="rail">
       <nav className="rail-nav" aria-label="Screens">
@@ -133,6 +143,11 @@ export function NavRail() {
                   data-testid="drift-badge"
                 >
                   {drifted}
+                </span>
+              )}
+              {item.screen === 'alerts' && firing > 0 && (
+                <span className="rail-badge num" aria-label={`${firing} firing`}>
+                  {firing}
                 </span>
               )}
             </a>

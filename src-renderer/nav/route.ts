@@ -18,6 +18,8 @@ export type Route =
   | { screen: 'audit' }
   /** DHCP Pools fleet-wide, fullest first (issue 17). */
   | { screen: 'pools' }
+  /** Fleet-wide alerts and their rules (docs/alerts.md). */
+  | { screen: 'alerts' }
   | { screen: 'broker' }
   | { screen: 'profiles' }
   /** DNS → Find a name (docs/dns.md). */
@@ -32,6 +34,7 @@ export const draftsRoute: Route = { screen: 'drafts' };
 export const objectsRoute: Route = { screen: 'objects' };
 export const auditRoute: Route = { screen: 'audit' };
 export const poolsRoute: Route = { screen: 'pools' };
+export const alertsRoute: Route = { screen: 'alerts' };
 export const brokerRoute: Route = { screen: 'broker' };
 export const profilesRoute: Route = { screen: 'profiles' };
 export const dnsRoute: Route = { screen: 'dns' };
@@ -51,6 +54,7 @@ export function parseRoute(hash: string): Route {
   }
   if (parts.length === 1 && parts[0] === 'audit') return auditRoute;
   if (parts.length === 1 && parts[0] === 'pools') return poolsRoute;
+  if (parts.length === 1 && parts[0] === 'alerts') return alertsRoute;
   if (parts.length === 1 && parts[0] === 'broker') return brokerRoute;
   if (parts[0] === 'drafts' && parts.length === 1) return draftsRoute;
   if (parts[0] === 'drafts' && parts.length === 2) {
@@ -81,6 +85,8 @@ export function formatRoute(route: Route): string {
       return '#/audit';
     case 'pools':
       return '#/pools';
+    case 'alerts':
+      return '#/alerts';
     case 'broker':
       return '#/broker';
     case 'drafts':

@@ -88,6 +88,14 @@ describe('shortcuts', () => {
       ],
       [undefined, 'go-profiles'],
     ],
+    [
+      'the alerts sequence',
+      [
+        ['g', 0],
+        ['l', 100],
+      ],
+      [undefined, 'go-alerts'],
+    ],
     ['a key with no meaning', [['q', 0]], [undefined]],
   ])('%s', (_name, keys, actions) => {
     expect(typeKeys(keys)).toEqual(actions);

@@ -9,6 +9,7 @@ export type ShortcutAction =
   | 'go-objects'
   | 'go-audit'
   | 'go-pools'
+  | 'go-alerts'
   | 'go-broker'
   | 'go-profiles'
   | 'go-dns'
@@ -30,6 +31,7 @@ export const shortcuts: readonly Shortcut[] = [
   { keys: 'g z', action: 'go-objects', label: 'Go to Zones & Scopes (intended against served, drift)' },
   { keys: 'g a', action: 'go-audit', label: 'Go to the audit trail' },
   { keys: 'g o', action: 'go-pools', label: 'Go to DHCP Pools (fullest first, exhaustion forecast)' },
+  { keys: 'g e', action: 'go-alerts', label: 'Go to the alerts (acknowledge, rules)' },
   { keys: 'g b', action: 'go-broker', label: 'Go to the broker path' },
   { keys: 'g i', action: 'go-profiles', label: 'Go to the IPAM profiles' },
   { keys: 'g n', action: 'go-dns', label: 'Go to DNS: find a name across the fleet' },
@@ -37,7 +39,7 @@ export const shortcuts: readonly Shortcut[] = [
   {
     keys: '/',
     action: 'focus-search',
-    label: 'Search the fleet (or the audit trail or Zones & Scopes, on their screens)',
+    label: 'Search the fleet (or the audit trail, Zones & Scopes or the alerts, on their screens)',
   },
   {
     keys: 'Escape',

@@ -1,6 +1,7 @@
 import { useContext, useEffect } from 'react';
 import { StoreContext } from '../store/react';
 import {
+  alertsRoute,
   auditRoute,
   poolsRoute,
   brokerRoute,
@@ -45,6 +46,9 @@ export function useShortcuts(): void {
         case 'go-pools':
           s.navigate(poolsRoute);
           break;
+        case 'go-alerts':
+          s.navigate(alertsRoute);
+          break;
         case 'go-broker':
           s.navigate(brokerRoute);
           break;
@@ -58,8 +62,9 @@ export function useShortcuts(): void {
           s.navigate(dnsRoute);
           break;
         case 'focus-search': {
-          // The audit trail and Zones & Scopes have searches of their own; elsewhere "/" searches the fleet.
-          if (s.route.screen !== 'audit' && s.route.screen !== 'objects') s.navigate(fleetRoute);
+          // The audit trail, Zones & Scopes and the alerts have searches of their own; elsewhere "/" searches
+          // the fleet.
+          if (!['audit', 'objects', 'alerts'].includes(s.route.screen)) s.navigate(fleetRoute);
           // The search field exists once the fleet screen rendered.
           requestAnimationFrame(() =>
             document.querySelector<HTMLInputElement>('input[type="search"]')?.focus(),

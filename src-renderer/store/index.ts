@@ -1,5 +1,6 @@
 import { subscribeWithSelector } from 'zustand/middleware';
 import { createStore } from 'zustand/vanilla';
+import { createAlertsSlice } from './alerts-slice';
 import { createClockSlice } from './clock-slice';
 import { createConnectionSlice } from './connection-slice';
 import { createDnsSlice } from './dns-slice';
@@ -22,6 +23,7 @@ export const createSmtStore = () =>
       ...createNavSlice(...a),
       ...createPushSlice(...a),
       ...createObjectsSlice(...a),
+      ...createAlertsSlice(...a),
       ...createProfilesSlice(...a),
       ...createStartSlice(...a),
       ...createDnsSlice(...a),

@@ -1,5 +1,6 @@
 import type { ProfileSummary } from '../../src-shared/ipc/profile-views';
 import { fleetRoute, objectsRoute } from '../nav/route';
+import { alertsReset } from './alerts-slice';
 import { initialConnection } from './connection-slice';
 import { initialFleet } from './fleet-slice';
 import { objectsReset } from './objects-slice';
@@ -41,6 +42,7 @@ export const createProfilesSlice: SliceCreator<ProfilesSlice> = (set) => ({
       ...objectsReset,
       // Another IPAM's remotes answered this search.
       ...dnsReset,
+      ...alertsReset,
       // A planned push names the previous IPAM's remotes and versions.
       pushPlan: null,
       switchingTo: null,

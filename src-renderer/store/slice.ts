@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import type { AlertsSlice } from './alerts-slice';
 import type { ClockSlice } from './clock-slice';
 import type { ConnectionSlice } from './connection-slice';
 import type { DnsSlice } from './dns-slice';
@@ -16,6 +17,7 @@ export type SmtState = ConnectionSlice &
   NavSlice &
   PushSlice &
   ObjectsSlice &
+  AlertsSlice &
   ProfilesSlice &
   StartSlice &
   DnsSlice;

@@ -86,6 +86,10 @@ function fakeApi(snapshot: () => FleetSnapshot, start: () => StartState = () => 
       listeners.objectsChanged.push(l);
       return () => undefined;
     },
+    onAlertsChanged: (l) => {
+      listeners.alertsChanged.push(l);
+      return () => undefined;
+    },
     getStartState: async () => ok(start()),
     onStartStateChanged: (l) => {
       listeners.startStateChanged.push(l);
@@ -300,6 +304,46 @@ describe('startSync', () => {
     await vi.waitFor(() => expect(store.getState().objectsView).not.toBeNull());
     expect(calls).toBe(4);
     profiles.list = [profile('A', true), profile('B', false)];
+    stop();
+  });
+
+  it('loads the alerts with the fleet, moves the firing count on alertsChanged at once, reloads on the screen', async () => {
+    const store = createSmtStore();
+    const { api, listeners } = fakeApi(() => ({ at: 100, remotes: [remote('a', 100)] }));
+    let answer: 'fail' | 'view' = 'fail';
+    const queries: unknown[] = [];
+    const alertsApi: SmtApi = {
+      ...api,
+      listAlerts: async (q) => {
+        queries.push(q);
+        return answer === 'fail'
+          ? err('unavailable', 'Alerts are not available in this build.')
+          : ok({ alerts: [], firing: 2, generatedAt: 300 });
+      },
+    };
+    const { link } = fakeLink({ kind: 'open', since: 1 });
+    const stop = startSync(alertsApi, link, store, { batchMs: 10 });
+    await vi.waitFor(() => expect(store.getState().alertsLoad).toMatchObject({ kind: 'failed' }));
+    // A console without alerts is not a console that failed.
+    expect(store.getState().callError).toBeNull();
+    // Every state: the screen filters, and shows when resolved ones resolved.
+    expect(queries[0]).toEqual({ states: ['firing', 'acknowledged', 'resolved'], limit: 1_000 });
+
+    answer = 'view';
+    listeners.alertsChanged.forEach((l) => l({ at: 200, firing: 5 }));
+    expect(store.getState().alertsFiring).toBe(5);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(queries).toHaveLength(1);
+    store.getState().navigate({ screen: 'alerts' });
+    await vi.waitFor(() => expect(store.getState().alertsLoad.kind).toBe('loaded'));
+    // The view is newer than the event: its count wins.
+    expect(store.getState().alertsFiring).toBe(2);
+    listeners.alertsChanged.forEach((l) => l({ at: 400, firing: 3 }));
+    expect(store.getState().alertsFiring).toBe(3);
+    await vi.waitFor(() => expect(queries).toHaveLength(3));
+    // An event older than the last one seen is a late arrival: the count stays.
+    listeners.alertsChanged.forEach((l) => l({ at: 350, firing: 9 }));
+    expect(store.getState().alertsFiring).toBe(3);
     stop();
   });
 });

@@ -94,6 +94,33 @@ export function startSync(
     }
   };
 
+  /**
+   * Alerts, loaded apart from the fleet like Zones & Scopes (a console without them answers `unavailable`,
+   * which is the Alerts screen's to show). Every state is loaded: the screen filters, and resolved alerts
+   * show when they resolved. One load runs at a time; an event during it asks for one more.
+   */
+  let alertsBusy = false;
+  let alertsAgain = false;
+  const loadAlerts = async (): Promise<void> => {
+    if (alertsBusy) {
+      alertsAgain = true;
+      return;
+    }
+    alertsBusy = true;
+    try {
+      if (s().alertsView === null) s().alertsLoading();
+      const r = await api.listAlerts({ states: ['firing', 'acknowledged', 'resolved'], limit: 1_000 });
+      if (r.ok) s().alertsLoaded(r.value);
+      else s().alertsFailed(r.error.message);
+    } finally {
+      alertsBusy = false;
+      if (alertsAgain) {
+        alertsAgain = false;
+        void loadAlerts();
+      }
+    }
+  };
+
   const load = async (): Promise<void> => {
     if (loading) {
       again = true;
@@ -121,6 +148,8 @@ export function startSync(
       }
       if (c && f && r && p) s().setCallError(null);
       void loadObjects();
+      // The top bar's firing count is wanted on every screen from the start.
+      void loadAlerts();
     } finally {
       loading = false;
       if (again) {
@@ -174,6 +203,24 @@ export function startSync(
       }
     },
   );
+  // The count moves at once; the list reloads while the Alerts screen is shown, or on entering it.
+  let alertsDirty = false;
+  const offAlerts = api.onAlertsChanged((e) => {
+    s().alertsChanged(e);
+    if (s().start?.kind !== 'open') return;
+    if (s().route.screen === 'alerts') void loadAlerts();
+    else alertsDirty = true;
+  });
+  const offAlertsScreen = store.subscribe(
+    (st) => st.route.screen === 'alerts',
+    (shown) => {
+      if (!shown || s().start?.kind !== 'open') return;
+      if (alertsDirty || s().alertsView === null || s().alertsLoad.kind === 'failed') {
+        alertsDirty = false;
+        void loadAlerts();
+      }
+    },
+  );
   const offStart = api.onStartStateChanged(takeStart);
   const offLink = link.onChange((state) => {
     const was = s().link.kind;
@@ -202,6 +249,8 @@ export function startSync(
     offProfile();
     offObjects();
     offObjectsScreen();
+    offAlerts();
+    offAlertsScreen();
     offStart();
     offLink();
     clearInterval(clock);
