@@ -81,6 +81,16 @@ const shell = vi.hoisted(() => {
       handle: (channel: string, h: Listener) => state.ipc.set(channel, h),
       removeHandler: (channel: string) => state.ipc.delete(channel),
     },
+    // Start-up raises no alert notice; main.test.ts checks what one shows.
+    Notification: class {
+      static isSupported = () => false;
+      on() {
+        return this;
+      }
+      show() {
+        return undefined;
+      }
+    },
     dialog: { showErrorBox: (title: string, text: string) => state.errors.push(`${title}: ${text}`) },
     safeStorage,
     BrowserWindow: class {

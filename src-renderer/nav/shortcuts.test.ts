@@ -92,7 +92,7 @@ describe('shortcuts', () => {
       'the alerts sequence',
       [
         ['g', 0],
-        ['l', 100],
+        ['e', 100],
       ],
       [undefined, 'go-alerts'],
     ],
