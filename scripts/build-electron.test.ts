@@ -27,6 +27,7 @@ export const session = { defaultSession: {
 export const ipcMain = { handle: noop, removeHandler: noop };
 export const dialog = { showErrorBox: (title, text) => console.log(\`dialog: \${title}: \${text}\`) };
 export const safeStorage = { isEncryptionAvailable: () => false, encryptString: noop, decryptString: noop };
+export class Notification { static isSupported() { return false; } on() { return this; } show() {} }
 export class BrowserWindow {
   once() {}
   on() {}
