@@ -23,6 +23,7 @@ import {
   SmtConnection,
   ackQuietly,
   channelRoute,
+  consoleHeartbeat,
   subscribeRoutes,
   type Checked,
   type InboundMessage,
@@ -219,6 +220,7 @@ export class ConsoleCore {
       this.opts.signer ??
       (profile.signing ? await loadConfigSigner(profile.signing, new Date(), keys) : undefined);
     const conn = new SmtConnection({
+      heartbeat: consoleHeartbeat,
       ...this.opts.connection,
       name: `console ${profile.consoleId}`,
       brokers: profile.brokers,

@@ -24,6 +24,7 @@ import { tlsTransport, type Transport } from './tls-transport';
 export { MAX_TRANSACTION_FRAMES } from './send-group';
 export {
   RETIRED_SUBSCRIPTION_MS,
+  consoleHeartbeat,
   defaultHeartbeat,
   type AckMode,
   type HeartbeatOptions,

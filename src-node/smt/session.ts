@@ -42,6 +42,15 @@ export interface HeartbeatOptions {
  */
 export const defaultHeartbeat: HeartbeatOptions = { sendMs: 2000, expectMs: 1000, graceMs: 1500 };
 
+/**
+ * A console's session: the same 2.5 s window, but the broker asked to beat every 500 ms, so its silences
+ * reach about 1 s and a broker whose heart-beat timer runs late by up to 1.5 s does not end the session
+ * (with 1000 ms asked the margin was 0.55 s: at 1,000 remotes the console lost its session once in a
+ * minute with its own loop held only 222 ms, docs/broker.md). Two beats a second cost nothing on one
+ * connection; asked of every remote, they would double the broker's heart-beat writes.
+ */
+export const consoleHeartbeat: HeartbeatOptions = { sendMs: 2000, expectMs: 500, graceMs: 2000 };
+
 export type AckMode = 'auto' | 'client-individual';
 
 export interface SubscribeOptions {
