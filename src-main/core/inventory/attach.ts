@@ -94,30 +94,27 @@ export function attachInventory(
     onError: (_, e) => log({ level: 'error', msg: 'objectsChanged listener failed', error: String(e) }),
   });
   const counters: InventoryCounters = { stored: 0, stale: 0, invalidAnswers: 0 };
-  /** The hash of a push's comparable text, once per push: a zone is hashed once, not on every view. */
-  const hashes = new Map<string, string>();
+  /**
+   * A push's digests, read and hashed once per push (a zone is hashed once, not on every view): `hash` of
+   * its comparable text, `content` of a zone's text with its SOA serial set to 0 (equal for content that
+   * differs only there; null for anything but a zone). Null: the push's payload is gone.
+   */
+  const digests = new Map<string, { hash: string; content: string | null } | null>();
+  const digestOf = (pushId: string): { hash: string; content: string | null } | null => {
+    if (digests.has(pushId)) return digests.get(pushId) ?? null;
+    const payload = deps.pushes.payloadOf(pushId);
+    const zone = payload?.format === 'zone-text' ? withSoaSerial(payload.text, 0) : undefined;
+    const d =
+      payload === undefined
+        ? null
+        : { hash: sha256(comparableText(payload)), content: zone === undefined ? null : sha256(zone) };
+    digests.set(pushId, d);
+    return d;
+  };
+  const hashOf = (pushId: string): string | null => digestOf(pushId)?.hash ?? null;
+  const contentHashOf = (pushId: string): string | null => digestOf(pushId)?.content ?? null;
   let closed = false;
 
-  const hashOf = (pushId: string): string | null => {
-    const cached = hashes.get(pushId);
-    if (cached !== undefined) return cached;
-    const payload = deps.pushes.payloadOf(pushId);
-    if (payload === undefined) return null;
-    const h = sha256(comparableText(payload));
-    hashes.set(pushId, h);
-    return h;
-  };
-
-  /** A zone push's text hashed with its SOA serial set to 0: equal for content that differs only there. */
-  const contentHashes = new Map<string, string | null>();
-  const contentHashOf = (pushId: string): string | null => {
-    if (contentHashes.has(pushId)) return contentHashes.get(pushId) ?? null;
-    const payload = deps.pushes.payloadOf(pushId);
-    const text = payload?.format === 'zone-text' ? withSoaSerial(payload.text, 0) : undefined;
-    const h = text === undefined ? null : sha256(text);
-    contentHashes.set(pushId, h);
-    return h;
-  };
   /** The hashes of the other versions of `intended`'s content apart from the serial (OwnedObject.sameContent). */
   const sameContentHashes = (versions: readonly ObjectVersionRow[], intended: ObjectVersionRow): string[] => {
     const content = intended.op === 'delete' ? null : contentHashOf(intended.pushId);
