@@ -19,6 +19,7 @@ import {
   planRevert,
 } from '../core/inventory/plan-actions';
 import { intendedScope, planReservations } from '../core/inventory/plan-reservations';
+import type { RefreshOutcome } from '../core/inventory/attach';
 import {
   applyReservationChange,
   ReservationChangeError,
@@ -105,6 +106,15 @@ async function knownTargets(
   return fleet().filter((r) => selected.has(r.id));
 }
 
+/**
+ * Who is online now, and what each of them serves: fresh even when another process of the profile read
+ * the inventories (drift, find, reconcile, revert and reservations start from it).
+ */
+async function freshInventory(session: Session): Promise<RefreshOutcome> {
+  await knownTargets(session, { kind: 'filter', status: 'any' }, true);
+  return session.inventory.refresh();
+}
+
 async function run(globals: Globals, command: Command): Promise<ExitCode> {
   if (command.kind === 'push') return push(globals, command);
   if (command.kind === 'reconcile' || command.kind === 'revert') return reconcileOrRevert(globals, command);
@@ -143,18 +153,15 @@ async function run(globals: Globals, command: Command): Promise<ExitCode> {
         return Exit.ok;
       }
       case 'drift': {
-        // Fresh even when another process of the profile read the inventories: ask who is online now.
-        await knownTargets(session, { kind: 'filter', status: 'any' }, true);
-        const refresh = await session.inventory.refresh();
+        const refresh = await freshInventory(session);
         const view = session.inventory.objects();
         if (globals.json) json(driftJson(view, refresh, Date.now()));
         else out(driftText(view, refresh, Date.now()));
         return driftExit(view);
       }
       case 'find': {
-        // Who serves which zone comes from the inventories: asked fresh, as `smt drift` does.
-        await knownTargets(session, { kind: 'filter', status: 'any' }, true);
-        await session.inventory.refresh();
+        // Who serves which zone comes from the inventories.
+        await freshInventory(session);
         const view = await findNameIn(session, command, FIND_TIMEOUT_MS);
         if (globals.json) json(view);
         else out(findText(view));
@@ -307,9 +314,7 @@ async function reconcileOrRevert(
 ): Promise<ExitCode> {
   const session = await openSession(globals);
   try {
-    // What each online remote serves now: this process may not have read their inventories.
-    await knownTargets(session, { kind: 'filter', status: 'any' }, true);
-    await session.inventory.refresh();
+    await freshInventory(session);
     const view = session.inventory.object(command.key);
     if (!view) {
       throw new CliExit(
@@ -352,8 +357,7 @@ async function reservation(
 ): Promise<ExitCode> {
   const session = await openSession(globals);
   try {
-    await knownTargets(session, { kind: 'filter', status: 'any' }, true);
-    await session.inventory.refresh();
+    await freshInventory(session);
     const view = session.inventory.object(command.key);
     if (!view) {
       throw new CliExit(
