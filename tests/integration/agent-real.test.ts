@@ -6,9 +6,8 @@
  * this machine.
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { release, tmpdir } from 'node:os';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { release } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,24 +16,18 @@ import { renderScope } from '../../src-shared/config/scope-render';
 import type { Body } from '../../src-shared/protocol';
 import { keaCommand } from '../../src-agent/targets/kea-control';
 import { waitFor } from '../../src-node/smt/testing/wait';
-import { AgentProcesses, writeLabAgentConfig, type AgentProcess } from '../helpers/agent-process';
-import { ConsoleProbe } from '../helpers/console-probe';
-import { startBind, startKea, type BindServer, type KeaServer } from '../../lab/real-servers';
-import { startLab, type LabFixture } from '../helpers/lab-fixture';
+import { startRealAgentBed, type RealAgentBed } from '../helpers/real-agent-bed';
+import { sha256 } from '../../src-node/crypto/sha256';
 
 const exec = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..');
 const RID = 'r-0501';
-let lab: LabFixture | undefined;
-let bind: BindServer | undefined;
-let kea: KeaServer | undefined;
-let probe: ConsoleProbe | undefined;
-let work = '';
-const agents = new AgentProcesses();
-let agent: AgentProcess | undefined;
+let started: RealAgentBed | undefined;
+const bed = (): RealAgentBed => {
+  if (!started) throw new Error('the real agent bed did not start');
+  return started;
+};
 let startedAt = 0;
-
-const sha256 = (t: string) => createHash('sha256').update(t).digest('hex');
 
 const zoneText = (serial: number, www: string, extra = '') =>
   `$TTL 60\n@ IN SOA ns1 hostmaster ${serial} 3600 600 86400 60\n@ IN NS ns1\nns1 IN A 127.0.0.1\nwww IN A ${www}\n${extra}`;
@@ -60,7 +53,7 @@ const scopeBody = (scope: DhcpScope): Body<'config'> => ({
 });
 
 async function dig(name: string, rrtype = 'A'): Promise<string[]> {
-  const port = String(bind?.port);
+  const port = String(bed().bind.port);
   const { stdout } = await exec('dig', [
     '@127.0.0.1',
     '-p',
@@ -75,52 +68,39 @@ async function dig(name: string, rrtype = 'A'): Promise<string[]> {
 }
 
 async function keaSubnets(): Promise<unknown> {
-  const answer = await keaCommand(kea?.socketPath ?? '', 'config-get', undefined, 5000);
+  const answer = await keaCommand(bed().kea.socketPath, 'config-get', undefined, 5000);
   return (answer.arguments as { Dhcp4: { subnet4: unknown[] } }).Dhcp4.subnet4;
 }
 
-/** Pushes one config and waits for its outcome. */
-async function push(body: Body<'config'>): Promise<Body<'result'>> {
-  const c = probe as ConsoleProbe;
-  const env = await c.config(RID, body);
-  return c.waitResult(env.id, ['applied', 'failed', 'superseded', 'rolled-back']);
-}
-
 async function command(body: Body<'command'>): Promise<Body<'result'>> {
-  const c = probe as ConsoleProbe;
+  const c = bed().probe;
   const env = await c.command(RID, body);
   return c.waitResult(env.id, ['applied', 'failed']);
 }
 
 beforeAll(async () => {
-  lab = await startLab();
   startedAt = Date.now();
-  // A zone with a longer TTL passes named-checkzone but named refuses to load it: a real failed reload.
-  [bind, kea] = await Promise.all([startBind({ options: 'max-zone-ttl 300;' }), startKea()]);
-  work = await mkdtemp(join(tmpdir(), 'smt-agent-real-'));
-  const file = await writeLabAgentConfig(lab.opts, RID, work, {
-    statsIntervalMs: 1000,
-    presenceIntervalMs: 1000,
-    tags: ['site:test'],
-    bind: bind.settings,
-    kea: kea.settings,
+  started = await startRealAgentBed({
+    rid: RID,
+    // A zone with a longer TTL passes named-checkzone but named refuses to load it: a real failed reload.
+    bindOptions: 'max-zone-ttl 300;',
+    agent: (bind, kea) => ({
+      statsIntervalMs: 1000,
+      presenceIntervalMs: 1000,
+      tags: ['site:test'],
+      bind: bind.settings,
+      kea: kea.settings,
+    }),
   });
-  probe = await ConsoleProbe.start(lab.opts);
-  agent = agents.start(['run', '--config', file], { direct: false });
-  await agent.connectedToPrimary(RID);
 });
 
 afterAll(async () => {
-  agents.killAll();
-  await probe?.stop();
-  await Promise.all([bind?.stop(), kea?.stop()]);
-  await lab?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
+  await started?.stop();
 });
 
 describe('agent run mode with real BIND and Kea', () => {
   it('refuses a broken config file field by field', async () => {
-    const file = join(work, 'bad.json');
+    const file = join(bed().work, 'bad.json');
     await writeFile(file, JSON.stringify({ remoteId: 'R 1', brokers: [], stateDir: 'state', kea: {} }));
     const failed = await exec(process.execPath, [
       join(root, 'bin', 'smt-agent.mjs'),
@@ -145,7 +125,7 @@ describe('agent run mode with real BIND and Kea', () => {
   });
 
   it('says hello with this host, as the console re-learns it by query', async () => {
-    const reply = await (probe as ConsoleProbe).query(RID, { query: 'hello' });
+    const reply = await bed().probe.query(RID, { query: 'hello' });
     if (!reply.ok) throw new Error(reply.error);
     const hello = reply.data as unknown as Body<'hello'>;
     expect(hello.agent.mode).toBe('real');
@@ -156,7 +136,7 @@ describe('agent run mode with real BIND and Kea', () => {
 
   it('applies a new zone and a changed zone: dig answers the new records', async () => {
     const t1 = zoneText(1, '192.0.2.1');
-    const r1 = await push(zoneBody('agent.test', t1));
+    const r1 = await bed().push(zoneBody('agent.test', t1));
     expect(r1).toMatchObject({ state: 'applied' });
     // The SHA-256 of what is served: the zone file as installed.
     expect(r1.sha256).toBe(sha256(t1));
@@ -166,7 +146,7 @@ describe('agent run mode with real BIND and Kea', () => {
     const started = Date.now();
     const body2 = zoneBody('agent.test', t2);
     appliedZone = body2;
-    const r2 = await push(body2);
+    const r2 = await bed().push(body2);
     const ms = Date.now() - started;
     expect(r2.state).toBe('applied');
     expect(r2.sha256).toBe(sha256(t2));
@@ -174,10 +154,10 @@ describe('agent run mode with real BIND and Kea', () => {
     expect(await dig('mail.agent.test')).toEqual(['192.0.2.25']);
     console.log(`zone change applied and confirmed through the brokers in ${ms} ms`);
 
-    const served = await (probe as ConsoleProbe).query(RID, { query: 'zone', name: 'agent.test' });
+    const served = await bed().probe.query(RID, { query: 'zone', name: 'agent.test' });
     expect(served.ok).toBe(true);
     // What a push preview compares against: the text as pushed, and the ledger's version of it.
-    const config = await (probe as ConsoleProbe).query(RID, {
+    const config = await bed().probe.query(RID, {
       query: 'config',
       object: { kind: 'zone', name: 'agent.test' },
     });
@@ -191,7 +171,7 @@ describe('agent run mode with real BIND and Kea', () => {
         sha256: sha256(t2),
       },
     });
-    const lookup = await (probe as ConsoleProbe).query(RID, {
+    const lookup = await bed().probe.query(RID, {
       query: 'lookup',
       name: 'mail.agent.test',
       rrtype: 'A',
@@ -201,7 +181,7 @@ describe('agent run mode with real BIND and Kea', () => {
 
   it('refuses a broken zone with named-checkzone’s message and keeps serving the old data', async () => {
     const broken = zoneText(3, '999.0.2.3');
-    const r = await push(zoneBody('agent.test', broken));
+    const r = await bed().push(zoneBody('agent.test', broken));
     expect(r.state).toBe('failed');
     expect(r.reason).toMatch(/bad dotted quad/);
     expect(await dig('www.agent.test')).toEqual(['192.0.2.2']);
@@ -210,7 +190,7 @@ describe('agent run mode with real BIND and Kea', () => {
 
   it('rolls back a zone named refuses to load: dig shows the previous serial, the ledger the previous version', async () => {
     const ttlTooLong = zoneText(4, '192.0.2.4').replace('$TTL 60', '$TTL 600');
-    const r = await push(zoneBody('agent.test', ttlTooLong));
+    const r = await bed().push(zoneBody('agent.test', ttlTooLong));
     expect(r.state).toBe('rolled-back');
     expect(r.reason).toMatch(
       /did not serve serial 4 for agent\.test .*\(served: 2\); the previous zone was restored: named serves serial 2 again/,
@@ -220,9 +200,9 @@ describe('agent run mode with real BIND and Kea', () => {
     expect((await dig('agent.test', 'SOA'))[0]?.split(' ')[2]).toBe('2');
     expect(await dig('www.agent.test')).toEqual(['192.0.2.2']);
     const t2 = appliedZone?.payload?.format === 'zone-text' ? appliedZone.payload.text : '';
-    expect(await readFile(join(bind?.zoneDir ?? '', 'agent.test.zone'), 'utf8')).toBe(t2);
+    expect(await readFile(join(bed().bind.zoneDir, 'agent.test.zone'), 'utf8')).toBe(t2);
     // The ledger still says the previous version: a preview compares against what is served.
-    const config = await (probe as ConsoleProbe).query(RID, {
+    const config = await bed().probe.query(RID, {
       query: 'config',
       object: { kind: 'zone', name: 'agent.test' },
     });
@@ -240,7 +220,7 @@ describe('agent run mode with real BIND and Kea', () => {
     const started = Date.now();
     const body = scopeBody(scope);
     appliedScope = { body, scope };
-    const r = await push(body);
+    const r = await bed().push(body);
     const ms = Date.now() - started;
     expect(r).toMatchObject({ state: 'applied' });
     expect(r.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -248,12 +228,12 @@ describe('agent run mode with real BIND and Kea', () => {
     console.log(`scope applied and confirmed through the brokers in ${ms} ms`);
 
     const before = await keaSubnets();
-    const overlapping = await push(
+    const overlapping = await bed().push(
       scopeBody({ subnet: '192.0.2.128/25', id: 43, pools: [], options: [], reservations: [] }),
     );
     expect(overlapping.state).toBe('failed');
     expect(overlapping.reason).toMatch(/overlap|192\.0\.2\.0\/24/i);
-    const badOption = await push(
+    const badOption = await bed().push(
       scopeBody({
         ...scope,
         subnet: '198.51.100.0/24',
@@ -267,12 +247,12 @@ describe('agent run mode with real BIND and Kea', () => {
     expect(badOption.reason).toMatch(/no-such-option/);
     expect(await keaSubnets()).toEqual(before);
 
-    const config = await (probe as ConsoleProbe).query(RID, { query: 'kea-config' });
+    const config = await bed().probe.query(RID, { query: 'kea-config' });
     expect(JSON.stringify(config)).toContain('192.0.2.0/24');
-    const leases = await (probe as ConsoleProbe).query(RID, { query: 'leases', subnet: '192.0.2.0/24' });
+    const leases = await bed().probe.query(RID, { query: 'leases', subnet: '192.0.2.0/24' });
     expect(leases).toEqual({ ok: true, data: { subnet: '192.0.2.0/24', leases: [] } });
     // Kea's running subnet, read back onto the model, renders as pushed: a preview says unchanged.
-    const served = await (probe as ConsoleProbe).query(RID, {
+    const served = await bed().probe.query(RID, {
       query: 'config',
       object: { kind: 'scope', subnet: '192.0.2.0/24' },
     });
@@ -285,12 +265,14 @@ describe('agent run mode with real BIND and Kea', () => {
   it('rolls back a scope Kea cannot save: config-get shows the previous subnet, the ledger the previous version', async () => {
     const { body, scope } = appliedScope as { body: Body<'config'>; scope: DhcpScope };
     const before = await keaSubnets();
-    const file = kea?.configFile ?? '';
+    const file = bed().kea.configFile;
     // A directory where Kea's config file was: config-set takes the new config, config-write fails.
     await rename(file, `${file}.aside`);
     await mkdir(file);
     try {
-      const r = await push(scopeBody({ ...scope, pools: [{ start: '192.0.2.50', end: '192.0.2.60' }] }));
+      const r = await bed().push(
+        scopeBody({ ...scope, pools: [{ start: '192.0.2.50', end: '192.0.2.60' }] }),
+      );
       expect(r.state).toBe('rolled-back');
       expect(r.reason).toMatch(
         /^Kea config-write: .+; the previous config was restored and config-get shows its subnets again$/,
@@ -301,7 +283,7 @@ describe('agent run mode with real BIND and Kea', () => {
     }
     // Seen from outside the agent: Kea runs the previous subnet, as before.
     expect(await keaSubnets()).toEqual(before);
-    const served = await (probe as ConsoleProbe).query(RID, {
+    const served = await bed().probe.query(RID, {
       query: 'config',
       object: { kind: 'scope', subnet: scope.subnet },
     });
@@ -328,20 +310,20 @@ describe('agent run mode with real BIND and Kea', () => {
   });
 
   it('answers bad queries with a reason and keeps running', async () => {
-    const c = probe as ConsoleProbe;
+    const c = bed().probe;
     expect(await c.query(RID, { query: 'zone', name: 'unknown.test' })).toMatchObject({ ok: false });
     expect(await c.query(RID, { query: 'leases', subnet: '203.0.113.0/24' })).toMatchObject({ ok: false });
     expect(await c.query(RID, { query: 'ping' })).toMatchObject({ ok: true, data: { pong: true } });
   });
 
   it('reports this host’s statistics with named and kea-dhcp4 running, and DNS usage from BIND', async () => {
-    const c = probe as ConsoleProbe;
+    const c = bed().probe;
     const stats = await waitFor('stats from the agent', () => c.stats(RID), 15_000);
     const named = stats.body.processes.find((p) => p.name === 'named');
     const keaProc = stats.body.processes.find((p) => p.name === 'kea-dhcp4');
     // The very processes the test started, with their uptimes since then.
-    expect(named).toMatchObject({ running: true, pid: bind?.pid });
-    expect(keaProc).toMatchObject({ running: true, pid: kea?.pid });
+    expect(named).toMatchObject({ running: true, pid: bed().bind.pid });
+    expect(keaProc).toMatchObject({ running: true, pid: bed().kea.pid });
     expect(named?.uptimeS).toBeLessThan((Date.now() - startedAt) / 1000 + 2);
     // What travelled through the brokers agrees with /proc on this machine.
     const [meminfo, uptime] = await Promise.all([
@@ -372,28 +354,30 @@ describe('agent run mode with real BIND and Kea', () => {
       version: ++version,
       op: 'delete',
     });
-    const unknownZone = await push(del({ kind: 'zone', name: 'never-pushed.test' }));
+    const unknownZone = await bed().push(del({ kind: 'zone', name: 'never-pushed.test' }));
     expect(unknownZone).toMatchObject({
       state: 'failed',
       reason: expect.stringMatching(/never-pushed\.test/),
     });
-    const unknownScope = await push(del({ kind: 'scope', subnet: '203.0.113.0/24' }));
+    const unknownScope = await bed().push(del({ kind: 'scope', subnet: '203.0.113.0/24' }));
     expect(unknownScope).toMatchObject({
       state: 'failed',
       reason: expect.stringMatching(/203\.0\.113\.0\/24/),
     });
 
-    expect(await push(del({ kind: 'zone', name: 'agent.test' }))).toMatchObject({ state: 'applied' });
+    expect(await bed().push(del({ kind: 'zone', name: 'agent.test' }))).toMatchObject({ state: 'applied' });
     expect(await dig('www.agent.test')).toEqual([]);
-    expect(await push(del({ kind: 'scope', subnet: '192.0.2.0/24' }))).toMatchObject({ state: 'applied' });
+    expect(await bed().push(del({ kind: 'scope', subnet: '192.0.2.0/24' }))).toMatchObject({
+      state: 'applied',
+    });
     expect(await keaSubnets()).toEqual([]);
   });
 
   it('says goodbye on SIGTERM and exits 0', async () => {
-    const a = agent as AgentProcess;
+    const a = bed().agent;
     a.child.kill('SIGTERM');
     expect(await a.exited).toBe(0);
     expect(a.output()).toContain(`SIGTERM: saying goodbye for remote ${RID}`);
-    expect(probe?.guard.counters().total).toBe(0);
+    expect(bed().probe.guard.counters().total).toBe(0);
   });
 });

@@ -5,9 +5,7 @@
  * with the serial named answers and the same hashes the `config` query reports.
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,22 +13,18 @@ import type { DhcpScope } from '../../src-shared/config/scope';
 import { renderScope } from '../../src-shared/config/scope-render';
 import type { Body } from '../../src-shared/protocol';
 import { keaCommand } from '../../src-agent/targets/kea-control';
-import { AgentProcesses, writeLabAgentConfig } from '../helpers/agent-process';
-import { ConsoleProbe } from '../helpers/console-probe';
-import { startBind, startKea, type BindServer, type KeaServer } from '../../lab/real-servers';
-import { startLab, type LabFixture } from '../helpers/lab-fixture';
+import { startRealAgentBed, type RealAgentBed } from '../helpers/real-agent-bed';
+import { sha256 } from '../../src-node/crypto/sha256';
 
 const exec = promisify(execFile);
 const RID = 'r-0502';
 const ZONE = 'inventory.test';
-let lab: LabFixture | undefined;
-let bind: BindServer | undefined;
-let kea: KeaServer | undefined;
-let probe: ConsoleProbe | undefined;
-let work = '';
-const agents = new AgentProcesses();
+let started: RealAgentBed | undefined;
+const bed = (): RealAgentBed => {
+  if (!started) throw new Error('the real agent bed did not start');
+  return started;
+};
 
-const sha256 = (t: string) => createHash('sha256').update(t).digest('hex');
 const zoneText = (serial: number, www: string) =>
   `$TTL 60\n@ IN SOA ns1 hostmaster ${serial} 3600 600 86400 60\n@ IN NS ns1\nns1 IN A 127.0.0.1\nwww IN A ${www}\n`;
 const scope: DhcpScope = {
@@ -53,50 +47,38 @@ const configBody = (
   payload,
 });
 
-async function push(body: Body<'config'>): Promise<Body<'result'>> {
-  const c = probe as ConsoleProbe;
-  const env = await c.config(RID, body);
-  return c.waitResult(env.id, ['applied', 'failed', 'superseded', 'rolled-back']);
-}
-
 const zoneOf = (b: Body<'served'>) =>
   b.objects.find((o) => o.object.kind === 'zone' && o.object.name === ZONE);
 const scopeOf = (b: Body<'served'>) =>
   b.objects.find((o) => o.object.kind === 'scope' && o.object.subnet === scope.subnet);
 
 beforeAll(async () => {
-  lab = await startLab();
-  [bind, kea] = await Promise.all([startBind(), startKea()]);
-  work = await mkdtemp(join(tmpdir(), 'smt-served-real-'));
-  const file = await writeLabAgentConfig(lab.opts, RID, work, {
-    statsIntervalMs: 5000,
-    presenceIntervalMs: 2000,
-    bind: bind.settings,
-    // Short, so the test waits half a second for Kea's change, not the default 30 s.
-    kea: { ...kea.settings, changePollMs: 500 },
+  started = await startRealAgentBed({
+    rid: RID,
+    agent: (bind, kea) => ({
+      statsIntervalMs: 5000,
+      presenceIntervalMs: 2000,
+      bind: bind.settings,
+      // Short, so the test waits half a second for Kea's change, not the default 30 s.
+      kea: { ...kea.settings, changePollMs: 500 },
+    }),
+    hellos: true,
   });
-  // The probe reads the inventory queue before the agent connects, so it gets the first inventory.
-  probe = await ConsoleProbe.start(lab.opts, { hellos: true });
-  await agents.start(['run', '--config', file], { direct: false }).connectedToPrimary(RID);
 });
 
 afterAll(async () => {
-  agents.killAll();
-  await probe?.stop();
-  await Promise.all([bind?.stop(), kea?.stop()]);
-  await lab?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
+  await started?.stop();
 });
 
 describe('served inventory on real BIND and Kea', () => {
   it('is sent after the hello, with both servers readable and nothing served yet', async () => {
-    const first = await (probe as ConsoleProbe).waitServed(RID, () => true);
+    const first = await bed().probe.waitServed(RID, () => true);
     expect(first.sources).toEqual([
       { service: 'kea-dhcp4', readable: true },
       { service: 'named', readable: true },
     ]);
     expect(first.objects).toEqual([]);
-    const c = probe as ConsoleProbe;
+    const c = bed().probe;
     const hello = c.hellos.findIndex((e) => e.from === RID);
     const served = c.served.findIndex((e) => e.from === RID);
     expect(hello).toBeGreaterThanOrEqual(0);
@@ -110,15 +92,15 @@ describe('served inventory on real BIND and Kea', () => {
       { format: 'zone-text', text: zoneText(1, '192.0.2.1') },
     );
     const s = configBody({ kind: 'scope', subnet: scope.subnet }, { format: 'kea-subnet4', scope });
-    expect(await push(z)).toMatchObject({ state: 'applied' });
-    expect(await push(s)).toMatchObject({ state: 'applied' });
-    const body = await (probe as ConsoleProbe).waitServed(
+    expect(await bed().push(z)).toMatchObject({ state: 'applied' });
+    expect(await bed().push(s)).toMatchObject({ state: 'applied' });
+    const body = await bed().probe.waitServed(
       RID,
       (b) => zoneOf(b)?.version === z.version && scopeOf(b)?.version === s.version,
     );
     expect(zoneOf(body)).toMatchObject({ serial: 1, sha256: sha256(zoneText(1, '192.0.2.1')) });
     expect(scopeOf(body)?.sha256).toBe(sha256(renderScope(scope)));
-    const config = await (probe as ConsoleProbe).query(RID, {
+    const config = await bed().probe.query(RID, {
       query: 'config',
       object: { kind: 'scope', subnet: scope.subnet },
     });
@@ -126,12 +108,12 @@ describe('served inventory on real BIND and Kea', () => {
   });
 
   it('notices a zone file edited by hand and loaded with rndc reload: new serial and hash, same version', async () => {
-    const b = bind as BindServer;
-    const before = await (probe as ConsoleProbe).waitServed(RID, (x) => zoneOf(x)?.serial === 1);
+    const b = bed().bind;
+    const before = await bed().probe.waitServed(RID, (x) => zoneOf(x)?.serial === 1);
     const edited = zoneText(2, '192.0.2.99');
     await writeFile(join(b.zoneDir, `${ZONE}.zone`), edited);
     await exec('rndc', ['-c', b.rndcConf, 'reload', ZONE]);
-    const after = await (probe as ConsoleProbe).waitServed(
+    const after = await bed().probe.waitServed(
       RID,
       (x) => zoneOf(x)?.serial === 2 && zoneOf(x)?.sha256 === sha256(edited),
     );
@@ -139,7 +121,7 @@ describe('served inventory on real BIND and Kea', () => {
     expect(zoneOf(after)?.version).toBe(zoneOf(before)?.version);
     expect(zoneOf(after)?.since).toBeGreaterThan(zoneOf(before)?.since ?? Infinity);
     // The query answers the same inventory.
-    const reply = await (probe as ConsoleProbe).query(RID, { query: 'served' });
+    const reply = await bed().probe.query(RID, { query: 'served' });
     expect(reply.ok && zoneOf(reply.data as Body<'served'>)).toMatchObject({
       serial: 2,
       sha256: sha256(edited),
@@ -147,11 +129,11 @@ describe('served inventory on real BIND and Kea', () => {
   });
 
   it('lists a zone named loads from its own files, from the statistics channel, with no hash', async () => {
-    const b = bind as BindServer;
+    const b = bed().bind;
     const file = join(b.dir, 'local.test.db');
     await writeFile(file, zoneText(77, '192.0.2.77'));
     await exec('rndc', ['-c', b.rndcConf, 'addzone', 'local.test', `{ type primary; file "${file}"; };`]);
-    const reply = await (probe as ConsoleProbe).query(RID, { query: 'served' });
+    const reply = await bed().probe.query(RID, { query: 'served' });
     const body = reply.ok ? (reply.data as Body<'served'>) : undefined;
     expect(body?.objects.find((o) => o.object.kind === 'zone' && o.object.name === 'local.test')).toEqual({
       object: { kind: 'zone', name: 'local.test' },
@@ -165,7 +147,7 @@ describe('served inventory on real BIND and Kea', () => {
   });
 
   it("notices a subnet changed through Kea's own control socket (config-set)", async () => {
-    const k = kea as KeaServer;
+    const k = bed().kea;
     const got = await keaCommand(k.socketPath, 'config-get', undefined, 5000);
     const config = got.arguments as { Dhcp4: { subnet4: { subnet: string; pools: unknown }[] } };
     delete (config as { hash?: unknown }).hash;
@@ -177,7 +159,7 @@ describe('served inventory on real BIND and Kea', () => {
     const changed = sha256(
       renderScope({ ...scope, pools: [{ start: '198.51.100.50', end: '198.51.100.60' }] }),
     );
-    const after = await (probe as ConsoleProbe).waitServed(RID, (x) => scopeOf(x)?.sha256 === changed);
+    const after = await bed().probe.waitServed(RID, (x) => scopeOf(x)?.sha256 === changed);
     expect(scopeOf(after)?.version).toBe(version);
   });
 });
