@@ -1,18 +1,21 @@
 /** The broker's allowlist files (users.properties, groups.properties), read and written for a live broker. */
 import { readFile } from 'node:fs/promises';
-import { parseUsers, renderGroups, renderUsers, type Allowlist } from './allowlist';
+import { parseRoles, parseUsers, renderGroups, renderUsers, type Allowlist } from './allowlist';
 import { markChangedForReload, writeAtomic } from './files';
 import type { LabLayout } from './paths';
 
-export async function readAllowlist(layout: LabLayout): Promise<Allowlist> {
-  let text: string;
+const readIfThere = async (file: string): Promise<string> => {
   try {
-    text = await readFile(layout.usersFile, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { consoles: new Set(), remotes: new Set() };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw e;
   }
-  return parseUsers(text, layout.usersFile);
+};
+
+export async function readAllowlist(layout: LabLayout): Promise<Allowlist> {
+  const [users, groups] = await Promise.all([readIfThere(layout.usersFile), readIfThere(layout.groupsFile)]);
+  return { ...parseUsers(users, layout.usersFile), roles: parseRoles(groups) };
 }
 
 /**

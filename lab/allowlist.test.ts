@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { opensslSubject, parseUsers, renderGroups, renderUsers, subjectDn, withRemotes } from './allowlist';
+import {
+  opensslSubject,
+  parseRoles,
+  parseUsers,
+  renderGroups,
+  renderUsers,
+  subjectDn,
+  withRemotes,
+  type Allowlist,
+} from './allowlist';
 
-const allow = { consoles: new Set(['lab-console']), remotes: new Set(['r-0002', 'r-0001']) };
+const allow: Allowlist = {
+  consoles: new Set(['lab-console']),
+  remotes: new Set(['r-0002', 'r-0001']),
+  roles: new Map([['lab-console', 'admin']]),
+};
 
 describe('allowlist files', () => {
   it('renders users.properties as name=DN in the exact form Java prints a subject', () => {
@@ -15,13 +28,37 @@ describe('allowlist files', () => {
     ]);
   });
 
-  it('renders groups.properties with sorted comma lists, and an empty remotes group', () => {
+  it('renders groups.properties with sorted comma lists, an empty remotes group and every role group', () => {
     const body = (text: string) => text.split('\n').filter((l) => l && !l.startsWith('#'));
-    expect(body(renderGroups(allow))).toEqual(['consoles=lab-console', 'remotes=r-0001,r-0002']);
-    expect(body(renderGroups({ consoles: allow.consoles, remotes: new Set() }))).toEqual([
+    expect(body(renderGroups(allow))).toEqual([
       'consoles=lab-console',
-      'remotes=',
+      'remotes=r-0001,r-0002',
+      'viewers=',
+      'operators=',
+      'approvers=',
+      'admins=lab-console',
     ]);
+    expect(body(renderGroups({ ...allow, remotes: new Set() }))).toContain('remotes=');
+  });
+
+  it("reads each console's role back, the lesser of two, ignoring other groups", () => {
+    const roles: Allowlist['roles'] = new Map([
+      ['lab-console', 'admin'],
+      ['console-b', 'viewer'],
+      ['console-c', 'approver'],
+    ]);
+    const text = renderGroups({
+      ...allow,
+      consoles: new Set(['lab-console', 'console-b', 'console-c']),
+      roles,
+    });
+    expect(parseRoles(text)).toEqual(roles);
+    expect(parseRoles('# x\nadmins=a, b\nviewers=b\nremotes=r-0001\nnonsense\n')).toEqual(
+      new Map([
+        ['a', 'admin'],
+        ['b', 'viewer'],
+      ]),
+    );
   });
 
   it('reads back what it renders', () => {

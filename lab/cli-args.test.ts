@@ -13,6 +13,10 @@ describe('lab CLI arguments', () => {
     [['status', '--json'], { cmd: 'status', json: true }],
     [['provision', 'r-0001', 'r-0002'], { cmd: 'provision', rids: ['r-0001', 'r-0002'] }],
     [['revoke', 'r-0001'], { cmd: 'revoke', rid: 'r-0001' }],
+    [
+      ['provision-console', 'console-b', '--role', 'viewer'],
+      { cmd: 'provision-console', id: 'console-b', role: 'viewer' },
+    ],
     [['kill', 'secondary'], { cmd: 'kill', broker: 'secondary' }],
     [['--help'], { cmd: 'help' }],
     [['build-plugin'], { cmd: 'build-plugin' }],
@@ -28,6 +32,16 @@ describe('lab CLI arguments', () => {
     [['provision', 'smt.>'], '"smt.>": a remote id'],
     [['revoke'], 'revoke takes one remote id, got nothing'],
     [['revoke', 'a', 'b'], 'revoke takes one remote id, got a b'],
+    [
+      ['provision-console', 'console-b'],
+      'provision-console needs --role (viewer, operator, approver or admin)',
+    ],
+    [
+      ['provision-console', 'console-b', '--role', 'superuser'],
+      'unknown role "superuser": the broker knows viewer, operator, approver, admin',
+    ],
+    [['provision-console', '--role', 'admin'], 'provision-console takes one console id, got nothing'],
+    [['provision-console', 'Console B', '--role', 'admin'], '"Console B": a remote id is'],
     [['kill', 'tertiary'], 'kill takes "primary" or "secondary"'],
     [['up', '--heap-mb', 'lots'], '--heap-mb must be a number of megabytes'],
     [['up', '--heap-mb', '32'], '--heap-mb must be at least 64'],

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkArgs, readArgs, UsageError } from '../src-node/command-line';
 import { RemoteId } from '../src-shared/protocol/ids';
+import { ConsoleRole } from '../src-shared/roles/roles';
 import { brokerHeapMb } from './sizing';
 
 /** What `npm run lab -- …` can be asked to do; parsed and validated before anything runs. */
@@ -9,6 +10,7 @@ export type LabCommand =
   | { cmd: 'down'; dir?: string }
   | { cmd: 'status'; dir?: string; json: boolean }
   | { cmd: 'provision'; dir?: string; rids: string[] }
+  | { cmd: 'provision-console'; dir?: string; id: string; role: ConsoleRole }
   | { cmd: 'revoke'; dir?: string; rid: string }
   | { cmd: 'kill'; dir?: string; broker: 'primary' | 'secondary' }
   | { cmd: 'build-plugin' }
@@ -22,7 +24,11 @@ export const usage = `Usage: npm run lab -- <command> [--dir <lab dir>]
   down                      stop the brokers up started, by PID
   status [--json]           role of each broker: active, standby or down
   provision <rid...>        issue certificates and admit remotes (no broker restart)
-  revoke <rid>              remove a remote; its live connections close within seconds
+  provision-console <id> --role <viewer|operator|approver|admin>
+                            admit an extra console (a plain-key test identity under pki/consoles/)
+                            with a role, or change an admitted console's role; the brokers apply it
+                            to live sessions within a second (docs/roles.md)
+  revoke <rid|console id>   remove a remote or an extra console; its live connections close within seconds
   kill <primary|secondary>  SIGKILL one broker, as a crash would
   build-plugin              compile the identity plugin jar (for a real broker host), print its path
 
@@ -62,6 +68,7 @@ export function parseLabArgs(argv: readonly string[]): LabCommand {
       json: { type: 'boolean' },
       'heap-mb': { type: 'string' },
       remotes: { type: 'string' },
+      role: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -104,6 +111,17 @@ export function parseLabArgs(argv: readonly string[]): LabCommand {
     case 'provision':
       onlyOptions([]);
       return { cmd, ...dir, rids: check(remoteIdList, rest) };
+    case 'provision-console':
+      onlyOptions(['role']);
+      positionalCount(1, 'one console id');
+      if (values.role === undefined)
+        throw new UsageError('provision-console needs --role (viewer, operator, approver or admin)');
+      return {
+        cmd,
+        ...dir,
+        id: check(remoteIdList, rest)[0] as string,
+        role: check(ConsoleRole, values.role),
+      };
     case 'revoke':
       onlyOptions([]);
       positionalCount(1, 'one remote id');

@@ -1,7 +1,17 @@
 /** `npm run lab -- <command>`: see usage in cli-args.ts and docs/lab.md. */
 import { UsageError } from '../src-node/command-line';
 import { parseLabArgs, renderStatusJson, renderStatusText, usage } from './cli-args';
-import { consoleProfilePath, killBroker, labDir, labDown, labStatus, labUp, provision, revoke } from './lab';
+import {
+  consoleProfilePath,
+  killBroker,
+  labDir,
+  labDown,
+  labStatus,
+  labUp,
+  provision,
+  provisionConsole,
+  revoke,
+} from './lab';
 import { ensurePluginJar } from './plugin-build';
 import { errorText } from '../src-shared/util/error-text';
 
@@ -36,6 +46,12 @@ async function main(argv: string[]): Promise<number> {
       await provision(command.rids, opts);
       console.log(`provisioned ${command.rids.length} remote${command.rids.length === 1 ? '' : 's'}`);
       return 0;
+    case 'provision-console': {
+      const files = await provisionConsole(command.id, opts, command.role);
+      console.log(`console ${command.id}: role ${command.role}`);
+      console.log(`certificate ${files.certFile}\nkey         ${files.keyFile}\nCA          ${files.caFile}`);
+      return 0;
+    }
     case 'revoke':
       await revoke(command.rid, opts);
       console.log(`revoked ${command.rid}`);

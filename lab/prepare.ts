@@ -34,8 +34,18 @@ export async function prepare(layout: LabLayout): Promise<LabState> {
   }
   await writeIfChanged(layout.secretsFile, `smt.storePassword=${state.storePassword}\n`, 0o600);
   const allow = await readAllowlist(layout);
-  if (!allow.consoles.has(labConsoleId)) {
-    await writeAllowlist(layout, { consoles: new Set([labConsoleId]), remotes: allow.remotes }, 'add');
+  // The lab console administers the lab: its role too is written again, so a lab dir from before roles
+  // (docs/roles.md) does not leave it unable to push.
+  if (!allow.consoles.has(labConsoleId) || allow.roles.get(labConsoleId) !== 'admin') {
+    await writeAllowlist(
+      layout,
+      {
+        consoles: new Set([...allow.consoles, labConsoleId]),
+        remotes: allow.remotes,
+        roles: new Map([...allow.roles, [labConsoleId, 'admin']]),
+      },
+      'add',
+    );
   }
   const profile = ConsoleProfile.parse({
     name: labProfileName,

@@ -9,6 +9,7 @@ import { RemoteId } from '../src-shared/protocol/ids';
 import { withRemotes, type Role } from './allowlist';
 import { readAllowlist, writeAllowlist } from './allowlist-files';
 import { withLock } from './lock';
+import { ConsoleRole } from '../src-shared/roles/roles';
 import { layoutOf, type LabOptions } from './paths';
 import { issueClientCerts, labConsoleId } from './pki';
 import { labEndpoints, prepare } from './prepare';
@@ -69,8 +70,14 @@ export async function provision(rids: string[], opts?: LabOptions): Promise<void
  * Admits an extra console identity (CN=<name>, OU=consoles) beside the lab console, issuing its
  * certificate under pki/consoles/ when missing: for tests of what a console's certificate may do and of
  * revoking one. Its key is plain, unlike the lab console's: a test identity, never a console profile.
+ * `role` (docs/roles.md) is written each time: provisioning an admitted console again changes its role,
+ * which the brokers apply to its live sessions within a sweep (about a second).
  */
-export async function provisionConsole(name: string, opts?: LabOptions): Promise<TlsFiles> {
+export async function provisionConsole(
+  name: string,
+  opts?: LabOptions,
+  role: ConsoleRole = 'operator',
+): Promise<TlsFiles> {
   const [id] = parseRemoteIds([name]) as [string];
   const layout = layoutOf(opts);
   await mkdir(layout.dir, { recursive: true });
@@ -89,10 +96,14 @@ export async function provisionConsole(name: string, opts?: LabOptions): Promise
         { name: id, role: 'consoles', crt: files.certFile, key: files.keyFile },
       ]);
     }
-    if (!allow.consoles.has(id)) {
+    if (!allow.consoles.has(id) || allow.roles.get(id) !== role) {
       await writeAllowlist(
         layout,
-        { consoles: new Set([...allow.consoles, id]), remotes: allow.remotes },
+        {
+          consoles: new Set([...allow.consoles, id]),
+          remotes: allow.remotes,
+          roles: new Map([...allow.roles, [id, ConsoleRole.parse(role)]]),
+        },
         'add',
       );
     }
@@ -116,7 +127,9 @@ export async function revoke(name: string, opts?: LabOptions): Promise<void> {
     } else if (allow.consoles.has(id)) {
       const consoles = new Set(allow.consoles);
       consoles.delete(id);
-      await writeAllowlist(layout, { consoles, remotes: allow.remotes }, 'remove');
+      const roles = new Map(allow.roles);
+      roles.delete(id);
+      await writeAllowlist(layout, { consoles, remotes: allow.remotes, roles }, 'remove');
     } else {
       throw new Error(`${id} is not provisioned in ${layout.dir}`);
     }

@@ -388,6 +388,56 @@ describe('the certificate matrix (docs/reliability.md)', () => {
   }
 });
 
+describe('what a console may do, by its role (docs/roles.md)', () => {
+  const refusedAs = (role: string, queue: string) =>
+    `console-roles (role ${role}) is not allowed to send to queue://${queue}: only an operator, approver or admin changes remotes`;
+
+  it('refuses a viewer’s config, command and broadcast (the remote never sees them), lets it query, and applies a role change to the live session', async () => {
+    const viewer = await session(probeTls(await provisionConsole('console-roles', lab.opts, 'viewer')));
+    const remote = await session(await remoteTls('r-0003'));
+    for (const kind of ['config', 'command', 'broadcast']) {
+      expect((await remote.subscribe(`/queue/smt.remote.r-0003.${kind}`, kind)).command).toBe('RECEIPT');
+    }
+
+    for (const kind of ['config', 'command', 'broadcast']) {
+      const queue = `smt.remote.r-0003.${kind}`;
+      expectError(await viewer.send(`/queue/${queue}`, `{"from":"viewer"}`), refusedAs('viewer', queue));
+    }
+    // A composite destination is judged by every part: a query cannot carry a config along.
+    expectError(
+      await viewer.send('/queue/smt.remote.r-0003.query,smt.remote.r-0003.config', '{}'),
+      refusedAs('viewer', 'smt.remote.r-0003.config'),
+    );
+    expect((await viewer.send('/queue/smt.remote.r-0003.query', '{"q":1}')).command).toBe('RECEIPT');
+
+    // Made an operator: the same session may push once a sweep read the new role (within 5 s).
+    await provisionConsole('console-roles', lab.opts, 'operator');
+    let sent = 0;
+    await waitFor(
+      'the operator role on the live session',
+      async () =>
+        (await viewer.send('/queue/smt.remote.r-0003.config', `{"n":${++sent}}`)).command === 'RECEIPT',
+      5_000,
+      200,
+    );
+    // One connection's frames are handled in order: had a refused config gone through, it came first.
+    const configs = await remote.waitFor(isMessage('config', (f) => f.body === `{"n":${sent}}`));
+    expect(configs.body).toBe(`{"n":${sent}}`);
+    expect(remote.frames.filter(isMessage('config')).map((f) => f.body)).toEqual([`{"n":${sent}}`]);
+    expect(remote.frames.filter(isMessage('command'))).toEqual([]);
+    expect(remote.frames.filter(isMessage('broadcast'))).toEqual([]);
+
+    // And back to viewer: refused again on the same session within 5 s.
+    await provisionConsole('console-roles', lab.opts, 'viewer');
+    await waitFor(
+      'the viewer role on the live session',
+      async () => (await viewer.send('/queue/smt.remote.r-0003.command', '{}')).command === 'ERROR',
+      5_000,
+      200,
+    );
+  });
+});
+
 describe('what a remote may do', () => {
   it('cannot subscribe to another remote queue, but can to its own and gets what the console queued', async () => {
     const r2 = await session(await remoteTls('r-0002'));

@@ -81,6 +81,42 @@ final class DestinationRules {
         return user + " is not allowed to consume " + what;
     }
 
+    /** What a console's SEND to a remote queue does there: read (query) or change (the rest). */
+    private static final String[] CHANGING_QUEUE_KINDS = {"config", "command", "broadcast"};
+
+    /**
+     * A console sends by its role (docs/roles.md): a viewer, or a console in no role group, sends no config,
+     * command or broadcast to any remote (it may still query). A composite destination is judged by each of
+     * its parts, so a query cannot carry a config past the check.
+     */
+    static String refuseConsoleSend(String user, ConsoleRoles.Role role, ActiveMQDestination dest) {
+        if (dest == null) {
+            return null;
+        }
+        if (dest.isComposite()) {
+            for (ActiveMQDestination part : dest.getCompositeDestinations()) {
+                String refusal = refuseConsoleSend(user, role, part);
+                if (refusal != null) {
+                    return refusal;
+                }
+            }
+            return null;
+        }
+        if (!dest.isQueue() || (role != null && role.changesRemotes())) {
+            return null;
+        }
+        String name = dest.getPhysicalName();
+        boolean changing = dest.isPattern() && name.startsWith(REMOTE_QUEUES);
+        for (String kind : CHANGING_QUEUE_KINDS) {
+            changing |= name.startsWith(REMOTE_QUEUES) && name.endsWith("." + kind);
+        }
+        if (!changing) {
+            return null;
+        }
+        return user + " (" + (role == null ? "no role" : "role " + role.label()) + ") is not allowed to send to "
+                + dest.getQualifiedName() + ": only an operator, approver or admin changes remotes";
+    }
+
     /** A remote publishes stats, presence, usage and log only under its own name: it cannot speak for another. */
     static String refuseSend(String user, ActiveMQDestination dest) {
         if (dest == null) {

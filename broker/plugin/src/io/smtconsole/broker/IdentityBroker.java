@@ -46,6 +46,8 @@ final class IdentityBroker extends BrokerFilter {
     private final Set<String> badNames = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService timer;
     private boolean warnedUnreadable;
+    /** Each console's role as groups.properties said at the last sweep; empty (all refused) until read. */
+    private volatile Map<String, ConsoleRoles.Role> roles = Map.of();
 
     IdentityBroker(Broker next, Allowlist allowlist, Allowlist groups, String consolesGroup,
             List<String> virtualTopics, long sweepIntervalMs) {
@@ -67,6 +69,7 @@ final class IdentityBroker extends BrokerFilter {
         });
         // Before the transport connectors open (BrokerService starts them after the broker): no remote can
         // send a hello before every console's copy of it exists. A failure is retried at every sweep.
+        readRoles();
         createConsumerQueuesSafely(allowlist.read());
         timer.scheduleWithFixedDelay(this::sweepSafely, sweepIntervalMs, sweepIntervalMs, TimeUnit.MILLISECONDS);
         LOG.info("SMT identity plugin active: allowlist {}, groups {}, consoles group {}, virtual topics {},"
@@ -114,8 +117,10 @@ final class IdentityBroker extends BrokerFilter {
     @Override
     public void send(ProducerBrokerExchange exchange, Message message) throws Exception {
         Identity who = restricted(exchange.getConnectionContext());
-        if (who != null && !who.console) {
-            String refusal = DestinationRules.refuseSend(who.user, message.getDestination());
+        if (who != null) {
+            String refusal = who.console
+                    ? DestinationRules.refuseConsoleSend(who.user, roles.get(who.user), message.getDestination())
+                    : DestinationRules.refuseSend(who.user, message.getDestination());
             if (refusal != null) {
                 LOG.warn("Refused message: {}", refusal);
                 throw new SecurityException(refusal);
@@ -142,11 +147,21 @@ final class IdentityBroker extends BrokerFilter {
     private void sweepSafely() {
         try {
             Map<String, String> users = allowlist.read();
+            readRoles();
             sweep(users);
             createConsumerQueuesSafely(users);
         } catch (RuntimeException e) {
             // An exception would cancel the scheduled task and silently end revocation for good.
             LOG.error("Revocation sweep failed", e);
+        }
+    }
+
+    /** An unreadable groups file keeps the roles last read: a half-written file changes nobody's role. */
+    private void readRoles() {
+        Map<String, ConsoleRoles.Role> read = ConsoleRoles.of(groups.read());
+        if (read != null && !read.equals(roles)) {
+            LOG.info("Console roles from {}: {}", groups.file(), read);
+            roles = read;
         }
     }
 

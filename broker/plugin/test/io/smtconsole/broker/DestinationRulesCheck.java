@@ -32,6 +32,11 @@ public final class DestinationRulesCheck {
         console(allowed, dest, false, false);
     }
 
+    private static void send(boolean allowed, ConsoleRoles.Role role, ActiveMQDestination dest) {
+        expect(allowed, DestinationRules.refuseConsoleSend(A, role, dest),
+                "console " + A + " (" + role + ") sending to " + dest.getQualifiedName());
+    }
+
     private static void remote(boolean allowed, ActiveMQDestination dest) {
         expect(allowed, DestinationRules.refuseConsume("r-0001", dest, false),
                 "remote r-0001 consuming " + dest.getQualifiedName());
@@ -110,6 +115,36 @@ public final class DestinationRulesCheck {
         remote(false, q("smt.console.console-a.reply.abcdef123456"));
         remote(false, new ActiveMQTopic("VirtualTopic.smt.inventory"));
         remote(false, new ActiveMQTempQueue(new ConnectionId(OWN_CONNECTION), 1));
+
+        // What a console may send, by its role: a viewer (or no role) reads, the others change remotes.
+        for (String kind : new String[] {"config", "command", "broadcast"}) {
+            send(false, ConsoleRoles.Role.VIEWER, q("smt.remote.r-0001." + kind));
+            send(false, null, q("smt.remote.r-0001." + kind));
+            send(true, ConsoleRoles.Role.OPERATOR, q("smt.remote.r-0001." + kind));
+            send(true, ConsoleRoles.Role.APPROVER, q("smt.remote.r-0001." + kind));
+            send(true, ConsoleRoles.Role.ADMIN, q("smt.remote.r-0001." + kind));
+        }
+        send(true, ConsoleRoles.Role.VIEWER, q("smt.remote.r-0001.query"));
+        send(true, null, q("smt.remote.r-0001.query"));
+        send(false, ConsoleRoles.Role.VIEWER, q("smt.remote.>"));
+        send(false, ConsoleRoles.Role.VIEWER, q("smt.remote.*.config"));
+        send(false, ConsoleRoles.Role.VIEWER, q("smt.remote.r-0001.query,smt.remote.r-0001.config"));
+        send(false, ConsoleRoles.Role.VIEWER, new ActiveMQTopic("smt.stats.r-0001,queue://smt.remote.r-0001.command"));
+        send(true, ConsoleRoles.Role.VIEWER, q("smt.remote.r-0001.query,smt.remote.r-0002.query"));
+        send(true, ConsoleRoles.Role.VIEWER, new ActiveMQTopic("smt.stats.r-0001"));
+
+        // Roles from groups.properties: the lesser of two, nobody's from an unreadable file.
+        java.util.Map<String, String> groupLines = new java.util.HashMap<>();
+        groupLines.put("consoles", "lab-console,console-a,console-b,console-c");
+        groupLines.put("admins", "lab-console, console-c");
+        groupLines.put("operators", "console-a");
+        groupLines.put("viewers", "console-c");
+        java.util.Map<String, ConsoleRoles.Role> roles = ConsoleRoles.of(groupLines);
+        same(ConsoleRoles.Role.ADMIN, roles.get("lab-console"), "lab-console's role");
+        same(ConsoleRoles.Role.OPERATOR, roles.get("console-a"), "console-a's role");
+        same(null, roles.get("console-b"), "console-b in no role group");
+        same(ConsoleRoles.Role.VIEWER, roles.get("console-c"), "console-c in admins and viewers");
+        same(null, ConsoleRoles.of(null), "roles of an unreadable file");
 
         // Which consumer queues the consoles group needs.
         same(Arrays.asList("lab-console", "console-b"), ConsoleQueues.members(" lab-console, ,console-b,"),
