@@ -6,7 +6,7 @@
  * largest fleet the demo accepts, are in the bench (`npm run bench -- --only soak`).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoRun } from '../../bench/demo-soak';
@@ -33,8 +33,10 @@ describe(`the demo at ${REMOTES} remotes`, () => {
     async () => {
       const f = await (demo as DemoRun).soak(SOAK_S);
       expect(f.brokerHeapMb).toBe(brokerHeapMb(REMOTES));
-      // On failure, what the console logged of each lost session says whether its own loop was held.
-      expect(f, f.sessionLossLogs.join('\n')).toMatchObject({
+      // On failure, what the console logged of each lost session says whether its own loop was held, and
+      // the broker's GC figures and this machine's load whether the broker or the host was short of CPU.
+      const why = [...f.sessionLossLogs, `figures ${JSON.stringify(f)}`, `load ${loadavg().join(' ')}`];
+      expect(f, why.join('\n')).toMatchObject({
         minConnected: REMOTES,
         consoleSessionsLost: 0,
         onlineAtEnd: REMOTES,
