@@ -36,6 +36,11 @@ export const PoolView = z.object({
   ratePctPerHour: z.number().nullable(),
   /** Hours until full at that rate; 0 when full; null when not filling. */
   forecastHours: z.number().nonnegative().nullable(),
+  /**
+   * True while the row's 24 h trend has not been read yet (a busy console reads a bounded number of rows
+   * a round): spark, rate and forecast then say nothing, and no exhaustion alert fires or resolves on them.
+   */
+  trendPending: z.boolean().optional(),
   reportedAt: EpochMs,
   stale: z.boolean(),
 });

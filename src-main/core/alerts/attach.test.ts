@@ -197,6 +197,13 @@ describe('alert evaluation', () => {
     pools[0] = { ...(pools[0] as PoolFact), exhaustionInH: 3 };
     h.at(0);
     expect(open(h).map((a) => a.rule)).toContain('pool-exhaustion');
+    // A trend not read yet (a busy console's pools view) neither resolves the exhaustion alert nor moves it.
+    pools[0] = { remoteId: 'k1', subnet: '10.0.0.0/24', utilisationPct: 85 };
+    h.at(0);
+    expect(open(h).find((a) => a.rule === 'pool-exhaustion')).toMatchObject({ value: 3 });
+    pools[0] = { ...(pools[0] as PoolFact), exhaustionInH: null };
+    h.at(0);
+    expect(open(h).map((a) => a.rule)).not.toContain('pool-exhaustion');
   });
 
   it('resolves what a rule raised when the rule is switched off', () => {

@@ -10,8 +10,11 @@ export interface PoolFact {
   /** The subnet's CIDR (or a pool's range): the alert's subject is `scope:<subnet>@<remoteId>`. */
   subnet: string;
   utilisationPct: number;
-  /** Hours until exhausted at the last 24 h's rate; null when not filling up. */
-  exhaustionInH: number | null;
+  /**
+   * Hours until exhausted at the last 24 h's rate; null when not filling up; absent while the trend is
+   * not read yet, which neither fires nor resolves an exhaustion alert.
+   */
+  exhaustionInH?: number | null;
 }
 export type PoolFacts = () => readonly PoolFact[];
 

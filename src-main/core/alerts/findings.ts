@@ -169,7 +169,8 @@ export function poolFindings(pools: readonly PoolFact[], now: number): Finding[]
       obs: { kind: 'value', at: now, value: round1(p.utilisationPct) },
       message: `${p.subnet} on ${p.remoteId} is ${round1(p.utilisationPct)} % used`,
     });
-    // Not filling up: far from exhaustion, which resolves an alert out for it.
+    // Not known yet: nothing said about exhaustion. Not filling up: far from it, which resolves an alert.
+    if (p.exhaustionInH === undefined) continue;
     const h = p.exhaustionInH ?? Number.MAX_SAFE_INTEGER;
     out.push({
       rule: 'pool-exhaustion',

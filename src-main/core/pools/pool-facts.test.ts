@@ -33,6 +33,12 @@ describe('poolFacts', () => {
     ]);
   });
 
+  it("says nothing of exhaustion while the row's trend is not read yet", () => {
+    expect(poolFacts([row({ trendPending: true, forecastHours: null })])).toEqual([
+      { remoteId: 'r-1', subnet: '10.0.0.0/24', utilisationPct: 85 },
+    ]);
+  });
+
   it('leaves stale rows out: an old number neither fires nor resolves an alert', () => {
     expect(poolFacts([row({ stale: true })])).toEqual([]);
   });

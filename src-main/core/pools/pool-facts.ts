@@ -15,7 +15,7 @@ export function poolFacts(pools: readonly PoolView[]): PoolFact[] {
             remoteId: p.remoteId,
             subnet: p.pool ?? p.subnet ?? `subnet id ${p.subnetId}`,
             utilisationPct: p.utilisationPct,
-            exhaustionInH: p.forecastHours,
+            ...(p.trendPending ? {} : { exhaustionInH: p.forecastHours }),
           },
         ],
   );

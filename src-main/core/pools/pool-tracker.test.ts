@@ -7,7 +7,7 @@ import { POOL_STALE_AFTER_MS } from '../../../src-shared/ipc/pool-views';
 import { openDatabase, type Db } from '../store/database';
 import { TrendStore } from '../store/trend-store';
 import { TrendRecorder } from '../trends/trend-recorder';
-import { PoolTracker, poolSeriesId } from './pool-tracker';
+import { DERIVED_REFRESH_PER_LIST, PoolTracker, poolSeriesId } from './pool-tracker';
 
 const HOUR = 3_600_000;
 const dirs: string[] = [];
@@ -94,6 +94,45 @@ describe('PoolTracker', () => {
     expect(filling?.forecastHours).toBeCloseTo(2);
     expect(filling?.spark.length).toBeGreaterThan(1);
     expect(steady).toMatchObject({ subnet: '10.1.0.0/24', ratePctPerHour: 0, forecastHours: null });
+  });
+
+  it(`reads at most ${DERIVED_REFRESH_PER_LIST} rows' trends a list, oldest first; the others wait, marked pending`, () => {
+    const { clock, recorder, tracker } = setup();
+    const read: string[] = [];
+    const query = recorder.query.bind(recorder);
+    recorder.query = (q) => {
+      read.push(q.remoteId);
+      return query(q);
+    };
+    // Three remotes of 100 subnets: 44 rows more than one list reads.
+    for (const rid of ['r1', 'r2', 'r3'])
+      tracker.take(
+        usage(
+          rid,
+          Array.from({ length: 100 }, (_, i) => ({
+            id: i + 1,
+            subnet: `10.0.${i}.0/24`,
+            total: 100,
+            assigned: 10,
+            declined: 0,
+          })),
+        ),
+      );
+    const rows = 300;
+    const first = tracker.list();
+    expect(read).toHaveLength(DERIVED_REFRESH_PER_LIST);
+    expect(first.pools.filter((p) => p.trendPending)).toHaveLength(rows - DERIVED_REFRESH_PER_LIST);
+    const readFirst = new Set(read);
+    clock.now += 1_000;
+    const second = tracker.list();
+    expect(read).toHaveLength(rows);
+    expect(new Set(read).size).toBe(rows);
+    expect(second.pools.filter((p) => p.trendPending)).toEqual([]);
+    // A minute after the first list every row is due again: the ones read first go first.
+    read.length = 0;
+    clock.now += 59_000;
+    tracker.list();
+    expect(new Set(read)).toEqual(readFirst);
   });
 
   it('marks rows stale when their remote stops reporting', () => {

@@ -30,6 +30,20 @@ interface Latest {
 
 /** The trend and forecast of a row change with the 24 h tier's 5-minute buckets: read them at most this often. */
 const DERIVED_TTL_MS = 60_000;
+/**
+ * Rows whose trend is read again in one list(), oldest first; the rest keep theirs a little longer. At
+ * 1,000 remotes (4,002 subnet and pool rows) reading every row's day at once held the console's loop
+ * 140–260 ms each minute (and far longer while the recorder held unwritten buckets), enough to cost the
+ * demo's soak its broker session; 256 rows took 10–20 ms. The alerts ask every 5 s, so every row is
+ * read again within about 80 s.
+ */
+export const DERIVED_REFRESH_PER_LIST = 256;
+
+interface Derived {
+  at: number;
+  spark: number[];
+  rate: number | null;
+}
 
 /**
  * The latest of Kea's address counters per (remote, subnet[, pool]) from the usage channel, each
@@ -38,7 +52,7 @@ const DERIVED_TTL_MS = 60_000;
  */
 export class PoolTracker {
   private readonly byRemote = new Map<string, Latest[]>();
-  private readonly derived = new Map<string, { at: number; spark: number[]; rate: number | null }>();
+  private readonly derived = new Map<string, Derived>();
 
   constructor(
     private readonly recorder: Pick<TrendRecorder, 'record' | 'query'>,
@@ -63,19 +77,29 @@ export class PoolTracker {
     const now = this.now();
     const rows =
       q.remoteId !== undefined ? (this.byRemote.get(q.remoteId) ?? []) : [...this.byRemote.values()].flat();
+    this.refreshDerived(rows, now);
     const pools = rows.map((r) => this.view(r, now)).sort(comparePools);
     return { pools: q.limit !== undefined ? pools.slice(0, q.limit) : pools, total: pools.length };
   }
 
-  private view(r: Latest, now: number): PoolView {
-    const pct = utilisationPct(r.assigned, r.total);
-    let d = this.derived.get(r.series);
-    if (d === undefined || now - d.at >= DERIVED_TTL_MS) {
+  /** Reads the day's trend again for the rows that have none or an old one, oldest first, within the budget. */
+  private refreshDerived(rows: readonly Latest[], now: number): void {
+    const due = rows
+      .map((r) => ({ r, at: this.derived.get(r.series)?.at ?? -Infinity }))
+      .filter((x) => now - x.at >= DERIVED_TTL_MS)
+      .sort((a, b) => a.at - b.at)
+      .slice(0, DERIVED_REFRESH_PER_LIST);
+    for (const { r } of due) {
       const day = this.recorder.query({ remoteId: r.series, metric: 'dhcpPoolPct', range: '24h' });
       const points = day.t.map((t, i) => ({ t, pct: day.avg[i] as number }));
-      d = { at: now, spark: downsample(day.avg), rate: fillRatePctPerHour(points) };
-      this.derived.set(r.series, d);
+      this.derived.set(r.series, { at: now, spark: downsample(day.avg), rate: fillRatePctPerHour(points) });
     }
+  }
+
+  private view(r: Latest, now: number): PoolView {
+    const pct = utilisationPct(r.assigned, r.total);
+    // Not read yet (past this round's budget): no trend and no forecast until a next list.
+    const d = this.derived.get(r.series);
     return {
       remoteId: r.remoteId,
       subnetId: r.subnetId,
@@ -85,9 +109,10 @@ export class PoolTracker {
       assigned: r.assigned,
       declined: r.declined,
       utilisationPct: pct,
-      spark: d.spark,
-      ratePctPerHour: d.rate,
-      forecastHours: exhaustionForecastHours(pct, d.rate),
+      spark: d?.spark ?? [],
+      ratePctPerHour: d?.rate ?? null,
+      forecastHours: exhaustionForecastHours(pct, d?.rate ?? null),
+      ...(d === undefined ? { trendPending: true } : {}),
       reportedAt: r.reportedAt,
       stale: now - r.reportedAt > POOL_STALE_AFTER_MS,
     };
