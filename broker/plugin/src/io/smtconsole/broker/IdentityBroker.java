@@ -90,6 +90,12 @@ final class IdentityBroker extends BrokerFilter {
         super.addConnection(context, info);
         // Only after authentication succeeded: a refused certificate never becomes a tracked connection.
         connections.put(info.getConnectionId(), context);
+        // A console's first frames are judged by the role it logged in with, not the last sweep's: one just
+        // provisioned would otherwise have no role for up to a sweep. Consoles are few; the file is small.
+        Identity who = Identity.of(context.getSecurityContext(), consolesGroup);
+        if (who != null && who.console) {
+            readRoles();
+        }
     }
 
     @Override
@@ -157,7 +163,7 @@ final class IdentityBroker extends BrokerFilter {
     }
 
     /** An unreadable groups file keeps the roles last read: a half-written file changes nobody's role. */
-    private void readRoles() {
+    private synchronized void readRoles() {
         Map<String, ConsoleRoles.Role> read = ConsoleRoles.of(groups.read());
         if (read != null && !read.equals(roles)) {
             LOG.info("Console roles from {}: {}", groups.file(), read);
