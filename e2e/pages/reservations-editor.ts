@@ -44,7 +44,7 @@ export class ReservationsEditor {
     await this.page
       .getByRole('main', { name: 'Zones & Scopes' })
       .locator('.object-detail')
-      .getByRole('button', { name: 'Reservations' })
+      .getByRole('button', { name: 'Reservations', exact: true })
       .click();
     await expect(this.table).toBeVisible();
   }
