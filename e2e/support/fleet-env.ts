@@ -4,7 +4,9 @@ import { consoleProfilePath, labConsolePassphrase } from '../../lab/lab';
 import { startLab, type LabFixture } from '../../tests/helpers/lab-fixture';
 import { passphraseSealer } from '../../src-node/secrets';
 import { ProfileRegistry } from '../../src-main/core/profiles/registry';
+import { startRealRemotes, type RealRemote } from '../../lab/real-remotes';
 import { labImportForm } from '../../tests/helpers/lab-import-form';
+import { stopCountingLeftovers } from '../../tests/helpers/real-remotes';
 import { rendererIndex } from './paths';
 import { NodeProcess } from './processes';
 
@@ -28,6 +30,12 @@ export interface FleetEnvOptions {
    * --profile and no passphrase in its environment (the page onboards, or asks to unlock).
    */
   firstRun?: boolean;
+  /**
+   * Real remotes real-01 … real-<n> beside the simulated ones (lab/real-remotes.ts startRealRemotes: each
+   * its own agent with a real named and/or kea-dhcp4; real-02 and real-03 run Kea), so a test can check
+   * what a real server serves after a push through the UI.
+   */
+  realRemotes?: number;
 }
 
 export interface FleetEnv {
@@ -37,6 +45,8 @@ export interface FleetEnv {
   /** The host's profiles directory (inside the first lab's temp dir). */
   profilesDir: string;
   sims: NodeProcess[];
+  /** The real remotes asked for with `realRemotes` (none otherwise), in order: real-01 first. */
+  real: RealRemote[];
   /** The host running now (a new process after restartHost). */
   readonly host: NodeProcess;
   /** Stops the host by PID and starts it again as it was started; its new URL is then `url`. */
@@ -58,10 +68,13 @@ const CONSOLE_LINE = /^Console: (http:\/\/127\.0\.0\.1:(\d+))\/\?token=([A-Za-z0
 export async function startFleetEnv(opts: FleetEnvOptions): Promise<FleetEnv> {
   if (!existsSync(rendererIndex)) throw new Error('no renderer bundle: run `npm run build:renderer` first');
   const cleanup: (() => Promise<void>)[] = [];
+  // A real remote's process outliving the test is a defect the run must report, not swallow.
+  let leftovers: Error | undefined;
   const stop = async () => {
     // Host and fleets first, brokers last, so nothing reconnects into a vanishing lab.
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
     cleanup.length = 0;
+    if (leftovers) throw leftovers;
   };
   try {
     const lab = await startLab({ heapMb: 256 });
@@ -91,6 +104,19 @@ export async function startFleetEnv(opts: FleetEnvOptions): Promise<FleetEnv> {
       );
     };
     for (const g of opts.groups) await simulate(g, lab.dir);
+
+    const real: RealRemote[] = [];
+    if (opts.realRemotes) {
+      // Each one is pushed as it starts, so a failure halfway still stops those already running.
+      cleanup.push(async () => {
+        const { alive } = await stopCountingLeftovers(real);
+        if (alive.length > 0) {
+          leftovers = new Error(`real remotes left PIDs running after their stop: ${alive.join(', ')}`);
+          for (const pid of alive) process.kill(pid, 'SIGKILL');
+        }
+      });
+      await startRealRemotes(lab.opts, opts.realRemotes, { onStarted: (r) => real.push(r) });
+    }
 
     const profilesDir = join(lab.dir, 'profiles');
     let lab2: LabFixture | undefined;
@@ -135,6 +161,7 @@ export async function startFleetEnv(opts: FleetEnvOptions): Promise<FleetEnv> {
       ...(lab2 ? { lab2 } : {}),
       profilesDir,
       sims,
+      real,
       get host() {
         return host.process;
       },

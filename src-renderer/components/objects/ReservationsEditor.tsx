@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useId, useState } from 'react';
 import type { Reservation } from '../../../src-shared/config/reservations';
 import type { ObjectView } from '../../../src-shared/ipc/inventory-views';
 import type { IntendedScopeView } from '../../../src-shared/ipc/reservation-views';
@@ -42,6 +42,7 @@ export function ReservationsEditor({ object: o }: { object: ObjectView }) {
 
 function ReservationsForm({ intended }: { intended: IntendedScopeView }) {
   const api = useApi();
+  const ids = useId();
   const openPlannedPush = useSmt((s) => s.openPlannedPush);
   const [list, setList] = useState<Reservation[]>(intended.scope.reservations);
   const [mode, setMode] = useState<FormMode>({ kind: 'adding' });
@@ -76,6 +77,8 @@ function ReservationsForm({ intended }: { intended: IntendedScopeView }) {
   };
   const input = (field: keyof FormFields, label: string, hint: string) => {
     const problem = problemOf(field);
+    // The message is the field's description, so a screen reader says why the field is invalid with it.
+    const problemId = `${ids}-${field}-problem`;
     return (
       <label>
         {label}
@@ -84,10 +87,15 @@ function ReservationsForm({ intended }: { intended: IntendedScopeView }) {
             aria-label={label}
             placeholder={hint}
             aria-invalid={problem ? true : undefined}
+            aria-describedby={problem ? problemId : undefined}
             value={fields[field]}
             onChange={(e) => setFields({ ...fields, [field]: e.target.value })}
           />
-          {problem && <span className="field-error">{problem}</span>}
+          {problem && (
+            <span id={problemId} className="field-error">
+              {problem}
+            </span>
+          )}
         </span>
       </label>
     );
@@ -128,9 +136,11 @@ function ReservationsForm({ intended }: { intended: IntendedScopeView }) {
               <td className="mono">{r.hwAddress}</td>
               <td>{r.hostname ?? ''}</td>
               <td>
+                {/* Named for the row: a list of bare "Edit" buttons says nothing to a screen reader. */}
                 <button
                   type="button"
                   className="button small"
+                  aria-label={`Edit the reservation of ${r.hwAddress}`}
                   onClick={() => {
                     setMode({ kind: 'editing', index: i });
                     setFields(fieldsOf(r));
@@ -141,6 +151,7 @@ function ReservationsForm({ intended }: { intended: IntendedScopeView }) {
                 <button
                   type="button"
                   className="button small"
+                  aria-label={`Delete the reservation of ${r.hwAddress}`}
                   onClick={() => {
                     setList(list.filter((_, j) => j !== i));
                     setMode({ kind: 'adding' });

@@ -123,6 +123,10 @@ describe('ReservationsEditor', () => {
     expect(calls[0]).toEqual({ name: 'getIntendedScope', args: { key: 'scope:192.0.2.0/24' } });
     expect(listed()).toEqual([['192.0.2.10', '52:54:00:12:34:56', 'printer']]);
     expect(button('Preview and push').disabled).toBe(true);
+    // Each row's buttons say whose reservation they act on.
+    expect(
+      [...host.querySelectorAll('tbody tr[data-mac] button')].map((b) => b.getAttribute('aria-label')),
+    ).toEqual(['Edit the reservation of 52:54:00:12:34:56', 'Delete the reservation of 52:54:00:12:34:56']);
 
     type('Address', '192.0.2.11');
     type('MAC', '52:54:00:AA:BB:CC');
@@ -164,6 +168,12 @@ describe('ReservationsEditor', () => {
       'reservation 192.0.2.10 for 52:54:00:aa:bb:cc: 192.0.2.10 is already reserved for 52:54:00:12:34:56',
     ]);
     expect(button('Add').disabled).toBe(true);
+    // The message is the invalid field's description (what a screen reader says with it), the other
+    // fields have none.
+    const described = input('Address').getAttribute('aria-describedby') ?? '';
+    expect(input('Address').getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById(described)?.textContent).toBe(errors()[0]);
+    expect(input('MAC').hasAttribute('aria-describedby')).toBe(false);
     type('Address', '192.0.2.150');
     expect(errors()[0]).toContain('is inside the pool 192.0.2.100-192.0.2.199');
     await act(async () => {

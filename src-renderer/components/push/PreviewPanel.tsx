@@ -17,7 +17,8 @@ export function PreviewPanel({ preview }: { preview: PushPreview }) {
   return (
     <section className="panel" aria-labelledby="preview-title">
       <h2 id="preview-title">
-        Preview of version {preview.proposedVersion} on {preview.remotes.length} remotes
+        Preview of version {preview.proposedVersion} on {preview.remotes.length} remote
+        {preview.remotes.length === 1 ? '' : 's'}
       </h2>
       <ul className="chips" aria-label="Preview counts">
         {previewStatuses
