@@ -8,7 +8,7 @@ export type LabCommand =
   | { cmd: 'up'; dir?: string; heapMb?: number }
   | { cmd: 'down'; dir?: string }
   | { cmd: 'status'; dir?: string; json: boolean }
-  | { cmd: 'provision'; dir?: string; rids: string[] }
+  | { cmd: 'provision'; dir?: string; rids: string[]; days?: number }
   | { cmd: 'revoke'; dir?: string; rid: string }
   | { cmd: 'kill'; dir?: string; broker: 'primary' | 'secondary' }
   | { cmd: 'build-plugin' }
@@ -21,7 +21,9 @@ export const usage = `Usage: npm run lab -- <command> [--dir <lab dir>]
                             a heap of N MB, or sized for N remotes (docs/broker.md, "Sizing"); 256 MB
   down                      stop the brokers up started, by PID
   status [--json]           role of each broker: active, standby or down
-  provision <rid...>        issue certificates and admit remotes (no broker restart)
+  provision <rid...> [--days N]
+                            issue certificates and admit remotes (no broker restart); with --days,
+                            issue each listed remote a new certificate valid N days (1-3650)
   revoke <rid>              remove a remote; its live connections close within seconds
   kill <primary|secondary>  SIGKILL one broker, as a crash would
   build-plugin              compile the identity plugin jar (for a real broker host), print its path
@@ -39,6 +41,11 @@ const remotes = z.coerce
   .int('--remotes must be a whole number')
   .min(1, '--remotes must be at least 1')
   .max(10_000, '--remotes must be at most 10000 (a broker pair holds about that many; docs/broker.md)');
+const certDays = z.coerce
+  .number({ error: '--days must be a number of days' })
+  .int('--days must be a whole number')
+  .min(1, '--days must be at least 1')
+  .max(3650, '--days must be at most 3650');
 const brokerName = z.enum(['primary', 'secondary'], { error: 'kill takes "primary" or "secondary"' });
 
 /** A schema's complaints, each about a list item prefixed with that item (`"R_2": a remote id is …`). */
@@ -62,6 +69,7 @@ export function parseLabArgs(argv: readonly string[]): LabCommand {
       json: { type: 'boolean' },
       'heap-mb': { type: 'string' },
       remotes: { type: 'string' },
+      days: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -102,8 +110,13 @@ export function parseLabArgs(argv: readonly string[]): LabCommand {
       positionalCount(0, 'no arguments');
       return { cmd, ...dir, json: values.json === true };
     case 'provision':
-      onlyOptions([]);
-      return { cmd, ...dir, rids: check(remoteIdList, rest) };
+      onlyOptions(['days']);
+      return {
+        cmd,
+        ...dir,
+        rids: check(remoteIdList, rest),
+        ...(values.days === undefined ? {} : { days: check(certDays, values.days) }),
+      };
     case 'revoke':
       onlyOptions([]);
       positionalCount(1, 'one remote id');

@@ -24,6 +24,8 @@ export interface TelemetryOptions {
   presenceIntervalMs: number;
   /** Defaults to the stats interval. */
   usageIntervalMs?: number;
+  /** The agent's own client certificate, for the hello (own-cert.ts); left out when unknown. */
+  cert?: HelloCert;
   log: LogSink;
 }
 
@@ -106,6 +108,7 @@ export class Telemetry {
       ...identity,
       statsIntervalMs: this.statsIntervalMs,
       presenceIntervalMs: this.presenceIntervalMs,
+      ...(this.opts.cert ? { cert: this.opts.cert } : {}),
     };
   }
 
