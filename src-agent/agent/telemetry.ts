@@ -4,6 +4,7 @@ import {
   type Body,
   type ChannelType,
   type Envelope,
+  type HelloCert,
 } from '../../src-shared/protocol';
 import type { LogSink } from '../../src-node/log';
 import { publish, type SmtConnection } from '../../src-node/smt';

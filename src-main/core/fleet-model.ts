@@ -135,6 +135,15 @@ export class FleetModel {
     return { at: now, remotes: [...this.remotes.values()].map((r) => structuredClone(r.view)) };
   }
 
+  /** Each remote's certificate expiry as its hello said (the cert-expiry alert); one without it is left out. */
+  certs(): { remoteId: string; notAfter: number }[] {
+    const out: { remoteId: string; notAfter: number }[] = [];
+    for (const r of this.remotes.values()) {
+      if (r.view.cert) out.push({ remoteId: r.view.id, notAfter: r.view.cert.notAfter });
+    }
+    return out;
+  }
+
   /** Every known remote as a push selector sees it. */
   selectable(): SelectableRemote[] {
     return [...this.remotes.values()].map((r) => ({
@@ -169,6 +178,9 @@ export class FleetModel {
       tags: b.tags,
       staleAfterMs: this.opts.staleIntervals * b.statsIntervalMs,
     });
+    // A hello without it (an agent downgraded, or the Python peer) no longer vouches for the old date.
+    if (b.cert) r.view.cert = b.cert;
+    else delete r.view.cert;
     r.presenceIntervalMs = b.presenceIntervalMs;
     r.capabilities = b.capabilities;
   }

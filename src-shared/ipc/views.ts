@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConnState } from '../connection/machine';
-import { ProcessState, RemoteId } from '../protocol';
+import { HelloCert, ProcessState, RemoteId } from '../protocol';
 
 /** What the renderer shows of one remote: the core's fleet model, flattened for a table row. */
 export const RemoteView = z.object({
@@ -29,6 +29,11 @@ export const RemoteView = z.object({
   memPct: z.number().nullable(),
   diskPct: z.number().nullable(),
   processes: z.array(ProcessState),
+  /**
+   * Issue 17: the agent's client certificate, from its hello (the stored one for a remembered remote);
+   * absent when the agent does not say (an older agent, the Python peer).
+   */
+  cert: HelloCert.optional(),
 });
 export type RemoteView = z.infer<typeof RemoteView>;
 
