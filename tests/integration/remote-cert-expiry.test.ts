@@ -1,0 +1,100 @@
+/**
+ * A remote's certificate expiry on real brokers (issue 17): a remote provisioned with a 5-day certificate
+ * runs a real agent (`smt-agent run`), whose hello reports the certificate it connects with; the console
+ * session's cert-expiry rule raises an alert for it, with its remote id, and none for a remote with a
+ * normal (825-day) certificate.
+ */
+import { X509Certificate } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consoleProfilePath, labConsoleSealers, provision, remoteIdentity } from '../../lab/lab';
+import { openProfileSession, type ProfileSession } from '../../src-main/core/service/profile-session';
+import { sha256 } from '../../src-node/crypto/sha256';
+import { waitFor } from '../../src-node/smt/testing/wait';
+import { AgentProcesses, writeLabAgentConfig } from '../helpers/agent-process';
+import { startLab, type LabFixture } from '../helpers/lab-fixture';
+
+const SHORT = 'r-0961';
+const NORMAL = 'r-0962';
+
+let lab: LabFixture | undefined;
+let session: ProfileSession | undefined;
+let dir = '';
+const agents = new AgentProcesses();
+
+const certAlerts = () =>
+  (session as ProfileSession).alerts
+    .list({ states: ['firing', 'acknowledged', 'resolved'], limit: 100 })
+    .alerts.filter((a) => a.rule === 'cert-expiry');
+
+beforeAll(async () => {
+  lab = await startLab();
+  dir = await mkdtemp(join(tmpdir(), 'smt-remote-cert-'));
+  await provision([SHORT], lab.opts, { days: 5 });
+  await provision([NORMAL], lab.opts);
+  session = await openProfileSession({
+    profileFile: consoleProfilePath(lab.opts),
+    dbFile: join(dir, 'console.db'),
+    sealers: await labConsoleSealers(lab.opts),
+  });
+  for (const rid of [SHORT, NORMAL]) {
+    const work = join(dir, rid);
+    await mkdir(work);
+    // writeLabAgentConfig provisions only what is missing: the 5-day certificate stays.
+    const file = await writeLabAgentConfig(lab.opts, rid, work, {
+      statsIntervalMs: 1000,
+      presenceIntervalMs: 1000,
+    });
+    await agents.start(['run', '--config', file], { direct: false }).connectedToPrimary(rid);
+  }
+}, 180_000);
+
+afterAll(async () => {
+  agents.killAll();
+  await session?.close();
+  await lab?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("a remote's certificate expiry", () => {
+  it('comes in the hello of a real agent, as the certificate file says', async () => {
+    const s = session as ProfileSession;
+    await waitFor(
+      'both hellos',
+      () => s.core.fleet.get(SHORT)?.cert && s.core.fleet.get(NORMAL)?.cert,
+      60_000,
+    );
+    const file = (await remoteIdentity(SHORT, lab?.opts)).tls.certFile;
+    const x = new X509Certificate(await readFile(file));
+    expect(s.core.fleet.get(SHORT)?.cert).toEqual({
+      notAfter: Date.parse(x.validTo),
+      subject: x.subject,
+      serial: x.serialNumber.toLowerCase(),
+      sha256: sha256(x.raw),
+    });
+    expect(Date.parse(x.validTo) - Date.parse(x.validFrom)).toBe(5 * 86_400_000);
+    const normal = s.core.fleet.get(NORMAL)?.cert?.notAfter ?? 0;
+    expect(normal - Date.now()).toBeGreaterThan(800 * 86_400_000);
+  }, 90_000);
+
+  it('raises a cert-expiry alert for the short-lived certificate only, with its remote id', () => {
+    const s = session as ProfileSession;
+    s.alerts.evaluate();
+    const remotes = certAlerts().filter((a) => a.remoteId !== null);
+    expect(remotes).toEqual([
+      expect.objectContaining({
+        rule: 'cert-expiry',
+        subject: `cert:${SHORT}`,
+        remoteId: SHORT,
+        state: 'firing',
+        severity: 'warning',
+        message: expect.stringMatching(
+          new RegExp(`^the ${SHORT} certificate \\(the remote's hello\\) expires in [45] days`),
+        ),
+      }),
+    ]);
+    expect(certAlerts().some((a) => a.subject === `cert:${NORMAL}`)).toBe(false);
+  });
+});
