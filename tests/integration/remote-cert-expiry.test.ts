@@ -9,12 +9,19 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleProfilePath, labConsoleSealers, provision, remoteIdentity } from '../../lab/lab';
+import {
+  consoleProfilePath,
+  labConsolePassphrase,
+  labConsoleSealers,
+  provision,
+  remoteIdentity,
+} from '../../lab/lab';
 import { openProfileSession, type ProfileSession } from '../../src-main/core/service/profile-session';
 import { sha256 } from '../../src-node/crypto/sha256';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import { AgentProcesses, writeLabAgentConfig } from '../helpers/agent-process';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
+import { runSmt } from '../helpers/smt-cli';
 
 const SHORT = 'r-0961';
 const NORMAL = 'r-0962';
@@ -97,4 +104,32 @@ describe("a remote's certificate expiry", () => {
     ]);
     expect(certAlerts().some((a) => a.subject === `cert:${NORMAL}`)).toBe(false);
   });
+
+  it('shows in `smt remotes --json`, from the hellos the profile remembers', async () => {
+    const s = session as ProfileSession;
+    // The CLI learns a remote's hello from the database (the session stores it within a second): a fresh
+    // CLI session would ask for it only after the listing's wait for presence.
+    await waitFor(
+      'the hellos stored',
+      () =>
+        s.db
+          .prepare<[], { hello: string }>('SELECT hello FROM remotes')
+          .all()
+          .filter((r) => r.hello.includes('"notAfter"')).length === 2,
+      30_000,
+    );
+    const passphrase = await labConsolePassphrase(lab?.opts);
+    const run = await runSmt(
+      { lab: lab?.opts, db: join(dir, 'console.db'), passphrase },
+      'remotes',
+      '--json',
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const listed = JSON.parse(run.stdout) as { id: string; certNotAfter: string | null }[];
+    const notAfter = (rid: string) => listed.find((r) => r.id === rid)?.certNotAfter;
+    expect(notAfter(SHORT)).toBe(
+      new Date((session as ProfileSession).core.fleet.get(SHORT)?.cert?.notAfter ?? 0).toISOString(),
+    );
+    expect(Date.parse(notAfter(NORMAL) ?? '')).toBeGreaterThan(Date.now() + 800 * 86_400_000);
+  }, 90_000);
 });
