@@ -119,7 +119,7 @@ async function run(globals: Globals, command: Command): Promise<ExitCode> {
         const remotes = await knownTargets(session, { kind: 'filter', status: 'any' }, true);
         const rows = remotes.map((r) => {
           const view = session.core.fleet.get(r.id);
-          return { ...r, lastSeen: view?.lastSeen ?? null, certNotAfter: view?.cert?.notAfter ?? null };
+          return { ...r, lastSeen: view?.lastSeen ?? null, certNotAfter: view?.certNotAfter ?? null };
         });
         if (globals.json) json(remotesJson(rows, Date.now()));
         else out(remotesText(rows, Date.now()));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConnState } from '../connection/machine';
-import { HelloCert, ProcessState, RemoteId } from '../protocol';
+import { ProcessState, RemoteId } from '../protocol';
 
 /** What the renderer shows of one remote: the core's fleet model, flattened for a table row. */
 export const RemoteView = z.object({
@@ -30,10 +30,12 @@ export const RemoteView = z.object({
   diskPct: z.number().nullable(),
   processes: z.array(ProcessState),
   /**
-   * Issue 17: the agent's client certificate, from its hello (the stored one for a remembered remote);
-   * absent when the agent does not say (an older agent, the Python peer).
+   * Issue 17: when the agent's client certificate expires (epoch ms), from its hello (the stored one for a
+   * remembered remote); absent when the agent does not say (an older agent, the Python peer). Only the
+   * date: every stats patch carries the whole view, and the subject, serial and fingerprint stay in the
+   * core's fleet model (FleetModel.cert).
    */
-  cert: HelloCert.optional(),
+  certNotAfter: z.number().optional(),
 });
 export type RemoteView = z.infer<typeof RemoteView>;
 

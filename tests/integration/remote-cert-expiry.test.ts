@@ -68,21 +68,17 @@ afterAll(async () => {
 describe("a remote's certificate expiry", () => {
   it('comes in the hello of a real agent, as the certificate file says', async () => {
     const s = session as ProfileSession;
-    await waitFor(
-      'both hellos',
-      () => s.core.fleet.get(SHORT)?.cert && s.core.fleet.get(NORMAL)?.cert,
-      60_000,
-    );
+    await waitFor('both hellos', () => s.core.fleet.cert(SHORT) && s.core.fleet.cert(NORMAL), 60_000);
     const file = (await remoteIdentity(SHORT, lab?.opts)).tls.certFile;
     const x = new X509Certificate(await readFile(file));
-    expect(s.core.fleet.get(SHORT)?.cert).toEqual({
+    expect(s.core.fleet.cert(SHORT)).toEqual({
       notAfter: Date.parse(x.validTo),
       subject: x.subject,
       serial: x.serialNumber.toLowerCase(),
       sha256: sha256(x.raw),
     });
     expect(Date.parse(x.validTo) - Date.parse(x.validFrom)).toBe(5 * 86_400_000);
-    const normal = s.core.fleet.get(NORMAL)?.cert?.notAfter ?? 0;
+    const normal = s.core.fleet.get(NORMAL)?.certNotAfter ?? 0;
     expect(normal - Date.now()).toBeGreaterThan(800 * 86_400_000);
   }, 90_000);
 
@@ -128,7 +124,7 @@ describe("a remote's certificate expiry", () => {
     const listed = JSON.parse(run.stdout) as { id: string; certNotAfter: string | null }[];
     const notAfter = (rid: string) => listed.find((r) => r.id === rid)?.certNotAfter;
     expect(notAfter(SHORT)).toBe(
-      new Date((session as ProfileSession).core.fleet.get(SHORT)?.cert?.notAfter ?? 0).toISOString(),
+      new Date((session as ProfileSession).core.fleet.get(SHORT)?.certNotAfter ?? 0).toISOString(),
     );
     expect(Date.parse(notAfter(NORMAL) ?? '')).toBeGreaterThan(Date.now() + 800 * 86_400_000);
   }, 90_000);

@@ -48,7 +48,8 @@ describe('certificate facts', () => {
       { subject: 'r1', remoteId: 'r1', notAfter: 5 * 86_400_000, source: "the remote's hello" },
       { subject: 'r3', remoteId: 'r3', notAfter: 9, source: "the remote's hello" },
     ]);
-    expect(m.get('r1')?.cert).toEqual(cert);
+    expect(m.cert('r1')).toEqual(cert);
+    expect(m.get('r1')?.certNotAfter).toBe(5 * 86_400_000);
     expect(certFindings(facts(), 0)[0]).toMatchObject({
       rule: 'cert-expiry',
       subject: 'cert:r1',
@@ -58,7 +59,8 @@ describe('certificate facts', () => {
     // A later hello without the field (an older agent put back) drops the date it no longer vouches for.
     m.apply(makeEnvelope('hello', 'r1', helloBody('r1')), 1);
     expect(facts().map((f) => f.remoteId)).toEqual(['r3']);
-    expect(m.get('r1')).not.toHaveProperty('cert');
+    expect(m.get('r1')).not.toHaveProperty('certNotAfter');
+    expect(m.cert('r1')).toBeUndefined();
   });
 
   it('says an expired certificate expired', () => {

@@ -9,7 +9,7 @@ export interface CertRow {
   text: string;
   /** Within the rule's threshold (or expired): shown as a warning. */
   warn: boolean;
-  /** The subject, serial and fingerprint, for the row's tooltip. */
+  /** The exact instant, for the row's tooltip. */
   detail: string;
 }
 
@@ -19,14 +19,14 @@ export interface CertRow {
  * disabled rule warns of nothing but an expired certificate.
  */
 export function certRow(r: RemoteView, now: number, rules: AlertRules | null): CertRow | null {
-  const c = r.cert;
-  if (!c) return null;
+  const notAfter = r.certNotAfter;
+  if (notAfter === undefined) return null;
   const rule = effectiveRules(rules ?? []).find((x) => x.kind === 'cert-expiry');
-  const days = Math.floor((c.notAfter - now) / DAY_MS);
-  const date = new Date(c.notAfter).toISOString().slice(0, 10);
+  const days = Math.floor((notAfter - now) / DAY_MS);
+  const date = new Date(notAfter).toISOString().slice(0, 10);
   const text = days < 0 ? `expired ${date}` : `${date} (${days === 1 ? '1 day' : `${days} days`} left)`;
   // 'below' rule: at or under the threshold fires (src-shared/alerts/machine.ts judge).
   const warn = days < 0 || (rule?.enabled === true && rule.threshold !== null && days <= rule.threshold);
-  const detail = `${c.subject.replace(/\n/g, ', ')} · serial ${c.serial} · SHA-256 ${c.sha256}`;
+  const detail = `The agent's client certificate is valid until ${new Date(notAfter).toISOString()}`;
   return { text, warn, detail };
 }
