@@ -2,7 +2,8 @@
  * A remote's certificate expiry on real brokers (issue 17): a remote provisioned with a 5-day certificate
  * runs a real agent (`smt-agent run`), whose hello reports the certificate it connects with; the console
  * session's cert-expiry rule raises an alert for it, with its remote id, and none for a remote with a
- * normal (825-day) certificate.
+ * normal (825-day) certificate. A hello whose certificate field is malformed is refused, counted and
+ * logged with the field and why.
  */
 import { X509Certificate } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -17,19 +18,26 @@ import {
   remoteIdentity,
 } from '../../lab/lab';
 import { openProfileSession, type ProfileSession } from '../../src-main/core/service/profile-session';
+import type { LogEntry } from '../../src-node/log';
 import { sha256 } from '../../src-node/crypto/sha256';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import { AgentProcesses, writeLabAgentConfig } from '../helpers/agent-process';
 import { startLab, type LabFixture } from '../helpers/lab-fixture';
 import { runSmt } from '../helpers/smt-cli';
+import { probeTls, StompProbe } from '../helpers/stomp-probe';
+import { destinations, makeEnvelope } from '../../src-shared/protocol';
 
 const SHORT = 'r-0961';
 const NORMAL = 'r-0962';
+/** Sends a hello with a malformed certificate field, from a raw STOMP session with its own identity. */
+const HOSTILE = 'r-0963';
 
 let lab: LabFixture | undefined;
 let session: ProfileSession | undefined;
 let dir = '';
 const agents = new AgentProcesses();
+const logged: LogEntry[] = [];
+let probe: StompProbe | undefined;
 
 const certAlerts = () =>
   (session as ProfileSession).alerts
@@ -40,11 +48,12 @@ beforeAll(async () => {
   lab = await startLab();
   dir = await mkdtemp(join(tmpdir(), 'smt-remote-cert-'));
   await provision([SHORT], lab.opts, { days: 5 });
-  await provision([NORMAL], lab.opts);
+  await provision([NORMAL, HOSTILE], lab.opts);
   session = await openProfileSession({
     profileFile: consoleProfilePath(lab.opts),
     dbFile: join(dir, 'console.db'),
     sealers: await labConsoleSealers(lab.opts),
+    log: (e) => void logged.push(e),
   });
   for (const rid of [SHORT, NORMAL]) {
     const work = join(dir, rid);
@@ -59,6 +68,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  probe?.close();
   agents.killAll();
   await session?.close();
   await lab?.stop();
@@ -128,4 +138,36 @@ describe("a remote's certificate expiry", () => {
     );
     expect(Date.parse(notAfter(NORMAL) ?? '')).toBeGreaterThan(Date.now() + 800 * 86_400_000);
   }, 90_000);
+
+  it('refuses a hello whose certificate field is malformed, counted and logged with the field and why', async () => {
+    const s = session as ProfileSession;
+    const primary = lab?.brokers.find((b) => b.name === 'primary');
+    const opened = await StompProbe.session({
+      port: primary?.port ?? 0,
+      tls: probeTls((await remoteIdentity(HOSTILE, lab?.opts)).tls),
+    });
+    probe = opened.probe;
+    expect(opened.reply.command, opened.reply.headers.message).toBe('CONNECTED');
+    const hello = makeEnvelope('hello', HOSTILE, {
+      agent: { version: '0.2.0', mode: 'real' },
+      host: { hostname: 'h', ips: [], serviceTag: '', os: '', kernel: '' },
+      capabilities: [],
+      tags: [],
+      statsIntervalMs: 1000,
+      presenceIntervalMs: 1000,
+    });
+    const bad = {
+      ...hello,
+      body: { ...hello.body, cert: { notAfter: 1, subject: 'CN=x', serial: 'xyz', sha256: 'AB:CD' } },
+    };
+    const sent = await probe.send(destinations.inventory(), JSON.stringify(bad));
+    expect(sent.command, sent.headers.message).toBe('RECEIPT');
+    await waitFor('the hello refused', () => (s.core.rejects().byRemote[HOSTILE] ?? 0) >= 1, 30_000);
+    expect(s.core.fleet.get(HOSTILE)).toBeUndefined();
+    const entry = logged.find((e) => e.remote === HOSTILE && e.reason === 'schema');
+    expect(String(entry?.detail)).toMatch(
+      /a certificate serial number in hex, at most 20 octets[\s\S]*body\.cert\.serial/,
+    );
+    expect(String(entry?.detail)).toMatch(/a SHA-256 hash in lower-case hex[\s\S]*body\.cert\.sha256/);
+  }, 60_000);
 });
