@@ -12,6 +12,7 @@ describe('lab CLI arguments', () => {
     [['status'], { cmd: 'status', json: false }],
     [['status', '--json'], { cmd: 'status', json: true }],
     [['provision', 'r-0001', 'r-0002'], { cmd: 'provision', rids: ['r-0001', 'r-0002'] }],
+    [['provision', 'r-0001', '--days', '5'], { cmd: 'provision', rids: ['r-0001'], days: 5 }],
     [['revoke', 'r-0001'], { cmd: 'revoke', rid: 'r-0001' }],
     [
       ['provision-console', 'console-b', '--role', 'viewer'],
@@ -30,6 +31,10 @@ describe('lab CLI arguments', () => {
     [['provision'], 'provision needs at least one remote id'],
     [['provision', 'r-0001', 'R_2'], '"R_2": a remote id is 1-63 of a-z'],
     [['provision', 'smt.>'], '"smt.>": a remote id'],
+    [['provision', 'r-0001', '--days', '0'], '--days must be at least 1'],
+    [['provision', 'r-0001', '--days', '2.5'], '--days must be a whole number'],
+    [['provision', 'r-0001', '--days', 'soon'], '--days must be a number of days'],
+    [['up', '--days', '5'], 'up does not take --days'],
     [['revoke'], 'revoke takes one remote id, got nothing'],
     [['revoke', 'a', 'b'], 'revoke takes one remote id, got a b'],
     [

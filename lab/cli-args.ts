@@ -9,7 +9,7 @@ export type LabCommand =
   | { cmd: 'up'; dir?: string; heapMb?: number }
   | { cmd: 'down'; dir?: string }
   | { cmd: 'status'; dir?: string; json: boolean }
-  | { cmd: 'provision'; dir?: string; rids: string[] }
+  | { cmd: 'provision'; dir?: string; rids: string[]; days?: number }
   | { cmd: 'provision-console'; dir?: string; id: string; role: ConsoleRole }
   | { cmd: 'revoke'; dir?: string; rid: string }
   | { cmd: 'kill'; dir?: string; broker: 'primary' | 'secondary' }
@@ -23,7 +23,9 @@ export const usage = `Usage: npm run lab -- <command> [--dir <lab dir>]
                             a heap of N MB, or sized for N remotes (docs/broker.md, "Sizing"); 256 MB
   down                      stop the brokers up started, by PID
   status [--json]           role of each broker: active, standby or down
-  provision <rid...>        issue certificates and admit remotes (no broker restart)
+  provision <rid...> [--days N]
+                            issue certificates and admit remotes (no broker restart); with --days,
+                            issue each listed remote a new certificate valid N days (1-3650)
   provision-console <id> --role <viewer|operator|approver|admin>
                             admit an extra console (a plain-key test identity under pki/consoles/)
                             with a role, or change an admitted console's role; the brokers apply it
@@ -45,6 +47,11 @@ const remotes = z.coerce
   .int('--remotes must be a whole number')
   .min(1, '--remotes must be at least 1')
   .max(10_000, '--remotes must be at most 10000 (a broker pair holds about that many; docs/broker.md)');
+const certDays = z.coerce
+  .number({ error: '--days must be a number of days' })
+  .int('--days must be a whole number')
+  .min(1, '--days must be at least 1')
+  .max(3650, '--days must be at most 3650');
 const brokerName = z.enum(['primary', 'secondary'], { error: 'kill takes "primary" or "secondary"' });
 
 /** A schema's complaints, each about a list item prefixed with that item (`"R_2": a remote id is …`). */
@@ -69,6 +76,7 @@ export function parseLabArgs(argv: readonly string[]): LabCommand {
       'heap-mb': { type: 'string' },
       remotes: { type: 'string' },
       role: { type: 'string' },
+      days: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -109,8 +117,13 @@ export function parseLabArgs(argv: readonly string[]): LabCommand {
       positionalCount(0, 'no arguments');
       return { cmd, ...dir, json: values.json === true };
     case 'provision':
-      onlyOptions([]);
-      return { cmd, ...dir, rids: check(remoteIdList, rest) };
+      onlyOptions(['days']);
+      return {
+        cmd,
+        ...dir,
+        rids: check(remoteIdList, rest),
+        ...(values.days === undefined ? {} : { days: check(certDays, values.days) }),
+      };
     case 'provision-console':
       onlyOptions(['role']);
       positionalCount(1, 'one console id');

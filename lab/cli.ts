@@ -43,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'provision':
-      await provision(command.rids, opts);
+      await provision(command.rids, opts, command.days === undefined ? {} : { days: command.days });
       console.log(`provisioned ${command.rids.length} remote${command.rids.length === 1 ? '' : 's'}`);
       return 0;
     case 'provision-console': {

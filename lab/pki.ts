@@ -215,17 +215,21 @@ export async function ensurePki(
   await Promise.all(layout.plainConsoleKeys.map((f) => rm(f, { force: true })));
 }
 
+/** How long a lab client certificate is valid unless asked otherwise (`provision --days`). */
+export const CLIENT_CERT_DAYS = 825;
+
 /** Client certificates for many names at once, a few openssl processes in parallel (~10 ms each). */
 export async function issueClientCerts(
   layout: LabLayout,
   items: readonly { name: string; role: Role; crt: string; key: string }[],
+  days = CLIENT_CERT_DAYS,
 ): Promise<void> {
   const ca = { crt: layout.caCrt, key: layout.caKey };
   await mapBounded(items, Math.max(2, availableParallelism() * 2), (item) =>
     issue(layout.opensslConf, ca, {
       subject: opensslSubject(item.name, item.role),
       extensions: 'client_ext',
-      days: 825,
+      days,
       crt: item.crt,
       key: item.key,
     }),

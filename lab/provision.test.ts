@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +75,22 @@ describe('provision', { timeout: 60_000 }, () => {
     // openssl prints most significant first; Java reverses it to "CN=r-0001, OU=remotes, O=SMT Lab".
     expect(out).toContain('subject=O = SMT Lab, OU = remotes, CN = r-0001');
     expect(out).toContain('TLS Web Client Authentication');
+  });
+
+  it('issues a short-lived certificate with --days, anew even where one exists, and keeps it otherwise', async () => {
+    const crt = join(dir, 'pki', 'remotes', 'r-0001.crt');
+    const cert = async () => new X509Certificate(await readFile(crt));
+    expect((await runCli(['provision', 'r-0001'])).code).toBe(0);
+    const long = await cert();
+    const r = await runCli(['provision', 'r-0001', '--days', '5']);
+    expect(r.code, r.out).toBe(0);
+    const short = await cert();
+    expect(short.fingerprint256).not.toBe(long.fingerprint256);
+    // openssl counts the days from now: 5 days after the certificate's own start.
+    expect(Date.parse(short.validTo) - Date.parse(short.validFrom)).toBe(5 * 86_400_000);
+    expect(Date.parse(long.validTo) - Date.parse(long.validFrom)).toBe(825 * 86_400_000);
+    expect((await runCli(['provision', 'r-0001'])).code).toBe(0);
+    expect((await cert()).fingerprint256).toBe(short.fingerprint256);
   });
 
   it('refuses a bad remote id before touching anything', async () => {

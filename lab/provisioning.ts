@@ -33,31 +33,56 @@ async function fileExists(path: string): Promise<boolean> {
   );
 }
 
+/** How provision issues certificates. */
+export interface ProvisionCerts {
+  /**
+   * Validity in days (1-3650) of the certificates issued; given, every listed remote gets a new one even
+   * if it has one (a short-lived certificate for the cert-expiry alert's tests). Default: only missing
+   * certificates are issued, valid CLIENT_CERT_DAYS (825).
+   */
+  days?: number;
+}
+
 /**
  * Admits remotes: issues the certificates that are missing (in parallel), then adds every name to
  * users.properties and groups.properties in one atomic write each. The brokers pick it up at the next
- * login, without a restart.
+ * login, without a restart. With `certs.days`, every listed remote's certificate is issued anew with that
+ * validity; a connected agent keeps presenting its old one until it restarts.
  */
-export async function provision(rids: string[], opts?: LabOptions): Promise<void> {
+export async function provision(
+  rids: string[],
+  opts?: LabOptions,
+  certs: ProvisionCerts = {},
+): Promise<void> {
   const ids = parseRemoteIds(rids);
+  const days = certs.days;
+  if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 3650)) {
+    // An expired or not-yet-valid certificate is issueFlawedCert's; the broker refuses those anyway.
+    throw new Error(`provision: days must be a whole number from 1 to 3650, got ${days}`);
+  }
   if (ids.length === 0) return;
   const layout = layoutOf(opts);
   await mkdir(layout.dir, { recursive: true });
   await withLock(layout.lockFile, async () => {
     await prepare(layout);
-    const missing: string[] = [];
+    const toIssue: string[] = [];
     for (const rid of ids) {
-      if (!(await fileExists(layout.remoteCrt(rid))) || !(await fileExists(layout.remoteKey(rid))))
-        missing.push(rid);
+      if (
+        days !== undefined ||
+        !(await fileExists(layout.remoteCrt(rid))) ||
+        !(await fileExists(layout.remoteKey(rid)))
+      )
+        toIssue.push(rid);
     }
     await issueClientCerts(
       layout,
-      missing.map((name) => ({
+      toIssue.map((name) => ({
         name,
         role: 'remotes' as Role,
         crt: layout.remoteCrt(name),
         key: layout.remoteKey(name),
       })),
+      days,
     );
     const allow = await readAllowlist(layout);
     if (ids.some((rid) => !allow.remotes.has(rid))) {

@@ -2,6 +2,7 @@ import type { RemoteIdentity } from '../../src-shared/profile';
 import { silentLog, type LogSink } from '../../src-node/log';
 import { InboundGuard, SmtConnection, subscribeRoutes, type SmtConnectionOptions } from '../../src-node/smt';
 import type { TlsMaterial } from '../../src-node/tls';
+import type { HelloCert } from '../../src-shared/protocol';
 import type { DhcpTarget, DnsTarget } from '../targets/types';
 import { ConfigApplier, type ConfigVerifier } from './config-apply';
 import type { HostSource, ServiceControls } from './host-source';
@@ -9,11 +10,17 @@ import { AgentInbox } from './inbox';
 import type { Ledger, LedgerEntry } from './ledger';
 import { ServedInventory } from './served-inventory';
 import type { StorageError } from './storage-error';
+import { helloCertOf } from './own-cert';
 import { Telemetry } from './telemetry';
 
 export interface RemoteAgentOptions {
   identity: RemoteIdentity;
   tls: TlsMaterial;
+  /**
+   * What the hello says of the agent's certificate: by default the one in `tls`, read once here, since
+   * the connection keeps that material for the agent's life (a renewed certificate takes a restart).
+   */
+  cert?: HelloCert;
   host: HostSource;
   ledger: Ledger;
   dns?: DnsTarget;
@@ -77,7 +84,13 @@ export class RemoteAgent {
       log: this.log,
       random: opts.random,
     });
-    const telemetry = new Telemetry({ ...opts, id: this.id, conn: this.conn, log: this.log });
+    const telemetry = new Telemetry({
+      ...opts,
+      id: this.id,
+      conn: this.conn,
+      cert: opts.cert ?? helloCertOf(opts.tls.cert),
+      log: this.log,
+    });
     this.telemetry = telemetry;
     const inventory = new ServedInventory({
       id: this.id,

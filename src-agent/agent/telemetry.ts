@@ -4,6 +4,7 @@ import {
   type Body,
   type ChannelType,
   type Envelope,
+  type HelloCert,
 } from '../../src-shared/protocol';
 import type { LogSink } from '../../src-node/log';
 import { publish, type SmtConnection } from '../../src-node/smt';
@@ -24,6 +25,8 @@ export interface TelemetryOptions {
   presenceIntervalMs: number;
   /** Defaults to the stats interval. */
   usageIntervalMs?: number;
+  /** The agent's own client certificate, for the hello (own-cert.ts); left out when unknown. */
+  cert?: HelloCert;
   log: LogSink;
 }
 
@@ -106,6 +109,7 @@ export class Telemetry {
       ...identity,
       statsIntervalMs: this.statsIntervalMs,
       presenceIntervalMs: this.presenceIntervalMs,
+      ...(this.opts.cert ? { cert: this.opts.cert } : {}),
     };
   }
 

@@ -10,11 +10,13 @@ export interface FaultRule {
     | { kind: 'fail-validation' }
     | { kind: 'crash-before-ack' }
     | { kind: 'offline'; afterMs: number; forMs: number }
-    | { kind: 'drift'; afterMs: number };
+    | { kind: 'drift'; afterMs: number }
+    | { kind: 'cert-expiring'; days: number };
 }
 export type FaultSpec = FaultRule[];
 
 const Ms = z.coerce.number().int().min(0).max(3_600_000);
+const Days = z.coerce.number().int().min(0).max(3650);
 
 export const faultSyntax = `FAULTS is a comma-separated list of [REMOTE:]FAULT, FAULT one of
   slow=MS              every apply takes MS longer
@@ -22,6 +24,7 @@ export const faultSyntax = `FAULTS is a comma-separated list of [REMOTE:]FAULT, 
   crash-before-ack     the process exits after recording an outcome, before its result and ack
   offline=AFTER/FOR    the connection drops AFTER ms after start and comes back FOR ms later
   drift=AFTER          AFTER ms after start, a served zone or scope is changed by hand (outside SMT)
+  cert-expiring=DAYS   the hello says the remote's certificate expires DAYS days after start (the alert)
 e.g. --faults r-0002:slow=1500,r-0003:fail-validation,offline=10000/5000`;
 
 /** Parses `--faults`; a mistake throws an error that names the item and the syntax. */
@@ -52,6 +55,12 @@ export function parseFaults(text: string): FaultSpec {
           return rule({ kind });
         case 'drift':
           return rule({ kind, afterMs: ms(value) });
+        case 'cert-expiring': {
+          const days = Days.safeParse(value);
+          if (value === undefined || !days.success)
+            throw bad(`"${value ?? ''}" is not a number of days (0-3650)`);
+          return rule({ kind, days: days.data });
+        }
         case 'offline': {
           const [after, forMs] = (value ?? '').split('/');
           return rule({ kind, afterMs: ms(after), forMs: ms(forMs) });
@@ -71,6 +80,7 @@ export function faultsFor(spec: FaultSpec, remoteId: string): RemoteFaults {
     else if (fault.kind === 'fail-validation') f.failValidation = true;
     else if (fault.kind === 'crash-before-ack') f.crashBeforeAck = true;
     else if (fault.kind === 'drift') f.driftAfterMs = fault.afterMs;
+    else if (fault.kind === 'cert-expiring') f.certExpiringDays = fault.days;
     else f.offline = { afterMs: fault.afterMs, forMs: fault.forMs };
   }
   return f;

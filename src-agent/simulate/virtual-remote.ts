@@ -8,6 +8,7 @@ import type { HostIdentity, HostSample, HostSource, ServiceControls } from '../a
 import type { TrustedSigner } from '../../src-node/crypto/config-signature';
 import { Ledger } from '../agent/ledger';
 import { RemoteAgent, type RemoteAgentOptions } from '../agent/remote-agent';
+import { helloCertOf } from '../agent/own-cert';
 import { SignatureVerifier } from '../agent/signature-verifier';
 import { MemoryDhcp, MemoryDns, MemoryStore, noFaults, type ApplyFaults } from '../targets/memory';
 import { SimulatedHost } from './host-model';
@@ -20,6 +21,8 @@ export interface RemoteFaults extends ApplyFaults {
   offline?: { afterMs: number; forMs: number };
   /** Change one served zone or scope by hand `driftAfterMs` after start: drift for the console to see. */
   driftAfterMs?: number;
+  /** The hello says the certificate expires this many days after start (the cert-expiry alert's demo). */
+  certExpiringDays?: number;
 }
 
 export const noRemoteFaults = (): RemoteFaults => ({ ...noFaults(), crashBeforeAck: false });
@@ -99,9 +102,14 @@ export class VirtualRemote {
     const services: ServiceControls = {};
     for (const name of host.services()) services[name] = serviceActions(host, name, dns, dhcp);
     const role = host.role;
+    const realCert = helloCertOf(opts.tls.cert);
     const agent = new RemoteAgent({
       identity: opts.identity,
       tls: opts.tls,
+      // Only the reported date changes: the lab certificate itself stays valid, so the remote connects.
+      ...(realCert && faults.certExpiringDays !== undefined
+        ? { cert: { ...realCert, notAfter: Date.now() + faults.certExpiringDays * 86_400_000 } }
+        : {}),
       host: new SimulatedHostSource(host),
       ledger,
       dns: role === 'dhcp' ? undefined : dns,

@@ -127,7 +127,10 @@ async function run(globals: Globals, command: Command): Promise<ExitCode> {
       case 'remotes': {
         // The listing shows status: worth the brief wait for this session's presence.
         const remotes = await knownTargets(session, { kind: 'filter', status: 'any' }, true);
-        const rows = remotes.map((r) => ({ ...r, lastSeen: session.core.fleet.get(r.id)?.lastSeen ?? null }));
+        const rows = remotes.map((r) => {
+          const view = session.core.fleet.get(r.id);
+          return { ...r, lastSeen: view?.lastSeen ?? null, certNotAfter: view?.certNotAfter ?? null };
+        });
         if (globals.json) json(remotesJson(rows, Date.now()));
         else out(remotesText(rows, Date.now()));
         return Exit.ok;

@@ -46,6 +46,7 @@ describe('remotes', () => {
       capabilities: ['dhcp4'],
       tags: [],
       lastSeen: now - 3 * 86_400_000,
+      certNotAfter: null,
     },
     {
       id: 'r-0001',
@@ -54,6 +55,7 @@ describe('remotes', () => {
       capabilities: ['dns'],
       tags: ['site:ams'],
       lastSeen: now - 4_500,
+      certNotAfter: Date.parse('2026-01-06T08:00:00Z'),
     },
     {
       id: 'r-0003',
@@ -62,20 +64,26 @@ describe('remotes', () => {
       capabilities: [],
       tags: [],
       lastSeen: null,
+      certNotAfter: null,
     },
   ];
 
-  it('lists them in id order with when each was last heard, as JSON and as a table', () => {
+  it('lists them in id order with when each was last heard and its certificate expires, as JSON and as a table', () => {
     expect(remotesJson(remotes, now)).toEqual([
-      expect.objectContaining({ id: 'r-0001', lastSeen: '2026-01-01T11:59:55.500Z', lastSeenAgeS: 4 }),
-      expect.objectContaining({ id: 'r-0002', status: 'unknown', lastSeenAgeS: 259_200 }),
+      expect.objectContaining({
+        id: 'r-0001',
+        lastSeen: '2026-01-01T11:59:55.500Z',
+        lastSeenAgeS: 4,
+        certNotAfter: '2026-01-06T08:00:00.000Z',
+      }),
+      expect.objectContaining({ id: 'r-0002', status: 'unknown', lastSeenAgeS: 259_200, certNotAfter: null }),
       expect.objectContaining({ id: 'r-0003', lastSeen: null, lastSeenAgeS: null }),
     ]);
     expect(remotesText(remotes, now).split('\n')).toEqual([
-      'REMOTE  STATUS   LAST SEEN  HOSTNAME  CAPABILITIES  TAGS',
-      'r-0001  online   4 s ago    a.lab     dns           site:ams',
-      'r-0002  unknown  3 d ago    b.lab     dhcp4',
-      'r-0003  offline  never      c.lab',
+      'REMOTE  STATUS   LAST SEEN  CERT EXPIRES  HOSTNAME  CAPABILITIES  TAGS',
+      'r-0001  online   4 s ago    2026-01-06    a.lab     dns           site:ams',
+      'r-0002  unknown  3 d ago    -             b.lab     dhcp4',
+      'r-0003  offline  never      -             c.lab',
     ]);
   });
 });

@@ -15,8 +15,11 @@ import type { PushProgress } from '../core/push/progress-feed';
 import type { CancelOutcome } from '../core/push/withdrawal';
 import { CliExit, Exit, type ExitCode } from './args';
 
-/** A remote as `smt remotes` lists it: its selection facts, and when the console last heard it. */
-export type ListedRemote = SelectableRemote & { lastSeen: number | null };
+/**
+ * A remote as `smt remotes` lists it: its selection facts, when the console last heard it, and when its
+ * certificate expires as its hello said (null: not reported).
+ */
+export type ListedRemote = SelectableRemote & { lastSeen: number | null; certNotAfter: number | null };
 
 /** `smt remotes --json`: one object per remote, in id order (docs/cli.md). */
 export function remotesJson(remotes: readonly ListedRemote[], now: number) {
@@ -30,6 +33,7 @@ export function remotesJson(remotes: readonly ListedRemote[], now: number) {
       tags: [...r.tags],
       lastSeen: r.lastSeen === null ? null : new Date(r.lastSeen).toISOString(),
       lastSeenAgeS: r.lastSeen === null ? null : Math.max(0, Math.floor((now - r.lastSeen) / 1000)),
+      certNotAfter: r.certNotAfter === null ? null : new Date(r.certNotAfter).toISOString(),
     }));
 }
 
@@ -38,11 +42,15 @@ export function remotesText(remotes: readonly ListedRemote[], now: number): stri
     r.id,
     r.status,
     r.lastSeen === null ? 'never' : formatAge(Date.parse(r.lastSeen), now),
+    r.certNotAfter === null ? '-' : r.certNotAfter.slice(0, 10),
     r.hostname,
     r.capabilities.join(','),
     r.tags.join(','),
   ]);
-  return table([['REMOTE', 'STATUS', 'LAST SEEN', 'HOSTNAME', 'CAPABILITIES', 'TAGS'], ...rows]);
+  return table([
+    ['REMOTE', 'STATUS', 'LAST SEEN', 'CERT EXPIRES', 'HOSTNAME', 'CAPABILITIES', 'TAGS'],
+    ...rows,
+  ]);
 }
 
 /** `smt deliveries --json` rows, and the per-remote part of `smt push --json`. */

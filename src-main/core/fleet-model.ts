@@ -1,6 +1,6 @@
 import type { SelectableRemote } from '../../src-shared/config/selector';
 import type { FleetSnapshot, RemoteView } from '../../src-shared/ipc/views';
-import type { Body, Envelope } from '../../src-shared/protocol';
+import type { Body, Envelope, HelloCert } from '../../src-shared/protocol';
 
 /** The channels that feed the fleet view. */
 export const fleetChannels = ['hello', 'served', 'stats', 'presence', 'usage', 'event'] as const;
@@ -33,6 +33,8 @@ interface Tracked {
   statsSeq: number | null;
   /** From the hello, for selecting push targets. */
   capabilities: readonly string[];
+  /** From the hello: the agent's client certificate (the view has only its date). */
+  cert?: HelloCert;
 }
 
 const pct = (used: number, total: number) => (total > 0 ? Math.round((used / total) * 1000) / 10 : null);
@@ -135,6 +137,20 @@ export class FleetModel {
     return { at: now, remotes: [...this.remotes.values()].map((r) => structuredClone(r.view)) };
   }
 
+  /** The client certificate a remote's agent reported in its latest hello (undefined: not reported). */
+  cert(id: string): HelloCert | undefined {
+    return this.remotes.get(id)?.cert;
+  }
+
+  /** Each remote's certificate expiry as its hello said (the cert-expiry alert); one without it is left out. */
+  certs(): { remoteId: string; notAfter: number }[] {
+    const out: { remoteId: string; notAfter: number }[] = [];
+    for (const r of this.remotes.values()) {
+      if (r.cert) out.push({ remoteId: r.view.id, notAfter: r.cert.notAfter });
+    }
+    return out;
+  }
+
   /** Every known remote as a push selector sees it. */
   selectable(): SelectableRemote[] {
     return [...this.remotes.values()].map((r) => ({
@@ -169,6 +185,10 @@ export class FleetModel {
       tags: b.tags,
       staleAfterMs: this.opts.staleIntervals * b.statsIntervalMs,
     });
+    // A hello without it (an agent downgraded, or the Python peer) no longer vouches for the old date.
+    r.cert = b.cert;
+    if (b.cert) r.view.certNotAfter = b.cert.notAfter;
+    else delete r.view.certNotAfter;
     r.presenceIntervalMs = b.presenceIntervalMs;
     r.capabilities = b.capabilities;
   }

@@ -29,6 +29,13 @@ export const RemoteView = z.object({
   memPct: z.number().nullable(),
   diskPct: z.number().nullable(),
   processes: z.array(ProcessState),
+  /**
+   * Issue 17: when the agent's client certificate expires (epoch ms), from its hello (the stored one for a
+   * remembered remote); absent when the agent does not say (an older agent, the Python peer). Only the
+   * date: every stats patch carries the whole view, and the subject, serial and fingerprint stay in the
+   * core's fleet model (FleetModel.cert).
+   */
+  certNotAfter: z.number().optional(),
 });
 export type RemoteView = z.infer<typeof RemoteView>;
 

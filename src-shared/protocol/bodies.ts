@@ -179,6 +179,26 @@ export const HostInfo = z.object({
   kernel: Text(256),
 });
 
+// --- issue 17, remote certificates: the agent's own client certificate, for the cert-expiry alert ---
+
+/**
+ * The certificate an agent connects with, as it loaded it at start: a console cannot see a remote's
+ * client certificate (the broker terminates TLS), so the agent says what it is and when it expires.
+ */
+export const HelloCert = z.object({
+  /** The certificate's last valid instant (its notAfter), epoch ms. */
+  notAfter: EpochMs,
+  /** The subject as Node prints it (`CN=r-0001`, one attribute a line). */
+  subject: Text(1024),
+  /** The serial number, hex as the certificate holds it (at most 20 octets, RFC 5280). */
+  serial: z.string().regex(/^[0-9A-Fa-f]{1,40}$/, 'a certificate serial number in hex, at most 20 octets'),
+  /** SHA-256 of the certificate's DER, lower-case hex (as a signature names its signer). */
+  sha256: Sha256Hex,
+});
+export type HelloCert = z.infer<typeof HelloCert>;
+
+// --- end issue 17, remote certificates ---
+
 export const HelloBody = z.object({
   agent: z.object({ version: Text(64), mode: z.enum(['real', 'simulated']) }),
   host: HostInfo,
@@ -186,6 +206,8 @@ export const HelloBody = z.object({
   tags: z.array(Text(64)).max(64),
   statsIntervalMs: z.number().int().positive(),
   presenceIntervalMs: z.number().int().positive(),
+  /** Issue 17: the agent's client certificate; absent from older agents and from the Python peer. */
+  cert: HelloCert.optional(),
 });
 
 export const ProcessState = z.object({

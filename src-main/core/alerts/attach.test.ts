@@ -10,7 +10,9 @@ import { FleetModel } from '../fleet-model';
 import type { ResultsListener } from '../result-inbox';
 import { openDatabase, type Db } from '../store/database';
 import { helloEnvelope, statsBody } from '../testing/fleet-envelopes';
+import { helloBody } from '../testing/hello';
 import { attachAlerts, type AlertsDeps, type AttachedAlerts } from './attach';
+import { fleetCertFacts } from './profile-certs';
 import type { PoolFact } from './facts';
 
 const cleanups: (() => void)[] = [];
@@ -204,6 +206,41 @@ describe('alert evaluation', () => {
     pools[0] = { ...(pools[0] as PoolFact), exhaustionInH: null };
     h.at(0);
     expect(open(h).map((a) => a.rule)).not.toContain('pool-exhaustion');
+  });
+
+  it("raises a remote's certificate expiry from its hello, with its remote id, and resolves it on renewal", () => {
+    const day = 86_400_000;
+    const certIn = (days: number) => ({
+      notAfter: 1_000_000 + days * day,
+      subject: 'CN=x',
+      serial: '01',
+      sha256: 'a'.repeat(64),
+    });
+    const hello = (id: string, cert?: ReturnType<typeof certIn>) =>
+      makeEnvelope('hello', id, helloBody(id, cert ? { cert } : {}));
+    const fleet: { m?: FleetModel } = {};
+    const h = harness({ certs: () => (fleet.m ? fleetCertFacts(fleet.m)() : []) }, [
+      defaultAlertRules['cert-expiry'],
+    ]);
+    fleet.m = h.fleet;
+    h.fleet.apply(hello('r1', certIn(5)), h.now());
+    h.fleet.apply(hello('r2'), h.now());
+    h.fleet.apply(hello('r3', certIn(400)), h.now());
+    h.at(0);
+    expect(open(h)).toMatchObject([
+      {
+        rule: 'cert-expiry',
+        subject: 'cert:r1',
+        remoteId: 'r1',
+        state: 'firing',
+        value: 5,
+        message: expect.stringMatching(/^the r1 certificate \(the remote's hello\) expires in 5 days/),
+      },
+    ]);
+    // The agent restarted with a renewed certificate: its next hello resolves the alert.
+    h.fleet.apply(hello('r1', certIn(400)), h.now());
+    h.at(1_000);
+    expect(open(h)).toEqual([]);
   });
 
   it('resolves what a rule raised when the rule is switched off', () => {

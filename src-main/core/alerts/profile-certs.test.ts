@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selfSignedCert } from '../../../src-node/testing/self-signed';
 import { certFindings } from './findings';
-import { brokerCertFacts, profileCertFacts } from './profile-certs';
+import { makeEnvelope } from '../../../src-shared/protocol';
+import { FleetModel } from '../fleet-model';
+import { helloBody } from '../testing/hello';
+import { brokerCertFacts, fleetCertFacts, profileCertFacts } from './profile-certs';
 
 const dir = mkdtempSync(join(tmpdir(), 'smt-alert-certs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,6 +34,33 @@ describe('certificate facts', () => {
 
   it('lists no broker this process never reached', () => {
     expect(brokerCertFacts([{ name: 'primary', host: '203.0.113.9', port: 61614 }])()).toEqual([]);
+  });
+
+  it("lists each remote's certificate as its latest hello says, and none for a remote that does not say", () => {
+    const cert = { notAfter: 5 * 86_400_000, subject: 'CN=r1', serial: '0a', sha256: 'b'.repeat(64) };
+    const m = new FleetModel();
+    const facts = fleetCertFacts(m);
+    m.apply(makeEnvelope('hello', 'r1', helloBody('r1', { cert })), 0);
+    m.apply(makeEnvelope('hello', 'r2', helloBody('r2')), 0);
+    // A remembered remote's stored hello counts until it speaks.
+    m.remember('r3', helloBody('r3', { cert: { ...cert, notAfter: 9 } }), 0);
+    expect(facts()).toEqual([
+      { subject: 'r1', remoteId: 'r1', notAfter: 5 * 86_400_000, source: "the remote's hello" },
+      { subject: 'r3', remoteId: 'r3', notAfter: 9, source: "the remote's hello" },
+    ]);
+    expect(m.cert('r1')).toEqual(cert);
+    expect(m.get('r1')?.certNotAfter).toBe(5 * 86_400_000);
+    expect(certFindings(facts(), 0)[0]).toMatchObject({
+      rule: 'cert-expiry',
+      subject: 'cert:r1',
+      remoteId: 'r1',
+      obs: { kind: 'value', value: 5 },
+    });
+    // A later hello without the field (an older agent put back) drops the date it no longer vouches for.
+    m.apply(makeEnvelope('hello', 'r1', helloBody('r1')), 1);
+    expect(facts().map((f) => f.remoteId)).toEqual(['r3']);
+    expect(m.get('r1')).not.toHaveProperty('certNotAfter');
+    expect(m.cert('r1')).toBeUndefined();
   });
 
   it('says an expired certificate expired', () => {

@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { BrokerEndpoint, TlsFiles } from '../../../src-shared/profile';
 import { brokerCertNotAfter } from '../../../src-node/smt/tls-transport';
+import type { FleetModel } from '../fleet-model';
 import type { CertFact, CertFacts } from './facts';
 
 /** Certificates change on disk rarely (a renewal); reading them hourly notices one without a restart. */
@@ -9,8 +10,7 @@ const REREAD_MS = 3_600_000;
 
 /**
  * The console's own certificate and its CA from the profile's TLS files. A file that does not read is
- * left out (the core refuses to connect with it anyway, and says why). The remotes' certificates are not
- * known to a console: see docs/alerts.md, "Limits".
+ * left out (the core refuses to connect with it anyway, and says why). The remotes' are fleetCertFacts'.
  */
 export function profileCertFacts(tls: TlsFiles, now: () => number = Date.now): CertFacts {
   let cached: { at: number; facts: CertFact[] } | undefined;
@@ -50,6 +50,20 @@ export function brokerCertFacts(brokers: readonly BrokerEndpoint[]): CertFacts {
             },
           ];
     });
+}
+
+/**
+ * The remotes' own client certificates, as each agent's hello reports them (the broker terminates TLS, so
+ * the console never sees them itself): a remote whose agent does not say is not listed.
+ */
+export function fleetCertFacts(fleet: Pick<FleetModel, 'certs'>): CertFacts {
+  return () =>
+    fleet.certs().map((c) => ({
+      subject: c.remoteId,
+      remoteId: c.remoteId,
+      notAfter: c.notAfter,
+      source: "the remote's hello",
+    }));
 }
 
 /** Several providers as one. */

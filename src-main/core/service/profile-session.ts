@@ -4,7 +4,7 @@ import type { KeySealer } from '../../../src-node/secrets';
 import { CommandRunner } from '../commands/command-runner';
 import { ConsoleCore, type ConsoleCoreOptions } from '../console-core';
 import { attachAlerts, type AttachedAlerts, type AlertsDeps } from '../alerts/attach';
-import { allCerts, brokerCertFacts, profileCertFacts } from '../alerts/profile-certs';
+import { allCerts, brokerCertFacts, fleetCertFacts, profileCertFacts } from '../alerts/profile-certs';
 import { attachEvents, type AttachedEvents } from '../events/attach';
 import { attachInventory, type AttachedInventory } from '../inventory/attach';
 import { loadConsoleProfile } from '../profile';
@@ -89,7 +89,11 @@ export function assembleSession(
           (l) => inventory.onChanged(() => l()),
           (l) => core.subscribe('connectionChanged', () => l()),
         ],
-        certs: allCerts(profileCertFacts(core.tlsFiles), brokerCertFacts(core.brokers)),
+        certs: allCerts(
+          profileCertFacts(core.tlsFiles),
+          brokerCertFacts(core.brokers),
+          fleetCertFacts(core.fleet),
+        ),
       },
       { ...logOpt, profile: name },
     );

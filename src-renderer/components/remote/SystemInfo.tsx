@@ -1,8 +1,36 @@
+import { useEffect } from 'react';
 import type { RemoteView } from '../../../src-shared/ipc';
+import { useApi } from '../../api/context';
 import { formatDuration } from '../../format';
+import { useSmt } from '../../store/react';
+import { certRow } from './cert-expiry';
+
+/**
+ * The profile's alert rules, loaded once if no screen has yet (the certificate row warns by the
+ * cert-expiry rule's threshold); until then, or if the call fails, the default rules hold.
+ */
+function useAlertRules() {
+  const api = useApi();
+  const rules = useSmt((s) => s.alertRules);
+  const setRules = useSmt((s) => s.setAlertRules);
+  const missing = rules === null;
+  useEffect(() => {
+    if (!missing) return;
+    let live = true;
+    void api.getAlertRules().then((r) => {
+      if (live && r.ok) setRules(r.value);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, missing, setRules]);
+  return rules;
+}
 
 /** The System Information panel as an IPAM shows it: one name/value row per fact. */
 export function SystemInfo({ remote: r }: { remote: RemoteView }) {
+  const now = useSmt((s) => s.now);
+  const cert = certRow(r, now, useAlertRules());
   const rows: [string, string][] = [
     ['Host name', r.hostname],
     ['IP addresses', r.ips.join(', ') || '–'],
@@ -27,6 +55,19 @@ export function SystemInfo({ remote: r }: { remote: RemoteView }) {
               </td>
             </tr>
           ))}
+          <tr data-cert-warn={cert?.warn ? 'true' : undefined}>
+            <th scope="row">Certificate expires</th>
+            {cert ? (
+              <td className={cert.warn ? 'tone-warn' : undefined} title={cert.detail}>
+                {cert.warn && <span aria-hidden="true">⚠ </span>}
+                {cert.text}
+              </td>
+            ) : (
+              <td className="muted" title="This agent does not report its certificate (an older agent)">
+                not reported
+              </td>
+            )}
+          </tr>
         </tbody>
       </table>
     </section>

@@ -102,20 +102,32 @@ export const bodies: { [T in ChannelType]: fc.Arbitrary<Body<T>> } = {
     ),
     truncated: fc.boolean(),
   }),
-  hello: fc.record({
-    agent: fc.record({ version: text(64), mode: fc.constantFrom('real', 'simulated' as const) }),
-    host: fc.record({
-      hostname: text(),
-      ips: fc.array(fc.ipV4(), { maxLength: 4 }),
-      serviceTag: text(),
-      os: text(),
-      kernel: text(),
-    }),
-    capabilities: fc.subarray(['dns', 'dhcp4', 'dhcp6', 'routing' as const]),
-    tags: fc.array(text(64), { maxLength: 4 }),
-    statsIntervalMs: fc.integer({ min: 1, max: 600_000 }),
-    presenceIntervalMs: fc.integer({ min: 1, max: 60_000 }),
-  }),
+  hello: fc.record(
+    {
+      agent: fc.record({ version: text(64), mode: fc.constantFrom('real', 'simulated' as const) }),
+      host: fc.record({
+        hostname: text(),
+        ips: fc.array(fc.ipV4(), { maxLength: 4 }),
+        serviceTag: text(),
+        os: text(),
+        kernel: text(),
+      }),
+      capabilities: fc.subarray(['dns', 'dhcp4', 'dhcp6', 'routing' as const]),
+      tags: fc.array(text(64), { maxLength: 4 }),
+      statsIntervalMs: fc.integer({ min: 1, max: 600_000 }),
+      presenceIntervalMs: fc.integer({ min: 1, max: 60_000 }),
+      // Optional (issue 17): older agents and the Python peer leave it out.
+      cert: fc.record({
+        notAfter: fc.integer({ min: 0, max: 4_102_444_800_000 }),
+        subject: text(),
+        serial: fc.stringMatching(/^[0-9a-f]{1,40}$/),
+        sha256: fc.stringMatching(/^[0-9a-f]{64}$/),
+      }),
+    },
+    {
+      requiredKeys: ['agent', 'host', 'capabilities', 'tags', 'statsIntervalMs', 'presenceIntervalMs'],
+    },
+  ),
   stats: fc.record({
     seq: nat,
     localTime: fc.constant('2026-11-25T10:00:00+01:00'),
