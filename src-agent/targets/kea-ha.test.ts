@@ -142,6 +142,21 @@ describe('KeaTarget.ha', () => {
     });
   });
 
+  it('reports HA parameters it cannot read as unreadable, not as no HA', async () => {
+    const { target, asked } = await keaAnswering({
+      'config-get': configWith([
+        { library: HA_HOOK, parameters: { 'high-availability': [{ mode: 'hot-standby' }] } },
+      ]),
+    });
+    expect(await target.ha()).toMatchObject({
+      kind: 'unreadable',
+      reason: expect.stringMatching(
+        /HA hook's parameters are not as expected: high-availability\.0\.this-server-name/,
+      ),
+    });
+    expect(asked).toEqual(['config-get']);
+  });
+
   it('reports unreadable once a Kea that ran HA stops answering', async () => {
     const { target } = await keaAnswering({
       'config-get': configWith([{ library: HA_HOOK, parameters: haParams }]),

@@ -295,11 +295,19 @@ export class KeaTarget implements DhcpTarget {
    * last config it answered loaded the hook. Never throws.
    */
   async ha(): Promise<HaStatus | undefined> {
-    let configs;
+    let config: KeaConfig;
     try {
-      configs = haConfigOf(await this.telemetryConfig());
+      config = await this.telemetryConfig();
     } catch (e) {
       return this.haLoaded ? haUnreadable(e) : undefined;
+    }
+    let configs: ReturnType<typeof haConfigOf>;
+    try {
+      configs = haConfigOf(config);
+    } catch (e) {
+      // The hook is loaded but its parameters are not as this agent reads them: say so, not nothing.
+      this.haLoaded = true;
+      return haUnreadable(e);
     }
     this.haLoaded = configs !== undefined;
     if (configs === undefined) return undefined;
