@@ -143,6 +143,16 @@ describe('judgeHaPair', () => {
       'r-a',
     ],
     [
+      'passive-backup: the backup server is in backup state',
+      [
+        A({ mode: 'passive-backup', state: 'passive-backup' }),
+        B({ mode: 'passive-backup', role: 'backup', state: 'backup' }),
+      ],
+      'healthy',
+      /server-b \(r-b\) backup backup/,
+      'r-a',
+    ],
+    [
       'syncing after a restart',
       [A(), B({ state: 'syncing' })],
       'transition',

@@ -107,7 +107,15 @@ export function judgeHaPair(sides: readonly HaSideView[]): Judgement {
     if (!STEADY.has(server.state))
       return { verdict: 'transition', detail: `${who(s)} is in ${server.state} state`, remoteId: s.remoteId };
   }
-  if (a !== undefined && b !== undefined && a.relationship.server.state !== b.relationship.server.state)
+  // A backup server's state is `backup` whatever its primary's: only two active servers must agree.
+  const active = (s: { relationship: HaRelationship }) => s.relationship.server.role !== 'backup';
+  if (
+    a !== undefined &&
+    b !== undefined &&
+    active(a) &&
+    active(b) &&
+    a.relationship.server.state !== b.relationship.server.state
+  )
     return {
       verdict: 'disagree',
       detail: `${who(a)} is in ${a.relationship.server.state} state, ${who(b)} in ${b.relationship.server.state}`,
