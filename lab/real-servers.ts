@@ -132,13 +132,21 @@ options { default-key "rndc-key"; default-server 127.0.0.1; default-port ${contr
   };
 }
 
-const LEASE_CMDS = [
-  '/usr/lib/x86_64-linux-gnu/kea/hooks',
-  '/usr/lib/aarch64-linux-gnu/kea/hooks',
-  '/usr/lib/kea/hooks',
-]
-  .map((d) => join(d, 'libdhcp_lease_cmds.so'))
-  .find((f) => existsSync(f));
+const keaHook = (file: string) =>
+  ['/usr/lib/x86_64-linux-gnu/kea/hooks', '/usr/lib/aarch64-linux-gnu/kea/hooks', '/usr/lib/kea/hooks']
+    .map((d) => join(d, file))
+    .find((f) => existsSync(f));
+const LEASE_CMDS = keaHook('libdhcp_lease_cmds.so');
+/** Kea's HA hook (Debian's kea-dhcp4-server ships it); undefined where it is not installed. */
+export const KEA_HA_HOOK = keaHook('libdhcp_ha.so');
+
+/** One server of a Kea HA relationship, as the HA hook's `peers` list names it. */
+export interface KeaHaPeer {
+  name: string;
+  /** Where its own HTTP listener answers the partner (`http://127.0.0.1:PORT/`). */
+  url: string;
+  role: 'primary' | 'secondary' | 'standby' | 'backup';
+}
 
 /** Returns { dir, configFile, socketPath, leaseFile, … }. */
 export interface KeaServer extends RealServer {
@@ -146,6 +154,11 @@ export interface KeaServer extends RealServer {
   socketPath: string;
   leaseFile: string;
   settings: { controlSocket: string; configFile: string };
+  /**
+   * Starts kea-dhcp4 again on the same config, socket and lease file after its process ended (a test
+   * killed it by PID); `pid` is the new process's from then on.
+   */
+  restart(): Promise<void>;
 }
 
 /** True once something accepts connections on the unix socket: kea-dhcp4 opens it when it serves commands. */
@@ -169,6 +182,41 @@ export interface KeaOptions {
   interfaces?: string[];
   /** Kea subnet4 entries to start with (Kea's own key names). */
   subnet4?: Record<string, unknown>[];
+  /**
+   * Runs this server in a Kea HA relationship: the HA hook loaded with these peers, Kea's multi-threading
+   * on and the hook's own HTTP listener (`http-dedicated-listener`), so the partners talk to each other
+   * without kea-ctrl-agent. Heartbeats every second, and partner-down 3 s after the partner went quiet.
+   */
+  ha?: { thisServer: string; mode: 'hot-standby' | 'load-balancing'; peers: KeaHaPeer[] };
+}
+
+/** The HA hook's entry in hooks-libraries for KeaOptions.ha (docs/dhcp.md, "HA"). */
+function haHookOf(ha: NonNullable<KeaOptions['ha']>): Record<string, unknown> {
+  if (KEA_HA_HOOK === undefined) throw new Error("Kea's HA hook (libdhcp_ha.so) is not installed here");
+  return {
+    library: KEA_HA_HOOK,
+    parameters: {
+      'high-availability': [
+        {
+          'this-server-name': ha.thisServer,
+          mode: ha.mode,
+          'heartbeat-delay': 1000,
+          'max-response-delay': 3000,
+          'max-ack-delay': 1000,
+          // No client traffic here: partner-down follows from the heartbeats alone.
+          'max-unacked-clients': 0,
+          'sync-timeout': 10_000,
+          'multi-threading': {
+            'enable-multi-threading': true,
+            'http-dedicated-listener': true,
+            'http-listener-threads': 1,
+            'http-client-threads': 1,
+          },
+          peers: ha.peers.map((p) => ({ ...p, 'auto-failover': true })),
+        },
+      ],
+    },
+  };
 }
 
 /**
@@ -190,30 +238,50 @@ export async function startKea(opts: KeaOptions = {}): Promise<KeaServer> {
       },
       'control-socket': { 'socket-type': 'unix', 'socket-name': socketPath },
       'lease-database': { type: 'memfile', name: leaseFile, 'lfc-interval': 0 },
-      'hooks-libraries': LEASE_CMDS === undefined ? [] : [{ library: LEASE_CMDS }],
+      'hooks-libraries': [
+        ...(LEASE_CMDS === undefined ? [] : [{ library: LEASE_CMDS }]),
+        ...(opts.ha ? [haHookOf(opts.ha)] : []),
+      ],
+      // The HA hook's dedicated listener needs Kea's multi-threading (off by default in 2.2).
+      ...(opts.ha
+        ? {
+            'multi-threading': {
+              'enable-multi-threading': true,
+              'thread-pool-size': 2,
+              'packet-queue-size': 16,
+            },
+          }
+        : {}),
       loggers: [{ name: 'kea-dhcp4', output_options: [{ output: 'stdout' }], severity: 'WARN' }],
       subnet4: opts.subnet4 ?? [],
     },
   };
   await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
 
-  const kea = spawnOwned('kea-dhcp4', ['-c', configFile], {
-    env: { ...process.env, KEA_PIDFILE_DIR: runDir, KEA_LOCKFILE_DIR: runDir },
-  });
-  const stop = await readyOrRemoved(
-    dir,
-    kea,
-    'kea-dhcp4 to accept on its control socket',
-    () => existsSync(socketPath) && socketAccepts(socketPath),
-  );
+  const launch = () =>
+    spawnOwned('kea-dhcp4', ['-c', configFile], {
+      env: { ...process.env, KEA_PIDFILE_DIR: runDir, KEA_LOCKFILE_DIR: runDir },
+    });
+  const accepting = () => existsSync(socketPath) && socketAccepts(socketPath);
+  let kea = launch();
+  let stop = await readyOrRemoved(dir, kea, 'kea-dhcp4 to accept on its control socket', accepting);
   return {
     dir,
     configFile,
     socketPath,
     leaseFile,
-    pid: kea.pid,
+    get pid() {
+      return kea.pid;
+    },
     settings: { controlSocket: socketPath, configFile },
-    output: kea.output,
-    stop,
+    output: () => kea.output(),
+    stop: () => stop(),
+    restart: async () => {
+      await kea.stop();
+      // A killed Kea leaves its socket file behind; a new one must not be mistaken for ready by it.
+      await rm(socketPath, { force: true });
+      kea = launch();
+      stop = await readyOrRemoved(dir, kea, 'kea-dhcp4 to accept on its control socket again', accepting);
+    },
   };
 }

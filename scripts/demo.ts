@@ -211,7 +211,8 @@ async function main(): Promise<void> {
     const fleet = new NodeProcess(
       'simulate',
       'src-agent/cli.ts',
-      ['simulate', '--remotes', String(args.remotes), '--lab-dir', dir],
+      // The DHCP remotes run as Kea HA pairs, so the Remote screen's HA section has something to show.
+      ['simulate', '--remotes', String(args.remotes), '--lab-dir', dir, '--ha-pairs'],
       { onLine: (line) => process.stderr.write(`[fleet] ${line}\n`), detached: true },
     );
     steps.push({

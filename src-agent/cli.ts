@@ -11,7 +11,8 @@ const usage = `usage: smt-agent run --config FILE [--verbose]
        smt-agent check --config FILE
        smt-agent simulate --remotes N [--first K] [--serves dns|dhcp4] [--stats-interval-ms MS]
                          [--presence-interval-ms MS] [--lab-dir DIR] [--state-dir DIR]
-                         [--faults FAULTS] [--verbose]
+                         [--faults FAULTS] [--ha-pairs] [--verbose]
+  --ha-pairs   the DHCP remotes run as Kea HA hot-standby pairs, two by two (docs/dhcp.md, "HA")
 ${faultSyntax}`;
 
 const SimulateArgs = z.object({
@@ -23,6 +24,7 @@ const SimulateArgs = z.object({
   labDir: z.string().min(1).optional(),
   stateDir: z.string().min(1).optional(),
   verbose: z.boolean().default(false),
+  haPairs: z.boolean().default(false),
 });
 
 function parseSimulate(rest: string[]) {
@@ -35,6 +37,7 @@ function parseSimulate(rest: string[]) {
     'lab-dir': { type: 'string' },
     'state-dir': { type: 'string' },
     faults: { type: 'string' },
+    'ha-pairs': { type: 'boolean' },
     verbose: { type: 'boolean' },
   });
   const args = checkArgs(
@@ -48,6 +51,7 @@ function parseSimulate(rest: string[]) {
       labDir: values['lab-dir'],
       stateDir: values['state-dir'],
       verbose: values.verbose,
+      haPairs: values['ha-pairs'],
     },
     prettyIssues,
   );
@@ -144,6 +148,7 @@ async function main(): Promise<void> {
     lab: args.labDir ? { dir: args.labDir } : undefined,
     stateDir: args.stateDir,
     faults: args.faults,
+    haPairs: args.haPairs,
     log: lineLog(out, args.verbose ? 'info' : 'error'),
     onChange: (s) => {
       if (!announced && s.connected() === n) {

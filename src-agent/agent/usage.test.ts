@@ -44,4 +44,15 @@ describe('UsageMeter', () => {
     await m.read(0, () => undefined);
     expect((await m.read(5000, () => undefined))?.dhcp?.subnets).toEqual(subnets);
   });
+
+  it('reports Kea’s HA status even when its lease counters cannot be read (Kea stopped answering)', async () => {
+    const ha = { kind: 'unreadable' as const, reason: 'Kea config-get: connect ENOENT' };
+    const dhcp = {
+      usage: async () => Promise.reject(new Error('connect ENOENT')),
+      ha: async () => ha,
+    } as unknown as DhcpTarget;
+    const m = new UsageMeter(undefined, dhcp);
+    await m.read(0, () => undefined);
+    expect(await m.read(5000, () => undefined)).toEqual({ windowS: 5, ha });
+  });
 });

@@ -16,9 +16,10 @@ export class UsageMeter {
 
   /** Undefined when there is nothing to report yet (first reading, or no statistics available). */
   async read(now: number, onError: (what: string, e: unknown) => void): Promise<Body<'usage'> | undefined> {
-    const [dnsNow, dhcpNow] = await Promise.all([
+    const [dnsNow, dhcpNow, ha] = await Promise.all([
       this.dns?.usage?.().catch((e: unknown) => void onError('DNS', e)),
       this.dhcp?.usage?.().catch((e: unknown) => void onError('DHCP', e)),
+      this.dhcp?.ha?.(),
     ]);
     let dns: Body<'usage'>['dns'];
     // Lease counters are levels: their window is simply the time since the previous reading.
@@ -41,7 +42,8 @@ export class UsageMeter {
           ...(dhcpNow.subnets !== undefined ? { subnets: dhcpNow.subnets } : {}),
         }
       : undefined;
-    if ((!dns && !dhcp) || windowS === 0) return undefined;
-    return { windowS, ...(dns ? { dns } : {}), ...(dhcp ? { dhcp } : {}) };
+    // HA is reported even when the lease counters are not: a Kea that stopped answering says so.
+    if ((!dns && !dhcp && !ha) || windowS === 0) return undefined;
+    return { windowS, ...(dns ? { dns } : {}), ...(dhcp ? { dhcp } : {}), ...(ha ? { ha } : {}) };
   }
 }

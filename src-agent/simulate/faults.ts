@@ -11,7 +11,8 @@ export interface FaultRule {
     | { kind: 'crash-before-ack' }
     | { kind: 'offline'; afterMs: number; forMs: number }
     | { kind: 'drift'; afterMs: number }
-    | { kind: 'cert-expiring'; days: number };
+    | { kind: 'cert-expiring'; days: number }
+    | { kind: 'ha-down'; afterMs: number; forMs: number };
 }
 export type FaultSpec = FaultRule[];
 
@@ -25,6 +26,8 @@ export const faultSyntax = `FAULTS is a comma-separated list of [REMOTE:]FAULT, 
   offline=AFTER/FOR    the connection drops AFTER ms after start and comes back FOR ms later
   drift=AFTER          AFTER ms after start, a served zone or scope is changed by hand (outside SMT)
   cert-expiring=DAYS   the hello says the remote's certificate expires DAYS days after start (the alert)
+  ha-down=AFTER/FOR    with --ha-pairs: the remote's simulated Kea stops answering AFTER ms after start,
+                       for FOR ms (0: for good); its HA partner goes to partner-down
 e.g. --faults r-0002:slow=1500,r-0003:fail-validation,offline=10000/5000`;
 
 /** Parses `--faults`; a mistake throws an error that names the item and the syntax. */
@@ -61,7 +64,8 @@ export function parseFaults(text: string): FaultSpec {
             throw bad(`"${value ?? ''}" is not a number of days (0-3650)`);
           return rule({ kind, days: days.data });
         }
-        case 'offline': {
+        case 'offline':
+        case 'ha-down': {
           const [after, forMs] = (value ?? '').split('/');
           return rule({ kind, afterMs: ms(after), forMs: ms(forMs) });
         }
@@ -81,6 +85,7 @@ export function faultsFor(spec: FaultSpec, remoteId: string): RemoteFaults {
     else if (fault.kind === 'crash-before-ack') f.crashBeforeAck = true;
     else if (fault.kind === 'drift') f.driftAfterMs = fault.afterMs;
     else if (fault.kind === 'cert-expiring') f.certExpiringDays = fault.days;
+    else if (fault.kind === 'ha-down') f.haDown = { afterMs: fault.afterMs, forMs: fault.forMs };
     else f.offline = { afterMs: fault.afterMs, forMs: fault.forMs };
   }
   return f;

@@ -7,6 +7,7 @@ import { silentLog, type LogSink } from '../../src-node/log';
 import { loadTlsMaterial } from '../../src-node/tls';
 import { faultsFor, type FaultSpec } from './faults';
 import { simulatedServes } from './host-model';
+import { simulatedHaPairs, type HaSide, type SimulatedHaPair } from './simulated-ha';
 import { VirtualRemote, type VirtualRemoteOptions } from './virtual-remote';
 
 export interface SimulationOptions {
@@ -32,6 +33,8 @@ export interface SimulationOptions {
    */
   stateDir?: string;
   faults?: FaultSpec;
+  /** The DHCP remotes run as Kea HA hot-standby pairs, two by two in order (simulated-ha.ts). */
+  haPairs?: boolean;
   /** Called after any remote's connection changes state. */
   onChange?: (sim: Simulation) => void;
 }
@@ -110,6 +113,12 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
   const identities = await remoteIdentities(indices.map(remoteIdOf), { ...opts.lab, provision: true });
   const trustedSigners = await loadTrustedSigners([labSignerCertFile(opts.lab)]);
   const remotes: VirtualRemote[] = [];
+  const haSides = new Map<string, { pair: SimulatedHaPair; side: HaSide }>();
+  if (opts.haPairs) {
+    const dhcp = indices.filter((n) => simulatedServes(n, 'dhcp4')).map(remoteIdOf);
+    for (const pair of simulatedHaPairs(dhcp))
+      for (const side of [0, 1] as const) haSides.set(pair.remoteIds[side], { pair, side });
+  }
   // remoteIdentities answers in the order of the ids it was given.
   for (const [i, identity] of identities.entries()) {
     remotes.push(
@@ -124,6 +133,7 @@ export async function createSimulation(opts: SimulationOptions): Promise<Simulat
         faults: faultsFor(opts.faults ?? [], identity.remoteId),
         log: opts.log ?? silentLog,
         connection: opts.connection,
+        ha: haSides.get(identity.remoteId),
       }),
     );
   }

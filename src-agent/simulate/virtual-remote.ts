@@ -12,6 +12,7 @@ import { helloCertOf } from '../agent/own-cert';
 import { SignatureVerifier } from '../agent/signature-verifier';
 import { MemoryDhcp, MemoryDns, MemoryStore, noFaults, type ApplyFaults } from '../targets/memory';
 import { SimulatedHost } from './host-model';
+import type { HaSide, SimulatedHaPair } from './simulated-ha';
 
 /** Faults one simulated remote obeys (see `simulate --faults`). */
 export interface RemoteFaults extends ApplyFaults {
@@ -23,6 +24,8 @@ export interface RemoteFaults extends ApplyFaults {
   driftAfterMs?: number;
   /** The hello says the certificate expires this many days after start (the cert-expiry alert's demo). */
   certExpiringDays?: number;
+  /** With an HA pair: its simulated Kea stops answering `afterMs` after start, for `forMs` (0: for good). */
+  haDown?: { afterMs: number; forMs: number };
 }
 
 export const noRemoteFaults = (): RemoteFaults => ({ ...noFaults(), crashBeforeAck: false });
@@ -42,6 +45,8 @@ export interface VirtualRemoteOptions {
   log?: LogSink;
   random?: () => number;
   connection?: RemoteAgentOptions['connection'];
+  /** This remote's side of a simulated Kea HA pair (`simulate --ha-pairs`). */
+  ha?: { pair: SimulatedHaPair; side: HaSide };
 }
 
 /** The simulated host behind the agent's HostSource interface. */
@@ -78,12 +83,20 @@ export class VirtualRemote {
   readonly faults: RemoteFaults;
   private offlineTimer: NodeJS.Timeout | undefined;
   private driftTimer: NodeJS.Timeout | undefined;
+  private readonly ha: { pair: SimulatedHaPair; side: HaSide } | undefined;
 
   private constructor(
     readonly agent: RemoteAgent,
     readonly ledger: Ledger,
-    parts: { host: SimulatedHost; dns: MemoryDns; dhcp: MemoryDhcp; faults: RemoteFaults },
+    parts: {
+      host: SimulatedHost;
+      dns: MemoryDns;
+      dhcp: MemoryDhcp;
+      faults: RemoteFaults;
+      ha?: { pair: SimulatedHaPair; side: HaSide };
+    },
   ) {
+    this.ha = parts.ha;
     this.id = agent.id;
     this.host = parts.host;
     this.dns = parts.dns;
@@ -99,6 +112,8 @@ export class VirtualRemote {
     const store = await MemoryStore.open(opts.stateDir ? join(opts.stateDir, 'served.json') : undefined);
     const dns = new MemoryDns(store, faults);
     const dhcp = new MemoryDhcp(store, faults);
+    const ha = opts.ha;
+    if (ha) dhcp.haStatus = () => ha.pair.status(ha.side, Date.now());
     const services: ServiceControls = {};
     for (const name of host.services()) services[name] = serviceActions(host, name, dns, dhcp);
     const role = host.role;
@@ -131,7 +146,7 @@ export class VirtualRemote {
         process.exit(70);
       },
     });
-    return new VirtualRemote(agent, ledger, { host, dns, dhcp, faults });
+    return new VirtualRemote(agent, ledger, { host, dns, dhcp, faults, ...(ha ? { ha } : {}) });
   }
 
   get conn(): SmtConnection {
@@ -145,6 +160,8 @@ export class VirtualRemote {
       clearTimeout(this.offlineTimer);
       this.offlineTimer = setTimeout(() => void this.agent.goOffline(offline.forMs), offline.afterMs);
     }
+    const haDown = this.faults.haDown;
+    if (haDown && this.ha) this.ha.pair.markDown(this.ha.side, Date.now() + haDown.afterMs, haDown.forMs);
     const drift = this.faults.driftAfterMs;
     if (drift !== undefined) {
       clearTimeout(this.driftTimer);

@@ -6,6 +6,8 @@ import { KEA_EMPTY, KEA_SUCCESS, KEA_UNSUPPORTED, keaCommand, type KeaAnswer } f
 import { subnetUsageOf } from './kea-statistics';
 import { OneAtATime } from './one-at-a-time';
 import { foundLeasesOf, keaLeaseCommand } from './kea-lease-find';
+import { haConfigOf, haStatusOf, haUnreadable } from './kea-ha';
+import type { HaStatus } from '../../src-shared/protocol';
 import type { FoundLeases, LeaseFindQuery } from '../../src-shared/protocol/lease-find';
 import type { ApplyOutcome, DhcpTarget, DhcpUsage, ServedScopeEntry } from './types';
 
@@ -153,6 +155,10 @@ const overlaps = (a: string, b: string) => {
 export class KeaTarget implements DhcpTarget {
   private readonly queue = new OneAtATime();
   private readonly timeoutMs: number;
+  /** Whether the last config-get that answered loaded the HA hook: a Kea that stops answering still has. */
+  private haLoaded = false;
+  /** One config-get shared by the usage poll's usage() and ha(), asked at the same moment. */
+  private recentConfig: { at: number; config: Promise<KeaConfig> } | undefined;
 
   constructor(private readonly settings: KeaSettings) {
     this.timeoutMs = settings.timeoutMs ?? 10_000;
@@ -256,7 +262,7 @@ export class KeaTarget implements DhcpTarget {
   async usage(): Promise<DhcpUsage> {
     const [answer, config] = await Promise.all([
       this.expectSuccess('statistic-get-all', undefined),
-      this.configGet().catch(() => undefined),
+      this.telemetryConfig().catch(() => undefined),
     ]);
     const stats = (answer.arguments ?? {}) as Record<string, unknown>;
     const latest = (name: string) => {
@@ -281,6 +287,49 @@ export class KeaTarget implements DhcpTarget {
       declines: sum('declined-addresses'),
       subnets: subnetUsageOf(stats, refs),
     };
+  }
+
+  /**
+   * Kea's HA status (docs/dhcp.md, "HA"), asked on the usage poll: undefined when the running config
+   * does not load libdhcp_ha.so; `unreadable` with the reason when Kea or its status-get fails, if the
+   * last config it answered loaded the hook. Never throws.
+   */
+  async ha(): Promise<HaStatus | undefined> {
+    let config: KeaConfig;
+    try {
+      config = await this.telemetryConfig();
+    } catch (e) {
+      return this.haLoaded ? haUnreadable(e) : undefined;
+    }
+    let configs: ReturnType<typeof haConfigOf>;
+    try {
+      configs = haConfigOf(config);
+    } catch (e) {
+      // The hook is loaded but its parameters are not as this agent reads them: say so, not nothing.
+      this.haLoaded = true;
+      return haUnreadable(e);
+    }
+    this.haLoaded = configs !== undefined;
+    if (configs === undefined) return undefined;
+    try {
+      const answer = await this.command('status-get', undefined);
+      if (answer.result !== KEA_SUCCESS)
+        return haUnreadable(`Kea status-get: ${answer.text ?? `result ${answer.result}`}`);
+      return haStatusOf(configs, answer.arguments);
+    } catch (e) {
+      return haUnreadable(e);
+    }
+  }
+
+  /** config-get for the usage poll, shared for a second so usage() and ha() ask Kea once. */
+  private telemetryConfig(): Promise<KeaConfig> {
+    const now = Date.now();
+    if (this.recentConfig === undefined || now - this.recentConfig.at > 1_000) {
+      const config = this.configGet();
+      config.catch(() => undefined);
+      this.recentConfig = { at: now, config };
+    }
+    return this.recentConfig.config;
   }
 
   private async upsert(scope: DhcpScope): Promise<ApplyOutcome> {

@@ -8,7 +8,7 @@ import { scopeSha256 } from './kea';
 import { findSimulatedLeases, simulatedLeases } from './simulated-leases';
 import type { FoundLeases, LeaseFindQuery } from '../../src-shared/protocol/lease-find';
 import { fillingScope, simulatedSubnetUsage } from './simulated-pools';
-import { MAX_USAGE_SUBNETS } from '../../src-shared/protocol';
+import { MAX_USAGE_SUBNETS, type HaStatus } from '../../src-shared/protocol';
 import {
   NotServedError,
   type ApplyOutcome,
@@ -300,6 +300,13 @@ export class MemoryDhcp implements DhcpTarget {
 
   async reload(): Promise<void> {
     this.reloads++;
+  }
+
+  /** The simulated Kea HA status of this remote's side of a pair (src-agent/simulate/simulated-ha.ts). */
+  haStatus: (() => HaStatus) | undefined = undefined;
+
+  async ha(): Promise<HaStatus | undefined> {
+    return this.haStatus?.();
   }
 
   /** Simulated per-subnet counters (src-agent/targets/simulated-pools.ts): one scope fills over time. */

@@ -1,6 +1,6 @@
 import type { FoundLeases, LeaseFindQuery } from '../../src-shared/protocol/lease-find';
 import type { DhcpScope } from '../../src-shared/config/scope';
-import type { SubnetUsage } from '../../src-shared/protocol';
+import type { HaStatus, SubnetUsage } from '../../src-shared/protocol';
 
 /**
  * What the agent needs from the DNS and DHCP servers it manages. The real targets drive BIND 9 and Kea;
@@ -101,6 +101,11 @@ export interface DhcpTarget {
   findLeases(q: LeaseFindQuery): Promise<FoundLeases>;
   reload(): Promise<void>;
   usage?(): Promise<DhcpUsage | undefined>;
+  /**
+   * Kea HA (docs/dhcp.md, "HA"): undefined when the server runs no HA; `unreadable` with the reason when
+   * its status cannot be read. Never throws.
+   */
+  ha?(): Promise<HaStatus | undefined>;
   /** Every subnet running now (subnet4 and shared networks); throws when the server cannot be read. */
   inventory(): Promise<ServedScopeEntry[]>;
   /** A cheap change signal (Kea: one control command per poll interval). */

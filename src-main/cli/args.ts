@@ -62,6 +62,8 @@ export const usage = `usage: smt [--profile <file>] [--db <file>] <command>
                       its named answers; exit 1 when the remotes disagree or one could not answer)
   pools [--json]     (DHCP subnets and pools of every online DHCP remote, fullest first, with the
                       exhaustion forecast; see docs/dhcp.md)
+  ha [--json]        (Kea HA pairs of the online DHCP remotes, each side's state and the pair's verdict;
+                      exit 1 when a partner is down or a pair disagrees; see docs/dhcp.md)
 The passphrase of the console keys comes from $SMT_PASSPHRASE or a prompt (see docs/cli.md).`;
 
 export interface Globals {
@@ -71,7 +73,7 @@ export interface Globals {
 }
 
 export type Command =
-  | { kind: 'remotes' | 'objects' | 'drift' | 'pools' }
+  | { kind: 'remotes' | 'objects' | 'drift' | 'pools' | 'ha' }
   | {
       kind: 'push';
       what: 'zone' | 'scope';
@@ -273,6 +275,7 @@ function parseInvocation(argv: readonly string[]): Invocation {
     case 'objects':
     case 'drift':
     case 'pools':
+    case 'ha':
       arity(0, 'no arguments');
       return { globals, command: { kind: name } };
     case 'alerts':

@@ -57,6 +57,7 @@ import { findNameIn } from '../core/service/dns-handlers';
 import { leaseSearchExit, leaseSearchJson, leaseSearchText } from './lease-format';
 import { searchLeases } from '../core/leases/lease-search';
 import { runPreview } from './preview';
+import { haExit, haJson, haText } from './ha-format';
 import { SelectionWait, needsLiveStatus } from './selection-wait';
 import { openSession, resolveProfile, until, type Session } from './session';
 import { basename, extname, resolve } from 'node:path';
@@ -154,6 +155,25 @@ async function run(globals: Globals, command: Command): Promise<ExitCode> {
         if (globals.json) json(poolsJson(view));
         else out(poolsText(view));
         return Exit.ok;
+      }
+      case 'ha': {
+        // HA is live only, as pools are: wait for every online DHCP remote's usage (its pools or its HA).
+        const remotes = await knownTargets(session, { kind: 'filter', status: 'any' }, true);
+        const dhcp = remotes.filter((r) => r.status === 'online' && r.capabilities.includes('dhcp4'));
+        const reported = () =>
+          dhcp.every(
+            (r) =>
+              session.pools.tracker.list({ remoteId: r.id }).total > 0 ||
+              session.ha.tracker.list({ remoteId: r.id }).pairs.length > 0,
+          );
+        if (!reported()) {
+          process.stderr.write('smt: waiting for the DHCP remotes to report…\n');
+          await until(reported, POOLS_DEADLINE_MS);
+        }
+        const view = session.ha.tracker.list();
+        if (globals.json) json(haJson(view));
+        else out(haText(view));
+        return haExit(view);
       }
       case 'drift': {
         const refresh = await freshInventory(session);

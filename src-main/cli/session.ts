@@ -11,6 +11,7 @@ import { EventStore } from '../core/store/event-store';
 import { TrendStore } from '../core/store/trend-store';
 import { TrendRecorder } from '../core/trends/trend-recorder';
 import { attachPools, type AttachedPools } from '../core/pools/attach';
+import { attachHa, type AttachedHa } from '../core/ha/attach';
 import { defaultDatabaseFile } from '../core/store/default-database';
 import { CliExit, Exit, type Globals } from './args';
 import { errorText } from '../../src-shared/util/error-text';
@@ -32,6 +33,8 @@ export interface Session {
    * stored in the shared database, and this session's samples are merged into it.
    */
   pools: AttachedPools;
+  /** Kea HA pairs from this session's usage messages (docs/dhcp.md, "HA"). */
+  ha: AttachedHa;
   dbFile: string;
   close(): Promise<void>;
 }
@@ -85,6 +88,7 @@ export async function openSession(globals: Globals): Promise<Session> {
   const inventory = attachInventory(core, db, { pushes: push.store, events: new EventStore(db) }, { log });
   const poolTrends = new TrendRecorder({ store: new TrendStore(db), log });
   const pools = attachPools(core, poolTrends);
+  const ha = attachHa(core);
   const close = async () => {
     // A broker that never answers must not keep the command alive past the deadline.
     const timer = setTimeout(() => {
@@ -96,6 +100,7 @@ export async function openSession(globals: Globals): Promise<Session> {
     await core.stop();
     inventory.close();
     pools.close();
+    ha.close();
     poolTrends.stop();
     db.close();
     clearTimeout(timer);
@@ -115,7 +120,7 @@ export async function openSession(globals: Globals): Promise<Session> {
     await close();
     throw e;
   }
-  return { core, push, inventory, pools, dbFile, close };
+  return { core, push, inventory, pools, ha, dbFile, close };
 }
 
 /** Polls a condition until it holds or the deadline passes; false on the deadline. */

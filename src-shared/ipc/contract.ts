@@ -47,6 +47,7 @@ import {
   AlertsView,
 } from './alert-views';
 import { PoolsQuery, PoolsView } from './pool-views';
+import { HaQuery, HaView } from './ha-views';
 import {
   AdoptQuery,
   ObjectHistory,
@@ -152,6 +153,10 @@ export const calls = {
   findName: { args: z.tuple([FindNameQuery]), result: FindNameView },
   // Lease search (docs/dhcp.md): asks the online DHCPv4 remotes; a malformed value is `bad-request`.
   searchLeases: { args: z.tuple([LeaseSearchRequest]), result: LeaseSearchView },
+  // --- issue 17, Kea HA (docs/dhcp.md, "HA") ---
+  /** Kea HA pairs, each side as its remote reported it and the pair's verdict; per remote or fleet-wide. */
+  listHa: { args: z.tuple([HaQuery]), result: HaView },
+  // --- end issue 17, Kea HA ---
 } as const satisfies Record<CallName, { args: z.ZodType; result: z.ZodType }>;
 
 /** Events pushed from the core; the preload exposes each as a named `on<Name>` subscription. */

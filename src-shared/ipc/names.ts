@@ -53,6 +53,8 @@ export const callNames = [
   'findName',
   // Lease search (docs/dhcp.md, issue 17).
   'searchLeases',
+  // issue 17, Kea HA
+  'listHa',
 ] as const;
 export const eventNames = [
   'fleetPatch',

@@ -263,6 +263,48 @@ export type SubnetUsage = z.infer<typeof SubnetUsage>;
 
 // --- end issue 17, DHCP pools ---
 
+// --- issue 17, Kea high availability: the HA hook's status-get, per relationship (docs/dhcp.md, "HA") ---
+
+/** Kea's names (server, state, role, scope) are short words; bounded so a broken Kea cannot bloat a frame. */
+const HaName = Text(64).min(1);
+
+export const HaRelationship = z.object({
+  /** Kea's `mode`: hot-standby, load-balancing, passive-backup. */
+  mode: HaName,
+  /** Every peer of the relationship as the hook's config lists them (the same list on both sides). */
+  peers: z.array(z.object({ name: HaName, url: Text(256), role: HaName })).max(8),
+  /** This server: its `this-server-name`, role and state and the scopes it serves now. */
+  server: z.object({ name: HaName, role: HaName, state: HaName, scopes: z.array(HaName).max(8) }),
+  /** What this server knows of its partner (status-get's `remote`); absent where Kea reports none. */
+  partner: z
+    .object({
+      name: HaName,
+      role: HaName,
+      /** The partner's state at the last heartbeat (`unavailable` once it stopped answering). */
+      lastState: HaName,
+      lastScopes: z.array(HaName).max(8),
+      communicationInterrupted: z.boolean(),
+      /** Seconds since the last heartbeat answer, as Kea counts them. */
+      ageS: Count,
+      connectingClients: Count,
+      unackedClients: Count,
+    })
+    .optional(),
+});
+export type HaRelationship = z.infer<typeof HaRelationship>;
+
+/**
+ * A Kea that loads the HA hook reports its relationships; one whose status-get fails reports why, never
+ * a guess. A Kea without the hook reports no `ha` at all.
+ */
+export const HaStatus = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('reported'), relationships: z.array(HaRelationship).max(4) }),
+  z.object({ kind: z.literal('unreadable'), reason: Text(500) }),
+]);
+export type HaStatus = z.infer<typeof HaStatus>;
+
+// --- end issue 17, Kea high availability ---
+
 export const UsageBody = z.object({
   windowS: z.number().positive(),
   dns: z.object({ qps: z.number().nonnegative(), queries: Count }).optional(),
@@ -281,6 +323,8 @@ export const UsageBody = z.object({
         .optional(),
     })
     .optional(),
+  /** issue 17: Kea's HA state, beside (not inside) `dhcp`, so a Kea that stopped answering still says so. */
+  ha: HaStatus.optional(),
 });
 
 export const EventBody = z.object({

@@ -31,6 +31,7 @@ import { alertHandlers } from './alert-handlers';
 import { dnsHandlers } from './dns-handlers';
 import { leaseHandlers } from './lease-handlers';
 import { poolHandlers } from './pool-handlers';
+import { haHandlers } from './ha-handlers';
 import { reconcileHandlers } from './reconcile-handlers';
 import { reservationHandlers } from './reservation-handlers';
 import { dispatchCall } from './service-dispatch';
@@ -104,6 +105,7 @@ export class ConsoleService implements SmtBackend {
       ...dnsHandlers(session, { queryTimeoutMs: opts.queryTimeoutMs ?? 8_000 }),
       ...leaseHandlers(session, { queryTimeoutMs: opts.queryTimeoutMs ?? 8_000, log: this.log }),
       ...poolHandlers(session),
+      ...haHandlers(session),
       // TODO(integrator): (s) => s.inventory once the served inventory's read side is on the session.
       ...reconcileHandlers(session, (s) => s.inventory, {
         actor,

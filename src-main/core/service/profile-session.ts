@@ -14,6 +14,8 @@ import { defaultDatabaseFile } from '../store/default-database';
 import { attachTrends, type AttachedTrends } from '../trends/attach';
 import { attachPools, type AttachedPools } from '../pools/attach';
 import { poolFacts } from '../pools/pool-facts';
+import { attachHa, type AttachedHa } from '../ha/attach';
+import { haFacts } from '../ha/ha-facts';
 
 /** Everything one IPAM profile runs on: its broker link, its database and what keeps that database. */
 export interface ProfileSession {
@@ -27,6 +29,8 @@ export interface ProfileSession {
   trends: AttachedTrends;
   /** DHCP pools fleet-wide (docs/dhcp.md). */
   pools: AttachedPools;
+  /** Kea HA pairs fleet-wide (docs/dhcp.md, "HA"). */
+  ha: AttachedHa;
   events: AttachedEvents;
   /** Served inventories, what the profile intends, drift (docs/inventory.md). */
   inventory: AttachedInventory;
@@ -70,6 +74,8 @@ export function assembleSession(
     closers.push(() => trends.close());
     const pools = attachPools(core, trends.recorder);
     closers.push(() => pools.close());
+    const ha = attachHa(core);
+    closers.push(() => ha.close());
     const events = attachEvents(core, db, logOpt);
     closers.push(() => events.close());
     const name = files.name ?? basename(files.profileFile, extname(files.profileFile));
@@ -83,6 +89,7 @@ export function assembleSession(
       {
         // The pools' own view, unless the caller gives another; stale rows hold no alert.
         pools: () => poolFacts(pools.tracker.list().pools),
+        ha: () => haFacts(ha.tracker.list().pairs),
         ...alertFacts,
         objects: () => inventory.objects(),
         triggers: [
@@ -113,6 +120,7 @@ export function assembleSession(
       push,
       trends,
       pools,
+      ha,
       events,
       inventory,
       commands,

@@ -10,6 +10,7 @@ import { Served } from './Served';
 import { SystemInfo } from './SystemInfo';
 import { TrendPanel } from './TrendPanel';
 import { PoolsScreen } from '../pools/PoolsScreen';
+import { HaSection } from './HaSection';
 
 /** One remote: what it is, how loaded it is now, its services, and how that went over time. */
 export function RemoteScreen({ remoteId }: { remoteId: string }) {
@@ -71,6 +72,7 @@ export function RemoteScreen({ remoteId }: { remoteId: string }) {
       </div>
       <TrendPanel remoteId={remote.id} />
       {remote.processes.some((p) => p.name === 'kea-dhcp4') && <PoolsScreen remoteId={remote.id} />}
+      <HaSection remoteId={remote.id} />
       <Served remote={remote} />
     </main>
   );
