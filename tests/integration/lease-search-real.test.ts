@@ -229,8 +229,9 @@ describe('pool utilisation from real leases', () => {
   }, 60_000);
 
   it('a third client takes the pool over the threshold: the alert fires with its value', async () => {
-    const leased = Date.now();
     third.ip = (await net?.lease(third)) ?? '';
+    // From the client's ACK: Kea counted the lease before it answered.
+    const leased = Date.now();
     expect(third.ip).toMatch(IN_POOL);
     expect(new Set([...clients.map((c) => c.ip), third.ip]).size).toBe(3);
     const viewMs = await viewMatchesKea(3, leased);
@@ -274,7 +275,8 @@ describe('pool utilisation from real leases', () => {
 
   it('a second release to 25 % (under threshold − hysteresis) resolves the alert', async () => {
     await net?.release(third);
-    await viewMatchesKea(1, Date.now());
+    const released = Date.now();
+    const viewMs = await viewMatchesKea(1, released);
     const [resolved] = await waitFor(
       'the pool alert to resolve',
       () => {
@@ -283,7 +285,9 @@ describe('pool utilisation from real leases', () => {
       },
       30_000,
     );
+    const resolveMs = Date.now() - released;
     expect(resolved).toMatchObject({ subject: POOL_SUBJECT, resolvedAt: expect.any(Number) });
+    console.info(`release → pools view ${viewMs} ms, → pool alert resolved ${resolveMs} ms`);
     expect(poolAlerts().filter((a) => a.state !== 'resolved')).toEqual([]);
   }, 60_000);
 });
