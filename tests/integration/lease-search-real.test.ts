@@ -69,59 +69,60 @@ async function find(value: string): Promise<Found> {
   return JSON.parse(r.stdout) as Found;
 }
 
-describe('lease search on real leases', () => {
-  beforeAll(async () => {
-    // Not skipped: a machine without root or busybox cannot prove lease search, and says why
-    // (scripts/bootstrap.mjs installs busybox; CI runs as root).
-    if (unavailable !== undefined) throw new Error(`real DHCP clients cannot run here: ${unavailable}`);
-    lab = await startLab();
-    dir = await mkdtemp(join(tmpdir(), 'smt-lease-search-'));
-    passphrase = await labConsolePassphrase(lab.opts);
-    net = await DhcpNetns.create('10.213.7.1/24');
-    // Kea opens its raw socket on the interface at start: the veth pair exists before it.
-    const serving = await startKea({
-      interfaces: [net.hostIf],
-      subnet4: [
-        {
-          id: SUBNET_ID,
-          subnet: SUBNET,
-          interface: net.hostIf,
-          pools: [{ pool: `10.213.7.${POOL.start}-10.213.7.${POOL.end}` }],
-        },
-      ],
-    });
-    keas.push(serving, await startKea());
-    for (const [rid, kea] of [
-      [WITH_CLIENTS, serving],
-      [WITHOUT, keas[1]],
-    ] as const) {
-      await mkdir(join(dir, rid));
-      const file = await writeLabAgentConfig(lab.opts, rid, join(dir, rid), {
-        presenceIntervalMs: 1000,
-        kea: (kea as KeaServer).settings,
-      });
-      await agents.start(['run', '--config', file], { direct: false }).connectedToPrimary(rid);
-    }
-    for (const c of clients) c.ip = await net.lease(c);
-    // The DHCP Pools view and the alerts of a console session, as the desktop console runs them; the
-    // agents keep the default stats interval, so the pool figures are the ones an admin gets.
-    session = await openProfileSession({
-      profileFile: consoleProfilePath(lab.opts),
-      dbFile: join(dir, 'session.db'),
-      sealers: await labConsoleSealers(lab.opts),
-    });
-    session.alerts.saveRules([POOL_RULE], 'pool alert test');
-  }, 180_000);
-
-  afterAll(async () => {
-    await session?.close();
-    agents.killAll();
-    await Promise.all(keas.map((k) => k.stop()));
-    await net?.remove();
-    await lab?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+// Both describes run on one setup: the lease search, then the pool driven by a third client.
+beforeAll(async () => {
+  // Not skipped: a machine without root or busybox cannot prove lease search, and says why
+  // (scripts/bootstrap.mjs installs busybox; CI runs as root).
+  if (unavailable !== undefined) throw new Error(`real DHCP clients cannot run here: ${unavailable}`);
+  lab = await startLab();
+  dir = await mkdtemp(join(tmpdir(), 'smt-lease-search-'));
+  passphrase = await labConsolePassphrase(lab.opts);
+  net = await DhcpNetns.create('10.213.7.1/24');
+  // Kea opens its raw socket on the interface at start: the veth pair exists before it.
+  const serving = await startKea({
+    interfaces: [net.hostIf],
+    subnet4: [
+      {
+        id: SUBNET_ID,
+        subnet: SUBNET,
+        interface: net.hostIf,
+        pools: [{ pool: `10.213.7.${POOL.start}-10.213.7.${POOL.end}` }],
+      },
+    ],
   });
+  keas.push(serving, await startKea());
+  for (const [rid, kea] of [
+    [WITH_CLIENTS, serving],
+    [WITHOUT, keas[1]],
+  ] as const) {
+    await mkdir(join(dir, rid));
+    const file = await writeLabAgentConfig(lab.opts, rid, join(dir, rid), {
+      presenceIntervalMs: 1000,
+      kea: (kea as KeaServer).settings,
+    });
+    await agents.start(['run', '--config', file], { direct: false }).connectedToPrimary(rid);
+  }
+  for (const c of clients) c.ip = await net.lease(c);
+  // The DHCP Pools view and the alerts of a console session, as the desktop console runs them; the
+  // agents keep the default stats interval, so the pool figures are the ones an admin gets.
+  session = await openProfileSession({
+    profileFile: consoleProfilePath(lab.opts),
+    dbFile: join(dir, 'session.db'),
+    sealers: await labConsoleSealers(lab.opts),
+  });
+  session.alerts.saveRules([POOL_RULE], 'pool alert test');
+}, 180_000);
 
+afterAll(async () => {
+  await session?.close();
+  agents.killAll();
+  await Promise.all(keas.map((k) => k.stop()));
+  await net?.remove();
+  await lab?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('lease search on real leases', () => {
   it('the clients took different addresses from the pool', () => {
     expect(clients.map((c) => c.ip)).toEqual([
       expect.stringMatching(IN_POOL),
