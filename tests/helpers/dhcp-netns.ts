@@ -5,7 +5,6 @@
  *   const net = await DhcpNetns.create('10.213.7.1/24');
  *   await startKea({ interfaces: [net.hostIf], subnet4: [...] });
  *   const ip = await net.lease({ mac: '52:54:00:5e:a5:01', hostname: 'client-a' });
- *   await net.release({ mac: '52:54:00:5e:a5:01', hostname: 'client-a', ip });
  *   await net.remove();
  */
 import { execFile } from 'node:child_process';
@@ -60,20 +59,10 @@ export class DhcpNetns {
       // Both ends up before Kea starts: Kea opens sockets only on interfaces that are up and running
       // (carrier), and a veth end has carrier only while its peer is up.
       await net.inside('ip', 'link', 'set', net.clientIf, 'up');
-      // udhcpc's event script: writes the address it was given, so a test knows what the client got,
-      // and puts it on the interface: a DHCPRELEASE goes unicast from that address (busybox binds its
-      // socket to it), so a client that never configured its address cannot release. Not removed on
-      // deconfig: busybox runs that right after sending the release, which may still wait on ARP.
+      // udhcpc's event script: writes the address it was given, so a test knows what the client got.
       await writeFile(
         join(net.dir, 'event.sh'),
-        [
-          '#!/bin/sh',
-          '[ "$1" = bound ] || exit 0',
-          'echo "$ip" > "$SMT_LEASE_OUT"',
-          'ip addr add "$ip/${mask:-24}" dev "$interface" 2>/dev/null',
-          'exit 0',
-          '',
-        ].join('\n'),
+        '#!/bin/sh\n[ "$1" = bound ] && echo "$ip" > "$SMT_LEASE_OUT"\nexit 0\n',
       );
       await chmod(join(net.dir, 'event.sh'), 0o755);
     } catch (e) {
@@ -91,25 +80,10 @@ export class DhcpNetns {
    * One DHCP client: the namespace's interface takes `mac`, then udhcpc asks for a lease sending
    * `hostname` (option 12) and exits once it has one (-q) or gave up (-n). Returns the address it got.
    */
-  lease(client: { mac: string; hostname: string }): Promise<string> {
-    return this.udhcpc(client, []);
-  }
-
-  /**
-   * The client gives its lease back, as a client shutting down cleanly does: it asks for its address
-   * again (Kea hands the same client its own lease) and sends a DHCPRELEASE on exit (-R). Kea takes the
-   * release after udhcpc exits (no answer comes to a release): wait for Kea's statistics to show it.
-   */
-  async release(client: { mac: string; hostname: string; ip: string }): Promise<void> {
-    const again = await this.udhcpc(client, ['-R', '-r', client.ip]);
-    if (again !== client.ip) throw new Error(`${client.hostname} got ${again}, not ${client.ip}, to release`);
-  }
-
-  private async udhcpc(client: { mac: string; hostname: string }, extra: string[]): Promise<string> {
+  async lease(client: { mac: string; hostname: string }): Promise<string> {
     // A veth takes a new MAC while up; taking it down would drop the host end's carrier under Kea.
     await this.inside('ip', 'link', 'set', this.clientIf, 'address', client.mac);
     const out = join(this.dir, `${client.hostname}.ip`);
-    await rm(out, { force: true });
     await exec(
       'ip',
       [
@@ -131,7 +105,6 @@ export class DhcpNetns {
         join(this.dir, 'event.sh'),
         '-x',
         `hostname:${client.hostname}`,
-        ...extra,
       ],
       { timeout: 30_000, env: { ...process.env, SMT_LEASE_OUT: out } },
     );
