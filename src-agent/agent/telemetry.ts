@@ -49,6 +49,7 @@ export class Telemetry {
   private lastProcesses: Body<'stats'>['processes'] | undefined;
   private flushing: Promise<void> | undefined;
   private stopping = false;
+  private usageBased = false;
 
   constructor(private readonly opts: TelemetryOptions) {
     this.statsIntervalMs = opts.statsIntervalMs;
@@ -121,6 +122,13 @@ export class Telemetry {
     this.flushEvents();
     this.sendPresence();
     void this.sendStats();
+    // The first usage reading is only the base of the rates (nothing is sent): taken at the first hello,
+    // a new remote's pools reach the console one interval after connect, not two. Not on a reconnect:
+    // a fleet failing over would add a message per remote to the burst, and the timer reports soon.
+    if (!this.usageBased && (this.opts.dns?.usage || this.opts.dhcp?.usage)) {
+      this.usageBased = true;
+      void this.sendUsage();
+    }
     this.schedule();
   }
 

@@ -10,7 +10,10 @@ import { RemoteId } from '../protocol';
 const EpochMs = z.number().int().nonnegative();
 const Count = z.number().int().nonnegative();
 
-/** A row older than this is shown stale: its remote stopped reporting (offline, Kea down). */
+/**
+ * A row older than this (or than its remote's stale time, 3 stats intervals, when longer) is shown stale:
+ * its remote stopped reporting (offline, Kea down).
+ */
 export const POOL_STALE_AFTER_MS = 5 * 60_000;
 
 /** The most points a row's sparkline carries: a glance at the last 24 h, not a chart. */

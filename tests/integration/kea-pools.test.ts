@@ -10,6 +10,7 @@ import { KeaTarget } from '../../src-agent/targets/kea';
 import { KEA_SUCCESS, keaCommand } from '../../src-agent/targets/kea-control';
 import { PoolTracker } from '../../src-main/core/pools/pool-tracker';
 import { startKea, type KeaServer } from '../../lab/real-servers';
+import { keaStatistic as keaStatisticOn } from '../helpers/kea-statistic';
 
 let kea: KeaServer | undefined;
 let target: KeaTarget;
@@ -27,11 +28,7 @@ const scope = DhcpScope.parse({
 
 const command = (name: string, args?: unknown) => keaCommand(kea?.socketPath ?? '', name, args, 5000);
 
-async function keaStatistic(name: string): Promise<number> {
-  const answer = await command('statistic-get', { name });
-  const samples = (answer.arguments as Record<string, [number, string][]>)[name];
-  return samples?.[0]?.[0] ?? Number.NaN;
-}
+const keaStatistic = (name: string) => keaStatisticOn(kea?.socketPath ?? '', name);
 
 beforeAll(async () => {
   kea = await startKea();

@@ -9,7 +9,7 @@ export interface AttachedPools {
 
 /** Keeps the latest DHCP pool counters from every remote's usage messages (docs/dhcp.md). */
 export function attachPools(core: ConsoleCore, recorder: TrendRecorder): AttachedPools {
-  const tracker = new PoolTracker(recorder);
+  const tracker = new PoolTracker(recorder, Date.now, (rid) => core.fleet.get(rid)?.staleAfterMs);
   const off = core.onFleetMessage((env) => {
     if (env.type === 'usage') tracker.take(env);
   });

@@ -143,6 +143,25 @@ describe('PoolTracker', () => {
     expect(tracker.list().pools[0]?.stale).toBe(true);
   });
 
+  it('a remote reporting less often than every 5 minutes is stale only after 3 of its own intervals', () => {
+    const { clock, recorder } = setup();
+    const staleAfter = new Map([['slow', 3 * 600_000]]);
+    const tracker = new PoolTracker(
+      recorder,
+      () => clock.now,
+      (rid) => staleAfter.get(rid),
+    );
+    const row = { id: 1, subnet: '10.0.0.0/24', total: 10, assigned: 9, declined: 0 };
+    tracker.take(usage('slow', [row]));
+    tracker.take(usage('fast', [{ ...row, subnet: '10.1.0.0/24' }]));
+    const stale = () => Object.fromEntries(tracker.list().pools.map((p) => [p.remoteId, p.stale]));
+    // Between two of the slow remote's 10-minute reports: its row is current, the other's is not.
+    clock.now += 9 * 60_000;
+    expect(stale()).toEqual({ slow: false, fast: true });
+    clock.now += 21 * 60_000 + 1;
+    expect(stale()).toEqual({ slow: true, fast: true });
+  });
+
   it('series ids never collide with a remote id', () => {
     expect(poolSeriesId('r1', '10.0.0.0/24')).toBe('r1/10.0.0.0/24');
     expect(poolSeriesId('r1', '10.0.0.0/24', '10.0.0.5-10.0.0.9')).toBe('r1/10.0.0.0/24#10.0.0.5-10.0.0.9');

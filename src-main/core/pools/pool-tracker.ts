@@ -57,6 +57,12 @@ export class PoolTracker {
   constructor(
     private readonly recorder: Pick<TrendRecorder, 'record' | 'query'>,
     private readonly now: () => number = Date.now,
+    /**
+     * When the fleet calls a remote's samples stale (3 of its stats intervals, RemoteView.staleAfterMs).
+     * Usage follows the stats interval, which a remote may set up to 10 minutes: a fixed 5 minutes
+     * would call its pools stale between two reports, and a stale row neither fires nor resolves an alert.
+     */
+    private readonly remoteStaleAfterMs: (remoteId: string) => number | undefined = () => undefined,
   ) {}
 
   take(env: Envelope<'usage'>): void {
@@ -114,7 +120,7 @@ export class PoolTracker {
       forecastHours: exhaustionForecastHours(pct, d?.rate ?? null),
       ...(d === undefined ? { trendPending: true } : {}),
       reportedAt: r.reportedAt,
-      stale: now - r.reportedAt > POOL_STALE_AFTER_MS,
+      stale: now - r.reportedAt > Math.max(POOL_STALE_AFTER_MS, this.remoteStaleAfterMs(r.remoteId) ?? 0),
     };
   }
 }
