@@ -43,7 +43,7 @@ const preview = (ids: string[]): PushPreview => ({
       remotes: ids,
     },
   ],
-  counts: { changed: ids.length },
+  counts: { error: 0, unreachable: 0, new: 0, changed: ids.length, unchanged: 0, removed: 0, absent: 0 },
   unknown: [],
   timeoutMs: 5000,
 });
