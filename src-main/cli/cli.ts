@@ -108,6 +108,20 @@ async function knownTargets(
 }
 
 /**
+ * Pools and HA are live only: waits (bounded) until every online DHCP remote's usage message was seen,
+ * as `seen(remoteId)` tells.
+ */
+async function dhcpUsage(session: Session, seen: (remoteId: string) => boolean, what: string): Promise<void> {
+  const remotes = await knownTargets(session, { kind: 'filter', status: 'any' }, true);
+  const dhcp = remotes.filter((r) => r.status === 'online' && r.capabilities.includes('dhcp4'));
+  const reported = () => dhcp.every((r) => seen(r.id));
+  if (!reported()) {
+    process.stderr.write(`smt: waiting for the DHCP remotes to report ${what}…\n`);
+    await until(reported, POOLS_DEADLINE_MS);
+  }
+}
+
+/**
  * Who is online now, and what each of them serves: fresh even when another process of the profile read
  * the inventories (drift, find, reconcile, revert and reservations start from it).
  */
@@ -143,33 +157,25 @@ async function run(globals: Globals, command: Command): Promise<ExitCode> {
         return Exit.ok;
       }
       case 'pools': {
-        // Pools are live only: wait for a usage message from every online DHCP remote (bounded).
-        const remotes = await knownTargets(session, { kind: 'filter', status: 'any' }, true);
-        const dhcp = remotes.filter((r) => r.status === 'online' && r.capabilities.includes('dhcp4'));
-        const reported = () => dhcp.every((r) => session.pools.tracker.list({ remoteId: r.id }).total > 0);
-        if (!reported()) {
-          process.stderr.write('smt: waiting for the DHCP remotes to report their pools…\n');
-          await until(reported, POOLS_DEADLINE_MS);
-        }
+        await dhcpUsage(
+          session,
+          (rid) => session.pools.tracker.list({ remoteId: rid }).total > 0,
+          'their pools',
+        );
         const view = session.pools.tracker.list();
         if (globals.json) json(poolsJson(view));
         else out(poolsText(view));
         return Exit.ok;
       }
       case 'ha': {
-        // HA is live only, as pools are: wait for every online DHCP remote's usage (its pools or its HA).
-        const remotes = await knownTargets(session, { kind: 'filter', status: 'any' }, true);
-        const dhcp = remotes.filter((r) => r.status === 'online' && r.capabilities.includes('dhcp4'));
-        const reported = () =>
-          dhcp.every(
-            (r) =>
-              session.pools.tracker.list({ remoteId: r.id }).total > 0 ||
-              session.ha.tracker.list({ remoteId: r.id }).pairs.length > 0,
-          );
-        if (!reported()) {
-          process.stderr.write('smt: waiting for the DHCP remotes to report…\n');
-          await until(reported, POOLS_DEADLINE_MS);
-        }
+        // A remote without HA reports its pools only: either tells that its usage came.
+        await dhcpUsage(
+          session,
+          (rid) =>
+            session.pools.tracker.list({ remoteId: rid }).total > 0 ||
+            session.ha.tracker.list({ remoteId: rid }).pairs.length > 0,
+          'their usage',
+        );
         const view = session.ha.tracker.list();
         if (globals.json) json(haJson(view));
         else out(haText(view));
