@@ -8,22 +8,17 @@
  * serve is read outside the agents; the ledgers show each reconcile applied once, where it was sent.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleProfilePath, labConsolePassphrase, labConsoleSealers } from '../../lab/lab';
-import { startRealRemotes, type RealRemote } from '../../lab/real-remotes';
 import { keaCommand } from '../../src-agent/targets/kea-control';
-import { openProfileSession, type ProfileSession } from '../../src-main/core/service/profile-session';
+import { type ProfileSession } from '../../src-main/core/service/profile-session';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import type { DhcpScope } from '../../src-shared/config/scope';
 import type { SyncState } from '../../src-shared/ipc/inventory-views';
-import { startLab, type LabFixture } from '../helpers/lab-fixture';
+import { startRealSessionBed, type RealSessionBed } from '../helpers/real-session-bed';
 import { ledgerFileLines } from '../helpers/push-console';
-import { stopCountingLeftovers } from '../helpers/real-remotes';
-import { runSmt } from '../helpers/smt-cli';
 
 const exec = promisify(execFile);
 
@@ -43,16 +38,11 @@ const SCOPE_KEY = `scope:${scope.subnet}`;
 const DNS = ['real-01', 'real-03', 'real-04'];
 const DHCP = ['real-02', 'real-03', 'real-05'];
 
-let lab: LabFixture | undefined;
-let session: ProfileSession | undefined;
-let remotes: RealRemote[] = [];
-let dir = '';
-let db = '';
-let passphrase = '';
+let bed: RealSessionBed | undefined;
 
-const s = () => session as ProfileSession;
-const remote = (id: string) => remotes.find((r) => r.remoteId === id) as RealRemote;
-const smt = (...args: string[]) => runSmt({ lab: lab?.opts, db, passphrase }, ...args);
+const s = () => (bed as RealSessionBed).session;
+const remote = (id: string) => (bed as RealSessionBed).remote(id);
+const smt = (...args: string[]) => (bed as RealSessionBed).smt(...args);
 
 /** Each remote's state for an object in the console's view. */
 const states = (key: string): Record<string, SyncState> =>
@@ -120,38 +110,11 @@ interface DriftJson {
 }
 
 beforeAll(async () => {
-  lab = await startLab();
-  dir = await mkdtemp(join(tmpdir(), 'smt-real-drift-'));
-  db = join(dir, 'console.db');
-  passphrase = await labConsolePassphrase(lab.opts);
-  // Before the agents: the console's inventory queue exists once someone reads it.
-  session = await openProfileSession({
-    profileFile: consoleProfilePath(lab.opts),
-    dbFile: db,
-    sealers: await labConsoleSealers(lab.opts),
-  });
-  await waitFor(
-    'the console to connect',
-    () => s().core.connectionStatus().state.kind === 'connected',
-    30_000,
-  );
-  remotes = await startRealRemotes(lab.opts, 5, { keaChangePollMs: 500 });
-  await waitFor(
-    'the five real remotes',
-    () =>
-      s()
-        .core.fleet.selectable()
-        .filter((r) => r.capabilities.length > 0).length === 5,
-    30_000,
-    100,
-  );
+  bed = await startRealSessionBed('smt-real-drift-', 5, { keaChangePollMs: 500 });
 }, 240_000);
 
 afterAll(async () => {
-  const { alive } = await stopCountingLeftovers(remotes);
-  await session?.close();
-  await lab?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  const { alive } = (await bed?.stop()) ?? { alive: [] };
   expect(alive).toEqual([]);
 }, 60_000);
 

@@ -6,22 +6,16 @@
  * serves is checked with dig, outside the agents.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleProfilePath, labConsolePassphrase, labConsoleSealers } from '../../lab/lab';
-import { startRealRemotes, type RealRemote } from '../../lab/real-remotes';
 import { askServed } from '../../src-main/core/service/ask-remote';
 import { dnsHandlers } from '../../src-main/core/service/dns-handlers';
-import { openProfileSession, type ProfileSession } from '../../src-main/core/service/profile-session';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import { parseZoneRecords } from '../../src-shared/config/zone-records';
 import type { FindNameView } from '../../src-shared/ipc/dns-views';
-import { startLab, type LabFixture } from '../helpers/lab-fixture';
-import { stopCountingLeftovers } from '../helpers/real-remotes';
-import { runSmt } from '../helpers/smt-cli';
+import { startRealSessionBed, type RealSessionBed } from '../helpers/real-session-bed';
 
 const exec = promisify(execFile);
 
@@ -31,16 +25,11 @@ const zoneText = (serial: number, address: string) =>
   `@ IN NS ns1.${ZONE}.\nns1 IN A 192.0.2.53\nwww IN A ${address}\nmail 60 IN A 192.0.2.25\n`;
 const DNS = ['real-01', 'real-03', 'real-04'];
 
-let lab: LabFixture | undefined;
-let session: ProfileSession | undefined;
-let remotes: RealRemote[] = [];
-let dir = '';
-let db = '';
-let passphrase = '';
+let bed: RealSessionBed | undefined;
 
-const s = () => session as ProfileSession;
-const remote = (id: string) => remotes.find((r) => r.remoteId === id) as RealRemote;
-const smt = (...args: string[]) => runSmt({ lab: lab?.opts, db, passphrase }, ...args);
+const s = () => (bed as RealSessionBed).session;
+const remote = (id: string) => (bed as RealSessionBed).remote(id);
+const smt = (...args: string[]) => (bed as RealSessionBed).smt(...args);
 const findName = dnsHandlers(s, { queryTimeoutMs: 8_000 }).findName;
 
 async function dig(id: string, name: string): Promise<string[]> {
@@ -50,38 +39,11 @@ async function dig(id: string, name: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  lab = await startLab();
-  dir = await mkdtemp(join(tmpdir(), 'smt-real-find-'));
-  db = join(dir, 'console.db');
-  passphrase = await labConsolePassphrase(lab.opts);
-  session = await openProfileSession({
-    profileFile: consoleProfilePath(lab.opts),
-    dbFile: db,
-    sealers: await labConsoleSealers(lab.opts),
-  });
-  await waitFor(
-    'the console to connect',
-    () => s().core.connectionStatus().state.kind === 'connected',
-    30_000,
-  );
-  // real-01, real-03 and real-04 serve DNS; real-02 only DHCP.
-  remotes = await startRealRemotes(lab.opts, 4);
-  await waitFor(
-    'the four real remotes',
-    () =>
-      s()
-        .core.fleet.selectable()
-        .filter((r) => r.capabilities.length > 0 && r.status === 'online').length === 4,
-    30_000,
-    100,
-  );
+  bed = await startRealSessionBed('smt-real-find-', 4);
 }, 240_000);
 
 afterAll(async () => {
-  const { alive } = await stopCountingLeftovers(remotes);
-  await session?.close();
-  await lab?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  const { alive } = (await bed?.stop()) ?? { alive: [] };
   expect(alive).toEqual([]);
 }, 60_000);
 

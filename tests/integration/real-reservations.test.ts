@@ -7,21 +7,13 @@
  * A colliding reservation is refused with its message and nothing reaches the outbox or a Kea; `smt
  * reservation` refuses one too (exit 2) and deletes one the same way, on the same database.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleProfilePath, labConsolePassphrase, labConsoleSealers } from '../../lab/lab';
-import { startRealRemotes, type RealRemote } from '../../lab/real-remotes';
 import { keaCommand } from '../../src-agent/targets/kea-control';
 import { ConsoleService } from '../../src-main/core/service/console-service';
-import { openProfileSession, type ProfileSession } from '../../src-main/core/service/profile-session';
 import { waitFor } from '../../src-node/smt/testing/wait';
 import type { DhcpScope } from '../../src-shared/config/scope';
 import type { CallArgs, CallName, CallResult } from '../../src-shared/ipc/contract';
-import { startLab, type LabFixture } from '../helpers/lab-fixture';
-import { stopCountingLeftovers } from '../helpers/real-remotes';
-import { runSmt } from '../helpers/smt-cli';
+import { startRealSessionBed, type RealSessionBed } from '../helpers/real-session-bed';
 
 const scope: DhcpScope = {
   subnet: '198.51.100.0/24',
@@ -34,17 +26,12 @@ const KEY = `scope:${scope.subnet}`;
 const DHCP = ['real-02', 'real-03'];
 const phone = { ipAddress: '198.51.100.11', hwAddress: '52:54:00:aa:bb:cc', hostname: 'phone' };
 
-let lab: LabFixture | undefined;
-let session: ProfileSession | undefined;
+let bed: RealSessionBed | undefined;
 let svc: ConsoleService | undefined;
-let remotes: RealRemote[] = [];
-let dir = '';
-let passphrase = '';
 
-const s = () => session as ProfileSession;
-const smt = (...args: string[]) =>
-  runSmt({ lab: lab?.opts, db: join(dir, 'console.db'), passphrase }, ...args);
-const remote = (id: string) => remotes.find((r) => r.remoteId === id) as RealRemote;
+const s = () => (bed as RealSessionBed).session;
+const smt = (...args: string[]) => (bed as RealSessionBed).smt(...args);
+const remote = (id: string) => (bed as RealSessionBed).remote(id);
 
 /** A call as the renderer makes it: through the service's contract, with its schemas. */
 async function call<C extends CallName>(name: C, ...args: CallArgs<C>): Promise<CallResult<C>> {
@@ -69,31 +56,8 @@ const appliedOnAll = (pushId: string) =>
   );
 
 beforeAll(async () => {
-  lab = await startLab();
-  dir = await mkdtemp(join(tmpdir(), 'smt-real-reservations-'));
-  passphrase = await labConsolePassphrase(lab.opts);
-  session = await openProfileSession({
-    profileFile: consoleProfilePath(lab.opts),
-    dbFile: join(dir, 'console.db'),
-    sealers: await labConsoleSealers(lab.opts),
-  });
-  svc = new ConsoleService(session, { actor: 'reservations test' });
-  await waitFor(
-    'the console to connect',
-    () => s().core.connectionStatus().state.kind === 'connected',
-    30_000,
-  );
-  // real-01 (named only) comes first; real-02 and real-03 run kea-dhcp4.
-  remotes = await startRealRemotes(lab.opts, 3);
-  await waitFor(
-    'the three real remotes',
-    () =>
-      s()
-        .core.fleet.selectable()
-        .filter((r) => r.capabilities.length > 0).length === 3,
-    30_000,
-    100,
-  );
+  bed = await startRealSessionBed('smt-real-reservations-', 3);
+  svc = new ConsoleService(s(), { actor: 'reservations test' });
   const { push } = s().push.engine.push({
     object: { kind: 'scope', subnet: scope.subnet },
     payload: { format: 'kea-subnet4', scope },
@@ -114,10 +78,8 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  const { alive } = await stopCountingLeftovers(remotes);
-  await svc?.close();
-  await lab?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  // The service holds only the bed's session, which the bed closes.
+  const { alive } = (await bed?.stop()) ?? { alive: [] };
   expect(alive).toEqual([]);
 }, 60_000);
 
